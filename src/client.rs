@@ -1,0 +1,273 @@
+//! Client identity and credentials (RFC 6749 §2.2, §2.3).
+
+use std::fmt;
+use subtle::ConstantTimeEq;
+
+/// A client identifier (RFC 6749 §2.2): non-empty UTF-8 without control
+/// characters. Not a secret, so `Debug` shows it; error bodies never do.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// Wraps a client id. Returns `None` when it is empty or contains a
+    /// control character.
+    pub fn new(value: impl Into<String>) -> Option<Self> {
+        let value = value.into();
+        is_printable(&value).then_some(Self(value))
+    }
+
+    /// The client id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for ClientId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A client secret (RFC 6749 §2.3.1): non-empty UTF-8 without control
+/// characters.
+///
+/// `Debug` prints `ClientSecret(<redacted>)`. There is no `PartialEq`:
+/// compare with [`ClientSecret::verify`], which takes constant time.
+#[derive(Clone)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    /// Wraps a secret. Returns `None` when it is empty or contains a control
+    /// character.
+    pub fn new(value: impl Into<String>) -> Option<Self> {
+        let value = value.into();
+        is_printable(&value).then_some(Self(value))
+    }
+
+    /// The secret itself.
+    ///
+    /// # Security
+    /// Do not log it or compare it with `==`; use [`ClientSecret::verify`].
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `expected` equals this secret, compared in constant time
+    /// (see [`constant_time_eq`]).
+    pub fn verify(&self, expected: &str) -> bool {
+        constant_time_eq(self.0.as_bytes(), expected.as_bytes())
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths,
+/// never on where they differ (via the `subtle` crate).
+///
+/// # Security
+/// The length of the expected value can still be inferred from timing; that
+/// is the accepted trade-off for secrets of a fixed, generated length.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// Whether `value` is non-empty and free of control characters.
+pub(crate) fn is_printable(value: &str) -> bool {
+    !value.is_empty() && !value.chars().any(char::is_control)
+}
+
+/// A client authentication method, named as in the IANA "OAuth Token
+/// Endpoint Authentication Methods" registry (RFC 7591 §2), plus
+/// [`AppKeyHeaders`](ClientAuthMethod::AppKeyHeaders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClientAuthMethod {
+    /// `client_secret_basic`: HTTP Basic with the form-encoded id and secret
+    /// (RFC 6749 §2.3.1).
+    ClientSecretBasic,
+    /// `client_secret_post`: `client_id` and `client_secret` in the request
+    /// body (RFC 6749 §2.3.1).
+    ClientSecretPost,
+    /// `none`: a public client that sends only `client_id` (RFC 7591 §2).
+    None,
+    /// `app_key_headers`: a pair of headers carrying the client id and its
+    /// secret, by default `X-App-Id` and `X-App-Token` (not registered).
+    AppKeyHeaders,
+}
+
+impl ClientAuthMethod {
+    /// The registry name, for example `"client_secret_basic"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::AppKeyHeaders => "app_key_headers",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        match self {
+            Self::ClientSecretBasic => 1,
+            Self::ClientSecretPost => 2,
+            Self::None => 4,
+            Self::AppKeyHeaders => 8,
+        }
+    }
+}
+
+/// The set of client authentication methods an endpoint accepts.
+///
+/// The default is the RFC set: `client_secret_basic`, `client_secret_post`
+/// and `none`. [`AppKeyHeaders`](ClientAuthMethod::AppKeyHeaders) is opt-in;
+/// while it is off, the app-key headers are ignored entirely.
+///
+/// # Example
+/// ```
+/// use tower_revoke::{ClientAuthMethod, ClientAuthMethods};
+///
+/// let methods = ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic)
+///     .with(ClientAuthMethod::ClientSecretPost);
+/// assert!(methods.contains(ClientAuthMethod::ClientSecretPost));
+/// assert!(!methods.contains(ClientAuthMethod::None));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAuthMethods(u8);
+
+impl ClientAuthMethods {
+    /// Just this method.
+    pub const fn only(method: ClientAuthMethod) -> Self {
+        Self(method.bit())
+    }
+
+    /// This set plus `method`.
+    #[must_use]
+    pub const fn with(self, method: ClientAuthMethod) -> Self {
+        Self(self.0 | method.bit())
+    }
+
+    /// This set without `method`.
+    #[must_use]
+    pub const fn without(self, method: ClientAuthMethod) -> Self {
+        Self(self.0 & !method.bit())
+    }
+
+    /// Whether `method` is in the set.
+    pub const fn contains(self, method: ClientAuthMethod) -> bool {
+        self.0 & method.bit() != 0
+    }
+}
+
+impl Default for ClientAuthMethods {
+    fn default() -> Self {
+        Self::only(ClientAuthMethod::ClientSecretBasic)
+            .with(ClientAuthMethod::ClientSecretPost)
+            .with(ClientAuthMethod::None)
+    }
+}
+
+/// Client credentials as presented, before the store checks them
+/// (RFC 6749 §2.3): the client id, the secret (absent for `none`) and the
+/// method that carried them.
+///
+/// `Debug` shows the id and method and redacts the secret.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    client_id: ClientId,
+    client_secret: Option<ClientSecret>,
+    method: ClientAuthMethod,
+    raw_alternative: Option<Box<ClientCredentials>>,
+}
+
+impl ClientCredentials {
+    /// Credentials carried by `method`. `client_secret` is `None` exactly for
+    /// [`ClientAuthMethod::None`].
+    pub fn new(
+        client_id: ClientId,
+        client_secret: Option<ClientSecret>,
+        method: ClientAuthMethod,
+    ) -> Self {
+        Self {
+            client_id,
+            client_secret,
+            method,
+            raw_alternative: None,
+        }
+    }
+
+    pub(crate) fn with_raw_alternative(mut self, alternative: Option<ClientCredentials>) -> Self {
+        self.raw_alternative = alternative.map(Box::new);
+        self
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    /// The secret, if the method carries one.
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
+    }
+
+    /// The method that carried the credentials.
+    pub fn method(&self) -> ClientAuthMethod {
+        self.method
+    }
+
+    /// Under [`BasicDecoding::Lenient`](crate::BasicDecoding::Lenient), the
+    /// raw (RFC 7617, not form-decoded) reading of the same header when it
+    /// differs from this one. The endpoint asks the store about it only when
+    /// this reading fails.
+    pub fn raw_alternative(&self) -> Option<&ClientCredentials> {
+        self.raw_alternative.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let creds = ClientCredentials::new(
+            ClientId::new("app1").unwrap(),
+            ClientSecret::new("s3cr3t"),
+            ClientAuthMethod::ClientSecretBasic,
+        );
+        let debug = format!("{creds:?}");
+        assert!(debug.contains("app1"));
+        assert!(!debug.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn control_characters_and_empty_values_are_refused() {
+        assert!(ClientId::new("").is_none());
+        assert!(ClientId::new("a\u{7f}b").is_none());
+        assert!(ClientSecret::new("a\nb").is_none());
+        assert!(ClientSecret::new("pä:ss wörd").is_some());
+    }
+
+    #[test]
+    fn verify_compares_whole_secret() {
+        let secret = ClientSecret::new("s3cr3t").unwrap();
+        assert!(secret.verify("s3cr3t"));
+        assert!(!secret.verify("s3cr3"));
+        assert!(!secret.verify("s3cr3T"));
+    }
+
+    #[test]
+    fn method_set_defaults_to_rfc_methods() {
+        let set = ClientAuthMethods::default();
+        assert!(set.contains(ClientAuthMethod::ClientSecretBasic));
+        assert!(set.contains(ClientAuthMethod::None));
+        assert!(!set.contains(ClientAuthMethod::AppKeyHeaders));
+        assert!(!set
+            .without(ClientAuthMethod::None)
+            .contains(ClientAuthMethod::None));
+    }
+}

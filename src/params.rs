@@ -1,0 +1,308 @@
+//! Reading the revocation request's parameters: media type, query string,
+//! and the form (RFC 7009 §2.1) or JSON body, strictly.
+
+use crate::config::{BodyEncoding, RevocationConfig};
+use crate::form::{self, FormError};
+use crate::rejection::{
+    DuplicateParameter, InvalidContentType, InvalidFormEncoding, InvalidJsonBody, MissingToken,
+    ParameterInQuery, RequestRejection,
+};
+use crate::token::{RevocationRequest, Token, TokenTypeHint};
+use http::header::{HeaderMap, CONTENT_TYPE};
+use std::fmt;
+
+/// The body parameters as sent, after decoding and the duplicate check,
+/// before client authentication and before `token` is required.
+#[derive(Default)]
+pub(crate) struct BodyParams {
+    pub(crate) token: Option<Token>,
+    pub(crate) token_type_hint: Option<TokenTypeHint>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+}
+
+impl BodyParams {
+    /// The checked request: `token` is required (RFC 7009 §2.1).
+    pub(crate) fn into_request(self) -> Result<RevocationRequest, MissingToken> {
+        let token = self.token.ok_or(MissingToken)?;
+        Ok(RevocationRequest::new(token, self.token_type_hint))
+    }
+}
+
+impl fmt::Debug for BodyParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyParams")
+            .field("token", &self.token)
+            .field("token_type_hint", &self.token_type_hint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Which known parameter a name is.
+#[derive(Clone, Copy)]
+enum Known {
+    Token,
+    Hint,
+    ClientId,
+    ClientSecret,
+}
+
+impl RevocationConfig {
+    /// Checks the `Content-Type` media type (type and subtype compared
+    /// without regard to case, parameters such as `charset` ignored).
+    pub(crate) fn check_content_type(&self, headers: &HeaderMap) -> Result<(), InvalidContentType> {
+        let expected = match self.body_encoding {
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Json => "application/json",
+        };
+        let mut values = headers.get_all(CONTENT_TYPE).iter();
+        let value = values.next().ok_or(InvalidContentType)?;
+        let essence = value
+            .as_bytes()
+            .split(|&b| b == b';')
+            .next()
+            .unwrap_or_default()
+            .trim_ascii();
+        if values.next().is_none() && essence.eq_ignore_ascii_case(expected.as_bytes()) {
+            Ok(())
+        } else {
+            Err(InvalidContentType)
+        }
+    }
+
+    /// Refuses the token or `client_secret` in the query string, where
+    /// proxies and servers log them (RFC 6749 §2.3.1, RFC 6750 §5.3).
+    pub(crate) fn check_query(&self, query: Option<&str>) -> Result<(), ParameterInQuery> {
+        let Some(query) = query else { return Ok(()) };
+        let leaks = form::pairs(query.as_bytes()).any(|(name, _)| {
+            form::name_is(name, &self.token_parameter) || form::name_is(name, "client_secret")
+        });
+        if leaks {
+            Err(ParameterInQuery)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Parses the body per the configured encoding.
+    pub(crate) fn parse_body(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
+        match self.body_encoding {
+            BodyEncoding::Form => self.parse_form(body),
+            BodyEncoding::Json => self.parse_json(body),
+        }
+    }
+
+    fn known(&self, name: &str) -> Option<Known> {
+        match name {
+            "token_type_hint" => Some(Known::Hint),
+            "client_id" => Some(Known::ClientId),
+            "client_secret" => Some(Known::ClientSecret),
+            _ if name == &*self.token_parameter => Some(Known::Token),
+            _ => None,
+        }
+    }
+
+    /// RFC 7009 §2.1 form body: strict decoding, known parameters at most
+    /// once, empty values absent (RFC 6749 §3.2), unknown ones ignored.
+    fn parse_form(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
+        let mut params = BodyParams::default();
+        let mut seen = [false; 4];
+        for (raw_name, raw_value) in form::pairs(body) {
+            let name = form::decode(raw_name).map_err(encoding_error)?;
+            let Some(known) = self.known(&name) else {
+                // Still refuse undecodable values: the body must be valid.
+                form::decode(raw_value).map_err(encoding_error)?;
+                continue;
+            };
+            if std::mem::replace(&mut seen[known as usize], true) {
+                return Err(DuplicateParameter.into());
+            }
+            let value = form::decode(raw_value).map_err(encoding_error)?;
+            params.set(known, value.into_owned());
+        }
+        Ok(params)
+    }
+
+    /// JSON body: an object; the token and `token_type_hint` members, when
+    /// present, are strings and appear once; other members are ignored.
+    fn parse_json(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let params = serde::Deserializer::deserialize_map(
+            &mut deserializer,
+            JsonVisitor { config: self },
+        )
+        .and_then(|params| deserializer.end().map(|()| params))
+        .map_err(|_| InvalidJsonBody)?;
+        Ok(params)
+    }
+}
+
+impl BodyParams {
+    fn set(&mut self, known: Known, value: String) {
+        if value.is_empty() {
+            return;
+        }
+        match known {
+            Known::Token => self.token = Token::new(value),
+            Known::Hint => self.token_type_hint = Some(TokenTypeHint::parse(&value)),
+            Known::ClientId => self.client_id = Some(value),
+            Known::ClientSecret => self.client_secret = Some(value),
+        }
+    }
+}
+
+fn encoding_error(_: FormError) -> RequestRejection {
+    InvalidFormEncoding.into()
+}
+
+struct JsonVisitor<'a> {
+    config: &'a RevocationConfig,
+}
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor<'_> {
+    type Value = BodyParams;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BodyParams, A::Error> {
+        use serde::de::Error;
+        let mut params = BodyParams::default();
+        let mut seen = [false; 4];
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match self.config.known(&name) {
+                Some(known @ (Known::Token | Known::Hint)) => {
+                    if std::mem::replace(&mut seen[known as usize], true) {
+                        return Err(A::Error::custom("duplicate member"));
+                    }
+                    params.set(known, map.next_value::<String>()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rejection::{DuplicateParameter, InvalidFormEncoding};
+
+    fn form(body: &str) -> Result<BodyParams, RequestRejection> {
+        RevocationConfig::default().parse_body(body.as_bytes())
+    }
+
+    fn token(params: &BodyParams) -> Option<&str> {
+        params.token.as_ref().map(Token::secret)
+    }
+
+    #[test]
+    fn rfc7009_example_body_parses() {
+        let p = form("token=45ghiukldjahdnhzdauz&token_type_hint=refresh_token").unwrap();
+        assert_eq!(token(&p), Some("45ghiukldjahdnhzdauz"));
+        assert_eq!(p.token_type_hint, Some(TokenTypeHint::RefreshToken));
+    }
+
+    #[test]
+    fn plus_in_a_value_is_a_space() {
+        assert_eq!(token(&form("token=a+b%2Bc").unwrap()), Some("a b+c"));
+    }
+
+    #[test]
+    fn empty_values_are_absent() {
+        let p = form("token=&token_type_hint=&client_id=&client_secret=").unwrap();
+        assert!(p.token.is_none() && p.token_type_hint.is_none());
+        assert!(p.client_id.is_none() && p.client_secret.is_none());
+        assert!(p.into_request().is_err());
+    }
+
+    #[test]
+    fn duplicate_known_parameters_are_invalid_request() {
+        for body in [
+            "token=a&token=b",
+            "token=a&token=",
+            "token=a&token_type_hint=access_token&token_type_hint=refresh_token",
+            "token=a&client_id=x&client_id=x",
+            "token=a&client_secret=x&client_secret=y",
+            "token=a&t%6Fken=b",
+        ] {
+            assert_eq!(form(body).unwrap_err(), DuplicateParameter.into(), "{body}");
+        }
+    }
+
+    #[test]
+    fn unknown_parameters_are_ignored_and_semicolon_is_not_a_separator() {
+        let p = form("foo=1&foo=2&token=abc;token=def").unwrap();
+        assert_eq!(token(&p), Some("abc;token=def"));
+    }
+
+    #[test]
+    fn bad_encoding_is_invalid_request() {
+        for body in [&b"token=%ZZ"[..], b"token=%FF", b"token=a\xffb", b"x=%ZZ&token=a", b"%FF=1"] {
+            let got = RevocationConfig::default().parse_body(body).unwrap_err();
+            assert_eq!(got, InvalidFormEncoding.into(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn token_parameter_name_is_configurable() {
+        let config = RevocationConfig::default().token_parameter("access_token");
+        let p = config.parse_body(b"access_token=abc").unwrap();
+        assert_eq!(token(&p), Some("abc"));
+        let only_token = config.parse_body(b"token=abc").unwrap();
+        assert!(only_token.token.is_none());
+    }
+
+    #[test]
+    fn content_type_is_checked_by_media_type() {
+        let config = RevocationConfig::default();
+        let check = |value: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(v) = value {
+                headers.insert(CONTENT_TYPE, v.parse().unwrap());
+            }
+            config.check_content_type(&headers).is_ok()
+        };
+        assert!(check(Some("application/x-www-form-urlencoded")));
+        assert!(check(Some("Application/X-WWW-Form-URLEncoded; charset=UTF-8")));
+        assert!(!check(Some("application/json")));
+        assert!(!check(Some("text/plain")));
+        assert!(!check(Some("multipart/form-data; boundary=x")));
+        assert!(!check(None));
+    }
+
+    #[test]
+    fn secrets_in_the_query_are_refused() {
+        let config = RevocationConfig::default();
+        assert!(config.check_query(Some("token=abc")).is_err());
+        assert!(config.check_query(Some("a=1&client_secret=x")).is_err());
+        assert!(config.check_query(Some("t%6Fken=abc")).is_err());
+        assert!(config.check_query(Some("client_id=x&foo=bar")).is_ok());
+        assert!(config.check_query(None).is_ok());
+    }
+
+    #[test]
+    fn json_body_takes_string_members_once() {
+        let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
+        let p = config.parse_body(br#"{"token":"abc","other":[1,{"token":2}]}"#).unwrap();
+        assert_eq!(token(&p), Some("abc"));
+        for bad in [
+            &br#"{"token":"a","token":"b"}"#[..],
+            br#"{"token":1}"#,
+            br#"{"token":null}"#,
+            br#"["token"]"#,
+            br#"{"token":"a"} x"#,
+            b"token=abc",
+            b"",
+        ] {
+            assert_eq!(config.parse_body(bad).unwrap_err(), InvalidJsonBody.into(), "{bad:?}");
+        }
+        assert!(config.parse_body(br#"{"token":""}"#).unwrap().token.is_none());
+    }
+}

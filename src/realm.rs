@@ -1,0 +1,127 @@
+//! The protection realm and the `WWW-Authenticate` challenges built from it
+//! (RFC 7235 §2.2, RFC 7617 §2, RFC 6750 §3).
+
+use http::HeaderValue;
+use std::fmt;
+use std::sync::Arc;
+
+/// The realm named in `WWW-Authenticate` challenges, default `"tower-revoke"`.
+///
+/// Cheap to clone: the four challenges (Basic and Bearer, each with and
+/// without an `error` attribute) are rendered once, when the realm is made.
+///
+/// # Example
+/// ```
+/// use tower_revoke::Realm;
+///
+/// let realm = Realm::new("api \"v2\"");
+/// assert_eq!(realm.basic(false), r#"Basic realm="api \"v2\"""#);
+/// assert_eq!(
+///     realm.basic(true),
+///     r#"Basic realm="api \"v2\"", error="invalid_client""#
+/// );
+/// assert_eq!(
+///     realm.bearer(true),
+///     r#"Bearer realm="api \"v2\"", error="invalid_token""#
+/// );
+/// ```
+#[derive(Clone)]
+pub struct Realm(Arc<Challenges>);
+
+struct Challenges {
+    name: Box<str>,
+    basic: HeaderValue,
+    basic_invalid_client: HeaderValue,
+    bearer: HeaderValue,
+    bearer_invalid_token: HeaderValue,
+}
+
+impl Realm {
+    /// A realm with this name. `"` and `\` are escaped as a quoted-string
+    /// (RFC 9110 §5.6.4).
+    ///
+    /// # Panics
+    /// If `name` contains a control character, which no header may carry.
+    pub fn new(name: &str) -> Self {
+        assert!(
+            !name.chars().any(char::is_control),
+            "a realm must not contain control characters"
+        );
+        let mut quoted = String::with_capacity(name.len() + 2);
+        quoted.push('"');
+        for c in name.chars() {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        let value = |text: String| {
+            HeaderValue::from_str(&text).expect("a quoted realm without controls is a valid header")
+        };
+        Self(Arc::new(Challenges {
+            name: name.into(),
+            basic: value(format!("Basic realm={quoted}")),
+            basic_invalid_client: value(format!("Basic realm={quoted}, error=\"invalid_client\"")),
+            bearer: value(format!("Bearer realm={quoted}")),
+            bearer_invalid_token: value(format!("Bearer realm={quoted}, error=\"invalid_token\"")),
+        }))
+    }
+
+    /// The realm name as given.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The Basic challenge for a 401 `invalid_client` (RFC 6749 §5.2),
+    /// with `error="invalid_client"` when `with_error` (the client used an
+    /// `Authorization` header).
+    pub fn basic(&self, with_error: bool) -> HeaderValue {
+        if with_error {
+            self.0.basic_invalid_client.clone()
+        } else {
+            self.0.basic.clone()
+        }
+    }
+
+    /// The Bearer challenge for a 401 from a protected resource (RFC 6750
+    /// §3), with `error="invalid_token"` when `with_error` (a token was
+    /// presented).
+    pub fn bearer(&self, with_error: bool) -> HeaderValue {
+        if with_error {
+            self.0.bearer_invalid_token.clone()
+        } else {
+            self.0.bearer.clone()
+        }
+    }
+}
+
+impl Default for Realm {
+    fn default() -> Self {
+        Self::new("tower-revoke")
+    }
+}
+
+impl fmt::Debug for Realm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Realm").field(&self.0.name).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_realm_challenges() {
+        let realm = Realm::default();
+        assert_eq!(realm.basic(false), "Basic realm=\"tower-revoke\"");
+        assert_eq!(realm.bearer(false), "Bearer realm=\"tower-revoke\"");
+    }
+
+    #[test]
+    #[should_panic(expected = "control characters")]
+    fn control_characters_panic() {
+        Realm::new("a\r\nb");
+    }
+}
