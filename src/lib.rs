@@ -8,12 +8,15 @@ mod client;
 mod client_auth;
 mod config;
 mod error;
+#[cfg(feature = "axum")]
+pub mod extract;
 mod form;
 mod params;
 mod read;
 mod realm;
 pub mod rejection;
 mod scheme;
+mod store;
 mod token;
 
 pub use basic::{parse_basic, BasicDecoding};
@@ -26,3 +29,7 @@ pub use error::{ErrorCode, ErrorResponse};
 pub use read::ClientRevocation;
 pub use realm::Realm;
 pub use token::{RevocationRequest, Token, TokenTypeHint};
+pub use store::{
+    ActiveAccessToken, AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome,
+    RevocationStore, SeedError,
+};

@@ -1,0 +1,1 @@
+//! axum-core extractors (placeholder, being written).
