@@ -165,6 +165,27 @@ pub(crate) fn no_store(headers: &mut HeaderMap) {
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }
 
+/// A `Retry-After` value in whole seconds, a fraction rounded up
+/// (RFC 9110 §10.2.3).
+pub(crate) fn retry_after_value(delay: std::time::Duration) -> HeaderValue {
+    HeaderValue::from(delay.as_secs() + u64::from(delay.subsec_nanos() > 0))
+}
+
+/// 503 `temporarily_unavailable` with `Retry-After` (RFC 7009 §2.2.1,
+/// RFC 9110 §10.2.3), logging the store's error (whose `Display` must not
+/// hold secrets, as [`RevocationStore::Error`](crate::RevocationStore::Error)
+/// requires).
+pub(crate) fn store_unavailable(
+    retry_after: &HeaderValue,
+    error: &dyn std::error::Error,
+) -> Response<Full<Bytes>> {
+    tracing::error!(%error, "token store failed");
+    ErrorResponse::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable)
+        .description("the token store is unavailable, retry later")
+        .header(header::RETRY_AFTER, retry_after.clone())
+        .into_http()
+}
+
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for ErrorResponse {
     fn into_response(self) -> axum_core::response::Response {

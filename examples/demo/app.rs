@@ -1,0 +1,28 @@
+//! The demo application: an ordinary axum app with the revocation endpoint
+//! added by one layer, and `/me` behind the Bearer guard.
+//!
+//! Shared by `examples/demo/main.rs` and `tests/demo.rs`.
+
+use axum::{routing::get, Extension, Json, Router};
+use std::sync::Arc;
+use tower_revoke::{ActiveAccessToken, BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
+
+/// The revocation endpoint's path in the demo.
+pub const REVOKE_PATH: &str = "/oauth/revoke";
+
+/// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`),
+/// and `POST /oauth/revoke`.
+pub fn app(store: MemoryStore) -> Router {
+    let store = Arc::new(store);
+    Router::new()
+        .route("/", get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }))
+        .route("/me", get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))))
+        .layer(RevocationEndpointLayer::from_shared(store).path(REVOKE_PATH))
+}
+
+async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.subject,
+        "client_id": token.client_id.as_str(),
+    }))
+}

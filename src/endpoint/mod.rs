@@ -1,0 +1,114 @@
+//! The revocation endpoint middleware (RFC 7009 §2).
+//!
+//! [`RevocationEndpointLayer`] wraps an application service. A request whose
+//! path is the endpoint's path (default `/revoke`) is answered by the
+//! endpoint with the [`RevocationStore`](crate::RevocationStore); any other
+//! request goes to the application untouched.
+//!
+//! # Behaviour, in this order
+//! 1. Method other than `POST`: 405 `invalid_request` with `Allow: POST`.
+//! 2. Media type (`application/x-www-form-urlencoded`, or JSON when
+//!    configured), token or `client_secret` in the query, body over the
+//!    limit (413, not read past the limit), strict form parsing, repeated
+//!    parameters: 400 `invalid_request` (RFC 7009 §2.1, RFC 6749 §3.2).
+//! 3. Exactly one client authentication method (RFC 6749 §2.3), then the
+//!    store authenticates it. Any failure is the same 401 `invalid_client`
+//!    with a `Basic` challenge (`error="invalid_client"` when an
+//!    `Authorization` header was used).
+//! 4. Missing or empty `token`: 400 `invalid_request`.
+//! 5. The store looks the token up across all types; the hint is advice.
+//! 6. Unknown, expired or already revoked: 200 (RFC 7009 §2.2).
+//! 7. Issued to another client: see [`OtherClientToken`].
+//! 8. Not revocable by the store: 400 `unsupported_token_type` (§2.2.1).
+//! 9. Store error: 503 `temporarily_unavailable` with `Retry-After`.
+//! 10. Revoked: 200, `Content-Type: application/json`, body `{}`.
+//!
+//! Every response from the endpoint carries `Cache-Control: no-store` and
+//! `Pragma: no-cache`.
+//!
+//! # Security
+//! TLS is not enforced by this middleware: RFC 7009 §2 requires it, so serve
+//! the endpoint behind TLS. Nor does it limit request rates; add a limit in
+//! front of it, for example `tower::limit::RateLimitLayer` (through
+//! `tower::buffer` for a shared limit) and a `tower::timeout::TimeoutLayer`
+//! for slow bodies. Nothing is logged but outcomes and client ids; tokens,
+//! secrets and `Authorization` values never are.
+//!
+//! # Placement in an axum `Router`
+//! `Router::layer` applies a layer to the routes that exist when it is
+//! called, including the fallback. Add the layer after your routes and
+//! fallback, or wrap the whole router as a service. `route_layer` and layers
+//! inside `nest` only see matched paths and never see `/revoke`.
+//!
+//! # Example
+//! ```
+//! use axum::{routing::get, Router};
+//! use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = MemoryStore::from_seed_json(r#"{
+//!     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+//!     "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]
+//! }"#)?;
+//! let app = Router::new()
+//!     .route("/", get(|| async { "hello" }))
+//!     .layer(RevocationEndpointLayer::new(store).path("/oauth/revoke"));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! # drop(listener); let _ = app; return Ok(());
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod future;
+mod layer;
+mod respond;
+mod service;
+
+pub use future::ResponseFuture;
+pub use layer::RevocationEndpointLayer;
+pub use service::RevocationEndpoint;
+
+/// How the endpoint answers a token that exists but was issued to another
+/// client (RFC 7009 §2.1: "the authorization server first validates the
+/// client credentials ... and then verifies whether the token was issued to
+/// the client making the revocation request"). Nothing is revoked in any
+/// case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OtherClientToken {
+    /// A confidential client gets 400 `invalid_grant`; a public client,
+    /// whose identity anyone can claim, gets the unknown-token answer so it
+    /// cannot probe for other clients' tokens. The default.
+    #[default]
+    InvalidGrantForConfidential,
+    /// Every client gets the unknown-token answer.
+    LikeUnknown,
+    /// Every client gets 400 `invalid_grant`.
+    InvalidGrant,
+}
+
+/// The response to a successful revocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RevokedResponse {
+    /// 200 with `Content-Type: application/json` and body `{}`. The default
+    /// (RFC 7009 §2.2 asks for 200; the body is ignored by clients).
+    #[default]
+    JsonObject,
+    /// 204 No Content with an empty body.
+    NoContent,
+}
+
+/// The response to an unknown, expired or already revoked token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnknownTokenResponse {
+    /// The same response as a revocation (RFC 7009 §2.2: "invalid tokens do
+    /// not cause an error response"). The default.
+    #[default]
+    LikeRevoked,
+    /// 404 Not Found with an empty body. Not RFC 7009; for APIs that report
+    /// unknown tokens.
+    NotFound,
+}

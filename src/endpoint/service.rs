@@ -1,0 +1,124 @@
+//! [`RevocationEndpoint`]: the service the layer makes.
+
+use super::future::ResponseFuture;
+use super::layer::EndpointConfig;
+use super::respond;
+use crate::rejection::{MethodNotAllowed, PayloadTooLarge, RequestRejection};
+use crate::{RevocationEndpointLayer, RevocationStore};
+use http::{Method, Request, Response};
+use http_body::Body;
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tower_service::Service;
+
+/// Answers RFC 7009 revocation requests at its path and forwards every
+/// other request to `inner`.
+///
+/// Made by [`RevocationEndpointLayer`]. `poll_ready` delegates to `inner`.
+/// Other requests are forwarded synchronously inside `call`: no body read,
+/// no clone, no allocation, no boxing.
+pub struct RevocationEndpoint<S, St> {
+    inner: S,
+    store: Arc<St>,
+    config: Arc<EndpointConfig>,
+}
+
+impl<S, St> RevocationEndpoint<S, St> {
+    pub(crate) fn from_parts(inner: S, store: Arc<St>, config: Arc<EndpointConfig>) -> Self {
+        Self {
+            inner,
+            store,
+            config,
+        }
+    }
+
+    /// A endpoint in front of `inner` with the default configuration.
+    pub fn new(inner: S, store: St) -> Self
+    where
+        St: RevocationStore,
+    {
+        Self::from_parts(inner, Arc::new(store), Arc::default())
+    }
+
+    /// A [`RevocationEndpointLayer`] with the default configuration.
+    pub fn layer(store: St) -> RevocationEndpointLayer<St>
+    where
+        St: RevocationStore,
+    {
+        RevocationEndpointLayer::new(store)
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: Clone, St> Clone for RevocationEndpoint<S, St> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            store: Arc::clone(&self.store),
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+impl<S: fmt::Debug, St> fmt::Debug for RevocationEndpoint<S, St> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RevocationEndpoint")
+            .field("inner", &self.inner)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, St, ReqBody, ResBody> Service<Request<ReqBody>> for RevocationEndpoint<S, St>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    St: RevocationStore,
+    ReqBody: Body + Send + 'static,
+    ReqBody::Data: Send,
+{
+    type Response = Response<crate::ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        if request.uri().path() != &*self.config.path {
+            return ResponseFuture::inner(self.inner.call(request));
+        }
+        let (parts, body) = request.into_parts();
+        let refused = if parts.method != Method::POST {
+            Some(RequestRejection::from(MethodNotAllowed))
+        } else if body.size_hint().lower() > self.config.max_body_size as u64 {
+            Some(PayloadTooLarge.into())
+        } else {
+            self.config.request.check_head(&parts).err()
+        };
+        if let Some(rejection) = refused {
+            tracing::debug!(reason = rejection.description(), "revocation request refused");
+            return ResponseFuture::ready(rejection.error_response().into_http());
+        }
+        let store = Arc::clone(&self.store);
+        let config = Arc::clone(&self.config);
+        ResponseFuture::endpoint(Box::pin(async move {
+            respond::respond(&*store, &config, parts, body).await
+        }))
+    }
+}

@@ -1,0 +1,1 @@
+//! FastAPI-compatible error bodies (placeholder, being written).
