@@ -73,7 +73,7 @@ pub use client::{
 pub use config::{AppKeyHeaders, BodyEncoding, RevocationConfig};
 pub use error::{ErrorCode, ErrorResponse};
 pub use read::ClientRevocation;
-pub use realm::Realm;
+pub use realm::{BearerChallenge, Realm};
 pub use token::{RevocationRequest, Token, TokenTypeHint};
 pub use store::{
     ActiveAccessToken, AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 ///
 /// # Example
 /// ```
-/// use tower_revoke::Realm;
+/// use tower_revoke::{BearerChallenge, Realm};
 ///
 /// let realm = Realm::new("api \"v2\"");
 /// assert_eq!(realm.basic(false), r#"Basic realm="api \"v2\"""#);
@@ -21,7 +21,7 @@ use std::sync::Arc;
 ///     r#"Basic realm="api \"v2\"", error="invalid_client""#
 /// );
 /// assert_eq!(
-///     realm.bearer(true),
+///     realm.bearer(BearerChallenge::InvalidToken),
 ///     r#"Bearer realm="api \"v2\"", error="invalid_token""#
 /// );
 /// ```
@@ -34,6 +34,7 @@ struct Challenges {
     basic_invalid_client: HeaderValue,
     bearer: HeaderValue,
     bearer_invalid_token: HeaderValue,
+    bearer_invalid_request: HeaderValue,
 }
 
 impl Realm {
@@ -65,6 +66,9 @@ impl Realm {
             basic_invalid_client: value(format!("Basic realm={quoted}, error=\"invalid_client\"")),
             bearer: value(format!("Bearer realm={quoted}")),
             bearer_invalid_token: value(format!("Bearer realm={quoted}, error=\"invalid_token\"")),
+            bearer_invalid_request: value(format!(
+                "Bearer realm={quoted}, error=\"invalid_request\""
+            )),
         }))
     }
 
@@ -84,16 +88,29 @@ impl Realm {
         }
     }
 
-    /// The Bearer challenge for a 401 from a protected resource (RFC 6750
-    /// §3), with `error="invalid_token"` when `with_error` (a token was
-    /// presented).
-    pub fn bearer(&self, with_error: bool) -> HeaderValue {
-        if with_error {
-            self.0.bearer_invalid_token.clone()
-        } else {
-            self.0.bearer.clone()
+    /// The Bearer challenge of a protected resource (RFC 6750 §3): no
+    /// `error` attribute when the request carried no token (§3.1),
+    /// `error="invalid_token"` for a token that is malformed or not active,
+    /// `error="invalid_request"` for a malformed request.
+    pub fn bearer(&self, error: BearerChallenge) -> HeaderValue {
+        match error {
+            BearerChallenge::NoToken => self.0.bearer.clone(),
+            BearerChallenge::InvalidToken => self.0.bearer_invalid_token.clone(),
+            BearerChallenge::InvalidRequest => self.0.bearer_invalid_request.clone(),
         }
     }
+}
+
+/// Which `error` attribute a `WWW-Authenticate: Bearer` challenge carries
+/// (RFC 6750 §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BearerChallenge {
+    /// No token was presented: no `error` attribute.
+    NoToken,
+    /// `error="invalid_token"`.
+    InvalidToken,
+    /// `error="invalid_request"`.
+    InvalidRequest,
 }
 
 impl Default for Realm {
@@ -116,7 +133,10 @@ mod tests {
     fn default_realm_challenges() {
         let realm = Realm::default();
         assert_eq!(realm.basic(false), "Basic realm=\"tower-revoke\"");
-        assert_eq!(realm.bearer(false), "Bearer realm=\"tower-revoke\"");
+        assert_eq!(
+            realm.bearer(BearerChallenge::NoToken),
+            "Bearer realm=\"tower-revoke\""
+        );
     }
 
     #[test]

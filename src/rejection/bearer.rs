@@ -1,5 +1,6 @@
 //! Rejections of a Bearer-protected resource request (RFC 6750 §3).
 
+use crate::realm::BearerChallenge;
 use crate::{ErrorResponse, Realm};
 use http::header::WWW_AUTHENTICATE;
 
@@ -43,7 +44,8 @@ composite_rejection! {
 
 /// A Bearer failure, ready to render with its `WWW-Authenticate: Bearer`
 /// challenge (RFC 6750 §3): `error="invalid_token"` when a token was
-/// presented, no `error` attribute when none was.
+/// presented, no `error` attribute when none was, `error="invalid_request"`
+/// for several `Authorization` headers.
 #[derive(Debug, Clone)]
 pub struct BearerRejection {
     error: BearerError,
@@ -66,10 +68,14 @@ impl BearerRejection {
 
     /// The error response for this rejection.
     pub fn error_response(&self) -> ErrorResponse {
-        let with_error = !matches!(self.error, BearerError::MissingBearerToken(_));
+        let challenge = match self.error {
+            BearerError::MissingBearerToken(_) => BearerChallenge::NoToken,
+            BearerError::InvalidBearerToken(_) => BearerChallenge::InvalidToken,
+            BearerError::MultipleAuthorizationHeaders(_) => BearerChallenge::InvalidRequest,
+        };
         ErrorResponse::new(self.error.status(), self.error.error_code())
             .description(self.error.description())
-            .header(WWW_AUTHENTICATE, self.realm.bearer(with_error))
+            .header(WWW_AUTHENTICATE, self.realm.bearer(challenge))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Typed rejections. Each failure is a small leaf type; leaves are grouped in
 //! `#[non_exhaustive]` enums; each renders as an RFC 6749 §5.2 JSON error
-//! through [`ErrorResponse`](crate::ErrorResponse).
+//! through [`ErrorResponse`].
 
 #[macro_use]
 mod macros;

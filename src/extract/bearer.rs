@@ -1,0 +1,54 @@
+//! [`BearerToken`] as a parts extractor.
+
+use super::config;
+use crate::bearer::BearerToken;
+use crate::rejection::BearerRejection;
+use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
+use http::header::AUTHORIZATION;
+use http::request::Parts;
+
+/// Extracts a Bearer access token from `Authorization: Bearer <b64token>`
+/// (RFC 6750 §2.1), for a protected resource. The token is not checked
+/// against a store here.
+///
+/// The realm of the challenge comes from the request's
+/// [`RevocationConfig`](crate::RevocationConfig) extension, or the default
+/// `"tower-revoke"`.
+///
+/// # Errors
+/// A [`BearerRejection`] (RFC 6750 §3): 401 `invalid_token` with
+/// `WWW-Authenticate: Bearer realm="..."` when there is no `Authorization`
+/// header or it uses another scheme; 401 `invalid_token` with
+/// `error="invalid_token"` in the challenge when the token is not a
+/// `b64token`; 400 `invalid_request` for two `Authorization` headers.
+impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
+    type Rejection = BearerRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Self::from_headers(&parts.headers)
+            .map_err(|error| BearerRejection::new(error, config(&parts.extensions).realm.clone()))
+    }
+}
+
+/// `Option<BearerToken>`: `None` when the request has no `Authorization`
+/// header.
+///
+/// # Errors
+/// An `Authorization` header that is present is read as by the plain
+/// extractor and rejected as it rejects it, including one with another
+/// scheme.
+impl<S: Send + Sync> OptionalFromRequestParts<S> for BearerToken {
+    type Rejection = BearerRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if !parts.headers.contains_key(AUTHORIZATION) {
+            return Ok(None);
+        }
+        <Self as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}

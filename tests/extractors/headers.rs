@@ -1,0 +1,333 @@
+//! The header-only extractors: `ClientCredentials` (RFC 6749 §2.3.1, app-key
+//! headers) and `BearerToken` (RFC 6750 §2.1), plain and optional, and the
+//! realm of their challenges.
+
+use crate::support::{basic, challenge, creds, desc, form, get, router, router_with};
+use http::HeaderName;
+use serde_json::{json, Value};
+use tower_revoke::{AppKeyHeaders, Realm, RevocationConfig};
+
+fn app_keys() -> axum::Router {
+    router_with(RevocationConfig::default().app_key_headers(AppKeyHeaders::default()))
+}
+
+#[tokio::test]
+async fn client_credentials_are_read_from_basic() {
+    let reply = get("/client")
+        .header("authorization", basic("app1:s3cr3t"))
+        .send(&router())
+        .await;
+    assert_eq!(
+        reply.ok(),
+        creds("client_secret_basic", "app1", Some("s3cr3t"))
+    );
+}
+
+#[tokio::test]
+async fn client_credentials_are_read_from_app_key_headers() {
+    let reply = get("/client")
+        .header("x-app-id", "app1")
+        .header("x-app-token", "s3cr3t")
+        .send(&app_keys())
+        .await;
+    assert_eq!(reply.ok(), creds("app_key_headers", "app1", Some("s3cr3t")));
+}
+
+#[tokio::test]
+async fn app_key_header_names_are_configurable() {
+    let headers = AppKeyHeaders {
+        client_id: HeaderName::from_static("x-client"),
+        client_secret: HeaderName::from_static("x-client-key"),
+    };
+    let app = router_with(RevocationConfig::default().app_key_headers(headers));
+    let reply = get("/client")
+        .header("x-client", "app1")
+        .header("x-client-key", "s3cr3t")
+        .send(&app)
+        .await;
+    assert_eq!(reply.ok(), creds("app_key_headers", "app1", Some("s3cr3t")));
+}
+
+#[tokio::test]
+async fn incomplete_app_key_pair_is_invalid_client() {
+    let app = app_keys();
+    for (name, value) in [("x-app-id", "app1"), ("x-app-token", "s3cr3t")] {
+        let reply = get("/client").header(name, value).send(&app).await;
+        reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+        let reply = form("/revoke", "token=abc")
+            .header(name, value)
+            .send(&app)
+            .await;
+        reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+    }
+}
+
+#[tokio::test]
+async fn repeated_app_key_header_is_invalid_request() {
+    let reply = get("/client")
+        .header("x-app-id", "app1")
+        .header("x-app-id", "app1")
+        .header("x-app-token", "s3cr3t")
+        .send(&app_keys())
+        .await;
+    reply.invalid_request(desc::MULTIPLE_METHODS);
+}
+
+#[tokio::test]
+async fn app_key_headers_are_ignored_unless_configured() {
+    let reply = get("/client")
+        .header("x-app-id", "app1")
+        .header("x-app-token", "s3cr3t")
+        .send(&router())
+        .await;
+    reply.invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
+}
+
+#[tokio::test]
+async fn client_credentials_without_headers_are_invalid_client() {
+    let reply = get("/client?client_id=app1").send(&router()).await;
+    reply.invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
+}
+
+#[tokio::test]
+async fn client_credentials_with_another_scheme_are_invalid_client() {
+    let reply = get("/client")
+        .header("authorization", "Bearer mF_9.B5f-4.1JqM")
+        .send(&router())
+        .await;
+    reply.invalid_client(desc::OTHER_SCHEME, challenge::BASIC_INVALID_CLIENT);
+}
+
+#[tokio::test]
+async fn client_credentials_with_two_authorization_headers_are_invalid_request() {
+    let reply = get("/client")
+        .header("authorization", basic("app1:s3cr3t"))
+        .header("authorization", basic("app2:s3cr3t"))
+        .send(&router())
+        .await;
+    reply.invalid_request(desc::MULTIPLE_METHODS);
+}
+
+#[tokio::test]
+async fn optional_client_credentials_are_none_without_credential_headers() {
+    let reply = get("/client-optional").send(&router()).await;
+    assert_eq!(reply.ok(), Value::Null);
+    let reply = get("/client-optional")
+        .header("x-app-id", "app1")
+        .send(&router())
+        .await;
+    assert_eq!(
+        reply.ok(),
+        Value::Null,
+        "app-key headers are not a method by default"
+    );
+}
+
+#[tokio::test]
+async fn optional_client_credentials_are_read_when_present() {
+    let reply = get("/client-optional")
+        .header("authorization", basic("app1:s3cr3t"))
+        .send(&router())
+        .await;
+    assert_eq!(
+        reply.ok(),
+        creds("client_secret_basic", "app1", Some("s3cr3t"))
+    );
+    let reply = get("/client-optional")
+        .header("x-app-id", "app1")
+        .header("x-app-token", "s3cr3t")
+        .send(&app_keys())
+        .await;
+    assert_eq!(reply.ok(), creds("app_key_headers", "app1", Some("s3cr3t")));
+}
+
+#[tokio::test]
+async fn optional_client_credentials_reject_malformed_basic() {
+    let reply = get("/client-optional")
+        .header("authorization", basic("no-colon"))
+        .send(&router())
+        .await;
+    reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
+}
+
+#[tokio::test]
+async fn optional_client_credentials_reject_another_scheme() {
+    let reply = get("/client-optional")
+        .header("authorization", "Bearer abc")
+        .send(&router())
+        .await;
+    reply.invalid_client(desc::OTHER_SCHEME, challenge::BASIC_INVALID_CLIENT);
+}
+
+#[tokio::test]
+async fn optional_client_credentials_reject_an_incomplete_app_key_pair() {
+    let reply = get("/client-optional")
+        .header("x-app-token", "s3cr3t")
+        .send(&app_keys())
+        .await;
+    reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+}
+
+#[tokio::test]
+async fn bearer_token_is_extracted() {
+    let app = router();
+    for (value, token) in [
+        ("Bearer mF_9.B5f-4.1JqM", "mF_9.B5f-4.1JqM"),
+        ("bearer  abc+/==", "abc+/=="),
+    ] {
+        let reply = get("/bearer")
+            .header("authorization", value)
+            .send(&app)
+            .await;
+        assert_eq!(reply.ok(), json!({ "bearer": token }));
+    }
+}
+
+#[tokio::test]
+async fn missing_bearer_token_is_invalid_token_without_error_attribute() {
+    let reply = get("/bearer").send(&router()).await;
+    reply.error(
+        401,
+        "invalid_token",
+        desc::BEARER_REQUIRED,
+        Some(challenge::BEARER),
+    );
+}
+
+#[tokio::test]
+async fn another_scheme_is_a_missing_bearer_token() {
+    let reply = get("/bearer")
+        .header("authorization", basic("app1:s3cr3t"))
+        .send(&router())
+        .await;
+    reply.error(
+        401,
+        "invalid_token",
+        desc::BEARER_REQUIRED,
+        Some(challenge::BEARER),
+    );
+}
+
+#[tokio::test]
+async fn malformed_bearer_token_is_invalid_token_with_error_attribute() {
+    let app = router();
+    for value in [
+        "Bearer",
+        "Bearer ",
+        "Bearer a b",
+        "Bearer =abc",
+        "Bearer a=b",
+        "Bearer\tabc",
+        "Bearer ä",
+    ] {
+        let reply = get("/bearer")
+            .header("authorization", value)
+            .send(&app)
+            .await;
+        let expected = Some(challenge::BEARER_INVALID_TOKEN);
+        reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+    }
+}
+
+#[tokio::test]
+async fn two_authorization_headers_are_an_invalid_bearer_request() {
+    let reply = get("/bearer")
+        .header("authorization", "Bearer abc")
+        .header("authorization", "Bearer def")
+        .send(&router())
+        .await;
+    assert_eq!(reply.status, 400);
+    let expected =
+        r#"{"error":"invalid_request","error_description":"more than one authorization header"}"#;
+    assert_eq!(reply.body, expected.as_bytes());
+}
+
+/// RFC 6750 §3: the challenge's `error` attribute names the error of the
+/// response, here `invalid_request`, not `invalid_token`.
+#[tokio::test]
+async fn two_authorization_headers_challenge_names_invalid_request() {
+    let reply = get("/bearer")
+        .header("authorization", "Bearer abc")
+        .header("authorization", "Bearer def")
+        .send(&router())
+        .await;
+    let expected = r#"Bearer realm="tower-revoke", error="invalid_request""#;
+    reply.error(
+        400,
+        "invalid_request",
+        desc::MULTIPLE_AUTHORIZATION,
+        Some(expected),
+    );
+}
+
+#[tokio::test]
+async fn optional_bearer_token_is_none_without_authorization() {
+    let reply = get("/bearer-optional").send(&router()).await;
+    assert_eq!(reply.ok(), Value::Null);
+}
+
+#[tokio::test]
+async fn optional_bearer_token_is_read_when_present() {
+    let reply = get("/bearer-optional")
+        .header("authorization", "Bearer mF_9.B5f-4.1JqM")
+        .send(&router())
+        .await;
+    assert_eq!(reply.ok(), json!({ "bearer": "mF_9.B5f-4.1JqM" }));
+}
+
+#[tokio::test]
+async fn optional_bearer_token_rejects_a_malformed_token() {
+    let reply = get("/bearer-optional")
+        .header("authorization", "Bearer a b")
+        .send(&router())
+        .await;
+    let expected = Some(challenge::BEARER_INVALID_TOKEN);
+    reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+}
+
+#[tokio::test]
+async fn optional_bearer_token_rejects_another_scheme() {
+    let reply = get("/bearer-optional")
+        .header("authorization", basic("app1:s3cr3t"))
+        .send(&router())
+        .await;
+    reply.error(
+        401,
+        "invalid_token",
+        desc::BEARER_REQUIRED,
+        Some(challenge::BEARER),
+    );
+}
+
+#[tokio::test]
+async fn configured_realm_appears_in_the_basic_challenge() {
+    let app = router_with(RevocationConfig::default().realm(Realm::new("api \"v2\"")));
+    let reply = get("/client").send(&app).await;
+    reply.invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
+    let reply = get("/client")
+        .header("authorization", "Basic !")
+        .send(&app)
+        .await;
+    let expected = r#"Basic realm="api \"v2\"", error="invalid_client""#;
+    reply.invalid_client(desc::MALFORMED_CLIENT, expected);
+    let reply = form("/revoke", "token=abc").send(&app).await;
+    reply.invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
+}
+
+#[tokio::test]
+async fn configured_realm_appears_in_the_bearer_challenge() {
+    let app = router_with(RevocationConfig::default().realm(Realm::new("api")));
+    let reply = get("/bearer").send(&app).await;
+    reply.error(
+        401,
+        "invalid_token",
+        desc::BEARER_REQUIRED,
+        Some(r#"Bearer realm="api""#),
+    );
+    let reply = get("/bearer-optional")
+        .header("authorization", "Bearer =")
+        .send(&app)
+        .await;
+    let expected = Some(r#"Bearer realm="api", error="invalid_token""#);
+    reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+}

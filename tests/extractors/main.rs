@@ -1,0 +1,11 @@
+//! The axum extractors over a real `Router`: one test per behaviour of the
+//! revocation request (RFC 7009 §2.1), client authentication (RFC 6749
+//! §2.3.1) and Bearer tokens (RFC 6750 §2.1).
+
+mod basic_decoding;
+mod body_limit;
+mod client_auth;
+mod headers;
+mod request;
+mod secrets;
+mod support;
