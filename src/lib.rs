@@ -45,8 +45,8 @@
 #![forbid(unsafe_code)]
 
 mod basic;
-mod body;
 mod bearer;
+mod body;
 mod client;
 mod client_auth;
 mod config;
@@ -67,21 +67,22 @@ mod token;
 
 pub use basic::{parse_basic, BasicDecoding};
 pub use bearer::BearerToken;
+pub use body::ResponseBody;
 pub use client::{
-    constant_time_eq, ClientAuthMethod, ClientAuthMethods, ClientCredentials, ClientId, ClientSecret,
+    constant_time_eq, ClientAuthMethod, ClientAuthMethods, ClientCredentials, ClientId,
+    ClientSecret,
 };
 pub use config::{AppKeyHeaders, BodyEncoding, RevocationConfig};
-pub use error::{ErrorCode, ErrorResponse};
-pub use read::ClientRevocation;
-pub use realm::{BearerChallenge, Realm};
-pub use token::{RevocationRequest, Token, TokenTypeHint};
-pub use store::{
-    ActiveAccessToken, AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome,
-    RevocationStore, SeedError,
-};
-pub use body::ResponseBody;
 pub use endpoint::{
     OtherClientToken, RevocationEndpoint, RevocationEndpointLayer, RevokedResponse,
     UnknownTokenResponse,
 };
+pub use error::{ErrorCode, ErrorResponse};
 pub use guard::{BearerAuth, BearerAuthLayer};
+pub use read::ClientRevocation;
+pub use realm::{BearerChallenge, Realm};
+pub use store::{
+    ActiveAccessToken, AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome,
+    RevocationStore, SeedError, TokenEntry, TokenKind,
+};
+pub use token::{RevocationRequest, Token, TokenTypeHint};

@@ -5,7 +5,7 @@ mod memory;
 mod seed;
 
 pub use memory::MemoryStore;
-pub use seed::SeedError;
+pub use seed::{SeedError, TokenEntry, TokenKind};
 
 use crate::bearer::BearerToken;
 use crate::client::{ClientCredentials, ClientId};
