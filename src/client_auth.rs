@@ -16,7 +16,9 @@ impl RevocationConfig {
     /// headers and its body's `client_id` / `client_secret`.
     ///
     /// - `Authorization` (any scheme) is `client_secret_basic`; another
-    ///   scheme is `invalid_client`.
+    ///   scheme is `invalid_client`. While `client_secret_basic` is not
+    ///   accepted, the header is ignored, as are the app-key headers while
+    ///   their method is off.
     /// - The app-key header pair, when that method is on.
     /// - A body `client_secret` is `client_secret_post`; a body `client_id`
     ///   alone is `none`.
@@ -34,13 +36,26 @@ impl RevocationConfig {
         client_id: Option<String>,
         client_secret: Option<String>,
     ) -> Result<ClientCredentials, ClientAuthRejection> {
-        let authorization = single(headers, &AUTHORIZATION);
-        let has_authorization = !matches!(authorization, Ok(None));
-        let reject = |error: ClientAuthError| {
-            ClientAuthRejection::new(error, self.realm.clone(), has_authorization)
+        let authorization = if self.methods.contains(ClientAuthMethod::ClientSecretBasic) {
+            single(headers, &AUTHORIZATION)
+        } else {
+            Ok(None)
         };
+        let has_authorization = !matches!(authorization, Ok(None));
         self.resolve(headers, authorization, client_id, client_secret)
-            .map_err(reject)
+            .map_err(|error| self.client_auth_rejection(error, has_authorization))
+    }
+
+    /// A rejection challenging with `Basic` when this endpoint accepts it
+    /// or the client sent an `Authorization` header (RFC 6749 §5.2).
+    pub(crate) fn client_auth_rejection(
+        &self,
+        error: impl Into<ClientAuthError>,
+        authorization_header: bool,
+    ) -> ClientAuthRejection {
+        let basic = self.methods.contains(ClientAuthMethod::ClientSecretBasic);
+        let realm = (basic || authorization_header).then_some(&self.realm);
+        ClientAuthRejection::new(error, realm, authorization_header)
     }
 
     fn resolve(
@@ -79,7 +94,11 @@ impl RevocationConfig {
             return match client_secret {
                 Some(secret) => {
                     let secret = ClientSecret::new(secret).ok_or(MalformedClientCredentials)?;
-                    self.allowed(ClientCredentials::new(id, Some(secret), ClientAuthMethod::ClientSecretPost))
+                    self.allowed(ClientCredentials::new(
+                        id,
+                        Some(secret),
+                        ClientAuthMethod::ClientSecretPost,
+                    ))
                 }
                 None => self.allowed(ClientCredentials::new(id, None, ClientAuthMethod::None)),
             };
@@ -90,7 +109,10 @@ impl RevocationConfig {
         self.allowed(credentials)
     }
 
-    fn allowed(&self, credentials: ClientCredentials) -> Result<ClientCredentials, ClientAuthError> {
+    fn allowed(
+        &self,
+        credentials: ClientCredentials,
+    ) -> Result<ClientCredentials, ClientAuthError> {
         if self.methods.contains(credentials.method()) {
             Ok(credentials)
         } else {

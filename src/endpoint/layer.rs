@@ -1,6 +1,6 @@
 //! [`RevocationEndpointLayer`]: the endpoint's configuration and builder.
 
-use super::{OtherClientToken, RevokedResponse, RevocationEndpoint, UnknownTokenResponse};
+use super::{OtherClientToken, RevocationEndpoint, RevokedResponse, UnknownTokenResponse};
 use crate::{BasicDecoding, ClientAuthMethods, Realm, RevocationConfig, RevocationStore};
 use http::HeaderValue;
 use std::sync::Arc;

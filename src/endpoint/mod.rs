@@ -35,10 +35,18 @@
 //! secrets and `Authorization` values never are.
 //!
 //! # Placement in an axum `Router`
-//! `Router::layer` applies a layer to the routes that exist when it is
-//! called, including the fallback. Add the layer after your routes and
-//! fallback, or wrap the whole router as a service. `route_layer` and layers
-//! inside `nest` only see matched paths and never see `/revoke`.
+//! The layer must see requests that match no route. `Router::layer` wraps
+//! every route that exists when it is called and the fallback (axum's
+//! built-in 404 too), so call it after your routes and fallback; or wrap the
+//! whole router as a service (`layer.layer(router)`). Pitfalls, each tested:
+//! - `route_layer` wraps matched routes only: it never sees the endpoint.
+//! - `.layer(L).fallback(h)`: the fallback added afterwards answers instead.
+//! - `.layer(L).merge(other)`: the merged router's fallback replaces the
+//!   layered one, and the endpoint is gone.
+//! - A route registered for the endpoint's path is shadowed by the endpoint
+//!   when the layer is added after it, and wins when added before.
+//! - Inside `nest("/api", router)`, the layer sees the path with the prefix
+//!   stripped, and only when the nested router has its own fallback.
 //!
 //! # Example
 //! ```

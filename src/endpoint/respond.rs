@@ -5,8 +5,7 @@ use super::layer::EndpointConfig;
 use super::{OtherClientToken, RevokedResponse, UnknownTokenResponse};
 use crate::error::{json_response, no_store, store_unavailable};
 use crate::rejection::{
-    ClientAuthRejection, ClientAuthenticationFailed, FailedToReadBody, PayloadTooLarge,
-    RequestRejection,
+    ClientAuthenticationFailed, FailedToReadBody, PayloadTooLarge, RequestRejection,
 };
 use crate::{
     AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientType, ErrorCode, ErrorResponse,
@@ -43,10 +42,14 @@ where
     let client = match authenticate(store, &credentials).await {
         Ok(Some(client)) => client,
         Ok(None) => {
-            tracing::debug!(client_id = credentials.client_id().as_str(), "client authentication failed");
+            tracing::debug!(
+                client_id = credentials.client_id().as_str(),
+                "client authentication failed"
+            );
             let header_used = credentials.method() == ClientAuthMethod::ClientSecretBasic;
-            let realm = config.request.realm.clone();
-            return ClientAuthRejection::new(ClientAuthenticationFailed, realm, header_used)
+            return config
+                .request
+                .client_auth_rejection(ClientAuthenticationFailed, header_used)
                 .error_response()
                 .into_http();
         }
@@ -60,7 +63,11 @@ where
         Ok(outcome) => outcome,
         Err(error) => return store_unavailable(&config.retry_after, &error),
     };
-    tracing::debug!(client_id = client.client_id.as_str(), ?outcome, "revocation request answered");
+    tracing::debug!(
+        client_id = client.client_id.as_str(),
+        ?outcome,
+        "revocation request answered"
+    );
     answer(config, &client, outcome)
 }
 
@@ -134,7 +141,10 @@ fn empty(status: StatusCode) -> Response<Full<Bytes>> {
 }
 
 fn refuse(rejection: RequestRejection) -> Response<Full<Bytes>> {
-    tracing::debug!(reason = rejection.description(), "revocation request refused");
+    tracing::debug!(
+        reason = rejection.description(),
+        "revocation request refused"
+    );
     rejection.error_response().into_http()
 }
 

@@ -17,7 +17,10 @@ use tower_service::Service;
 ///
 /// Made by [`RevocationEndpointLayer`]. `poll_ready` delegates to `inner`.
 /// Other requests are forwarded synchronously inside `call`: no body read,
-/// no clone, no allocation, no boxing.
+/// no clone, no allocation, no boxing. A revocation request is answered
+/// without calling `inner`, so the readiness `inner` granted stays unused
+/// until the next call (as with tower-http's `Cors` and preflight requests);
+/// with a `tower::buffer::Buffer` inside, that is one slot held meanwhile.
 pub struct RevocationEndpoint<S, St> {
     inner: S,
     store: Arc<St>,
@@ -112,7 +115,10 @@ where
             self.config.request.check_head(&parts).err()
         };
         if let Some(rejection) = refused {
-            tracing::debug!(reason = rejection.description(), "revocation request refused");
+            tracing::debug!(
+                reason = rejection.description(),
+                "revocation request refused"
+            );
             return ResponseFuture::ready(rejection.error_response().into_http());
         }
         let store = Arc::clone(&self.store);

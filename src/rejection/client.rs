@@ -1,7 +1,7 @@
 //! Rejections of client authentication (RFC 6749 §2.3, §5.2).
 
 use crate::{ErrorResponse, Realm};
-use http::header::WWW_AUTHENTICATE;
+use http::header::{HeaderValue, WWW_AUTHENTICATE};
 
 define_rejection! {
     #[status = UNAUTHORIZED]
@@ -94,26 +94,35 @@ composite_rejection! {
     }
 }
 
-/// A client authentication failure, ready to render: the error, the realm
-/// for the challenge, and whether the client used an `Authorization` header.
+/// A client authentication failure, ready to render: the error and, for a
+/// 401, the `WWW-Authenticate` challenge.
 ///
 /// A 401 carries `WWW-Authenticate: Basic realm="..."`, plus
-/// `error="invalid_client"` when an `Authorization` header was sent
-/// (RFC 6749 §5.2). A 400 carries no challenge.
+/// `error="invalid_client"` when the client used an `Authorization` header
+/// (RFC 6749 §5.2), whenever a realm is given: the endpoint gives one when
+/// it accepts `client_secret_basic` or the client sent an `Authorization`
+/// header. A 400 carries no challenge.
 #[derive(Debug, Clone)]
 pub struct ClientAuthRejection {
     error: ClientAuthError,
-    realm: Realm,
-    authorization_header: bool,
+    challenge: Option<HeaderValue>,
 }
 
 impl ClientAuthRejection {
-    /// A rejection for `error`, challenging in `realm`.
-    pub fn new(error: impl Into<ClientAuthError>, realm: Realm, authorization_header: bool) -> Self {
+    /// A rejection for `error`, challenging in `realm` (if any), with
+    /// `error="invalid_client"` in the challenge when `authorization_header`.
+    pub fn new(
+        error: impl Into<ClientAuthError>,
+        realm: Option<&Realm>,
+        authorization_header: bool,
+    ) -> Self {
+        let error = error.into();
+        let unauthorized = error.status() == http::StatusCode::UNAUTHORIZED;
         Self {
-            error: error.into(),
-            realm,
-            authorization_header,
+            error,
+            challenge: realm
+                .filter(|_| unauthorized)
+                .map(|realm| realm.basic(authorization_header)),
         }
     }
 
@@ -131,10 +140,9 @@ impl ClientAuthRejection {
     pub fn error_response(&self) -> ErrorResponse {
         let response = ErrorResponse::new(self.error.status(), self.error.error_code())
             .description(self.error.description());
-        if self.error.status() == http::StatusCode::UNAUTHORIZED {
-            response.header(WWW_AUTHENTICATE, self.realm.basic(self.authorization_header))
-        } else {
-            response
+        match &self.challenge {
+            Some(challenge) => response.header(WWW_AUTHENTICATE, challenge.clone()),
+            None => response,
         }
     }
 }
