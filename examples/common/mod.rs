@@ -26,7 +26,10 @@ pub fn store(default_seed: &str) -> MemoryStore {
 pub fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_revoke=debug"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Binds `addr`, prints the address and the `curl` lines, and serves `app`.
@@ -34,7 +37,9 @@ pub async fn serve(app: axum::Router, addr: SocketAddr, try_it: &[String]) {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     println!("listening on http://{addr}\n\ntry:");
     for line in try_it {
         println!("  {}", line.replace("{addr}", &addr.to_string()));

@@ -15,8 +15,14 @@ pub const REVOKE_PATH: &str = "/oauth/revoke";
 pub fn app(store: MemoryStore) -> Router {
     let store = Arc::new(store);
     Router::new()
-        .route("/", get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }))
-        .route("/me", get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))))
+        .route(
+            "/",
+            get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),
+        )
+        .route(
+            "/me",
+            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
+        )
         .layer(RevocationEndpointLayer::from_shared(store).path(REVOKE_PATH))
 }
 

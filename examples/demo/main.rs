@@ -4,9 +4,9 @@
 //! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
 //! `TOWER_REVOKE_SEED` (default `examples/seed.json`), `RUST_LOG`.
 
+mod app;
 #[path = "../common/mod.rs"]
 mod common;
-mod app;
 
 #[tokio::main]
 async fn main() {
@@ -14,7 +14,10 @@ async fn main() {
     let store = common::store("examples/seed.json");
     let try_it = [
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
-        format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{}", app::REVOKE_PATH),
+        format!(
+            "curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{}",
+            app::REVOKE_PATH
+        ),
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'   # now 401".to_owned(),
     ];
     common::serve(app::app(store), common::addr(), &try_it).await;

@@ -1,0 +1,84 @@
+//! `cargo run --example hyper`: the revocation endpoint on a plain hyper 1
+//! server, without axum. An ordinary `service_fn` app answers `GET /`;
+//! `RevocationEndpointLayer` in front of it answers `POST /oauth/revoke`
+//! from the in-memory store seeded from `examples/seed.json`.
+//!
+//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
+//! `TOWER_REVOKE_SEED` (default `examples/seed.json`), `RUST_LOG`.
+//!
+//! TLS is not part of this example; RFC 7009 §2 requires it in production.
+
+// `common::serve` runs axum apps; this example serves with hyper-util.
+#[allow(dead_code)]
+#[path = "common/mod.rs"]
+mod common;
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_revoke::RevocationEndpointLayer;
+
+/// The revocation endpoint's path in this example.
+const REVOKE_PATH: &str = "/oauth/revoke";
+
+/// The application: `GET /` answers text, anything else 404. It never sees
+/// `/oauth/revoke`: the layer answers that path.
+async fn app(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let response = if request.method() == Method::GET && request.uri().path() == "/" {
+        Response::builder()
+            .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Full::from("tower-revoke on hyper: POST /oauth/revoke\n"))
+    } else {
+        Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Full::default())
+    };
+    Ok(response.expect("a static response is valid"))
+}
+
+#[tokio::main]
+async fn main() {
+    common::init_tracing();
+    let store = common::store("examples/seed.json");
+    let service = ServiceBuilder::new()
+        .layer(RevocationEndpointLayer::new(store).path(REVOKE_PATH))
+        .service(tower::service_fn(app));
+
+    let addr = common::addr();
+    let listener = TcpListener::bind(addr)
+        .await
+        .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    println!("listening on http://{addr}\n\ntry:");
+    println!("  curl -i -u app1:s3cr3t -d token=AT1 http://{addr}{REVOKE_PATH}");
+
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                tracing::warn!(%error, "accept failed");
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(service.clone());
+        tokio::spawn(async move {
+            let builder = Builder::new(TokioExecutor::new());
+            if let Err(error) = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                tracing::debug!(%error, "connection closed with an error");
+            }
+        });
+    }
+}
