@@ -1,0 +1,110 @@
+//! Codegen's `POST /v1/oauth/tokens/revoke?provider=...&org_id=...`: an
+//! axum handler built from this crate's extractors and FastAPI renderings
+//! (not the revocation endpoint layer, whose contract is RFC 7009's), and
+//! `GET /me` behind the Bearer guard.
+//!
+//! Shared by `examples/codegen/main.rs` and `tests/codegen.rs`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+use tower_revoke::fastapi::{
+    CollectErrors, HttpBearer, InvalidAuthenticationCredentials, QueryParams,
+};
+use tower_revoke::{ActiveAccessToken, BearerAuthLayer, BearerToken, MemoryStore, RevocationStore};
+
+/// Codegen's revocation endpoint path.
+pub const REVOKE_PATH: &str = "/v1/oauth/tokens/revoke";
+
+/// The default seed: user tokens for alice and bob (one expired), a
+/// service token without a user, and provider tokens labelled with
+/// `provider` and `org_id`.
+pub const SEED: &str = "examples/codegen/seed.json";
+
+/// `POST /v1/oauth/tokens/revoke` and `GET /me` (Bearer guard, 200 JSON
+/// `{"sub", "client_id"}`).
+pub fn app(store: MemoryStore) -> Router {
+    let store = Arc::new(store);
+    Router::new()
+        .route(REVOKE_PATH, post(revoke::<MemoryStore>))
+        .route(
+            "/me",
+            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
+        )
+        .with_state(store)
+}
+
+/// The success body: how many tokens this request marked inactive
+/// (`{"revoked":0}` when repeated).
+#[derive(Debug, Serialize)]
+struct Revoked {
+    revoked: u64,
+}
+
+/// Marks inactive every token of the calling user labelled with
+/// `provider` and `org_id`, in FastAPI's shapes, in FastAPI's order:
+///
+/// 1. Authentication, before the query is looked at. No `Authorization`
+///    header, another scheme, or nothing after `Bearer `: 401
+///    `{"detail":"Not authenticated"}` with `WWW-Authenticate: Bearer`.
+///    A token that is not an active access token of a user (unknown,
+///    expired, revoked, a refresh token, a token without a subject, or not
+///    a `b64token`): 401 `{"detail":"Invalid authentication credentials"}`
+///    with `WWW-Authenticate: Bearer`.
+/// 2. The query: `provider` a required string (an empty value is valid),
+///    `org_id` a required integer. Failures: 422 with FastAPI's `detail`
+///    list, `provider` before `org_id`.
+/// 3. 200 `{"revoked":n}`. `org_id` is matched as the integer's decimal
+///    form, so `org_id=01` matches the label `"1"`.
+///
+/// The store failing: 503 `{"detail":"Service Unavailable"}`.
+async fn revoke<St: RevocationStore>(
+    State(store): State<Arc<St>>,
+    HttpBearer(token): HttpBearer,
+    query: QueryParams,
+) -> Result<Json<Revoked>, Response> {
+    let user = authenticated_user(&*store, &token).await?;
+    let (provider, org_id) = (query.required_str("provider"), query.required_int("org_id"))
+        .collect_errors()
+        .map_err(IntoResponse::into_response)?;
+    let org_id = org_id.to_string();
+    let labels = [("provider", provider.as_str()), ("org_id", org_id.as_str())];
+    let revoked = store
+        .revoke_subject_tokens(&user, &labels)
+        .await
+        .map_err(|error| unavailable(&error))?;
+    tracing::info!(%provider, %org_id, revoked, "provider tokens revoked");
+    Ok(Json(Revoked { revoked }))
+}
+
+/// The subject of an active access token, or FastAPI's 401.
+async fn authenticated_user<St: RevocationStore>(
+    store: &St,
+    token: &BearerToken,
+) -> Result<String, Response> {
+    match store.active_access_token(token).await {
+        Ok(Some(ActiveAccessToken {
+            subject: Some(user),
+            ..
+        })) => Ok(user),
+        Ok(_) => Err(InvalidAuthenticationCredentials.into_response()),
+        Err(error) => Err(unavailable(&error)),
+    }
+}
+
+fn unavailable(error: &dyn std::error::Error) -> Response {
+    tracing::error!(%error, "token store failed");
+    let body = Json(serde_json::json!({"detail": "Service Unavailable"}));
+    (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+}
+
+async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.subject,
+        "client_id": token.client_id.as_str(),
+    }))
+}

@@ -1,0 +1,65 @@
+//! Notion's token revocation endpoint, `POST /v1/oauth/revoke`, served by
+//! the revocation endpoint layer configured for Notion's contract, and
+//! `GET /me` behind the Bearer guard.
+//!
+//! Shared by `examples/notion/main.rs` and `tests/notion.rs`.
+
+use axum::{routing::get, Extension, Json, Router};
+use std::sync::Arc;
+use tower_revoke::{
+    ActiveAccessToken, BasicDecoding, BearerAuthLayer, BodyEncoding, ClientAuthMethod,
+    ClientAuthMethods, MemoryStore, Realm, RevocationConfig, RevocationEndpointLayer,
+};
+
+/// Notion's revocation endpoint path.
+pub const REVOKE_PATH: &str = "/v1/oauth/revoke";
+
+/// The default seed: an integration whose secret holds `+` and `%`
+/// literally, its tokens (one expired), and another integration's token.
+pub const SEED: &str = "examples/notion/seed.json";
+
+/// Notion's contract, as configuration of the endpoint layer:
+///
+/// - `Authorization: Basic base64(client_id:client_secret)` only, read raw
+///   (RFC 7617, not form-decoded: a secret may hold `%` and `+` as they
+///   are).
+/// - a JSON body `{"token": "..."}` with `Content-Type: application/json`;
+///   other headers (`Notion-Version`) are ignored.
+/// - 200 `Content-Type: application/json` `{}` for a revoked, unknown,
+///   expired or already revoked token (RFC 7009 §2.2).
+/// - 400 with an RFC 6749 §5.2 JSON object for a form body, a malformed
+///   JSON body, a duplicated member, or a missing, empty or non-string
+///   token; 401 `invalid_client` for bad credentials. Nothing is revoked
+///   in either case.
+/// - The contract is silent about another integration's token: the
+///   default, 400 `invalid_grant` (RFC 7009 §2.1), applies.
+pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<MemoryStore> {
+    RevocationEndpointLayer::from_shared(store)
+        .path(REVOKE_PATH)
+        .request_config(
+            RevocationConfig::default()
+                .body_encoding(BodyEncoding::Json)
+                .basic_decoding(BasicDecoding::Raw)
+                .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic))
+                .realm(Realm::new("notion")),
+        )
+}
+
+/// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and
+/// `POST /v1/oauth/revoke`.
+pub fn app(store: MemoryStore) -> Router {
+    let store = Arc::new(store);
+    Router::new()
+        .route(
+            "/me",
+            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
+        )
+        .layer(revocation_endpoint(store))
+}
+
+async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.subject,
+        "client_id": token.client_id.as_str(),
+    }))
+}

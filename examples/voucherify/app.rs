@@ -1,0 +1,66 @@
+//! Voucherify's token revocation endpoint, `POST /v1/oauth/token/revoke`,
+//! served by the revocation endpoint layer configured for Voucherify's
+//! contract, and `GET /me` behind the Bearer guard.
+//!
+//! Shared by `examples/voucherify/main.rs` and `tests/voucherify.rs`.
+
+use axum::{routing::get, Extension, Json, Router};
+use std::sync::Arc;
+use tower_revoke::{
+    ActiveAccessToken, AppKeyHeaders, BearerAuthLayer, ClientAuthMethod, ClientAuthMethods,
+    MemoryStore, OtherClientToken, Realm, RevocationConfig, RevocationEndpointLayer,
+    RevokedResponse, UnknownTokenResponse,
+};
+
+/// Voucherify's revocation endpoint path.
+pub const REVOKE_PATH: &str = "/v1/oauth/token/revoke";
+
+/// The default seed: an application (its `X-App-Id` / `X-App-Token` are
+/// the client id and secret) with the documented example token, another
+/// token and an expired one, and a second application's token.
+pub const SEED: &str = "examples/voucherify/seed.json";
+
+/// Voucherify's contract, as configuration of the endpoint layer:
+///
+/// - client authentication by the `X-App-Id` / `X-App-Token` header pair
+///   only.
+/// - a form body whose token parameter is `access_token` (a body with only
+///   `token` has no token: 400 `invalid_request`).
+/// - 204 with an empty body when the token is revoked.
+/// - 404 with an empty body for an unknown, expired or already revoked
+///   token, and, indistinguishably, for a token issued under another
+///   application's keys (nothing is revoked).
+/// - 401 `invalid_client` for missing, incomplete or wrong app keys.
+pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<MemoryStore> {
+    RevocationEndpointLayer::from_shared(store)
+        .path(REVOKE_PATH)
+        .request_config(
+            RevocationConfig::default()
+                .token_parameter("access_token")
+                .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::AppKeyHeaders))
+                .app_key_headers(AppKeyHeaders::default())
+                .realm(Realm::new("voucherify")),
+        )
+        .other_client_token(OtherClientToken::LikeUnknown)
+        .revoked_response(RevokedResponse::NoContent)
+        .unknown_token_response(UnknownTokenResponse::NotFound)
+}
+
+/// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and
+/// `POST /v1/oauth/token/revoke`.
+pub fn app(store: MemoryStore) -> Router {
+    let store = Arc::new(store);
+    Router::new()
+        .route(
+            "/me",
+            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
+        )
+        .layer(revocation_endpoint(store))
+}
+
+async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.subject,
+        "client_id": token.client_id.as_str(),
+    }))
+}

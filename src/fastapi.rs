@@ -1,1 +1,0 @@
-//! FastAPI-compatible error bodies (placeholder, being written).
