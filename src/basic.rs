@@ -160,7 +160,10 @@ mod tests {
         let raw = BasicDecoding::Raw;
         assert_eq!(read(&header("id:100%real"), raw), pair("id", "100%real"));
         assert_eq!(read(&header("id:a+b%2B"), raw), pair("id", "a+b%2B"));
-        assert_eq!(read(&header("id:pa:ss wörd"), raw), pair("id", "pa:ss wörd"));
+        assert_eq!(
+            read(&header("id:pa:ss wörd"), raw),
+            pair("id", "pa:ss wörd")
+        );
     }
 
     #[test]
@@ -171,7 +174,10 @@ mod tests {
         let raw = c.raw_alternative().unwrap();
         assert_eq!(raw.client_secret().unwrap().secret(), "a+b");
         // Not decodable as a form: only the raw reading.
-        assert_eq!(read(&header("id:100%real"), lenient), pair("id", "100%real"));
+        assert_eq!(
+            read(&header("id:100%real"), lenient),
+            pair("id", "100%real")
+        );
         // Same either way: no alternative.
         let plain = parse_basic(&header("id:plain"), lenient).unwrap();
         assert!(plain.raw_alternative().is_none());
@@ -209,9 +215,17 @@ mod tests {
             bad("Basic"),
             bad("Basic "),
         ] {
-            for decoding in [BasicDecoding::FormUrlEncoded, BasicDecoding::Raw, BasicDecoding::Lenient] {
+            for decoding in [
+                BasicDecoding::FormUrlEncoded,
+                BasicDecoding::Raw,
+                BasicDecoding::Lenient,
+            ] {
                 let err = parse_basic(&value, decoding).map(|_| ()).unwrap_err();
-                assert_eq!(err, MalformedClientCredentials.into(), "{value:?} {decoding:?}");
+                assert_eq!(
+                    err,
+                    MalformedClientCredentials.into(),
+                    "{value:?} {decoding:?}"
+                );
             }
         }
     }

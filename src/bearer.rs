@@ -1,6 +1,8 @@
 //! Bearer tokens in the `Authorization` header (RFC 6750 §2.1).
 
-use crate::rejection::{BearerError, InvalidBearerToken, MissingBearerToken, MultipleAuthorizationHeaders};
+use crate::rejection::{
+    BearerError, InvalidBearerToken, MissingBearerToken, MultipleAuthorizationHeaders,
+};
 use crate::scheme::{self, Scheme};
 use crate::token::Token;
 use http::header::{HeaderMap, AUTHORIZATION};
@@ -80,7 +82,10 @@ mod tests {
     fn headers(values: &[&str]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for v in values {
-            map.append(AUTHORIZATION, http::HeaderValue::from_bytes(v.as_bytes()).unwrap());
+            map.append(
+                AUTHORIZATION,
+                http::HeaderValue::from_bytes(v.as_bytes()).unwrap(),
+            );
         }
         map
     }
@@ -96,7 +101,15 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_invalid() {
-        for v in ["Bearer", "Bearer ", "Bearer a b", "Bearer =abc", "Bearer a=b", "Bearer\tabc", "Bearer ä"] {
+        for v in [
+            "Bearer",
+            "Bearer ",
+            "Bearer a b",
+            "Bearer =abc",
+            "Bearer a=b",
+            "Bearer\tabc",
+            "Bearer ä",
+        ] {
             let err = BearerToken::from_headers(&headers(&[v])).unwrap_err();
             assert_eq!(err, InvalidBearerToken.into(), "{v}");
         }
@@ -104,7 +117,10 @@ mod tests {
 
     #[test]
     fn absent_or_other_scheme_is_missing() {
-        assert_eq!(BearerToken::from_headers(&headers(&[])).unwrap_err(), MissingBearerToken.into());
+        assert_eq!(
+            BearerToken::from_headers(&headers(&[])).unwrap_err(),
+            MissingBearerToken.into()
+        );
         assert_eq!(
             BearerToken::from_headers(&headers(&["Basic YTpi"])).unwrap_err(),
             MissingBearerToken.into()

@@ -180,10 +180,13 @@ pub(crate) fn store_unavailable(
     error: &dyn std::error::Error,
 ) -> Response<Full<Bytes>> {
     tracing::error!(%error, "token store failed");
-    ErrorResponse::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable)
-        .description("the token store is unavailable, retry later")
-        .header(header::RETRY_AFTER, retry_after.clone())
-        .into_http()
+    ErrorResponse::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::TemporarilyUnavailable,
+    )
+    .description("the token store is unavailable, retry later")
+    .header(header::RETRY_AFTER, retry_after.clone())
+    .into_http()
 }
 
 #[cfg(feature = "axum")]

@@ -67,8 +67,7 @@ pub(crate) fn name_is(raw: &[u8], expected: &str) -> bool {
     if raw == expected.as_bytes() {
         return true;
     }
-    (raw.contains(&b'%') || raw.contains(&b'+'))
-        && decode(raw).is_ok_and(|name| name == expected)
+    (raw.contains(&b'%') || raw.contains(&b'+')) && decode(raw).is_ok_and(|name| name == expected)
 }
 
 /// Whether every `%` in `input` is followed by two hex digits.

@@ -35,7 +35,10 @@ impl fmt::Debug for BodyParams {
             .field("token", &self.token)
             .field("token_type_hint", &self.token_type_hint)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -129,12 +132,10 @@ impl RevocationConfig {
     /// present, are strings and appear once; other members are ignored.
     fn parse_json(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let params = serde::Deserializer::deserialize_map(
-            &mut deserializer,
-            JsonVisitor { config: self },
-        )
-        .and_then(|params| deserializer.end().map(|()| params))
-        .map_err(|_| InvalidJsonBody)?;
+        let params =
+            serde::Deserializer::deserialize_map(&mut deserializer, JsonVisitor { config: self })
+                .and_then(|params| deserializer.end().map(|()| params))
+                .map_err(|_| InvalidJsonBody)?;
         Ok(params)
     }
 }
@@ -244,7 +245,13 @@ mod tests {
 
     #[test]
     fn bad_encoding_is_invalid_request() {
-        for body in [&b"token=%ZZ"[..], b"token=%FF", b"token=a\xffb", b"x=%ZZ&token=a", b"%FF=1"] {
+        for body in [
+            &b"token=%ZZ"[..],
+            b"token=%FF",
+            b"token=a\xffb",
+            b"x=%ZZ&token=a",
+            b"%FF=1",
+        ] {
             let got = RevocationConfig::default().parse_body(body).unwrap_err();
             assert_eq!(got, InvalidFormEncoding.into(), "{body:?}");
         }
@@ -270,7 +277,9 @@ mod tests {
             config.check_content_type(&headers).is_ok()
         };
         assert!(check(Some("application/x-www-form-urlencoded")));
-        assert!(check(Some("Application/X-WWW-Form-URLEncoded; charset=UTF-8")));
+        assert!(check(Some(
+            "Application/X-WWW-Form-URLEncoded; charset=UTF-8"
+        )));
         assert!(!check(Some("application/json")));
         assert!(!check(Some("text/plain")));
         assert!(!check(Some("multipart/form-data; boundary=x")));
@@ -290,7 +299,9 @@ mod tests {
     #[test]
     fn json_body_takes_string_members_once() {
         let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
-        let p = config.parse_body(br#"{"token":"abc","other":[1,{"token":2}]}"#).unwrap();
+        let p = config
+            .parse_body(br#"{"token":"abc","other":[1,{"token":2}]}"#)
+            .unwrap();
         assert_eq!(token(&p), Some("abc"));
         for bad in [
             &br#"{"token":"a","token":"b"}"#[..],
@@ -301,8 +312,16 @@ mod tests {
             b"token=abc",
             b"",
         ] {
-            assert_eq!(config.parse_body(bad).unwrap_err(), InvalidJsonBody.into(), "{bad:?}");
+            assert_eq!(
+                config.parse_body(bad).unwrap_err(),
+                InvalidJsonBody.into(),
+                "{bad:?}"
+            );
         }
-        assert!(config.parse_body(br#"{"token":""}"#).unwrap().token.is_none());
+        assert!(config
+            .parse_body(br#"{"token":""}"#)
+            .unwrap()
+            .token
+            .is_none());
     }
 }

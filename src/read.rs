@@ -44,7 +44,11 @@ impl RevocationConfig {
     /// assert_eq!(request.token().secret(), "45ghiukldjahdnhzdauz");
     /// assert_eq!(request.token_type_hint(), Some(&TokenTypeHint::RefreshToken));
     /// ```
-    pub fn read_request(&self, parts: &Parts, body: &[u8]) -> Result<RevocationRequest, RequestRejection> {
+    pub fn read_request(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+    ) -> Result<RevocationRequest, RequestRejection> {
         self.check_head(parts)?;
         Ok(self.parse_body(body)?.into_request()?)
     }
@@ -54,7 +58,10 @@ impl RevocationConfig {
     ///
     /// # Errors
     /// As for the full request, with no body parameters to consider.
-    pub fn read_client_credentials(&self, headers: &HeaderMap) -> Result<ClientCredentials, ClientAuthRejection> {
+    pub fn read_client_credentials(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<ClientCredentials, ClientAuthRejection> {
         self.resolve_client(headers, None, None)
     }
 
@@ -79,11 +86,18 @@ impl RevocationConfig {
     /// assert_eq!(read.credentials.method(), ClientAuthMethod::ClientSecretPost);
     /// assert_eq!(read.credentials.client_id().as_str(), "app1");
     /// ```
-    pub fn read_client_revocation(&self, parts: &Parts, body: &[u8]) -> Result<ClientRevocation, RevocationRejection> {
+    pub fn read_client_revocation(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+    ) -> Result<ClientRevocation, RevocationRejection> {
         self.check_head(parts)?;
         let (credentials, params) = self.read_body(&parts.headers, body)?;
         let request = params.into_request()?;
-        Ok(ClientRevocation { credentials, request })
+        Ok(ClientRevocation {
+            credentials,
+            request,
+        })
     }
 
     /// What can be checked before the body is read: media type and query.
@@ -100,8 +114,11 @@ impl RevocationConfig {
         body: &[u8],
     ) -> Result<(ClientCredentials, BodyParams), RevocationRejection> {
         let mut params = self.parse_body(body)?;
-        let credentials =
-            self.resolve_client(headers, params.client_id.take(), params.client_secret.take())?;
+        let credentials = self.resolve_client(
+            headers,
+            params.client_id.take(),
+            params.client_secret.take(),
+        )?;
         Ok((credentials, params))
     }
 }

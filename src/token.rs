@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn hints_accept_rfc8693_urns_and_keep_unknown_values() {
-        assert_eq!(TokenTypeHint::parse("access_token"), TokenTypeHint::AccessToken);
+        assert_eq!(
+            TokenTypeHint::parse("access_token"),
+            TokenTypeHint::AccessToken
+        );
         assert_eq!(
             TokenTypeHint::parse("urn:ietf:params:oauth:token-type:refresh_token"),
             TokenTypeHint::RefreshToken

@@ -45,7 +45,9 @@ impl<B, E> Future for ResponseFuture<B, E> {
         // Both variants are `Unpin` (an `Option` and a `Pin<Box<_>>`).
         match &mut self.get_mut().kind {
             Kind::Ready(response) => {
-                let response = response.take().expect("ResponseFuture polled after completion");
+                let response = response
+                    .take()
+                    .expect("ResponseFuture polled after completion");
                 Poll::Ready(Ok(response.map(ResponseBody::own)))
             }
             Kind::Boxed(future) => future.as_mut().poll(cx),

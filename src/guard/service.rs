@@ -81,7 +81,9 @@ where
         let token = match BearerToken::from_headers(request.headers()) {
             Ok(token) => token,
             Err(error) => {
-                let response = BearerRejection::new(error, realm).error_response().into_http();
+                let response = BearerRejection::new(error, realm)
+                    .error_response()
+                    .into_http();
                 return ResponseFuture::ready(response);
             }
         };
@@ -97,7 +99,10 @@ where
                 }
                 Ok(None) => {
                     let rejection = BearerRejection::new(InvalidBearerToken, realm);
-                    Ok(rejection.error_response().into_http().map(ResponseBody::own))
+                    Ok(rejection
+                        .error_response()
+                        .into_http()
+                        .map(ResponseBody::own))
                 }
                 Err(error) => Ok(store_unavailable(&retry_after, &error).map(ResponseBody::own)),
             }

@@ -113,8 +113,8 @@ composite_rejection! {
 impl RequestRejection {
     /// The error response for this rejection.
     pub fn error_response(&self) -> ErrorResponse {
-        let response = ErrorResponse::new(self.status(), self.error_code())
-            .description(self.description());
+        let response =
+            ErrorResponse::new(self.status(), self.error_code()).description(self.description());
         match self {
             Self::MethodNotAllowed(_) => response.header(ALLOW, HeaderValue::from_static("POST")),
             _ => response,
