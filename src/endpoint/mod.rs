@@ -34,6 +34,39 @@
 //! for slow bodies. Nothing is logged but outcomes and client ids; tokens,
 //! secrets and `Authorization` values never are.
 //!
+//! Wrap the whole app, so one limit counts every connection and route
+//! (`Router::layer` would give each route a limit of its own):
+//!
+//! ```
+//! use axum::{error_handling::HandleErrorLayer, http::StatusCode, routing::get, BoxError, Router};
+//! use std::time::Duration;
+//! use tower::{ServiceBuilder, ServiceExt};
+//! use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let app = Router::new()
+//!     .route("/", get(|| async { "hello" }))
+//!     .layer(RevocationEndpointLayer::new(MemoryStore::new()));
+//! let limited = ServiceBuilder::new()
+//!     // Turn the limits' errors into responses: 408 or 429.
+//!     .layer(HandleErrorLayer::new(|error: BoxError| async move {
+//!         if error.is::<tower::timeout::error::Elapsed>() {
+//!             StatusCode::REQUEST_TIMEOUT
+//!         } else {
+//!             StatusCode::TOO_MANY_REQUESTS
+//!         }
+//!     }))
+//!     .timeout(Duration::from_secs(10)) // bounds slow bodies too
+//!     .buffer(1024)
+//!     .rate_limit(100, Duration::from_secs(1))
+//!     .service(app);
+//! // Serve it with `axum::serve(listener, axum::ServiceExt::into_make_service(limited))`.
+//! let request = axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap();
+//! assert_eq!(limited.oneshot(request).await.unwrap().status(), 200);
+//! # }
+//! ```
+//!
 //! # Placement in an axum `Router`
 //! The layer must see requests that match no route. `Router::layer` wraps
 //! every route that exists when it is called and the fallback (axum's
