@@ -8,7 +8,8 @@
 //!
 //! TLS is not part of this example; RFC 7009 §2 requires it in production.
 
-// `common::serve` runs axum apps; this example serves with hyper-util.
+// `common::run` and `common::me_route` are for axum apps; this example
+// serves with hyper-util.
 #[allow(dead_code)]
 #[path = "common/mod.rs"]
 mod common;
@@ -22,7 +23,6 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
 use std::convert::Infallible;
-use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_revoke::RevocationEndpointLayer;
 
@@ -52,15 +52,10 @@ async fn main() {
         .layer(RevocationEndpointLayer::new(store).path(REVOKE_PATH))
         .service(tower::service_fn(app));
 
-    let addr = common::addr();
-    let listener = TcpListener::bind(addr)
-        .await
-        .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    println!("listening on http://{addr}\n\ntry:");
-    println!("  curl -i -u app1:s3cr3t -d token=AT1 http://{addr}{REVOKE_PATH}");
+    let try_it = [format!(
+        "curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{REVOKE_PATH}"
+    )];
+    let listener = common::listen(common::addr(), &try_it).await;
 
     loop {
         let stream = match listener.accept().await {

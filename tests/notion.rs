@@ -3,17 +3,16 @@
 
 #[path = "../examples/notion/app.rs"]
 mod app;
+#[allow(dead_code)] // `main`'s helpers; the app uses `me_route`.
+#[path = "../examples/common/mod.rs"]
+mod common;
+#[allow(dead_code)] // Shared by every test crate; each uses a part.
+mod support;
 
-use axum::body::Body;
-use axum::Router;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use bytes::Bytes;
-use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE};
-use http::{HeaderMap, Request, StatusCode};
-use serde_json::{json, Value};
-use tower::ServiceExt;
-use tower_revoke::MemoryStore;
+use serde_json::json;
+use support::example::{assert_me, me, Example};
+use support::reply::Reply;
+use support::request::{basic, get, post, Req};
 
 const CLIENT: &str = "463558a3-725e-4f37-b6d3-0889894f68de";
 /// Sent raw: `+` is not a space, `%2F` is not `/`, the last `%` is no
@@ -25,71 +24,31 @@ const TOKEN: &str = "ntn_alice_access";
 const SECOND: &str = "ntn_alice_second";
 const EXPIRED: &str = "ntn_expired";
 const BOB: &str = "ntn_bob_access";
-const ALL: [&str; 3] = [TOKEN, SECOND, BOB];
 
-/// A fresh store from the example's seed, and the example's router on it.
-fn setup() -> (MemoryStore, Router) {
-    let store = MemoryStore::from_seed_file(app::SEED).expect("the example seed loads");
-    (store.clone(), app::app(store))
-}
+/// The challenge of refused `Authorization: Basic` credentials.
+const BASIC_CHALLENGE: &str = r#"Basic realm="notion", error="invalid_client""#;
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
+const NOTION: Example = Example {
+    seed: app::SEED,
+    app: app::app,
+    active: &[TOKEN, SECOND, BOB],
+};
 
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("a JSON body")
+/// A request with `body` and no credentials.
+fn anonymous(content_type: Option<&str>, body: &str) -> Req {
+    let request = post(app::REVOKE_PATH, body.to_owned());
+    match content_type {
+        Some(content_type) => request.header("content-type", content_type),
+        None => request,
     }
-
-    /// 200, `Content-Type: application/json`, no-store, body `{}`.
-    fn assert_ok_empty_object(&self) {
-        assert_eq!(self.status, StatusCode::OK, "body: {:?}", self.body);
-        assert_eq!(self.headers[CONTENT_TYPE], "application/json");
-        assert_eq!(self.headers[CACHE_CONTROL], "no-store");
-        assert_eq!(self.headers[PRAGMA], "no-cache");
-        assert_eq!(&self.body[..], b"{}");
-    }
-
-    /// A JSON object body with this status and RFC 6749 §5.2 `error`.
-    fn assert_error(&self, status: StatusCode, error: &str) {
-        assert_eq!(self.status, status, "body: {:?}", self.body);
-        assert_eq!(self.headers[CONTENT_TYPE], "application/json");
-        assert_eq!(self.headers[CACHE_CONTROL], "no-store");
-        let body = self.json();
-        assert!(body.is_object());
-        assert_eq!(body["error"], error);
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-    Reply {
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    }
-}
-
-/// `Basic base64(id:secret)`, the id and secret as they are.
-fn basic(id: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
 }
 
 /// A request with the integration's credentials, this content type and body.
-fn revoke(content_type: Option<&str>, body: &str) -> Request<Body> {
-    let mut request = Request::post(app::REVOKE_PATH).header(AUTHORIZATION, basic(CLIENT, SECRET));
-    if let Some(content_type) = content_type {
-        request = request.header(CONTENT_TYPE, content_type);
-    }
-    request.body(Body::from(body.to_owned())).unwrap()
+fn revoke(content_type: Option<&str>, body: &str) -> Req {
+    anonymous(content_type, body).basic(CLIENT, SECRET)
 }
 
-fn revoke_json(body: &str) -> Request<Body> {
+fn revoke_json(body: &str) -> Req {
     revoke(Some("application/json"), body)
 }
 
@@ -97,90 +56,74 @@ fn token_body(token: &str) -> String {
     json!({ "token": token }).to_string()
 }
 
-async fn me(app: &Router, token: &str) -> StatusCode {
-    let request = Request::get("/me")
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    send(app, request).await.status
+/// Asserts that each of `requests` is refused with 400 `invalid_request`,
+/// and that nothing is revoked.
+async fn assert_invalid_request(requests: impl IntoIterator<Item = Req>) -> Vec<Reply> {
+    NOTION
+        .assert_refused(requests, 400, "invalid_request", &[])
+        .await
 }
 
-fn assert_untouched(store: &MemoryStore) {
-    for token in ALL {
-        assert!(store.is_active(token), "{token}");
-    }
+/// Asserts that each of `requests` is refused with 401 `invalid_client`
+/// and this challenge, and that nothing is revoked.
+async fn assert_invalid_client(requests: impl IntoIterator<Item = Req>, challenge: &str) {
+    let challenge = [("www-authenticate", challenge)];
+    NOTION
+        .assert_refused(requests, 401, "invalid_client", &challenge)
+        .await;
 }
 
 #[tokio::test]
 async fn documented_curl_request_revokes_the_token() {
-    let (store, app) = setup();
+    let (store, app) = NOTION.start();
     // The seed document's curl sample: Basic, Content-Type, and the body
     // `{\n\t"token": "'$ACCESS_TOKEN'"\n}`.
-    let request = Request::post(app::REVOKE_PATH)
-        .header(AUTHORIZATION, basic(CLIENT, SECRET))
-        .header(CONTENT_TYPE, "application/json")
-        .body(Body::from(format!("{{\n\t\"token\": \"{TOKEN}\"\n}}")))
-        .unwrap();
-    send(&app, request).await.assert_ok_empty_object();
-    assert!(!store.is_active(TOKEN));
-    assert!(store.is_active(SECOND) && store.is_active(BOB));
-    assert_eq!(me(&app, TOKEN).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&app, SECOND).await, StatusCode::OK);
+    let body = format!("{{\n\t\"token\": \"{TOKEN}\"\n}}");
+    revoke_json(&body).send(&app).await.assert_revoked();
+    NOTION.assert_only_revoked(&store, &[TOKEN]);
+    assert_eq!(me(TOKEN).send(&app).await.status, 401);
+    assert_eq!(me(SECOND).send(&app).await.status, 200);
 }
 
 #[tokio::test]
 async fn notion_version_header_and_charset_are_accepted() {
-    let (store, app) = setup();
-    let request = Request::post(app::REVOKE_PATH)
-        .header(AUTHORIZATION, basic(CLIENT, SECRET))
-        .header(CONTENT_TYPE, "application/json; charset=utf-8")
-        .header("Notion-Version", "2022-06-28")
-        .body(Body::from(token_body(SECOND)))
-        .unwrap();
-    send(&app, request).await.assert_ok_empty_object();
-    assert!(!store.is_active(SECOND));
-    assert!(store.is_active(TOKEN));
+    let (store, app) = NOTION.start();
+    let request = revoke(Some("application/json; charset=utf-8"), &token_body(SECOND));
+    let request = request.header("Notion-Version", "2022-06-28");
+    request.send(&app).await.assert_revoked();
+    NOTION.assert_only_revoked(&store, &[SECOND]);
 }
 
 #[tokio::test]
 async fn unknown_expired_or_already_revoked_token_is_200_empty_object() {
-    let (store, app) = setup();
+    let (store, app) = NOTION.start();
     for token in ["ntn_no_such_token", EXPIRED] {
-        send(&app, revoke_json(&token_body(token)))
-            .await
-            .assert_ok_empty_object();
-        assert_untouched(&store);
+        let request = revoke_json(&token_body(token));
+        request.send(&app).await.assert_revoked();
+        NOTION.assert_only_revoked(&store, &[]);
     }
     for _ in 0..2 {
-        send(&app, revoke_json(&token_body(TOKEN)))
-            .await
-            .assert_ok_empty_object();
+        let request = revoke_json(&token_body(TOKEN));
+        request.send(&app).await.assert_revoked();
     }
-    assert!(!store.is_active(TOKEN));
+    NOTION.assert_only_revoked(&store, &[TOKEN]);
 }
 
 #[tokio::test]
 async fn form_and_other_media_types_are_400_json_and_leave_the_token() {
-    let (store, app) = setup();
-    for (content_type, body) in [
-        (
-            Some("application/x-www-form-urlencoded"),
-            format!("token={TOKEN}"),
-        ),
-        (Some("application/x-www-form-urlencoded"), token_body(TOKEN)),
-        (Some("text/plain"), token_body(TOKEN)),
-        (None, token_body(TOKEN)),
-    ] {
-        let reply = send(&app, revoke(content_type, &body)).await;
-        reply.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
-    }
-    assert_untouched(&store);
+    let form = "application/x-www-form-urlencoded";
+    assert_invalid_request([
+        revoke(Some(form), &format!("token={TOKEN}")),
+        revoke(Some(form), &token_body(TOKEN)),
+        revoke(Some("text/plain"), &token_body(TOKEN)),
+        revoke(None, &token_body(TOKEN)),
+    ])
+    .await;
 }
 
 #[tokio::test]
 async fn missing_empty_or_non_string_token_is_400_json_and_leaves_the_token() {
-    let (store, app) = setup();
-    for body in [
+    let bodies = [
         "{}".to_owned(),
         r#"{"token":""}"#.to_owned(),
         r#"{"access_token":"ntn_alice_access"}"#.to_owned(),
@@ -189,18 +132,16 @@ async fn missing_empty_or_non_string_token_is_400_json_and_leaves_the_token() {
         r#"{"token":true}"#.to_owned(),
         format!(r#"{{"token":["{TOKEN}"]}}"#),
         format!(r#"{{"token":{{"value":"{TOKEN}"}}}}"#),
-    ] {
-        let reply = send(&app, revoke_json(&body)).await;
-        reply.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
-        assert!(!String::from_utf8_lossy(&reply.body).contains(TOKEN));
+    ];
+    let replies = assert_invalid_request(bodies.map(|body| revoke_json(&body))).await;
+    for reply in replies {
+        reply.assert_hides(&[TOKEN]);
     }
-    assert_untouched(&store);
 }
 
 #[tokio::test]
 async fn malformed_json_is_400_json_and_leaves_the_token() {
-    let (store, app) = setup();
-    for body in [
+    let bodies = [
         format!(r#"{{"token":"{TOKEN}""#),
         format!(r#"{{'token':'{TOKEN}'}}"#),
         format!(r#"{{"token":"{TOKEN}"}} x"#),
@@ -210,107 +151,66 @@ async fn malformed_json_is_400_json_and_leaves_the_token() {
         format!(r#"["{TOKEN}"]"#),
         "null".to_owned(),
         String::new(),
-    ] {
-        let reply = send(&app, revoke_json(&body)).await;
-        reply.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
-    }
-    assert_untouched(&store);
+    ];
+    assert_invalid_request(bodies.map(|body| revoke_json(&body))).await;
 }
 
 #[tokio::test]
 async fn duplicated_token_member_is_400_json_and_leaves_the_token() {
-    let (store, app) = setup();
-    for body in [
+    let bodies = [
         format!(r#"{{"token":"{TOKEN}","token":"{TOKEN}"}}"#),
         format!(r#"{{"token":"ntn_no_such_token","token":"{TOKEN}"}}"#),
         format!(r#"{{"token":"{TOKEN}","token":"{SECOND}"}}"#),
-    ] {
-        let reply = send(&app, revoke_json(&body)).await;
-        reply.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
-    }
-    assert_untouched(&store);
+    ];
+    assert_invalid_request(bodies.map(|body| revoke_json(&body))).await;
 }
 
 #[tokio::test]
 async fn secret_is_read_raw_not_form_decoded() {
-    let (store, app) = setup();
     // The secret's form-encoded spelling names another secret when read raw.
     let encoded = "secret_Zq%2B4%252F9x%25";
-    let request = Request::post(app::REVOKE_PATH)
-        .header(AUTHORIZATION, basic(CLIENT, encoded))
-        .header(CONTENT_TYPE, "application/json")
-        .body(Body::from(token_body(TOKEN)))
-        .unwrap();
-    let reply = send(&app, request).await;
-    reply.assert_error(StatusCode::UNAUTHORIZED, "invalid_client");
-    assert_untouched(&store);
+    let request = anonymous(Some("application/json"), &token_body(TOKEN)).basic(CLIENT, encoded);
+    assert_invalid_client([request], BASIC_CHALLENGE).await;
 }
 
 #[tokio::test]
 async fn bad_credentials_are_401_and_leave_the_token() {
-    let (store, app) = setup();
-    let challenge = r#"Basic realm="notion", error="invalid_client""#;
-    for authorization in [
-        basic(CLIENT, "secret_wrong"),
-        basic(CLIENT, OTHER_SECRET),
-        basic("00000000-0000-0000-0000-000000000000", SECRET),
-        basic(CLIENT, "secret_Zq 4%2F9x%"),
+    let authorizations = [
+        basic(format!("{CLIENT}:secret_wrong")),
+        basic(format!("{CLIENT}:{OTHER_SECRET}")),
+        basic(format!("00000000-0000-0000-0000-000000000000:{SECRET}")),
+        basic(format!("{CLIENT}:secret_Zq 4%2F9x%")),
         "Basic !!!".to_owned(),
         format!("Bearer {TOKEN}"),
-    ] {
-        let request = Request::post(app::REVOKE_PATH)
-            .header(AUTHORIZATION, authorization.as_str())
-            .header(CONTENT_TYPE, "application/json")
-            .body(Body::from(token_body(TOKEN)))
-            .unwrap();
-        let reply = send(&app, request).await;
-        reply.assert_error(StatusCode::UNAUTHORIZED, "invalid_client");
-        assert_eq!(
-            reply.headers[WWW_AUTHENTICATE], challenge,
-            "{authorization}"
-        );
-    }
-    assert_untouched(&store);
+    ];
+    let requests = authorizations.map(|authorization| {
+        let request = anonymous(Some("application/json"), &token_body(TOKEN));
+        request.header("authorization", authorization)
+    });
+    assert_invalid_client(requests, BASIC_CHALLENGE).await;
 }
 
 #[tokio::test]
 async fn credentials_in_the_body_are_not_client_authentication() {
-    let (store, app) = setup();
     let body = json!({"token": TOKEN, "client_id": CLIENT, "client_secret": SECRET});
-    let request = Request::post(app::REVOKE_PATH)
-        .header(CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let reply = send(&app, request).await;
-    reply.assert_error(StatusCode::UNAUTHORIZED, "invalid_client");
-    assert_eq!(reply.headers[WWW_AUTHENTICATE], r#"Basic realm="notion""#);
-    assert_untouched(&store);
+    let request = anonymous(Some("application/json"), &body.to_string());
+    assert_invalid_client([request], r#"Basic realm="notion""#).await;
 }
 
 #[tokio::test]
 async fn another_integrations_token_is_invalid_grant() {
-    let (store, app) = setup();
-    let request = Request::post(app::REVOKE_PATH)
-        .header(AUTHORIZATION, basic(OTHER_CLIENT, OTHER_SECRET))
-        .header(CONTENT_TYPE, "application/json")
-        .body(Body::from(token_body(TOKEN)))
-        .unwrap();
-    let reply = send(&app, request).await;
-    reply.assert_error(StatusCode::BAD_REQUEST, "invalid_grant");
-    assert_untouched(&store);
+    let request = anonymous(Some("application/json"), &token_body(TOKEN));
+    let request = request.basic(OTHER_CLIENT, OTHER_SECRET);
+    NOTION
+        .assert_refused([request], 400, "invalid_grant", &[])
+        .await;
 }
 
 #[tokio::test]
 async fn me_is_behind_the_bearer_guard() {
-    let (_, app) = setup();
-    let request = Request::get("/me")
-        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
-        .body(Body::empty())
-        .unwrap();
-    let reply = send(&app, request).await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.json(), json!({"sub": "alice", "client_id": CLIENT}));
-    let reply = send(&app, Request::get("/me").body(Body::empty()).unwrap()).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&app, EXPIRED).await, StatusCode::UNAUTHORIZED);
+    let (_, app) = NOTION.start();
+    assert_me(&app, TOKEN, "alice", CLIENT).await;
+    for request in [get("/me"), me(EXPIRED)] {
+        assert_eq!(request.send(&app).await.status, 401);
+    }
 }

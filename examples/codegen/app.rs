@@ -4,18 +4,21 @@
 //! `GET /me` behind the Bearer guard.
 //!
 //! Shared by `examples/codegen/main.rs` and `tests/codegen.rs`.
+//! `GET /me` is `crate::common::me_route`: whatever includes this file
+//! includes `examples/common/mod.rs` as `common` too.
 
+use crate::common::me_route;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::routing::post;
+use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
 use tower_revoke::fastapi::{
     CollectErrors, HttpBearer, InvalidAuthenticationCredentials, QueryParams,
 };
-use tower_revoke::{ActiveAccessToken, BearerAuthLayer, BearerToken, MemoryStore, RevocationStore};
+use tower_revoke::{ActiveAccessToken, BearerToken, MemoryStore, RevocationStore};
 
 /// Codegen's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth/tokens/revoke";
@@ -31,11 +34,8 @@ pub fn app(store: MemoryStore) -> Router {
     let store = Arc::new(store);
     Router::new()
         .route(REVOKE_PATH, post(revoke::<MemoryStore>))
-        .route(
-            "/me",
-            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
-        )
-        .with_state(store)
+        .with_state(Arc::clone(&store))
+        .merge(me_route(store))
 }
 
 /// The success body: how many tokens this request marked inactive
@@ -100,11 +100,4 @@ fn unavailable(error: &dyn std::error::Error) -> Response {
     tracing::error!(%error, "token store failed");
     let body = Json(serde_json::json!({"detail": "Service Unavailable"}));
     (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
-}
-
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": token.subject,
-        "client_id": token.client_id.as_str(),
-    }))
 }

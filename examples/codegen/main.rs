@@ -11,8 +11,6 @@ mod common;
 
 #[tokio::main]
 async fn main() {
-    common::init_tracing();
-    let store = common::store(app::SEED);
     let revoke = app::REVOKE_PATH;
     let try_it = [
         "curl -i http://{addr}/me -H 'Authorization: Bearer gh_alice_org1_access'".to_owned(),
@@ -24,5 +22,5 @@ async fn main() {
             .to_owned(),
         format!("curl -i -X POST 'http://{{addr}}{revoke}?org_id=abc' -H 'Authorization: Bearer cg_user_alice'   # 422"),
     ];
-    common::serve(app::app(store), common::addr(), &try_it).await;
+    common::run(app::SEED, app::app, &try_it).await;
 }

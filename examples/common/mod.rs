@@ -1,10 +1,16 @@
 //! What every example app shares: configuration from the environment,
-//! tracing without secrets, and serving on loopback.
+//! tracing without secrets, serving on loopback, and `GET /me` behind the
+//! Bearer guard.
 //!
-//! Examples include this file with `#[path = "../common/mod.rs"] mod common;`.
+//! Examples include this file with `#[path = "../common/mod.rs"] mod common;`,
+//! and so do the tests that drive an example's `app.rs`.
 
+use axum::routing::get;
+use axum::{Extension, Json, Router};
 use std::net::SocketAddr;
-use tower_revoke::MemoryStore;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_revoke::{ActiveAccessToken, BearerAuthLayer, MemoryStore};
 use tracing_subscriber::EnvFilter;
 
 /// The address from `TOWER_REVOKE_ADDR`, default `127.0.0.1:3000`.
@@ -32,9 +38,10 @@ pub fn init_tracing() {
         .init();
 }
 
-/// Binds `addr`, prints the address and the `curl` lines, and serves `app`.
-pub async fn serve(app: axum::Router, addr: SocketAddr, try_it: &[String]) {
-    let listener = tokio::net::TcpListener::bind(addr)
+/// Binds `addr`, and prints the bound address and the `curl` lines, with
+/// `{addr}` in them replaced by that address.
+pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
+    let listener = TcpListener::bind(addr)
         .await
         .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
     let addr = listener
@@ -44,5 +51,28 @@ pub async fn serve(app: axum::Router, addr: SocketAddr, try_it: &[String]) {
     for line in try_it {
         println!("  {}", line.replace("{addr}", &addr.to_string()));
     }
+    listener
+}
+
+/// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`
+/// (default `default_seed`), and `app` on it served at `TOWER_REVOKE_ADDR`
+/// after printing the `curl` lines.
+pub async fn run(default_seed: &str, app: fn(MemoryStore) -> Router, try_it: &[String]) {
+    init_tracing();
+    let app = app(store(default_seed));
+    let listener = listen(addr(), try_it).await;
     axum::serve(listener, app).await.expect("server failed");
+}
+
+/// `GET /me` behind the Bearer guard on `store`: 200 JSON `{"sub",
+/// "client_id"}` of the caller's active access token.
+pub fn me_route(store: Arc<MemoryStore>) -> Router {
+    Router::new().route("/me", get(me).layer(BearerAuthLayer::from_shared(store)))
+}
+
+async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.subject,
+        "client_id": token.client_id.as_str(),
+    }))
 }

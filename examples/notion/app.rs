@@ -3,12 +3,15 @@
 //! `GET /me` behind the Bearer guard.
 //!
 //! Shared by `examples/notion/main.rs` and `tests/notion.rs`.
+//! `GET /me` is `crate::common::me_route`: whatever includes this file
+//! includes `examples/common/mod.rs` as `common` too.
 
-use axum::{routing::get, Extension, Json, Router};
+use crate::common::me_route;
+use axum::Router;
 use std::sync::Arc;
 use tower_revoke::{
-    ActiveAccessToken, BasicDecoding, BearerAuthLayer, BodyEncoding, ClientAuthMethod,
-    ClientAuthMethods, MemoryStore, Realm, RevocationConfig, RevocationEndpointLayer,
+    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, MemoryStore, Realm,
+    RevocationConfig, RevocationEndpointLayer,
 };
 
 /// Notion's revocation endpoint path.
@@ -49,17 +52,5 @@ pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<M
 /// `POST /v1/oauth/revoke`.
 pub fn app(store: MemoryStore) -> Router {
     let store = Arc::new(store);
-    Router::new()
-        .route(
-            "/me",
-            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
-        )
-        .layer(revocation_endpoint(store))
-}
-
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": token.subject,
-        "client_id": token.client_id.as_str(),
-    }))
+    me_route(Arc::clone(&store)).layer(revocation_endpoint(store))
 }

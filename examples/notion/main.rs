@@ -10,8 +10,6 @@ mod common;
 
 #[tokio::main]
 async fn main() {
-    common::init_tracing();
-    let store = common::store(app::SEED);
     let revoke = app::REVOKE_PATH;
     let try_it = [
         "curl -i http://{addr}/me -H 'Authorization: Bearer ntn_alice_access'".to_owned(),
@@ -25,5 +23,5 @@ async fn main() {
         "curl -i http://{addr}/me -H 'Authorization: Bearer ntn_alice_access'   # now 401"
             .to_owned(),
     ];
-    common::serve(app::app(store), common::addr(), &try_it).await;
+    common::run(app::SEED, app::app, &try_it).await;
 }

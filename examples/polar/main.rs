@@ -10,8 +10,6 @@ mod common;
 
 #[tokio::main]
 async fn main() {
-    common::init_tracing();
-    let store = common::store(app::SEED);
     let revoke = app::REVOKE_PATH;
     let try_it = [
         "curl -i http://{addr}/me -H 'Authorization: Bearer polar_at_u_alice1'".to_owned(),
@@ -23,5 +21,5 @@ async fn main() {
         "curl -i http://{addr}/me -H 'Authorization: Bearer polar_at_u_alice1'   # now 401"
             .to_owned(),
     ];
-    common::serve(app::app(store), common::addr(), &try_it).await;
+    common::run(app::SEED, app::app, &try_it).await;
 }

@@ -3,13 +3,15 @@
 //! contract, and `GET /me` behind the Bearer guard.
 //!
 //! Shared by `examples/voucherify/main.rs` and `tests/voucherify.rs`.
+//! `GET /me` is `crate::common::me_route`: whatever includes this file
+//! includes `examples/common/mod.rs` as `common` too.
 
-use axum::{routing::get, Extension, Json, Router};
+use crate::common::me_route;
+use axum::Router;
 use std::sync::Arc;
 use tower_revoke::{
-    ActiveAccessToken, AppKeyHeaders, BearerAuthLayer, ClientAuthMethod, ClientAuthMethods,
-    MemoryStore, OtherClientToken, Realm, RevocationConfig, RevocationEndpointLayer,
-    RevokedResponse, UnknownTokenResponse,
+    AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, MemoryStore, OtherClientToken, Realm,
+    RevocationConfig, RevocationEndpointLayer, RevokedResponse, UnknownTokenResponse,
 };
 
 /// Voucherify's revocation endpoint path.
@@ -50,17 +52,5 @@ pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<M
 /// `POST /v1/oauth/token/revoke`.
 pub fn app(store: MemoryStore) -> Router {
     let store = Arc::new(store);
-    Router::new()
-        .route(
-            "/me",
-            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
-        )
-        .layer(revocation_endpoint(store))
-}
-
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": token.subject,
-        "client_id": token.client_id.as_str(),
-    }))
+    me_route(Arc::clone(&store)).layer(revocation_endpoint(store))
 }

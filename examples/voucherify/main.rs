@@ -11,8 +11,6 @@ mod common;
 
 #[tokio::main]
 async fn main() {
-    common::init_tracing();
-    let store = common::store(app::SEED);
     let revoke = app::REVOKE_PATH;
     let token = "1ABCde2FGHijKl3m4NO5pqR6STUv7wxYzAbc8dE90FgH1IJkLm";
     let try_it = [
@@ -25,5 +23,5 @@ async fn main() {
         ),
         format!("curl -i http://{{addr}}/me -H 'Authorization: Bearer {token}'   # now 401"),
     ];
-    common::serve(app::app(store), common::addr(), &try_it).await;
+    common::run(app::SEED, app::app, &try_it).await;
 }

@@ -19,8 +19,10 @@
 //! | placement in an axum `Router` | [`placement`] |
 //! | real HTTP | [`over_http`] |
 
-mod bodies;
+mod fixture;
 mod stores;
+#[allow(dead_code)] // Shared by every test crate; each uses a part.
+#[path = "../support/mod.rs"]
 mod support;
 mod wire;
 

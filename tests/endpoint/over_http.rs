@@ -1,27 +1,37 @@
 //! The same behaviours over real HTTP/1.1: a hyper 1 server from
 //! hyper-util, reached with hyper-util's client or raw bytes on a socket.
 
+use crate::fixture::{app, as_app1, assert_from_inner, default_app, store, Inner, Seen};
 use crate::stores::FailingStore;
-use crate::support::{
-    app, basic, challenge, default_app, desc, error_body, form, request, revoke, store, Inner,
-};
-use crate::wire::{read_response, serve, without_date};
-use http::Method;
+use crate::support::request::{basic, form, get};
+use crate::support::{challenge, desc, error_body};
+use crate::wire::{read_response, serve, without_date, Server};
 use tokio::io::AsyncWriteExt;
 use tower::Layer;
-use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer};
+use tower_revoke::{BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
 
 const REVOKE_HEAD: &str = "POST /revoke HTTP/1.1\r\nHost: localhost\r\n\
     Content-Type: application/x-www-form-urlencoded\r\n";
 
+/// A fresh store, and the default app in front of it served on loopback.
+async fn default_server() -> (MemoryStore, Server, Inner) {
+    let (store, app, inner) = default_app();
+    (store, serve(app).await, inner)
+}
+
+/// Asserts that `response` starts with `status_line` and ends with the
+/// JSON error body for `code` and `description`.
+#[track_caller]
+fn assert_wire_error(response: &[u8], status_line: &str, code: &str, description: &str) {
+    let text = without_date(response);
+    assert!(text.starts_with(status_line), "{text}");
+    assert!(text.ends_with(&error_body(code, description)), "{text}");
+}
+
 #[tokio::test]
 async fn revocation_over_http_revokes_the_token() {
-    let store = store();
-    let (app, inner) = default_app(&store);
-    let server = serve(app).await;
-    let reply = server
-        .send(revoke("token=AT1").basic("app1", "s3cr3t"))
-        .await;
+    let (store, server, inner) = default_server().await;
+    let reply = server.send(as_app1("token=AT1")).await;
     reply.assert_revoked();
     assert!(reply.headers.contains_key("date"), "sent by hyper");
     assert!(!store.is_active("AT1"));
@@ -30,55 +40,44 @@ async fn revocation_over_http_revokes_the_token() {
 
 #[tokio::test]
 async fn method_not_allowed_over_http_has_allow_post() {
-    let store = store();
-    let server = serve(default_app(&store).0).await;
-    let reply = server
-        .send(request(Method::GET, "/revoke?callback=cb"))
-        .await;
-    reply.assert_error(405, "invalid_request", desc::METHOD, &[("allow", "POST")]);
+    let (_, server, _) = default_server().await;
+    let reply = server.send(get("/revoke?callback=cb")).await;
+    reply.assert_method_not_allowed();
 }
 
 #[tokio::test]
 async fn unknown_client_and_wrong_secret_are_byte_identical_on_the_wire() {
-    let store = store();
-    let server = serve(default_app(&store).0).await;
-    let ask = |id: &str, secret: &str| {
-        let authorization = basic(id, secret);
+    let (store, server, _) = default_server().await;
+    let ask = |id_secret: &str| {
+        let authorization = basic(id_secret);
         format!("{REVOKE_HEAD}Authorization: {authorization}\r\nContent-Length: 9\r\n\r\ntoken=AT1")
     };
-    let unknown = server.exchange(ask("nobody", "s3cr3t").as_bytes()).await;
-    let wrong = server.exchange(ask("app1", "wrong").as_bytes()).await;
+    let unknown = server.exchange(ask("nobody:s3cr3t").as_bytes()).await;
+    let wrong = server.exchange(ask("app1:wrong").as_bytes()).await;
     assert_eq!(without_date(&unknown), without_date(&wrong));
-    let text = without_date(&wrong);
-    assert!(text.starts_with("HTTP/1.1 401 Unauthorized\r\n"), "{text}");
+    let status_line = "HTTP/1.1 401 Unauthorized\r\n";
+    assert_wire_error(&wrong, status_line, "invalid_client", desc::AUTH_FAILED);
     let challenge_line = format!("www-authenticate: {}\r\n", challenge::BASIC_INVALID_CLIENT);
-    assert!(text.contains(&challenge_line), "{text}");
-    assert!(text.ends_with(&error_body("invalid_client", desc::AUTH_FAILED)));
+    assert!(without_date(&wrong).contains(&challenge_line));
     assert!(store.is_active("AT1"));
 }
 
 #[tokio::test]
 async fn declared_length_over_the_limit_is_refused_before_the_body_is_sent() {
-    let store = store();
-    let server = serve(default_app(&store).0).await;
+    let (_, server, _) = default_server().await;
     let head = format!("{REVOKE_HEAD}Content-Length: 1000000\r\n\r\n");
     let response = server.exchange(head.as_bytes()).await;
-    let text = without_date(&response);
-    assert!(
-        text.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
-        "{text}"
-    );
-    assert!(text.ends_with(&error_body("invalid_request", desc::TOO_LARGE)));
+    let status_line = "HTTP/1.1 413 Payload Too Large\r\n";
+    assert_wire_error(&response, status_line, "invalid_request", desc::TOO_LARGE);
 }
 
 #[tokio::test]
 async fn endless_chunked_body_is_refused_once_past_the_limit() {
-    let store = store();
-    let server = serve(default_app(&store).0).await;
+    let (store, server, _) = default_server().await;
     let mut stream = server.connect().await;
     let head = format!(
         "{REVOKE_HEAD}Authorization: {}\r\nTransfer-Encoding: chunked\r\n\r\n",
-        basic("app1", "s3cr3t")
+        basic("app1:s3cr3t")
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(b"A\r\ntoken=AT1&\r\n").await.unwrap();
@@ -88,42 +87,30 @@ async fn endless_chunked_body_is_refused_once_past_the_limit() {
     }
     // No last chunk: the body never ends.
     let response = read_response(&mut stream).await;
-    let text = without_date(&response);
-    assert!(
-        text.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
-        "{text}"
-    );
+    let status_line = "HTTP/1.1 413 Payload Too Large\r\n";
+    assert_wire_error(&response, status_line, "invalid_request", desc::TOO_LARGE);
     assert!(store.is_active("AT1"));
 }
 
 #[tokio::test]
 async fn store_failure_over_http_is_503_with_retry_after() {
-    let (app, _) = app(RevocationEndpointLayer::new(FailingStore));
+    let (app, _) = app(RevocationEndpointLayer::new(FailingStore::DOWN));
     let server = serve(app).await;
-    let reply = server
-        .send(revoke("token=AT1").basic("app1", "s3cr3t"))
-        .await;
-    reply.assert_error(
-        503,
-        "temporarily_unavailable",
-        desc::UNAVAILABLE,
-        &[("retry-after", "5")],
-    );
+    let reply = server.send(as_app1("token=AT1")).await;
+    reply.assert_unavailable("5");
 }
 
 #[tokio::test]
 async fn passthrough_over_http_reaches_the_app_unchanged() {
-    let store = store();
-    let (app, inner) = default_app(&store);
-    let server = serve(app).await;
+    let (store, server, inner) = default_server().await;
     let sent = form("/revoke/x?token=AT1", "token=AT1&token=AT1")
         .header("x-custom", "one")
         .header("x-custom", "two");
-    server.send(sent.clone()).await.assert_from_inner();
+    assert_from_inner(&server.send(sent.clone()).await);
     let [seen] = &inner.seen()[..] else {
         panic!("one request expected: {:?}", inner.seen());
     };
-    let expected = sent.seen();
+    let expected = Seen::of(&sent);
     assert_eq!(
         (&seen.method, &seen.uri, &seen.body),
         (&expected.method, &expected.uri, &expected.body)
@@ -143,12 +130,9 @@ async fn whole_router_wrapped_by_the_layer_serves_the_endpoint_over_http() {
     let inner = Inner::default();
     let service = RevocationEndpointLayer::new(store.clone()).layer(inner.router());
     let server = serve(service).await;
-    let reply = server
-        .send(revoke("token=RT1").basic("app1", "s3cr3t"))
-        .await;
-    reply.assert_revoked();
+    server.send(as_app1("token=RT1")).await.assert_revoked();
     assert!(!store.is_active("RT1") && !store.is_active("AT1"));
-    let home = server.send(request(Method::GET, "/")).await;
+    let home = server.send(get("/")).await;
     assert_eq!(&home.body[..], b"home");
 }
 
@@ -162,17 +146,9 @@ async fn revoked_access_token_stops_working_over_http() {
         )
         .layer(RevocationEndpointLayer::new(store.clone()));
     let server = serve(app).await;
-    let me = || request(Method::GET, "/me").header("authorization", "Bearer AT1");
+    let me = || get("/me").bearer("AT1");
     assert_eq!(&server.send(me()).await.body[..], b"me");
-    server
-        .send(revoke("token=AT1").basic("app1", "s3cr3t"))
-        .await
-        .assert_revoked();
+    server.send(as_app1("token=AT1")).await.assert_revoked();
     let reply = server.send(me()).await;
-    reply.assert_error(
-        401,
-        "invalid_token",
-        desc::BEARER_INVALID,
-        &[("www-authenticate", challenge::BEARER_INVALID_TOKEN)],
-    );
+    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
 }

@@ -2,16 +2,26 @@
 //! alternatives, and `Cache-Control: no-store` / `Pragma: no-cache` on every
 //! response of the endpoint (RFC 7009 §2.2, RFC 6749 §5.1).
 
+use crate::fixture::{app, as_app1, default_app, revoke, store};
 use crate::stores::FailingStore;
-use crate::support::{app, default_app, form, request, revoke, store, Req, JSON, NO_STORE};
-use http::Method;
-use tower_revoke::{RevocationEndpointLayer, RevokedResponse, UnknownTokenResponse};
+use crate::support::request::{form, get, post, Req};
+use crate::support::{JSON, NO_STORE};
+use axum::Router;
+use tower_revoke::{MemoryStore, RevocationEndpointLayer, RevokedResponse, UnknownTokenResponse};
+
+/// A fresh store, and the app in front of it with a layer answering an
+/// unknown token with 404.
+fn not_found_app() -> (MemoryStore, Router) {
+    let store = store();
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .unknown_token_response(UnknownTokenResponse::NotFound);
+    (store, app(layer).0)
+}
 
 #[tokio::test]
 async fn revoked_token_is_200_with_an_empty_json_object() {
-    let store = store();
-    let (app, inner) = default_app(&store);
-    let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
+    let (store, app, inner) = default_app();
+    let reply = as_app1("token=AT1").send(&app).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(&reply.body[..], b"{}");
@@ -26,41 +36,34 @@ async fn no_content_response_is_204_with_an_empty_body() {
     let layer =
         RevocationEndpointLayer::new(store.clone()).revoked_response(RevokedResponse::NoContent);
     let (app, _) = app(layer);
-    let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
-    reply.assert(204, b"", NO_STORE);
-    assert!(!store.is_active("AT1"));
-    let unknown = revoke("token=nope")
-        .basic("app1", "s3cr3t")
+    as_app1("token=AT1")
         .send(&app)
-        .await;
-    unknown.assert(204, b"", NO_STORE);
+        .await
+        .assert(204, b"", NO_STORE);
+    assert!(!store.is_active("AT1"));
+    as_app1("token=nope")
+        .send(&app)
+        .await
+        .assert(204, b"", NO_STORE);
 }
 
 #[tokio::test]
 async fn not_found_response_is_404_for_an_unknown_token() {
-    let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone())
-        .unknown_token_response(UnknownTokenResponse::NotFound);
-    let (app, _) = app(layer);
+    let (_, app) = not_found_app();
     for token in ["nope", "old"] {
-        let reply = revoke(&format!("token={token}"))
-            .basic("app1", "s3cr3t")
-            .send(&app)
-            .await;
+        let reply = as_app1(&format!("token={token}")).send(&app).await;
         reply.assert(404, b"", NO_STORE);
     }
-    let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
-    reply.assert_revoked();
-    let again = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
-    again.assert(404, b"", NO_STORE);
+    as_app1("token=AT1").send(&app).await.assert_revoked();
+    as_app1("token=AT1")
+        .send(&app)
+        .await
+        .assert(404, b"", NO_STORE);
 }
 
 #[tokio::test]
 async fn not_found_response_also_hides_another_clients_token_from_a_public_client() {
-    let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone())
-        .unknown_token_response(UnknownTokenResponse::NotFound);
-    let (app, _) = app(layer);
+    let (store, app) = not_found_app();
     let reply = revoke("token=AT1&client_id=pub1").send(&app).await;
     reply.assert(404, b"", NO_STORE);
     assert!(store.is_active("AT1"));
@@ -69,19 +72,19 @@ async fn not_found_response_also_hides_another_clients_token_from_a_public_clien
 /// One request for each kind of endpoint response.
 fn every_kind_of_request() -> Vec<Req> {
     vec![
-        request(Method::GET, "/revoke"),
-        request(Method::POST, "/revoke").body("token=AT2"),
+        get("/revoke"),
+        post("/revoke", "token=AT2"),
         revoke("token=%ZZ"),
         revoke("token=a&token=b"),
         form("/revoke?token=AT2", ""),
         revoke(&"x".repeat(20_000)),
         revoke("token=AT2"),
         revoke("token=AT2").basic("app1", "wrong"),
-        revoke("").basic("app1", "s3cr3t"),
-        revoke("token=OT1").basic("app1", "s3cr3t"),
-        revoke("token=jwt").basic("app1", "s3cr3t"),
-        revoke("token=nope").basic("app1", "s3cr3t"),
-        revoke("token=AT2").basic("app1", "s3cr3t"),
+        as_app1(""),
+        as_app1("token=OT1"),
+        as_app1("token=jwt"),
+        as_app1("token=nope"),
+        as_app1("token=AT2"),
     ]
 }
 
@@ -104,11 +107,8 @@ async fn every_endpoint_response_forbids_caching() {
         }
         assert!(inner.seen().is_empty());
     }
-    let (router, _) = app(RevocationEndpointLayer::new(FailingStore));
-    let reply = revoke("token=AT2")
-        .basic("app1", "s3cr3t")
-        .send(&router)
-        .await;
+    let (router, _) = app(RevocationEndpointLayer::new(FailingStore::DOWN));
+    let reply = as_app1("token=AT2").send(&router).await;
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     assert_eq!(reply.header("pragma"), Some("no-cache"));
     statuses.push(reply.status.as_u16());

@@ -1,85 +1,62 @@
 //! Rules 5 to 9: what revoking does, by the kind and owner of the token
 //! (RFC 7009 §2.1, §2.2, §2.2.1).
 
-use crate::support::{app, default_app, desc, revoke, store};
+use crate::fixture::{app, as_app1, default_app, revoke, send_fresh, store};
+use crate::support::desc;
 use tower_revoke::{OtherClientToken, RevocationEndpointLayer};
 
 #[tokio::test]
 async fn token_type_hint_does_not_limit_the_lookup() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=AT1&token_type_hint=refresh_token")
-        .basic("app1", "s3cr3t")
-        .send(&app)
-        .await;
-    reply.assert_revoked();
-    assert!(!store.is_active("AT1"));
-    let reply = revoke("token=RT1&token_type_hint=access_token")
-        .basic("app1", "s3cr3t")
-        .send(&app)
-        .await;
-    reply.assert_revoked();
-    assert!(!store.is_active("RT1"));
+    let (store, app, _) = default_app();
+    for (body, token) in [
+        ("token=AT1&token_type_hint=refresh_token", "AT1"),
+        ("token=RT1&token_type_hint=access_token", "RT1"),
+    ] {
+        as_app1(body).send(&app).await.assert_revoked();
+        assert!(!store.is_active(token));
+    }
 }
 
 #[tokio::test]
 async fn unknown_token_type_hint_is_ignored() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=AT1&token_type_hint=id_token")
-        .basic("app1", "s3cr3t")
-        .send(&app)
-        .await;
+    let (store, reply) = send_fresh(as_app1("token=AT1&token_type_hint=id_token")).await;
     reply.assert_revoked();
     assert!(!store.is_active("AT1"));
 }
 
 #[tokio::test]
 async fn unknown_token_is_answered_like_a_revoked_one() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=no-such-token")
-        .basic("app1", "s3cr3t")
-        .send(&app)
-        .await;
+    let (store, reply) = send_fresh(as_app1("token=no-such-token")).await;
     reply.assert_revoked();
     assert!(store.is_active("AT1") && store.is_active("RT1"));
 }
 
 #[tokio::test]
 async fn expired_token_is_answered_like_a_revoked_one() {
-    let store = store();
-    let (app, _) = default_app(&store);
+    let (store, app, _) = default_app();
     assert!(!store.is_active("old"));
-    let reply = revoke("token=old").basic("app1", "s3cr3t").send(&app).await;
-    reply.assert_revoked();
+    as_app1("token=old").send(&app).await.assert_revoked();
 }
 
 #[tokio::test]
 async fn already_revoked_token_is_answered_like_a_revoked_one() {
-    let store = store();
-    let (app, _) = default_app(&store);
+    let (store, app, _) = default_app();
     for _ in 0..2 {
-        let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
-        reply.assert_revoked();
+        as_app1("token=AT1").send(&app).await.assert_revoked();
         assert!(!store.is_active("AT1"));
     }
 }
 
 #[tokio::test]
 async fn token_of_another_client_is_invalid_grant_for_a_confidential_client() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=OT1").basic("app1", "s3cr3t").send(&app).await;
+    let (store, reply) = send_fresh(as_app1("token=OT1")).await;
     reply.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[]);
     assert!(store.is_active("OT1"));
 }
 
 #[tokio::test]
 async fn token_of_another_client_looks_unknown_to_a_public_client() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=AT1&client_id=pub1").send(&app).await;
+    let (store, reply) = send_fresh(revoke("token=AT1&client_id=pub1")).await;
     reply.assert_revoked();
     assert!(store.is_active("AT1"));
 }
@@ -90,10 +67,9 @@ async fn like_unknown_policy_answers_every_client_like_an_unknown_token() {
     let layer = RevocationEndpointLayer::new(store.clone())
         .other_client_token(OtherClientToken::LikeUnknown);
     let (app, _) = app(layer);
-    let confidential = revoke("token=OT1").basic("app1", "s3cr3t").send(&app).await;
-    confidential.assert_revoked();
-    let public = revoke("token=AT1&client_id=pub1").send(&app).await;
-    public.assert_revoked();
+    for request in [as_app1("token=OT1"), revoke("token=AT1&client_id=pub1")] {
+        request.send(&app).await.assert_revoked();
+    }
     assert!(store.is_active("OT1") && store.is_active("AT1"));
 }
 
@@ -103,38 +79,29 @@ async fn invalid_grant_policy_refuses_public_clients_too() {
     let layer = RevocationEndpointLayer::new(store.clone())
         .other_client_token(OtherClientToken::InvalidGrant);
     let (app, _) = app(layer);
-    let public = revoke("token=AT1&client_id=pub1").send(&app).await;
-    public.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[]);
-    let confidential = revoke("token=OT1").basic("app1", "s3cr3t").send(&app).await;
-    confidential.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[]);
+    for request in [revoke("token=AT1&client_id=pub1"), as_app1("token=OT1")] {
+        let reply = request.send(&app).await;
+        reply.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[]);
+    }
     assert!(store.is_active("OT1") && store.is_active("AT1"));
 }
 
 #[tokio::test]
 async fn expired_token_of_another_client_is_answered_like_an_unknown_one() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=old")
-        .basic("app2", "0th3r-s3cr3t")
-        .send(&app)
-        .await;
-    reply.assert_revoked();
+    let request = revoke("token=old").basic("app2", "0th3r-s3cr3t");
+    send_fresh(request).await.1.assert_revoked();
 }
 
 #[tokio::test]
 async fn token_the_store_cannot_revoke_is_unsupported_token_type() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=jwt").basic("app1", "s3cr3t").send(&app).await;
+    let (store, reply) = send_fresh(as_app1("token=jwt")).await;
     reply.assert_error(400, "unsupported_token_type", desc::UNSUPPORTED, &[]);
     assert!(store.is_active("jwt"));
 }
 
 #[tokio::test]
 async fn revoking_a_refresh_token_revokes_its_grant() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=RT1").basic("app1", "s3cr3t").send(&app).await;
+    let (store, reply) = send_fresh(as_app1("token=RT1")).await;
     reply.assert_revoked();
     assert!(!store.is_active("RT1"));
     assert!(!store.is_active("AT1"), "AT1 shares grant G1");
@@ -143,9 +110,7 @@ async fn revoking_a_refresh_token_revokes_its_grant() {
 
 #[tokio::test]
 async fn revoking_an_access_token_leaves_its_refresh_token_active() {
-    let store = store();
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
+    let (store, reply) = send_fresh(as_app1("token=AT1")).await;
     reply.assert_revoked();
     assert!(!store.is_active("AT1"));
     assert!(store.is_active("RT1"));
@@ -154,9 +119,8 @@ async fn revoking_an_access_token_leaves_its_refresh_token_active() {
 #[tokio::test]
 async fn access_token_revokes_grant_revokes_its_refresh_token_too() {
     let store = store().access_token_revokes_grant(true);
-    let (app, _) = default_app(&store);
-    let reply = revoke("token=AT1").basic("app1", "s3cr3t").send(&app).await;
-    reply.assert_revoked();
+    let (app, _) = app(RevocationEndpointLayer::new(store.clone()));
+    as_app1("token=AT1").send(&app).await.assert_revoked();
     assert!(!store.is_active("AT1") && !store.is_active("RT1"));
     assert!(store.is_active("AT2"));
 }

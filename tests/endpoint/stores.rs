@@ -1,5 +1,6 @@
-//! Stores that fail, to reach the endpoint's 503 `temporarily_unavailable`.
+//! A store that fails, to reach the endpoint's 503 `temporarily_unavailable`.
 
+use std::convert::Infallible;
 use tower_revoke::{
     ActiveAccessToken, AuthenticatedClient, BearerToken, ClientCredentials, MemoryStore,
     RevocationOutcome, RevocationRequest, RevocationStore,
@@ -17,54 +18,36 @@ impl std::fmt::Display for StoreDown {
 
 impl std::error::Error for StoreDown {}
 
-/// A store that fails every call, like a database that is down.
-#[derive(Debug, Clone, Copy)]
-pub struct FailingStore;
+/// A store whose `revoke` fails. Every other call is answered by the
+/// [`MemoryStore`] behind it, if any, or fails too.
+#[derive(Debug, Clone)]
+pub struct FailingStore(Option<MemoryStore>);
+
+impl FailingStore {
+    /// Fails every call, like a database that is down.
+    pub const DOWN: Self = Self(None);
+
+    /// Fails `revoke` only: clients authenticate, then the revocation
+    /// itself cannot be done.
+    pub fn revoke_only(store: MemoryStore) -> Self {
+        Self(Some(store))
+    }
+
+    fn up(&self) -> Result<&MemoryStore, StoreDown> {
+        self.0.as_ref().ok_or(StoreDown)
+    }
+}
 
 impl RevocationStore for FailingStore {
     type Error = StoreDown;
 
     async fn authenticate_client(
         &self,
-        _: &ClientCredentials,
-    ) -> Result<Option<AuthenticatedClient>, StoreDown> {
-        Err(StoreDown)
-    }
-
-    async fn revoke(
-        &self,
-        _: &AuthenticatedClient,
-        _: &RevocationRequest,
-    ) -> Result<RevocationOutcome, StoreDown> {
-        Err(StoreDown)
-    }
-
-    async fn active_access_token(
-        &self,
-        _: &BearerToken,
-    ) -> Result<Option<ActiveAccessToken>, StoreDown> {
-        Err(StoreDown)
-    }
-
-    async fn revoke_subject_tokens(&self, _: &str, _: &[(&str, &str)]) -> Result<u64, StoreDown> {
-        Err(StoreDown)
-    }
-}
-
-/// A [`MemoryStore`] whose `revoke` fails: clients authenticate, then the
-/// revocation itself cannot be done.
-#[derive(Debug, Clone)]
-pub struct FailingRevoke(pub MemoryStore);
-
-impl RevocationStore for FailingRevoke {
-    type Error = StoreDown;
-
-    async fn authenticate_client(
-        &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreDown> {
-        let result = self.0.authenticate_client(credentials).await;
-        Ok(result.unwrap_or_else(|never| match never {}))
+        Ok(infallible(
+            self.up()?.authenticate_client(credentials).await,
+        ))
     }
 
     async fn revoke(
@@ -79,8 +62,7 @@ impl RevocationStore for FailingRevoke {
         &self,
         token: &BearerToken,
     ) -> Result<Option<ActiveAccessToken>, StoreDown> {
-        let result = self.0.active_access_token(token).await;
-        Ok(result.unwrap_or_else(|never| match never {}))
+        Ok(infallible(self.up()?.active_access_token(token).await))
     }
 
     async fn revoke_subject_tokens(
@@ -88,7 +70,12 @@ impl RevocationStore for FailingRevoke {
         subject: &str,
         labels: &[(&str, &str)],
     ) -> Result<u64, StoreDown> {
-        let result = self.0.revoke_subject_tokens(subject, labels).await;
-        Ok(result.unwrap_or_else(|never| match never {}))
+        Ok(infallible(
+            self.up()?.revoke_subject_tokens(subject, labels).await,
+        ))
     }
+}
+
+fn infallible<T>(result: Result<T, Infallible>) -> T {
+    result.unwrap_or_else(|never| match never {})
 }

@@ -3,7 +3,10 @@
 //! (RFC 7617 §2).
 
 use crate::client_auth::malformed_basic;
-use crate::support::{basic, challenge, creds, desc, form, get, router_with};
+use crate::echo::{basic_creds, router_with};
+use crate::support::reply::Reply;
+use crate::support::request::{basic, form, get};
+use crate::support::{challenge, desc};
 use serde_json::{json, Value};
 use tower_revoke::{BasicDecoding, RevocationConfig};
 
@@ -16,7 +19,7 @@ fn app(decoding: BasicDecoding) -> axum::Router {
     router_with(RevocationConfig::default().basic_decoding(decoding))
 }
 
-async fn client(decoding: BasicDecoding, id_secret: &str) -> crate::support::Reply {
+async fn client(decoding: BasicDecoding, id_secret: &str) -> Reply {
     get("/client")
         .header("authorization", basic(id_secret))
         .send(&app(decoding))
@@ -24,49 +27,45 @@ async fn client(decoding: BasicDecoding, id_secret: &str) -> crate::support::Rep
 }
 
 fn with_raw_alternative(secret: &str, raw_secret: &str) -> Value {
-    let mut echo = creds("client_secret_basic", "app1", Some(secret));
-    echo["raw_alternative"] = creds("client_secret_basic", "app1", Some(raw_secret));
+    let mut echo = basic_creds("app1", secret);
+    echo["raw_alternative"] = basic_creds("app1", raw_secret);
     echo
-}
-
-fn basic_creds(secret: &str) -> Value {
-    creds("client_secret_basic", "app1", Some(secret))
 }
 
 #[tokio::test]
 async fn form_policy_decodes_an_encoded_secret() {
     let reply = client(BasicDecoding::FormUrlEncoded, &format!("app1:{ENCODED}")).await;
-    assert_eq!(reply.ok(), basic_creds(SECRET));
+    assert_eq!(reply.ok(), basic_creds("app1", SECRET));
 }
 
 #[tokio::test]
 async fn form_policy_refuses_a_raw_secret_with_a_bare_percent() {
     let reply = client(BasicDecoding::FormUrlEncoded, &format!("app1:{SECRET}")).await;
-    reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
+    reply.assert_invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
 }
 
 #[tokio::test]
 async fn form_policy_reads_plus_in_a_raw_secret_as_a_space() {
     let reply = client(BasicDecoding::FormUrlEncoded, "app1:p:a+c d-ä").await;
-    assert_eq!(reply.ok(), basic_creds("p:a c d-ä"));
+    assert_eq!(reply.ok(), basic_creds("app1", "p:a c d-ä"));
 }
 
 #[tokio::test]
 async fn raw_policy_takes_an_encoded_secret_literally() {
     let reply = client(BasicDecoding::Raw, &format!("app1:{ENCODED}")).await;
-    assert_eq!(reply.ok(), basic_creds(ENCODED));
+    assert_eq!(reply.ok(), basic_creds("app1", ENCODED));
 }
 
 #[tokio::test]
 async fn raw_policy_takes_a_raw_secret_as_sent() {
     let reply = client(BasicDecoding::Raw, &format!("app1:{SECRET}")).await;
-    assert_eq!(reply.ok(), basic_creds(SECRET));
+    assert_eq!(reply.ok(), basic_creds("app1", SECRET));
 }
 
 #[tokio::test]
 async fn raw_policy_accepts_what_form_decoding_refuses() {
     let reply = client(BasicDecoding::Raw, "app1:%ZZ%FF").await;
-    assert_eq!(reply.ok(), basic_creds("%ZZ%FF"));
+    assert_eq!(reply.ok(), basic_creds("app1", "%ZZ%FF"));
 }
 
 #[tokio::test]
@@ -78,7 +77,7 @@ async fn lenient_policy_reads_an_encoded_secret_with_the_literal_as_alternative(
 #[tokio::test]
 async fn lenient_policy_falls_back_to_raw_when_form_decoding_fails() {
     let reply = client(BasicDecoding::Lenient, &format!("app1:{SECRET}")).await;
-    assert_eq!(reply.ok(), basic_creds(SECRET));
+    assert_eq!(reply.ok(), basic_creds("app1", SECRET));
 }
 
 #[tokio::test]
@@ -90,7 +89,7 @@ async fn lenient_policy_offers_both_readings_of_a_plus() {
 #[tokio::test]
 async fn lenient_policy_has_no_alternative_when_both_readings_agree() {
     let reply = client(BasicDecoding::Lenient, "app1:pläin").await;
-    assert_eq!(reply.ok(), basic_creds("pläin"));
+    assert_eq!(reply.ok(), basic_creds("app1", "pläin"));
 }
 
 #[tokio::test]
@@ -118,7 +117,7 @@ async fn malformed_basic_is_refused_under_every_policy() {
                 .case(&format!("{what} {decoding:?}"))
                 .send(&app)
                 .await;
-            reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
+            reply.assert_invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
         }
     }
 }
@@ -129,7 +128,7 @@ async fn basic_decoding_configuration_reaches_the_body_extractor() {
         .header("authorization", basic(format!("app1:{SECRET}")))
         .send(&app(BasicDecoding::Raw))
         .await;
-    assert_eq!(reply.ok()["client"], basic_creds(SECRET));
+    assert_eq!(reply.ok()["client"], basic_creds("app1", SECRET));
     let reply = form("/revoke", "token=abc")
         .header("authorization", basic(format!("app1:{ENCODED}")))
         .send(&app(BasicDecoding::Lenient))

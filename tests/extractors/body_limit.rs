@@ -1,40 +1,35 @@
 //! Buffering the body: axum's `DefaultBodyLimit`, body stream failures, and
 //! the head checked before the body is read.
 
-use crate::support::{desc, form, post, router};
-use axum::body::Body;
+use crate::echo::router;
+use crate::support::bodies::ChannelBody;
+use crate::support::desc;
+use crate::support::reply::Reply;
+use crate::support::request::{form, post, Req};
 use axum::extract::DefaultBodyLimit;
-use bytes::Bytes;
-use http_body::Frame;
+use axum::Router;
 use serde_json::json;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-/// A body whose stream fails at once, like a connection reset mid-request.
-struct FailingBody;
-
-impl http_body::Body for FailingBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
-    }
-}
 
 fn long_token_body(len: usize) -> String {
     format!("token={}", "a".repeat(len - "token=".len()))
+}
+
+/// Sends `request` through `app` with a body that fails at once.
+async fn send_failing(request: Req, app: &Router) -> Reply {
+    request.send_streaming(app, ChannelBody::failing()).await
+}
+
+/// Asserts 413 `invalid_request`.
+#[track_caller]
+fn assert_too_large(reply: &Reply) {
+    reply.assert_error(413, "invalid_request", desc::TOO_LARGE, &[]);
 }
 
 #[tokio::test]
 async fn body_over_the_default_body_limit_is_payload_too_large() {
     let app = router().layer(DefaultBodyLimit::max(16));
     for uri in ["/request", "/revoke"] {
-        let reply = form(uri, long_token_body(64)).send(&app).await;
-        reply.error(413, "invalid_request", desc::TOO_LARGE, None);
+        assert_too_large(&form(uri, long_token_body(64)).send(&app).await);
     }
 }
 
@@ -47,20 +42,18 @@ async fn body_within_the_default_body_limit_is_accepted() {
 
 #[tokio::test]
 async fn axum_default_limit_of_2_mib_applies_without_a_layer() {
-    let reply = form("/request", long_token_body(2 * 1024 * 1024 + 1))
-        .send(&router())
-        .await;
-    reply.error(413, "invalid_request", desc::TOO_LARGE, None);
+    let request = form("/request", long_token_body(2 * 1024 * 1024 + 1));
+    assert_too_large(&request.send(&router()).await);
 }
 
 #[tokio::test]
 async fn disabled_default_body_limit_admits_larger_bodies() {
     let app = router().layer(DefaultBodyLimit::disable());
-    let reply = form("/request", long_token_body(3 * 1024 * 1024))
-        .send(&app)
-        .await;
+    let request = form("/request", long_token_body(3 * 1024 * 1024));
     assert_eq!(
-        reply.ok()["token"].as_str().map(str::len),
+        request.send(&app).await.ok()["token"]
+            .as_str()
+            .map(str::len),
         Some(3 * 1024 * 1024 - 6)
     );
 }
@@ -69,8 +62,8 @@ async fn disabled_default_body_limit_admits_larger_bodies() {
 async fn failing_body_stream_is_invalid_request() {
     let app = router();
     for uri in ["/request", "/revoke"] {
-        let reply = form(uri, Body::new(FailingBody)).send(&app).await;
-        reply.invalid_request(desc::FAILED_TO_READ);
+        let reply = send_failing(form(uri, ""), &app).await;
+        reply.assert_invalid_request(desc::FAILED_TO_READ);
     }
 }
 
@@ -78,13 +71,11 @@ async fn failing_body_stream_is_invalid_request() {
 async fn content_type_is_checked_before_the_body_is_read() {
     let app = router().layer(DefaultBodyLimit::max(16));
     for uri in ["/request", "/revoke"] {
-        let reply = post(uri, Body::new(FailingBody))
-            .header("content-type", "text/plain")
-            .send(&app)
-            .await;
-        reply.invalid_request(desc::CONTENT_TYPE);
+        let text = post(uri, "").header("content-type", "text/plain");
+        let reply = send_failing(text, &app).await;
+        reply.assert_invalid_request(desc::CONTENT_TYPE);
         let reply = post(uri, long_token_body(64)).send(&app).await;
-        reply.invalid_request(desc::CONTENT_TYPE);
+        reply.assert_invalid_request(desc::CONTENT_TYPE);
     }
 }
 
@@ -92,7 +83,7 @@ async fn content_type_is_checked_before_the_body_is_read() {
 async fn query_string_is_checked_before_the_body_is_read() {
     let app = router();
     for uri in ["/request?token=abc", "/revoke?client_secret=s3cr3t"] {
-        let reply = form(uri, Body::new(FailingBody)).send(&app).await;
-        reply.invalid_request(desc::IN_QUERY);
+        let reply = send_failing(form(uri, ""), &app).await;
+        reply.assert_invalid_request(desc::IN_QUERY);
     }
 }

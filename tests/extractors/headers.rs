@@ -2,7 +2,9 @@
 //! headers) and `BearerToken` (RFC 6750 §2.1), plain and optional, and the
 //! realm of their challenges.
 
-use crate::support::{basic, challenge, creds, desc, form, get, router, router_with};
+use crate::echo::{basic_creds, creds, router, router_with};
+use crate::support::request::{basic, form, get, Req};
+use crate::support::{challenge, desc};
 use http::HeaderName;
 use serde_json::{json, Value};
 use tower_revoke::{AppKeyHeaders, Realm, RevocationConfig};
@@ -11,25 +13,21 @@ fn app_keys() -> axum::Router {
     router_with(RevocationConfig::default().app_key_headers(AppKeyHeaders::default()))
 }
 
+/// `req` with app1's app-key headers.
+fn with_app_keys(req: Req) -> Req {
+    req.header("x-app-id", "app1")
+        .header("x-app-token", "s3cr3t")
+}
+
 #[tokio::test]
 async fn client_credentials_are_read_from_basic() {
-    let reply = get("/client")
-        .header("authorization", basic("app1:s3cr3t"))
-        .send(&router())
-        .await;
-    assert_eq!(
-        reply.ok(),
-        creds("client_secret_basic", "app1", Some("s3cr3t"))
-    );
+    let reply = get("/client").basic("app1", "s3cr3t").send(&router()).await;
+    assert_eq!(reply.ok(), basic_creds("app1", "s3cr3t"));
 }
 
 #[tokio::test]
 async fn client_credentials_are_read_from_app_key_headers() {
-    let reply = get("/client")
-        .header("x-app-id", "app1")
-        .header("x-app-token", "s3cr3t")
-        .send(&app_keys())
-        .await;
+    let reply = with_app_keys(get("/client")).send(&app_keys()).await;
     assert_eq!(reply.ok(), creds("app_key_headers", "app1", Some("s3cr3t")));
 }
 
@@ -52,72 +50,55 @@ async fn app_key_header_names_are_configurable() {
 async fn incomplete_app_key_pair_is_invalid_client() {
     let app = app_keys();
     for (name, value) in [("x-app-id", "app1"), ("x-app-token", "s3cr3t")] {
-        let reply = get("/client").header(name, value).send(&app).await;
-        reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
-        let reply = form("/revoke", "token=abc")
-            .header(name, value)
-            .send(&app)
-            .await;
-        reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+        for request in [get("/client"), form("/revoke", "token=abc")] {
+            let reply = request.header(name, value).send(&app).await;
+            reply.assert_invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+        }
     }
 }
 
 #[tokio::test]
 async fn repeated_app_key_header_is_invalid_request() {
-    let reply = get("/client")
-        .header("x-app-id", "app1")
-        .header("x-app-id", "app1")
-        .header("x-app-token", "s3cr3t")
-        .send(&app_keys())
-        .await;
-    reply.invalid_request(desc::MULTIPLE_METHODS);
+    let request = with_app_keys(get("/client").header("x-app-id", "app1"));
+    let reply = request.send(&app_keys()).await;
+    reply.assert_invalid_request(desc::MULTIPLE_METHODS);
 }
 
 #[tokio::test]
 async fn app_key_headers_are_ignored_unless_configured() {
-    let reply = get("/client")
-        .header("x-app-id", "app1")
-        .header("x-app-token", "s3cr3t")
-        .send(&router())
-        .await;
-    reply.invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
+    let reply = with_app_keys(get("/client")).send(&router()).await;
+    reply.assert_invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
 }
 
 #[tokio::test]
 async fn client_credentials_without_headers_are_invalid_client() {
     let reply = get("/client?client_id=app1").send(&router()).await;
-    reply.invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
+    reply.assert_invalid_client(desc::MISSING_CLIENT, challenge::BASIC);
 }
 
 #[tokio::test]
 async fn client_credentials_with_another_scheme_are_invalid_client() {
-    let reply = get("/client")
-        .header("authorization", "Bearer mF_9.B5f-4.1JqM")
-        .send(&router())
-        .await;
-    reply.invalid_client(desc::OTHER_SCHEME, challenge::BASIC_INVALID_CLIENT);
+    let request = get("/client").header("authorization", "Bearer mF_9.B5f-4.1JqM");
+    let reply = request.send(&router()).await;
+    reply.assert_invalid_client(desc::OTHER_SCHEME, challenge::BASIC_INVALID_CLIENT);
 }
 
 #[tokio::test]
 async fn client_credentials_with_two_authorization_headers_are_invalid_request() {
-    let reply = get("/client")
-        .header("authorization", basic("app1:s3cr3t"))
-        .header("authorization", basic("app2:s3cr3t"))
-        .send(&router())
-        .await;
-    reply.invalid_request(desc::MULTIPLE_METHODS);
+    let request = get("/client")
+        .basic("app1", "s3cr3t")
+        .basic("app2", "s3cr3t");
+    let reply = request.send(&router()).await;
+    reply.assert_invalid_request(desc::MULTIPLE_METHODS);
 }
 
 #[tokio::test]
 async fn optional_client_credentials_are_none_without_credential_headers() {
     let reply = get("/client-optional").send(&router()).await;
     assert_eq!(reply.ok(), Value::Null);
-    let reply = get("/client-optional")
-        .header("x-app-id", "app1")
-        .send(&router())
-        .await;
+    let request = get("/client-optional").header("x-app-id", "app1");
     assert_eq!(
-        reply.ok(),
+        request.send(&router()).await.ok(),
         Value::Null,
         "app-key headers are not a method by default"
     );
@@ -125,47 +106,41 @@ async fn optional_client_credentials_are_none_without_credential_headers() {
 
 #[tokio::test]
 async fn optional_client_credentials_are_read_when_present() {
-    let reply = get("/client-optional")
-        .header("authorization", basic("app1:s3cr3t"))
-        .send(&router())
-        .await;
-    assert_eq!(
-        reply.ok(),
-        creds("client_secret_basic", "app1", Some("s3cr3t"))
-    );
-    let reply = get("/client-optional")
-        .header("x-app-id", "app1")
-        .header("x-app-token", "s3cr3t")
+    let request = get("/client-optional").basic("app1", "s3cr3t");
+    let reply = request.send(&router()).await;
+    assert_eq!(reply.ok(), basic_creds("app1", "s3cr3t"));
+    let reply = with_app_keys(get("/client-optional"))
         .send(&app_keys())
         .await;
     assert_eq!(reply.ok(), creds("app_key_headers", "app1", Some("s3cr3t")));
 }
 
 #[tokio::test]
-async fn optional_client_credentials_reject_malformed_basic() {
-    let reply = get("/client-optional")
-        .header("authorization", basic("no-colon"))
-        .send(&router())
-        .await;
-    reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC_INVALID_CLIENT);
-}
-
-#[tokio::test]
-async fn optional_client_credentials_reject_another_scheme() {
-    let reply = get("/client-optional")
-        .header("authorization", "Bearer abc")
-        .send(&router())
-        .await;
-    reply.invalid_client(desc::OTHER_SCHEME, challenge::BASIC_INVALID_CLIENT);
-}
-
-#[tokio::test]
-async fn optional_client_credentials_reject_an_incomplete_app_key_pair() {
-    let reply = get("/client-optional")
-        .header("x-app-token", "s3cr3t")
-        .send(&app_keys())
-        .await;
-    reply.invalid_client(desc::MALFORMED_CLIENT, challenge::BASIC);
+async fn optional_client_credentials_reject_malformed_credentials() {
+    let optional = || get("/client-optional");
+    for (app, request, description, challenge) in [
+        (
+            router(),
+            optional().header("authorization", basic("no-colon")),
+            desc::MALFORMED_CLIENT,
+            challenge::BASIC_INVALID_CLIENT,
+        ),
+        (
+            router(),
+            optional().header("authorization", "Bearer abc"),
+            desc::OTHER_SCHEME,
+            challenge::BASIC_INVALID_CLIENT,
+        ),
+        (
+            app_keys(),
+            optional().header("x-app-token", "s3cr3t"),
+            desc::MALFORMED_CLIENT,
+            challenge::BASIC,
+        ),
+    ] {
+        let reply = request.send(&app).await;
+        reply.assert_invalid_client(description, challenge);
+    }
 }
 
 #[tokio::test]
@@ -186,26 +161,13 @@ async fn bearer_token_is_extracted() {
 #[tokio::test]
 async fn missing_bearer_token_is_invalid_token_without_error_attribute() {
     let reply = get("/bearer").send(&router()).await;
-    reply.error(
-        401,
-        "invalid_token",
-        desc::BEARER_REQUIRED,
-        Some(challenge::BEARER),
-    );
+    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
 }
 
 #[tokio::test]
 async fn another_scheme_is_a_missing_bearer_token() {
-    let reply = get("/bearer")
-        .header("authorization", basic("app1:s3cr3t"))
-        .send(&router())
-        .await;
-    reply.error(
-        401,
-        "invalid_token",
-        desc::BEARER_REQUIRED,
-        Some(challenge::BEARER),
-    );
+    let reply = get("/bearer").basic("app1", "s3cr3t").send(&router()).await;
+    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
 }
 
 #[tokio::test]
@@ -224,40 +186,19 @@ async fn malformed_bearer_token_is_invalid_token_with_error_attribute() {
             .header("authorization", value)
             .send(&app)
             .await;
-        let expected = Some(challenge::BEARER_INVALID_TOKEN);
-        reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+        reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
     }
-}
-
-#[tokio::test]
-async fn two_authorization_headers_are_an_invalid_bearer_request() {
-    let reply = get("/bearer")
-        .header("authorization", "Bearer abc")
-        .header("authorization", "Bearer def")
-        .send(&router())
-        .await;
-    assert_eq!(reply.status, 400);
-    let expected =
-        r#"{"error":"invalid_request","error_description":"more than one authorization header"}"#;
-    assert_eq!(reply.body, expected.as_bytes());
 }
 
 /// RFC 6750 §3: the challenge's `error` attribute names the error of the
 /// response, here `invalid_request`, not `invalid_token`.
 #[tokio::test]
-async fn two_authorization_headers_challenge_names_invalid_request() {
-    let reply = get("/bearer")
-        .header("authorization", "Bearer abc")
-        .header("authorization", "Bearer def")
+async fn two_authorization_headers_are_an_invalid_bearer_request() {
+    let request = get("/bearer").bearer("abc").bearer("def");
+    request
         .send(&router())
-        .await;
-    let expected = r#"Bearer realm="tower-revoke", error="invalid_request""#;
-    reply.error(
-        400,
-        "invalid_request",
-        desc::MULTIPLE_AUTHORIZATION,
-        Some(expected),
-    );
+        .await
+        .assert_multiple_authorization();
 }
 
 #[tokio::test]
@@ -268,66 +209,46 @@ async fn optional_bearer_token_is_none_without_authorization() {
 
 #[tokio::test]
 async fn optional_bearer_token_is_read_when_present() {
-    let reply = get("/bearer-optional")
-        .header("authorization", "Bearer mF_9.B5f-4.1JqM")
-        .send(&router())
-        .await;
+    let request = get("/bearer-optional").bearer("mF_9.B5f-4.1JqM");
+    let reply = request.send(&router()).await;
     assert_eq!(reply.ok(), json!({ "bearer": "mF_9.B5f-4.1JqM" }));
 }
 
 #[tokio::test]
 async fn optional_bearer_token_rejects_a_malformed_token() {
-    let reply = get("/bearer-optional")
-        .header("authorization", "Bearer a b")
-        .send(&router())
-        .await;
-    let expected = Some(challenge::BEARER_INVALID_TOKEN);
-    reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+    let reply = get("/bearer-optional").bearer("a b").send(&router()).await;
+    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
 }
 
 #[tokio::test]
 async fn optional_bearer_token_rejects_another_scheme() {
-    let reply = get("/bearer-optional")
-        .header("authorization", basic("app1:s3cr3t"))
-        .send(&router())
-        .await;
-    reply.error(
-        401,
-        "invalid_token",
-        desc::BEARER_REQUIRED,
-        Some(challenge::BEARER),
-    );
+    let request = get("/bearer-optional").basic("app1", "s3cr3t");
+    let reply = request.send(&router()).await;
+    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
 }
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_basic_challenge() {
     let app = router_with(RevocationConfig::default().realm(Realm::new("api \"v2\"")));
     let reply = get("/client").send(&app).await;
-    reply.invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
+    reply.assert_invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
     let reply = get("/client")
         .header("authorization", "Basic !")
         .send(&app)
         .await;
     let expected = r#"Basic realm="api \"v2\"", error="invalid_client""#;
-    reply.invalid_client(desc::MALFORMED_CLIENT, expected);
+    reply.assert_invalid_client(desc::MALFORMED_CLIENT, expected);
     let reply = form("/revoke", "token=abc").send(&app).await;
-    reply.invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
+    reply.assert_invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
 }
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_bearer_challenge() {
     let app = router_with(RevocationConfig::default().realm(Realm::new("api")));
     let reply = get("/bearer").send(&app).await;
-    reply.error(
-        401,
-        "invalid_token",
-        desc::BEARER_REQUIRED,
-        Some(r#"Bearer realm="api""#),
-    );
-    let reply = get("/bearer-optional")
-        .header("authorization", "Bearer =")
-        .send(&app)
-        .await;
-    let expected = Some(r#"Bearer realm="api", error="invalid_token""#);
-    reply.error(401, "invalid_token", desc::BEARER_INVALID, expected);
+    reply.assert_invalid_token(desc::BEARER_REQUIRED, r#"Bearer realm="api""#);
+    let request = get("/bearer-optional").header("authorization", "Bearer =");
+    let reply = request.send(&app).await;
+    let expected = r#"Bearer realm="api", error="invalid_token""#;
+    reply.assert_invalid_token(desc::BEARER_INVALID, expected);
 }

@@ -2,10 +2,14 @@
 //! revocation request (RFC 7009 §2.1), client authentication (RFC 6749
 //! §2.3.1) and Bearer tokens (RFC 6750 §2.1).
 
+mod echo;
+#[allow(dead_code)] // Shared by every test crate; each uses a part.
+#[path = "../support/mod.rs"]
+mod support;
+
 mod basic_decoding;
 mod body_limit;
 mod client_auth;
 mod headers;
 mod request;
 mod secrets;
-mod support;

@@ -1,6 +1,7 @@
 //! Rejections never echo what the client submitted.
 
-use crate::support::{basic, form, get, router, Req};
+use crate::echo::router;
+use crate::support::request::{basic, form, get, Req};
 
 const TOKEN: &str = "tok-3f9a1c";
 const CLIENT_ID: &str = "cid-71b2e4";
@@ -55,6 +56,6 @@ async fn rejections_never_echo_the_token_client_id_or_secret() {
     for request in requests {
         let reply = request.send(&app).await;
         assert!(reply.status.is_client_error(), "{:?}", reply.status);
-        reply.hides(&[TOKEN, CLIENT_ID, SECRET, &encoded]);
+        reply.assert_hides(&[TOKEN, CLIENT_ID, SECRET, &encoded]);
     }
 }

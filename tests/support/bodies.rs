@@ -1,8 +1,9 @@
-//! Request bodies that show how the endpoint reads: one that counts the
-//! bytes polled from it, one fed by hand, one that fails.
+//! Request bodies that show how a body is read: one that counts the bytes
+//! polled from it, and one fed by hand, which can also fail.
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
+use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -38,7 +39,7 @@ impl CountingBody {
 
 impl Body for CountingBody {
     type Data = Bytes;
-    type Error = std::io::Error;
+    type Error = io::Error;
 
     fn poll_frame(
         self: Pin<&mut Self>,
@@ -58,20 +59,28 @@ impl Body for CountingBody {
     }
 }
 
-/// A body fed through a channel: pending until a chunk is sent, ended when
-/// the sender is dropped.
-pub struct ChannelBody(mpsc::UnboundedReceiver<Bytes>);
+/// A body fed through a channel: pending until a chunk or an error is sent,
+/// ended when the sender is dropped.
+pub struct ChannelBody(mpsc::UnboundedReceiver<io::Result<Bytes>>);
 
 impl ChannelBody {
-    pub fn new() -> (mpsc::UnboundedSender<Bytes>, Self) {
+    pub fn new() -> (mpsc::UnboundedSender<io::Result<Bytes>>, Self) {
         let (sender, receiver) = mpsc::unbounded_channel();
         (sender, Self(receiver))
+    }
+
+    /// A body whose stream fails at once, like a connection reset.
+    pub fn failing() -> Self {
+        let (sender, body) = Self::new();
+        let reset = io::Error::other("connection reset");
+        sender.send(Err(reset)).expect("the body is alive");
+        body
     }
 }
 
 impl Body for ChannelBody {
     type Data = Bytes;
-    type Error = std::io::Error;
+    type Error = io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
@@ -79,21 +88,6 @@ impl Body for ChannelBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         self.0
             .poll_recv(cx)
-            .map(|chunk| chunk.map(|chunk| Ok(Frame::data(chunk))))
-    }
-}
-
-/// A body whose stream fails at once, like a connection reset.
-pub struct FailingBody;
-
-impl Body for FailingBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
+            .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data)))
     }
 }
