@@ -1,0 +1,495 @@
+//! The summary: every contender measured in one process, batches
+//! interleaved round by round, printed as a table of ratios against the
+//! targets.
+//!
+//! Two estimates per ratio. The primary one compares each contender's
+//! fastest batch: on a machine shared with other work (or a VM whose vCPUs
+//! the host steals), interference only ever adds time, so the fastest of
+//! many short batches is each contender's undisturbed cost. The second is
+//! the median of the per-round ratios (batches of one round run within a few
+//! milliseconds of each other); the two agree on a quiet machine.
+
+use super::alloc;
+use super::contenders::{noop, seeded, Contender};
+use super::exec;
+use super::fixture::{self, Requests};
+use super::handwritten::{self, AppState};
+use super::suite::Suite;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+use tower::{Layer, Service};
+use tower_revoke::RevocationEndpointLayer;
+
+/// How much the summary measures.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// Rounds; each sends one batch through every contender.
+    pub rounds: usize,
+    /// Requests per batch.
+    pub batch: usize,
+    /// Requests per thread in each round of the two-thread figure.
+    pub per_thread: usize,
+    /// Rounds of the two-thread figure.
+    pub thread_rounds: usize,
+}
+
+impl Config {
+    /// For `cargo bench`.
+    pub const FULL: Self = Self {
+        rounds: 101,
+        batch: 500,
+        per_thread: 4_000,
+        thread_rounds: 41,
+    };
+    /// For `cargo test --benches`: checks that everything runs.
+    pub const QUICK: Self = Self {
+        rounds: 3,
+        batch: 100,
+        per_thread: 500,
+        thread_rounds: 2,
+    };
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+fn min(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// Nanoseconds per request, per contender, one value per round.
+struct Samples(HashMap<&'static str, Vec<f64>>);
+
+impl Samples {
+    fn min(&self, name: &str) -> f64 {
+        min(&self.0[name])
+    }
+
+    fn median(&self, name: &str) -> f64 {
+        median(&mut self.0[name].clone())
+    }
+
+    /// The median over rounds of `f` applied to each round's values.
+    fn per_round(&self, f: impl Fn(&dyn Fn(&str) -> f64) -> f64) -> f64 {
+        let rounds = self.0.values().next().map_or(0, Vec::len);
+        let mut values: Vec<f64> = (0..rounds)
+            .map(|r| f(&|name: &str| self.0[name][r]))
+            .collect();
+        median(&mut values)
+    }
+}
+
+struct Row {
+    figure: String,
+    ours: String,
+    baseline: String,
+    /// The primary estimate; decides PASS / MISS.
+    ratio: f64,
+    /// The other estimate (see the note under the table).
+    check: f64,
+    target: &'static str,
+    pass: Option<bool>,
+}
+
+/// Runs the summary and prints its tables.
+pub fn run(suite: &mut Suite, config: Config) {
+    let large = suite.large;
+    let started = Instant::now();
+    println!("\n## tower-revoke summary (one process, interleaved batches)\n");
+    let ns = Samples(per_request_times(suite, config));
+    let fmt_ns = |v: f64| format!("{v:.0} ns");
+    let mut rows = Vec::new();
+
+    let above = |name: &str| ns.min(name) - ns.min("noop_revoke");
+    let ratio = above("ours_revoke") / above("hand_revoke");
+    rows.push(Row {
+        figure:
+            "revoke request: time above the do-nothing service_fn, tower-revoke / hand-written axum"
+                .into(),
+        ours: fmt_ns(above("ours_revoke")),
+        baseline: fmt_ns(above("hand_revoke")),
+        ratio,
+        check: ns.per_round(|r| {
+            (r("ours_revoke") - r("noop_revoke")) / (r("hand_revoke") - r("noop_revoke"))
+        }),
+        target: "<= 0.333",
+        pass: Some(ratio <= 1.0 / 3.0),
+    });
+    let mut quotient = |figure: String, num: &str, den: &str, target, limit: f64| {
+        let ratio = ns.min(num) / ns.min(den);
+        let pass = match target {
+            "info" => None,
+            _ => Some(ratio <= limit),
+        };
+        rows.push(Row {
+            figure,
+            ours: fmt_ns(ns.min(num)),
+            baseline: fmt_ns(ns.min(den)),
+            ratio,
+            check: ns.per_round(|r| r(num) / r(den)),
+            target,
+            pass,
+        });
+    };
+    quotient(
+        "other path: through RevocationEndpoint / the inner service called directly".into(),
+        "ours_other",
+        "inner_other",
+        "<= 1.02",
+        1.02,
+    );
+    for (name, what) in [
+        ("bad_credentials", "bad client secret (401)"),
+        ("duplicate_parameter", "duplicate `token` (400)"),
+        ("oversize", "body of 16 KiB + 1 with a size hint (413)"),
+        (
+            "oversize_streamed",
+            "64 KiB streamed without a size hint (413)",
+        ),
+    ] {
+        let figure = format!("rejected, {what} / successful revocation");
+        quotient(figure, name, "ours_revoke", "<= 1.00", 1.0);
+    }
+    let figure = format!("MemoryStore revoke through the endpoint: {large} tokens / 1,000 tokens");
+    quotient(figure, "ours_large", "ours_small", "<= 1.10", 1.10);
+    let figure = format!("  (info) RevocationStore::revoke alone: {large} / 1,000 tokens");
+    quotient(figure, "store_large", "store_small", "info", 0.0);
+
+    let scaling = Scaling::measure(config, &Target::ALL);
+    for target in Target::ALL {
+        let (median, best, one, two) = scaling.ratio(target);
+        let (figure, target_text, pass) = match target {
+            Target::Ours => (
+                "2 threads revoking distinct tokens: throughput / 1 thread's (tower-revoke)",
+                ">= 1.6",
+                Some(median >= 1.6),
+            ),
+            Target::Hand => ("  (info) the same, hand-written axum app", "info", None),
+            Target::Noop => (
+                "  (control) the same, do-nothing service_fn: about 2 when two cores were free",
+                "info",
+                None,
+            ),
+        };
+        rows.push(Row {
+            figure: figure.into(),
+            ours: format!("{two:.0} req/s"),
+            baseline: format!("{one:.0} req/s"),
+            ratio: median,
+            check: best,
+            target: target_text,
+            pass,
+        });
+    }
+
+    println!("| figure | ours | baseline | ratio | cross-check | target | result |");
+    println!("|---|---|---|---|---|---|---|");
+    for row in &rows {
+        let result = match row.pass {
+            None => "-",
+            Some(true) => "PASS",
+            Some(false) => "MISS",
+        };
+        println!(
+            "| {} | {} | {} | {:.3} | {:.3} | {} | {} |",
+            row.figure, row.ours, row.baseline, row.ratio, row.check, row.target, result
+        );
+    }
+
+    println!(
+        "\nTimes: ours and baseline are the fastest batch (of {} rounds of {} requests); ratio \
+         compares the fastest batches, cross-check is the median of the per-round ratios.\n\
+         Two threads: ratio is the median of the per-round ratios, cross-check compares the \
+         fastest runs; throughputs are the fastest runs ({} rounds of {} requests per thread).",
+        config.rounds, config.batch, config.thread_rounds, config.per_thread
+    );
+    println!(
+        "\n### Per-request times ({} rounds of {} requests)\n",
+        config.rounds, config.batch
+    );
+    println!("| contender | fastest batch | median batch |");
+    println!("|---|---|---|");
+    for (name, _) in suite.all() {
+        println!(
+            "| {name} | {:.0} ns | {:.0} ns |",
+            ns.min(name),
+            ns.median(name)
+        );
+    }
+
+    println!("\n### Allocations per request (calling thread, request built beforehand)\n");
+    println!("| contender | allocs | reallocs | bytes |");
+    println!("|---|---|---|---|");
+    let n = config.batch.min(super::suite::BATCH);
+    for (name, contender) in suite.all() {
+        contender.prepare(n);
+        let counted = alloc::count(|| {
+            contender.run();
+        });
+        contender.check();
+        let per = |v: u64| v as f64 / n as f64;
+        println!(
+            "| {name} | {:.2} | {:.2} | {:.0} |",
+            per(counted.allocs),
+            per(counted.reallocs),
+            per(counted.bytes)
+        );
+    }
+
+    println!(
+        "\nStreamed oversize body: the endpoint read {} bytes of 65536 (limit {}).",
+        streamed_bytes_read(),
+        fixture::BODY_LIMIT
+    );
+    println!("Summary took {:.1} s.", started.elapsed().as_secs_f64());
+}
+
+/// Nanoseconds per request of every contender, one value per round.
+fn per_request_times(suite: &mut Suite, config: Config) -> HashMap<&'static str, Vec<f64>> {
+    let mut contenders = suite.all();
+    // Warm every contender up (code, caches, lazy statics) before the rounds.
+    for (_, contender) in contenders.iter_mut() {
+        contender.prepare(config.batch);
+        contender.run();
+        contender.check();
+    }
+    let mut ns: HashMap<&'static str, Vec<f64>> = HashMap::new();
+    let count = contenders.len();
+    for round in 0..config.rounds {
+        // Rotate the order so no contender always runs right after another.
+        for k in 0..count {
+            let (name, contender) = &mut contenders[(round + k) % count];
+            contender.prepare(config.batch);
+            let elapsed = contender.run();
+            contender.check();
+            let per = elapsed.as_nanos() as f64 / config.batch as f64;
+            ns.entry(*name).or_default().push(per);
+        }
+    }
+    ns
+}
+
+/// How many bytes the endpoint pulls from a streamed 64 KiB body.
+fn streamed_bytes_read() -> usize {
+    let read = Arc::new(AtomicUsize::new(0));
+    let request = Requests::default().oversize_streamed(Arc::clone(&read));
+    let mut service = RevocationEndpointLayer::new(seeded(&[])).layer(noop());
+    exec::run(
+        &mut service,
+        &mut vec![request],
+        StatusCode::PAYLOAD_TOO_LARGE,
+    );
+    read.load(Ordering::Relaxed)
+}
+
+/// What the two-thread figure runs.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    /// `RevocationEndpoint` over the do-nothing service, one `MemoryStore`.
+    Ours,
+    /// The hand-written axum app, one map.
+    Hand,
+    /// The do-nothing service: the control, which shows whether the
+    /// machine gave this process two cores at all.
+    Noop,
+}
+
+impl Target {
+    /// Every target, in the order of `Scaling::rounds`.
+    pub const ALL: [Target; 3] = [Target::Ours, Target::Hand, Target::Noop];
+}
+
+/// Rounds of the two-thread figure. Each round runs every target, one
+/// thread then two (or two then one), on a new store holding the tokens of
+/// both runs.
+pub struct Scaling {
+    per_thread: usize,
+    targets: Vec<Target>,
+    /// Per round, per target (in `targets` order): the time of
+    /// `per_thread` requests on one thread, and of twice as many on two.
+    rounds: Vec<Vec<(Duration, Duration)>>,
+}
+
+impl Scaling {
+    /// Runs `config.thread_rounds` rounds of `targets`.
+    pub fn measure(config: Config, targets: &[Target]) -> Self {
+        let requests = Requests::default();
+        let rounds = (0..config.thread_rounds)
+            .map(|round| {
+                let once = |&t: &Target| scaling_once(&requests, config, t, round);
+                targets.iter().map(once).collect()
+            })
+            .collect();
+        Self {
+            per_thread: config.per_thread,
+            targets: targets.to_vec(),
+            rounds,
+        }
+    }
+
+    /// Two threads' throughput over one thread's for `target`: the median
+    /// of the per-round ratios, and the ratio of the fastest runs; then the
+    /// fastest throughputs (requests per second) of one and of two threads.
+    pub fn ratio(&self, target: Target) -> (f64, f64, f64, f64) {
+        let t = self
+            .targets
+            .iter()
+            .position(|&x| x as usize == target as usize)
+            .expect("a measured target");
+        let secs = |pick: fn(&(Duration, Duration)) -> Duration| -> Vec<f64> {
+            self.rounds
+                .iter()
+                .map(|r| pick(&r[t]).as_secs_f64())
+                .collect()
+        };
+        let (ones, twos) = (secs(|r| r.0), secs(|r| r.1));
+        let mut ratios: Vec<f64> = ones.iter().zip(&twos).map(|(a, b)| 2.0 * a / b).collect();
+        let k = self.per_thread as f64;
+        let (one, two) = (k / min(&ones), 2.0 * k / min(&twos));
+        (median(&mut ratios), two / one, one, two)
+    }
+}
+
+/// One round of one target: the wall times on one thread and on two.
+fn scaling_once(
+    requests: &Requests,
+    config: Config,
+    target: Target,
+    round: usize,
+) -> (Duration, Duration) {
+    let k = config.per_thread;
+    let tokens = fixture::tokens(1 << 30 | (round * 4 + target as usize) as u64, 3 * k);
+    let batches = [&tokens[..k], &tokens[k..2 * k], &tokens[2 * k..]];
+    let single_first = round % 2 == 0;
+    let times = match target {
+        Target::Ours => {
+            let store = seeded(&tokens);
+            let service = RevocationEndpointLayer::new(store.clone()).layer(noop());
+            let times = scaling_round(service, requests, batches, single_first);
+            assert!(
+                tokens.iter().all(|t| !store.is_active(t)),
+                "a token was not revoked"
+            );
+            times
+        }
+        Target::Hand => {
+            let state = AppState::new(&tokens);
+            let router = handwritten::router(state.clone());
+            let times = scaling_round(router, requests, batches, single_first);
+            assert!(
+                tokens.iter().all(|t| state.is_revoked(t)),
+                "a token was not revoked"
+            );
+            times
+        }
+        Target::Noop => scaling_round(noop(), requests, batches, single_first),
+    };
+    if std::env::var_os("REVOKE_SCALING_VERBOSE").is_some() {
+        let (one, two) = (
+            k as f64 / times.0.as_secs_f64(),
+            2.0 * k as f64 / times.1.as_secs_f64(),
+        );
+        println!("round {round} {target:?}: {one:.0} req/s alone, {two:.0} on two threads");
+    }
+    times
+}
+
+/// One round: the first batch of tokens on one thread alone, the other two
+/// on two threads at once (started together by a barrier); the wall times.
+/// Each thread builds its own requests, as a server's worker would, so
+/// that it also frees them into its own allocator arena.
+fn scaling_round<S>(
+    service: S,
+    requests: &Requests,
+    [single, a, b]: [&[String]; 3],
+    single_first: bool,
+) -> (Duration, Duration)
+where
+    S: Service<Request<Body>> + Clone + Send,
+    S::Response: exec::Status,
+    S::Error: std::fmt::Debug,
+{
+    let build = |tokens: &[String]| -> Vec<Request<Body>> {
+        tokens.iter().map(|t| requests.revoke(t)).collect()
+    };
+    let run_single = || {
+        let mut service = service.clone();
+        std::thread::scope(|s| {
+            s.spawn(|| exec::run(&mut service, &mut build(single), StatusCode::OK))
+                .join()
+                .unwrap()
+        })
+    };
+    let run_dual = || {
+        let barrier = Barrier::new(2);
+        let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+            let handles: Vec<_> = [a, b]
+                .into_iter()
+                .map(|tokens| {
+                    let (mut service, barrier, build) = (service.clone(), &barrier, &build);
+                    s.spawn(move || {
+                        let mut batch = build(tokens);
+                        barrier.wait();
+                        let start = Instant::now();
+                        exec::run(&mut service, &mut batch, StatusCode::OK);
+                        (start, Instant::now())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let start = spans.iter().map(|s| s.0).min().unwrap();
+        let end = spans.iter().map(|s| s.1).max().unwrap();
+        end - start
+    };
+    if single_first {
+        let one = run_single();
+        (one, run_dual())
+    } else {
+        let two = run_dual();
+        (run_single(), two)
+    }
+}
+
+/// One batch of `contender`, alone: what callgrind measures
+/// (`--toggle-collect=*callgrind_measured*`).
+#[inline(never)]
+pub fn callgrind_measured(contender: &mut dyn Contender) -> Duration {
+    contender.run()
+}
+
+/// Sends `n` requests through the contender `name`, one per batch, so that
+/// each request is built just before it is sent (as a server would) and
+/// only the sending is measured; three unmeasured batches of 100 first.
+pub fn callgrind(suite: &mut Suite, name: &str, n: usize) {
+    let mut all = suite.all();
+    let Some((_, contender)) = all.iter_mut().find(|(k, _)| *k == name) else {
+        panic!("no contender named {name}");
+    };
+    for _ in 0..3 {
+        contender.prepare(100);
+        contender.run();
+        contender.check();
+    }
+    let mut elapsed = Duration::ZERO;
+    for _ in 0..n {
+        contender.prepare(1);
+        elapsed += callgrind_measured(&mut **contender);
+        contender.check();
+    }
+    println!("{name}: {n} requests in {elapsed:?}");
+}
