@@ -81,6 +81,8 @@ fn groups(c: &mut Criterion, suite: &mut Suite) {
     let mut group = c.benchmark_group("store_size");
     let large = format!("endpoint_{}", suite.large);
     bench(&mut group, "endpoint_1000", &mut *suite.ours_small);
+    let mid = format!("endpoint_{}", suite.large / 10);
+    bench(&mut group, &mid, &mut *suite.ours_mid);
     bench(&mut group, &large, &mut *suite.ours_large);
     let large = format!("store_only_{}", suite.large);
     bench(&mut group, "store_only_1000", &mut *suite.store_small);

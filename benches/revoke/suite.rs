@@ -43,6 +43,10 @@ pub struct Suite {
     pub oversize_streamed: Box<dyn Contender>,
     /// Revoking through the endpoint, `SMALL_TOKENS` stored.
     pub ours_small: Box<dyn Contender>,
+    /// Revoking through the endpoint, `large / 10` stored: past every
+    /// cache like `large`, so `large` / `mid` shows the cost per token
+    /// stored once memory latency is paid.
+    pub ours_mid: Box<dyn Contender>,
     /// Revoking through the endpoint, `large` stored.
     pub ours_large: Box<dyn Contender>,
     /// `MemoryStore::revoke` alone, `SMALL_TOKENS` stored.
@@ -121,6 +125,7 @@ impl Suite {
             ),
             oversize_streamed: Box::new(oversize_streamed),
             ours_small: Box::new(OursRevoke::new(Arc::clone(&requests), noop(), SMALL_TOKENS)),
+            ours_mid: Box::new(OursRevoke::new(Arc::clone(&requests), noop(), large / 10)),
             ours_large: Box::new(OursRevoke::new(Arc::clone(&requests), noop(), large)),
             store_small: Box::new(StoreRevoke::new(SMALL_TOKENS)),
             store_large: Box::new(StoreRevoke::new(large)),
@@ -141,6 +146,7 @@ impl Suite {
             ("oversize", &mut *self.oversize),
             ("oversize_streamed", &mut *self.oversize_streamed),
             ("ours_small", &mut *self.ours_small),
+            ("ours_mid", &mut *self.ours_mid),
             ("ours_large", &mut *self.ours_large),
             ("store_small", &mut *self.store_small),
             ("store_large", &mut *self.store_large),
