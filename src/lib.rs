@@ -25,64 +25,104 @@
 //! {}
 //! ```
 //!
-//! # What is in the crate
-//! - [`endpoint`]: [`RevocationEndpointLayer`], the endpoint middleware.
-//! - [`guard`]: [`BearerAuthLayer`], which admits only active access tokens
-//!   (RFC 6750), so a revoked token stops working at once.
-//! - [`extract`]: axum extractors for the revocation request, client
-//!   credentials and Bearer tokens, for handlers of your own.
-//! - Framework-free parsers: [`RevocationConfig`] reads requests
-//!   (RFC 7009 §2.1, RFC 6749 §2.3), [`parse_basic`], [`BearerToken`].
-//! - [`rejection`]: every refusal as a typed value rendering an
-//!   RFC 6749 §5.2 JSON error.
+//! # The public API
+//! - Middleware: [`RevocationEndpointLayer`] ([`endpoint`]), the revocation
+//!   endpoint; [`BearerAuthLayer`] ([`guard`]), which admits only active
+//!   access tokens (RFC 6750), so a revoked token stops working at once.
+//! - Reading requests: [`RequestReader`], configured with [`BodyEncoding`],
+//!   [`ClientAuthMethods`] of [`ClientAuthMethod`]s, [`BasicDecoding`] and
+//!   [`AppKeyHeaders`]; what it reads: [`RevocationRequest`] ([`Token`],
+//!   [`TokenTypeHint`]), [`ClientRevocation`], [`ClientCredentials`]
+//!   ([`ClientId`], [`ClientSecret`]), [`BearerToken`]; [`parse_basic`].
+//! - Answering: [`RevocationResponder`] with [`OtherClientToken`],
+//!   [`RevokedResponse`], [`UnknownTokenResponse`]; [`ErrorResponse`] and
+//!   [`ErrorCode`] (RFC 6749 §5.2); [`Realm`] and [`BearerChallenge`];
+//!   response bodies [`EndpointBody`], [`ResponseBody`]; every refusal in
+//!   [`rejection`].
+//! - Stores ([`store`]): the traits [`RevocationStore`],
+//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`BoxStore`] and [`DynStore`]
+//!   ([`BoxFuture`]); what they exchange: [`AuthenticatedClient`],
+//!   [`ClientType`], [`RevocationOutcome`], [`ActiveToken`], [`TokenKind`],
+//!   [`StoreError`]; digests [`TokenDigest`], [`SecretDigest`],
+//!   [`StoredClient`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
+//!   [`TokenEntry`], [`SeedError`].
+//! - axum extractors ([`extract`], feature `axum`, on by default).
+//!
+//! # Testing
+//! The layers are ordinary Tower middleware, so `tower-test` drives them
+//! without a server. With `mock::spawn_layer`, spell out the request and
+//! response types of the inner service: the endpoint answers in the inner
+//! service's body type, which must be an [`EndpointBody`] (here
+//! `Full<Bytes>`).
+//!
+//! ```
+//! use bytes::Bytes;
+//! use http::{Request, Response};
+//! use http_body_util::Full;
+//! use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+//! use tower_test::mock;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let (mut service, mut inner) = mock::spawn_layer::<Request<Full<Bytes>>, Response<Full<Bytes>>, _>(
+//!     RevocationEndpointLayer::new(MemoryStore::new()),
+//! );
+//! inner.allow(1);
+//! tokio_test::assert_ready_ok!(service.poll_ready());
+//! // A revocation request is answered without calling the inner service.
+//! let request = Request::post("/revoke").body(Full::default()).unwrap();
+//! let response = service.call(request).await.unwrap();
+//! assert_eq!(response.status(), 400); // no Content-Type
+//! assert!(tokio_test::task::spawn(inner.next_request()).poll().is_pending());
+//! # }
+//! ```
+//!
+//! The Bearer guard calls the inner service inside its response future when
+//! the store must be awaited, and inside `call` when the store answers at
+//! once ([`IntrospectionStore::introspect_now`], as [`MemoryStore`] does):
+//! with a mock inner service, poll the response future to see the call.
 //!
 //! # Security
 //! Tokens and secrets live in types whose `Debug` is redacted
-//! ([`Token`], [`ClientSecret`], [`BearerToken`]) and are never logged or
-//! echoed in error bodies. TLS and rate limits are the application's job;
-//! see [`endpoint`].
+//! ([`Token`], [`ClientSecret`], [`BearerToken`], [`SecretDigest`]) and are
+//! never logged or echoed in error bodies; logged client ids are cut to 64
+//! bytes. TLS and rate limits are the application's job; see [`endpoint`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub, rust_2018_idioms)]
 
-mod basic;
-mod bearer;
-mod body;
-mod client;
-mod client_auth;
-mod config;
+#[macro_use]
+mod macros;
+
 pub mod endpoint;
-mod error;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
-pub mod fastapi;
-mod form;
 pub mod guard;
-mod params;
-mod read;
-mod realm;
+mod log;
 pub mod rejection;
-mod scheme;
-mod store;
-mod token;
+mod request;
+mod response;
+pub mod store;
+#[cfg(feature = "testkit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
+pub mod testkit;
 
-pub use basic::{parse_basic, BasicDecoding};
-pub use bearer::BearerToken;
-pub use body::ResponseBody;
-pub use client::{
-    constant_time_eq, ClientAuthMethod, ClientAuthMethods, ClientCredentials, ClientId,
-    ClientSecret,
-};
-pub use config::{AppKeyHeaders, BodyEncoding, RevocationConfig};
-pub use endpoint::{
-    OtherClientToken, RevocationEndpoint, RevocationEndpointLayer, RevokedResponse,
-    UnknownTokenResponse,
-};
-pub use error::{ErrorCode, ErrorResponse};
+pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
-pub use read::ClientRevocation;
-pub use realm::{BearerChallenge, Realm};
-pub use store::{
-    ActiveAccessToken, AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome,
-    RevocationStore, SeedError, TokenEntry, TokenKind,
+pub use request::{
+    parse_basic, AppKeyHeaders, BasicDecoding, BearerToken, BodyEncoding, ClientAuthMethod,
+    ClientAuthMethods, ClientCredentials, ClientId, ClientRevocation, ClientSecret, RequestReader,
+    RevocationRequest, Token, TokenTypeHint,
 };
-pub use token::{RevocationRequest, Token, TokenTypeHint};
+pub use response::{
+    BearerChallenge, EndpointBody, ErrorCode, ErrorResponse, OtherClientToken, Realm, ResponseBody,
+    RevocationResponder, RevokedResponse, UnknownTokenResponse,
+};
+pub use store::{
+    ActiveToken, AuthenticatedClient, BoxFuture, BoxStore, ClientEntry, ClientType, DynStore,
+    IntrospectionStore, MemoryStore, RevocationOutcome, RevocationStore, SecretDigest, Seed,
+    SeedError, StoreError, StoredClient, SubjectRevocationStore, TokenDigest, TokenEntry,
+    TokenKind,
+};

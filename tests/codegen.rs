@@ -7,6 +7,8 @@ mod app;
 #[allow(dead_code)] // `main`'s helpers; the app uses `me_route`.
 #[path = "../examples/common/mod.rs"]
 mod common;
+#[path = "../examples/codegen/fastapi/mod.rs"]
+mod fastapi;
 #[allow(dead_code)] // Shared by every test crate; each uses a part.
 mod support;
 

@@ -26,8 +26,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::{ServiceBuilder, ServiceExt};
 use tower_revoke::{
-    ActiveAccessToken, AuthenticatedClient, BearerAuthLayer, BearerToken, ClientCredentials,
-    MemoryStore, RevocationEndpointLayer, RevocationOutcome, RevocationRequest, RevocationStore,
+    ActiveToken, AuthenticatedClient, BearerAuthLayer, ClientCredentials, IntrospectionStore,
+    MemoryStore, RevocationEndpointLayer, RevocationOutcome, RevocationRequest,
+    RevocationResponder, RevocationStore, StoreError, Token,
 };
 
 const SEED: &str = r#"{
@@ -47,7 +48,7 @@ const BASIC: &str = "Basic YXBwMTpzM2NyM3Q=";
 enum Call {
     AuthenticateClient,
     Revoke,
-    ActiveAccessToken,
+    Introspect,
 }
 
 /// What the store does instead of answering.
@@ -105,10 +106,10 @@ impl FaultyStore {
         Some(*fault)
     }
 
-    async fn before(&self, call: Call) -> Result<(), StoreDown> {
+    async fn before(&self, call: Call) -> Result<(), StoreError> {
         match self.take(call) {
             None => Ok(()),
-            Some(Fault::Fail) => Err(StoreDown),
+            Some(Fault::Fail) => Err(StoreError::new(StoreDown)),
             Some(Fault::Slow(delay)) => {
                 tokio::time::sleep(delay).await;
                 Ok(())
@@ -120,28 +121,26 @@ impl FaultyStore {
     async fn guarded<T>(
         &self,
         call: Call,
-        answer: impl std::future::Future<Output = Result<T, std::convert::Infallible>>,
-    ) -> Result<T, StoreDown> {
+        answer: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
         let work = async {
             self.before(call).await?;
-            Ok(answer.await.unwrap_or_else(|never| match never {}))
+            answer.await
         };
         match self.deadline {
             Some(deadline) => tokio::time::timeout(deadline, work)
                 .await
-                .map_err(|_| StoreDown)?,
+                .map_err(|_| StoreError::new(StoreDown))?,
             None => work.await,
         }
     }
 }
 
 impl RevocationStore for FaultyStore {
-    type Error = StoreDown;
-
     async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
-    ) -> Result<Option<AuthenticatedClient>, StoreDown> {
+    ) -> Result<Option<AuthenticatedClient>, StoreError> {
         let answer = self.inner.authenticate_client(credentials);
         self.guarded(Call::AuthenticateClient, answer).await
     }
@@ -150,29 +149,16 @@ impl RevocationStore for FaultyStore {
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
-    ) -> Result<RevocationOutcome, StoreDown> {
+    ) -> Result<RevocationOutcome, StoreError> {
         self.guarded(Call::Revoke, self.inner.revoke(client, request))
             .await
     }
+}
 
-    async fn active_access_token(
-        &self,
-        token: &BearerToken,
-    ) -> Result<Option<ActiveAccessToken>, StoreDown> {
-        let answer = self.inner.active_access_token(token);
-        self.guarded(Call::ActiveAccessToken, answer).await
-    }
-
-    async fn revoke_subject_tokens(
-        &self,
-        subject: &str,
-        labels: &[(&str, &str)],
-    ) -> Result<u64, StoreDown> {
-        Ok(self
-            .inner
-            .revoke_subject_tokens(subject, labels)
-            .await
-            .unwrap_or_else(|never| match never {}))
+impl IntrospectionStore for FaultyStore {
+    async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
+        let answer = self.inner.introspect(token);
+        self.guarded(Call::Introspect, answer).await
     }
 }
 
@@ -182,9 +168,9 @@ fn app(store: FaultyStore) -> Router {
     Router::new()
         .route(
             "/me",
-            get(|| async { "me" }).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
+            get(|| async { "me" }).layer(BearerAuthLayer::new(Arc::clone(&store))),
         )
-        .layer(RevocationEndpointLayer::from_shared(store))
+        .layer(RevocationEndpointLayer::new(store))
 }
 
 fn revoke(token: &str) -> Request<Body> {
@@ -258,9 +244,11 @@ async fn store_error_in_any_revocation_call_is_503_and_revokes_nothing() {
 #[tokio::test]
 async fn retry_after_is_configurable_in_whole_seconds() {
     let store = FaultyStore::new();
-    let app = Router::new().layer(
-        RevocationEndpointLayer::new(store.clone()).retry_after(Duration::from_millis(2500)),
-    );
+    let app =
+        Router::new()
+            .layer(RevocationEndpointLayer::new(store.clone()).responder(
+                RevocationResponder::default().retry_after(Duration::from_millis(2500)),
+            ));
     store.inject(Call::Revoke, Fault::Fail, 1);
     let (response, body) = send(app, revoke("AT1")).await;
     assert_temporarily_unavailable(&response, &body, "3");
@@ -271,7 +259,7 @@ async fn retry_after_is_configurable_in_whole_seconds() {
 async fn bearer_guard_store_error_is_503_then_recovers() {
     let store = FaultyStore::new();
     let app = app(store.clone());
-    store.inject(Call::ActiveAccessToken, Fault::Fail, 1);
+    store.inject(Call::Introspect, Fault::Fail, 1);
     let (response, body) = send(app.clone(), me("AT1")).await;
     assert_temporarily_unavailable(&response, &body, "5");
     let (response, body) = send(app, me("AT1")).await;

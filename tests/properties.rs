@@ -18,7 +18,7 @@ use proptest::prelude::*;
 use std::path::Path;
 use tower_revoke::rejection::{ClientAuthError, RequestRejection};
 use tower_revoke::{
-    parse_basic, BasicDecoding, BearerToken, BodyEncoding, ErrorCode, RevocationConfig,
+    parse_basic, BasicDecoding, BearerToken, BodyEncoding, ErrorCode, RequestReader,
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -143,12 +143,12 @@ proptest! {
     ) {
         let value = basic_header(&id, &secret, padded);
         prop_assert_eq!(
-            read_basic(&value, BasicDecoding::default()),
+            read_basic(&value, BasicDecoding::FormUrlEncoded),
             Some((id.clone(), secret.clone()))
         );
-        // The default policy is RFC 6749's, and the lenient one reads the
-        // same pair first.
-        prop_assert_eq!(BasicDecoding::default(), BasicDecoding::FormUrlEncoded);
+        // The default policy is the lenient one, which reads the RFC 6749
+        // pair first.
+        prop_assert_eq!(BasicDecoding::default(), BasicDecoding::Lenient);
         prop_assert_eq!(read_basic(&value, BasicDecoding::Lenient), Some((id, secret)));
     }
 
@@ -159,7 +159,7 @@ proptest! {
     ) {
         let mut headers = http::HeaderMap::new();
         headers.insert(http::header::AUTHORIZATION, basic_header(&id, &secret, true));
-        let credentials = RevocationConfig::default().read_client_credentials(&headers).unwrap();
+        let credentials = RequestReader::default().read_client_credentials(&headers).unwrap();
         prop_assert_eq!(credentials.client_id().as_str(), id.as_str());
         prop_assert!(credentials.client_secret().unwrap().verify(&secret));
     }
@@ -203,7 +203,7 @@ proptest! {
     fn arbitrary_form_bodies_parse_or_are_invalid_request(
         body in prop_oneof![prop::collection::vec(any::<u8>(), 0..256), form_like_bytes()],
     ) {
-        let config = RevocationConfig::default();
+        let config = RequestReader::default();
         match config.read_request(&parts(FORM), &body) {
             Ok(request) => prop_assert!(!request.token().secret().is_empty()),
             Err(rejection) => {
@@ -224,7 +224,7 @@ proptest! {
                 .prop_map(String::into_bytes),
         ],
     ) {
-        let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
+        let config = RequestReader::default().body_encoding(BodyEncoding::Json);
         if let Err(rejection) = config.read_request(&parts("application/json"), &body) {
             prop_assert_eq!(rejection.status(), 400);
             prop_assert_eq!(rejection.error_code(), ErrorCode::InvalidRequest);
@@ -251,12 +251,12 @@ proptest! {
         pairs.insert(at, format!("{first}={}", form_encode(&values.0)));
         pairs.push(format!("{second}={}", form_encode(&values.1)));
         let body = pairs.join("&");
-        let rejection = RevocationConfig::default()
+        let rejection = RequestReader::default()
             .read_request(&parts(FORM), body.as_bytes())
             .map(|_| ())
             .unwrap_err();
         prop_assert!(matches!(rejection, RequestRejection::DuplicateParameter(_)), "{}: {:?}", body, rejection);
-        let rejection = RevocationConfig::default()
+        let rejection = RequestReader::default()
             .read_client_revocation(&parts(FORM), body.as_bytes())
             .map(|_| ())
             .unwrap_err();
@@ -272,7 +272,7 @@ proptest! {
         let (a, b) = (serde_json::Value::from(a), serde_json::Value::from(b));
         let body = format!(r#"{{"token":"t","{name}":{a},"{name}":{b}}}"#);
         let body = if name == "token" { body.replacen(r#""token":"t","#, "", 1) } else { body };
-        let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
+        let config = RequestReader::default().body_encoding(BodyEncoding::Json);
         let rejection = config
             .read_request(&parts("application/json"), body.as_bytes())
             .map(|_| ())
@@ -320,7 +320,7 @@ fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
 fn form_seed_corpus_parses_or_is_invalid_request() {
     for (name, body) in corpus("form") {
         for token in ["token", "access_token"] {
-            let config = RevocationConfig::default().token_parameter(token);
+            let config = RequestReader::default().token_parameter(token);
             if let Err(rejection) = config.read_request(&parts(FORM), &body) {
                 assert_eq!(rejection.status(), 400, "{name}");
             }
@@ -366,7 +366,7 @@ fn bearer_seed_corpus_never_panics() {
 
 #[test]
 fn json_seed_corpus_parses_or_is_invalid_request() {
-    let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
+    let config = RequestReader::default().body_encoding(BodyEncoding::Json);
     for (name, body) in corpus("json_body") {
         if let Err(rejection) = config.read_request(&parts("application/json"), &body) {
             assert_eq!(rejection.status(), 400, "{name}");
@@ -385,7 +385,7 @@ fn deeply_nested_ignored_json_member_is_skipped() {
         "[".repeat(depth),
         "]".repeat(depth)
     );
-    let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
+    let config = RequestReader::default().body_encoding(BodyEncoding::Json);
     let request = config
         .read_request(&parts("application/json"), body.as_bytes())
         .unwrap();

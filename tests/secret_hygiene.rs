@@ -22,9 +22,9 @@ use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 use tower_revoke::rejection::BearerRejection;
 use tower_revoke::{
-    parse_basic, BasicDecoding, BearerToken, ClientAuthMethod, ClientCredentials, ClientId,
-    ClientSecret, MemoryStore, Realm, RevocationConfig, RevocationEndpointLayer, RevocationRequest,
-    Token, TokenTypeHint,
+    parse_basic, BasicDecoding, BearerToken, BoxStore, ClientAuthMethod, ClientCredentials,
+    ClientId, ClientSecret, MemoryStore, Realm, RequestReader, RevocationEndpointLayer,
+    RevocationRequest, Token, TokenTypeHint,
 };
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -144,7 +144,7 @@ async fn trace_output_never_contains_tokens_secrets_or_authorization_values() {
     // on this thread, into this subscriber.
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let app = app::app(MemoryStore::from_seed_file(SEED).unwrap());
+    let app = app::app(BoxStore::new(MemoryStore::from_seed_file(SEED).unwrap()));
     let app1 = basic("app1", "s3cr3t");
     let app2 = basic("app2", "0th3r-s3cr3t");
     let wrong = basic("app1", "wr0ng-s3cr3t-77");
@@ -340,7 +340,7 @@ fn debug_of_every_type_holding_a_secret_is_redacted() {
         ))
         .unwrap()
         .into_parts();
-    let revocation = RevocationConfig::default()
+    let revocation = RequestReader::default()
         .read_client_revocation(&parts, body.as_bytes())
         .unwrap();
     assert_redacted(&revocation, TOKEN);
@@ -368,7 +368,7 @@ fn debug_of_every_type_holding_a_secret_is_redacted() {
     assert!(!duplicate.to_string().contains(TOKEN));
 
     // Rejections from requests full of secrets carry none of them.
-    let config = RevocationConfig::default();
+    let config = RequestReader::default();
     let rejections: Vec<Box<dyn std::fmt::Debug>> = vec![
         Box::new(
             config

@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tower::{service_fn, ServiceBuilder, ServiceExt};
-use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+use tower_revoke::{MemoryStore, RequestReader, RevocationEndpointLayer};
 
 const SEED: &str = r#"{
     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
@@ -103,18 +103,18 @@ fn store() -> MemoryStore {
 /// expects: a revocation request never reaches it.
 fn endpoint(
     store: MemoryStore,
-) -> impl tower::Service<
-    Request<CountingBody>,
-    Response = Response<tower_revoke::ResponseBody<Full<Bytes>>>,
-    Error = Infallible,
-> + Clone {
+) -> impl tower::Service<Request<CountingBody>, Response = Response<Full<Bytes>>, Error = Infallible>
+       + Clone {
     let inner = service_fn(|_: Request<CountingBody>| async {
         let mut response = Response::new(Full::new(Bytes::new()));
         *response.status_mut() = StatusCode::IM_A_TEAPOT;
         Ok::<_, Infallible>(response)
     });
     ServiceBuilder::new()
-        .layer(RevocationEndpointLayer::new(store).max_body_size(LIMIT))
+        .layer(
+            RevocationEndpointLayer::new(store)
+                .reader(RequestReader::default().max_body_size(LIMIT)),
+        )
         .service(inner)
 }
 
@@ -210,7 +210,10 @@ mod over_hyper {
     async fn serve(store: MemoryStore) -> SocketAddr {
         let app = Router::new()
             .route("/", get(|| async { "app" }))
-            .layer(RevocationEndpointLayer::new(store).max_body_size(LIMIT))
+            .layer(
+                RevocationEndpointLayer::new(store)
+                    .reader(RequestReader::default().max_body_size(LIMIT)),
+            )
             .layer(
                 ServiceBuilder::new()
                     .layer(HandleErrorLayer::new(request_timeout))

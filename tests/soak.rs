@@ -295,9 +295,9 @@ async fn loopback_soak_revokes_exactly_what_was_granted() {
         .route("/", get(|| async { "app" }))
         .route(
             "/me",
-            get(|| async { "me" }).layer(BearerAuthLayer::from_shared(shared.clone())),
+            get(|| async { "me" }).layer(BearerAuthLayer::new(shared.clone())),
         )
-        .layer(RevocationEndpointLayer::from_shared(shared));
+        .layer(RevocationEndpointLayer::new(shared));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     assert!(addr.ip().is_loopback());

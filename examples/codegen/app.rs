@@ -5,20 +5,18 @@
 //!
 //! Shared by `examples/codegen/main.rs` and `tests/codegen.rs`.
 //! `GET /me` is `crate::common::me_route`: whatever includes this file
-//! includes `examples/common/mod.rs` as `common` too.
+//! includes `examples/common/mod.rs` as `common` and
+//! `examples/codegen/fastapi/mod.rs` as `fastapi` too.
 
-use crate::common::me_route;
+use crate::common::{me_route, Store};
+use crate::fastapi::{CollectErrors, HttpBearer, InvalidAuthenticationCredentials, QueryParams};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
-use std::sync::Arc;
-use tower_revoke::fastapi::{
-    CollectErrors, HttpBearer, InvalidAuthenticationCredentials, QueryParams,
-};
-use tower_revoke::{ActiveAccessToken, BearerToken, MemoryStore, RevocationStore};
+use tower_revoke::{BearerToken, IntrospectionStore, SubjectRevocationStore, TokenKind};
 
 /// Codegen's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth/tokens/revoke";
@@ -30,11 +28,10 @@ pub const SEED: &str = "examples/codegen/seed.json";
 
 /// `POST /v1/oauth/tokens/revoke` and `GET /me` (Bearer guard, 200 JSON
 /// `{"sub", "client_id"}`).
-pub fn app(store: MemoryStore) -> Router {
-    let store = Arc::new(store);
+pub fn app(store: Store) -> Router {
     Router::new()
-        .route(REVOKE_PATH, post(revoke::<MemoryStore>))
-        .with_state(Arc::clone(&store))
+        .route(REVOKE_PATH, post(revoke::<Store>))
+        .with_state(store.clone())
         .merge(me_route(store))
 }
 
@@ -62,12 +59,12 @@ struct Revoked {
 ///    form, so `org_id=01` matches the label `"1"`.
 ///
 /// The store failing: 503 `{"detail":"Service Unavailable"}`.
-async fn revoke<St: RevocationStore>(
-    State(store): State<Arc<St>>,
+async fn revoke<St: IntrospectionStore + SubjectRevocationStore>(
+    State(store): State<St>,
     HttpBearer(token): HttpBearer,
     query: QueryParams,
 ) -> Result<Json<Revoked>, Response> {
-    let user = authenticated_user(&*store, &token).await?;
+    let user = authenticated_user(&store, &token).await?;
     let (provider, org_id) = (query.required_str("provider"), query.required_int("org_id"))
         .collect_errors()
         .map_err(IntoResponse::into_response)?;
@@ -82,15 +79,15 @@ async fn revoke<St: RevocationStore>(
 }
 
 /// The subject of an active access token, or FastAPI's 401.
-async fn authenticated_user<St: RevocationStore>(
+async fn authenticated_user<St: IntrospectionStore>(
     store: &St,
     token: &BearerToken,
 ) -> Result<String, Response> {
-    match store.active_access_token(token).await {
-        Ok(Some(ActiveAccessToken {
-            subject: Some(user),
-            ..
-        })) => Ok(user),
+    match store.introspect(token.token()).await {
+        Ok(Some(active)) if active.kind() == TokenKind::AccessToken => match active.sub() {
+            Some(user) => Ok(user.to_owned()),
+            None => Err(InvalidAuthenticationCredentials.into_response()),
+        },
         Ok(_) => Err(InvalidAuthenticationCredentials.into_response()),
         Err(error) => Err(unavailable(&error)),
     }

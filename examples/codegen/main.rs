@@ -8,6 +8,9 @@
 mod app;
 #[path = "../common/mod.rs"]
 mod common;
+// The module renders all of FastAPI's shapes; this app uses a part.
+#[allow(dead_code, unused_imports)]
+mod fastapi;
 
 #[tokio::main]
 async fn main() {

@@ -8,9 +8,11 @@
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_revoke::{ActiveAccessToken, BearerAuthLayer, MemoryStore};
+use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, MemoryStore};
+
+/// The store an example runs on, chosen at start.
+pub type Store = BoxStore;
 use tracing_subscriber::EnvFilter;
 
 /// The address from `TOWER_REVOKE_ADDR`, default `127.0.0.1:3000`.
@@ -21,9 +23,10 @@ pub fn addr() -> SocketAddr {
 }
 
 /// The store seeded from `TOWER_REVOKE_SEED`, default `default_seed`.
-pub fn store(default_seed: &str) -> MemoryStore {
+pub fn store(default_seed: &str) -> Store {
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
-    MemoryStore::from_seed_file(&path).unwrap_or_else(|e| panic!("cannot load seed {path}: {e}"))
+    let store = MemoryStore::from_seed_file(&path);
+    BoxStore::new(store.unwrap_or_else(|e| panic!("cannot load seed {path}: {e}")))
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info,tower_revoke=debug`).
@@ -57,7 +60,7 @@ pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
 /// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`
 /// (default `default_seed`), and `app` on it served at `TOWER_REVOKE_ADDR`
 /// after printing the `curl` lines.
-pub async fn run(default_seed: &str, app: fn(MemoryStore) -> Router, try_it: &[String]) {
+pub async fn run(default_seed: &str, app: fn(Store) -> Router, try_it: &[String]) {
     init_tracing();
     let app = app(store(default_seed));
     let listener = listen(addr(), try_it).await;
@@ -66,13 +69,13 @@ pub async fn run(default_seed: &str, app: fn(MemoryStore) -> Router, try_it: &[S
 
 /// `GET /me` behind the Bearer guard on `store`: 200 JSON `{"sub",
 /// "client_id"}` of the caller's active access token.
-pub fn me_route(store: Arc<MemoryStore>) -> Router {
-    Router::new().route("/me", get(me).layer(BearerAuthLayer::from_shared(store)))
+pub fn me_route(store: Store) -> Router {
+    Router::new().route("/me", get(me).layer(BearerAuthLayer::new(store)))
 }
 
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
     Json(serde_json::json!({
-        "sub": token.subject,
-        "client_id": token.client_id.as_str(),
+        "sub": token.sub(),
+        "client_id": token.client_id().as_str(),
     }))
 }

@@ -4,31 +4,26 @@
 //! Shared by `examples/demo/main.rs` and `tests/demo.rs`.
 
 use axum::{routing::get, Extension, Json, Router};
-use std::sync::Arc;
-use tower_revoke::{ActiveAccessToken, BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
+use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, RevocationEndpointLayer};
 
 /// The revocation endpoint's path in the demo.
 pub const REVOKE_PATH: &str = "/oauth/revoke";
 
 /// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`),
 /// and `POST /oauth/revoke`.
-pub fn app(store: MemoryStore) -> Router {
-    let store = Arc::new(store);
+pub fn app(store: BoxStore) -> Router {
     Router::new()
         .route(
             "/",
             get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),
         )
-        .route(
-            "/me",
-            get(me).layer(BearerAuthLayer::from_shared(Arc::clone(&store))),
-        )
-        .layer(RevocationEndpointLayer::from_shared(store).path(REVOKE_PATH))
+        .route("/me", get(me).layer(BearerAuthLayer::new(store.clone())))
+        .layer(RevocationEndpointLayer::new(store).path(REVOKE_PATH))
 }
 
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<serde_json::Value> {
+async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
     Json(serde_json::json!({
-        "sub": token.subject,
-        "client_id": token.client_id.as_str(),
+        "sub": token.sub(),
+        "client_id": token.client_id().as_str(),
     }))
 }

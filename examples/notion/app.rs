@@ -7,11 +7,11 @@
 //! includes `examples/common/mod.rs` as `common` too.
 
 use crate::common::me_route;
+use crate::common::Store;
 use axum::Router;
-use std::sync::Arc;
 use tower_revoke::{
-    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, MemoryStore, Realm,
-    RevocationConfig, RevocationEndpointLayer,
+    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader,
+    RevocationEndpointLayer,
 };
 
 /// Notion's revocation endpoint path.
@@ -36,11 +36,11 @@ pub const SEED: &str = "examples/notion/seed.json";
 ///   in either case.
 /// - The contract is silent about another integration's token: the
 ///   default, 400 `invalid_grant` (RFC 7009 §2.1), applies.
-pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<MemoryStore> {
-    RevocationEndpointLayer::from_shared(store)
+pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
+    RevocationEndpointLayer::new(store)
         .path(REVOKE_PATH)
-        .request_config(
-            RevocationConfig::default()
+        .reader(
+            RequestReader::default()
                 .body_encoding(BodyEncoding::Json)
                 .basic_decoding(BasicDecoding::Raw)
                 .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic))
@@ -50,7 +50,6 @@ pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<M
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and
 /// `POST /v1/oauth/revoke`.
-pub fn app(store: MemoryStore) -> Router {
-    let store = Arc::new(store);
-    me_route(Arc::clone(&store)).layer(revocation_endpoint(store))
+pub fn app(store: Store) -> Router {
+    me_route(store.clone()).layer(revocation_endpoint(store))
 }

@@ -7,11 +7,11 @@
 //! includes `examples/common/mod.rs` as `common` too.
 
 use crate::common::me_route;
+use crate::common::Store;
 use axum::Router;
-use std::sync::Arc;
 use tower_revoke::{
-    ClientAuthMethod, ClientAuthMethods, MemoryStore, OtherClientToken, RevocationEndpointLayer,
-    RevokedResponse, UnknownTokenResponse,
+    ClientAuthMethod, ClientAuthMethods, OtherClientToken, Realm, RequestReader,
+    RevocationEndpointLayer, RevocationResponder,
 };
 
 /// Polar's revocation endpoint path.
@@ -26,7 +26,7 @@ pub const SEED: &str = "examples/polar/seed.json";
 /// - a form body with `token`, optional `token_type_hint`, and the client
 ///   credentials either in the body (`client_id`, `client_secret`:
 ///   `client_secret_post`) or in `Authorization: Basic`
-///   (`client_secret_basic`, RFC 6749 form-decoded). Every Polar client has
+///   (`client_secret_basic`, RFC 6749 form-decoded, or raw when that fails). Every Polar client has
 ///   a secret, so `none` is refused.
 /// - 200 `Content-Type: application/json` `{}` for a revoked token and for
 ///   an unknown, expired or already revoked one (RFC 7009 §2.2).
@@ -36,22 +36,23 @@ pub const SEED: &str = "examples/polar/seed.json";
 ///   authentication.
 ///
 /// Revoking a refresh token revokes its whole grant (the store's rule).
-pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<MemoryStore> {
-    RevocationEndpointLayer::from_shared(store)
+pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
+    let methods = ClientAuthMethods::only(ClientAuthMethod::ClientSecretPost)
+        .with(ClientAuthMethod::ClientSecretBasic);
+    RevocationEndpointLayer::new(store)
         .path(REVOKE_PATH)
-        .realm("polar")
-        .client_auth_methods(
-            ClientAuthMethods::only(ClientAuthMethod::ClientSecretPost)
-                .with(ClientAuthMethod::ClientSecretBasic),
+        .reader(
+            RequestReader::default()
+                .realm(Realm::new("polar"))
+                .client_auth_methods(methods),
         )
-        .other_client_token(OtherClientToken::InvalidGrant)
-        .revoked_response(RevokedResponse::JsonObject)
-        .unknown_token_response(UnknownTokenResponse::LikeRevoked)
+        .responder(
+            RevocationResponder::default().other_client_token(OtherClientToken::InvalidGrant),
+        )
 }
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and
 /// `POST /v1/oauth2/revoke`.
-pub fn app(store: MemoryStore) -> Router {
-    let store = Arc::new(store);
-    me_route(Arc::clone(&store)).layer(revocation_endpoint(store))
+pub fn app(store: Store) -> Router {
+    me_route(store.clone()).layer(revocation_endpoint(store))
 }

@@ -7,11 +7,11 @@
 //! includes `examples/common/mod.rs` as `common` too.
 
 use crate::common::me_route;
+use crate::common::Store;
 use axum::Router;
-use std::sync::Arc;
 use tower_revoke::{
-    AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, MemoryStore, OtherClientToken, Realm,
-    RevocationConfig, RevocationEndpointLayer, RevokedResponse, UnknownTokenResponse,
+    AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, OtherClientToken, Realm, RequestReader,
+    RevocationEndpointLayer, RevocationResponder, RevokedResponse, UnknownTokenResponse,
 };
 
 /// Voucherify's revocation endpoint path.
@@ -33,24 +33,26 @@ pub const SEED: &str = "examples/voucherify/seed.json";
 ///   token, and, indistinguishably, for a token issued under another
 ///   application's keys (nothing is revoked).
 /// - 401 `invalid_client` for missing, incomplete or wrong app keys.
-pub fn revocation_endpoint(store: Arc<MemoryStore>) -> RevocationEndpointLayer<MemoryStore> {
-    RevocationEndpointLayer::from_shared(store)
+pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
+    RevocationEndpointLayer::new(store)
         .path(REVOKE_PATH)
-        .request_config(
-            RevocationConfig::default()
+        .reader(
+            RequestReader::default()
                 .token_parameter("access_token")
                 .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::AppKeyHeaders))
                 .app_key_headers(AppKeyHeaders::default())
                 .realm(Realm::new("voucherify")),
         )
-        .other_client_token(OtherClientToken::LikeUnknown)
-        .revoked_response(RevokedResponse::NoContent)
-        .unknown_token_response(UnknownTokenResponse::NotFound)
+        .responder(
+            RevocationResponder::default()
+                .other_client_token(OtherClientToken::LikeUnknown)
+                .revoked_response(RevokedResponse::NoContent)
+                .unknown_token_response(UnknownTokenResponse::NotFound),
+        )
 }
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and
 /// `POST /v1/oauth/token/revoke`.
-pub fn app(store: MemoryStore) -> Router {
-    let store = Arc::new(store);
-    me_route(Arc::clone(&store)).layer(revocation_endpoint(store))
+pub fn app(store: Store) -> Router {
+    me_route(store.clone()).layer(revocation_endpoint(store))
 }

@@ -24,7 +24,7 @@ use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use tower_revoke::rejection::ClientAuthError;
 use tower_revoke::{
-    parse_basic, BasicDecoding, ClientAuthMethod, ClientCredentials, RevocationConfig,
+    parse_basic, BasicDecoding, ClientAuthMethod, ClientCredentials, RequestReader,
 };
 
 const POLICIES: [BasicDecoding; 3] = [
@@ -119,7 +119,7 @@ fn check_any(value: &HeaderValue) {
     }
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, value.clone());
-    match RevocationConfig::default().read_client_credentials(&headers) {
+    match RequestReader::default().read_client_credentials(&headers) {
         Ok(credentials) => {
             let direct = parse_basic(value, BasicDecoding::FormUrlEncoded).expect("same parser");
             assert_eq!(pair(&credentials), pair(&direct));
@@ -127,7 +127,7 @@ fn check_any(value: &HeaderValue) {
         Err(rejection) => assert_eq!(rejection.status(), 401),
     }
     headers.append(AUTHORIZATION, value.clone());
-    let two = RevocationConfig::default()
+    let two = RequestReader::default()
         .read_client_credentials(&headers)
         .unwrap_err();
     assert!(matches!(

@@ -39,7 +39,7 @@ use std::task::{Context, Poll, Waker};
 use tower_layer::Layer;
 use tower_revoke::{
     AppKeyHeaders, BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods,
-    ClientCredentials, MemoryStore, OtherClientToken, RevocationConfig, RevocationEndpointLayer,
+    ClientCredentials, MemoryStore, OtherClientToken, RequestReader, RevocationEndpointLayer,
     RevokedResponse, UnknownTokenResponse,
 };
 use tower_service::Service;
@@ -364,7 +364,7 @@ fn active(store: &MemoryStore) -> Vec<bool> {
 
 fn run(input: Input) {
     let c = &input.config;
-    let mut request_config = RevocationConfig::default()
+    let mut request_config = RequestReader::default()
         .body_encoding(if c.json {
             BodyEncoding::Json
         } else {

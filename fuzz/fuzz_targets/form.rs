@@ -1,6 +1,6 @@
 //! The strict `application/x-www-form-urlencoded` revocation request body
 //! (RFC 7009 §2.1, RFC 6749 Appendix B) through the public entry points
-//! `RevocationConfig::read_request` and `read_client_revocation`.
+//! `RequestReader::read_request` and `read_client_revocation`.
 //!
 //! Invariants: no panic; every refusal is a 400 `invalid_request` (a 401
 //! `invalid_client` for client authentication); an accepted body agrees with
@@ -11,7 +11,7 @@
 
 use http::request::Parts;
 use libfuzzer_sys::fuzz_target;
-use tower_revoke::{ClientAuthMethod, ErrorCode, RevocationConfig};
+use tower_revoke::{ClientAuthMethod, ErrorCode, RequestReader};
 
 fn parts() -> Parts {
     http::Request::post("/revoke")
@@ -29,7 +29,7 @@ fn encode(value: &str) -> String {
 fuzz_target!(|body: &[u8]| {
     let parts = parts();
     for name in ["token", "access_token"] {
-        let config = RevocationConfig::default().token_parameter(name);
+        let config = RequestReader::default().token_parameter(name);
         let request = config.read_request(&parts, body);
         let revocation = config.read_client_revocation(&parts, body);
 

@@ -17,7 +17,7 @@ use http::request::Parts;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use tower_revoke::{
-    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, ErrorCode, RevocationConfig,
+    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, ErrorCode, RequestReader,
     TokenTypeHint,
 };
 
@@ -30,7 +30,7 @@ fn parts(authorization: Option<&str>) -> Parts {
 }
 
 fuzz_target!(|body: &[u8]| {
-    let config = RevocationConfig::default()
+    let config = RequestReader::default()
         .body_encoding(BodyEncoding::Json)
         .basic_decoding(BasicDecoding::Raw)
         .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic));

@@ -1,6 +1,6 @@
 //! [`ResponseFuture`] of [`RevocationEndpoint`](super::RevocationEndpoint).
 
-use crate::ResponseBody;
+use crate::response::EndpointBody;
 use bytes::Bytes;
 use http::Response;
 use http_body_util::Full;
@@ -55,21 +55,19 @@ impl<F> ResponseFuture<F> {
 impl<F, B, E> Future for ResponseFuture<F>
 where
     F: Future<Output = Result<Response<B>, E>>,
+    B: EndpointBody,
 {
-    type Output = Result<Response<ResponseBody<B>>, E>;
+    type Output = Result<Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let own = match self.project().kind.project() {
-            KindProj::Inner { future } => {
-                let response = ready!(future.poll(cx))?;
-                return Poll::Ready(Ok(response.map(ResponseBody::inner)));
-            }
+            KindProj::Inner { future } => return future.poll(cx),
             KindProj::Ready { response } => response
                 .take()
                 .expect("ResponseFuture polled after completion"),
             KindProj::Endpoint { future } => ready!(future.as_mut().poll(cx)),
         };
-        Poll::Ready(Ok(own.map(ResponseBody::own)))
+        Poll::Ready(Ok(own.map(B::from_full)))
     }
 }
 

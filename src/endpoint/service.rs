@@ -1,9 +1,10 @@
-//! [`RevocationEndpoint`]: the service the layer makes.
+//! [`RevocationEndpoint`]: the endpoint service.
 
 use super::future::ResponseFuture;
 use super::layer::EndpointConfig;
 use super::respond;
 use crate::rejection::{MethodNotAllowed, PayloadTooLarge, RequestRejection};
+use crate::response::{for_method, EndpointBody};
 use crate::{RevocationEndpointLayer, RevocationStore};
 use http::{Method, Request, Response};
 use http_body::Body;
@@ -17,10 +18,12 @@ use tower_service::Service;
 ///
 /// Made by [`RevocationEndpointLayer`]. `poll_ready` delegates to `inner`.
 /// Other requests are forwarded synchronously inside `call`: no body read,
-/// no clone, no allocation, no boxing. A revocation request is answered
-/// without calling `inner`, so the readiness `inner` granted stays unused
-/// until the next call (as with tower-http's `Cors` and preflight requests);
-/// with a `tower::buffer::Buffer` inside, that is one slot held meanwhile.
+/// no clone, no allocation, no boxing, and the inner response is returned
+/// as it is (the endpoint's own responses are built in the inner body type,
+/// see [`EndpointBody`]). A revocation request is answered without calling
+/// `inner`, so the readiness `inner` granted stays unused until the next
+/// call (as with tower-http's `Cors` and preflight requests); with a
+/// `tower::buffer::Buffer` inside, that is one slot held meanwhile.
 pub struct RevocationEndpoint<S, St> {
     inner: S,
     store: Arc<St>,
@@ -36,7 +39,7 @@ impl<S, St> RevocationEndpoint<S, St> {
         }
     }
 
-    /// A endpoint in front of `inner` with the default configuration.
+    /// An endpoint in front of `inner` with the default configuration.
     pub fn new(inner: S, store: St) -> Self
     where
         St: RevocationStore,
@@ -52,20 +55,7 @@ impl<S, St> RevocationEndpoint<S, St> {
         RevocationEndpointLayer::new(store)
     }
 
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
+    define_inner_service_accessors!();
 }
 
 impl<S: Clone, St> Clone for RevocationEndpoint<S, St> {
@@ -93,8 +83,10 @@ where
     St: RevocationStore,
     ReqBody: Body + Send + 'static,
     ReqBody::Data: Send,
+    ReqBody::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    ResBody: EndpointBody,
 {
-    type Response = Response<crate::ResponseBody<ResBody>>;
+    type Response = Response<ResBody>;
     type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
@@ -107,24 +99,21 @@ where
             return ResponseFuture::inner(self.inner.call(request));
         }
         let (parts, body) = request.into_parts();
+        let reader = &self.config.reader;
         let refused = if parts.method != Method::POST {
             Some(RequestRejection::from(MethodNotAllowed))
-        } else if body.size_hint().lower() > self.config.max_body_size as u64 {
+        } else if body.size_hint().lower() > reader.max_body_size as u64 {
             Some(PayloadTooLarge.into())
         } else {
-            self.config.request.check_head(&parts).err()
+            reader.check_head(&parts).err()
         };
         if let Some(rejection) = refused {
-            tracing::debug!(
-                reason = rejection.description(),
-                "revocation request refused"
-            );
-            return ResponseFuture::ready(rejection.error_response().into_http());
+            return ResponseFuture::ready(for_method(rejection.into_http(), &parts.method));
         }
         let store = Arc::clone(&self.store);
         let config = Arc::clone(&self.config);
         ResponseFuture::endpoint(Box::pin(async move {
-            respond::respond(&*store, &config, parts, body).await
+            respond::respond(&*store, &config, &parts, body).await
         }))
     }
 }

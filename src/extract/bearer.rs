@@ -1,8 +1,8 @@
 //! [`BearerToken`] as a parts extractor.
 
-use super::config;
-use crate::bearer::BearerToken;
+use super::reader;
 use crate::rejection::BearerRejection;
+use crate::request::BearerToken;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::header::AUTHORIZATION;
 use http::request::Parts;
@@ -12,7 +12,7 @@ use http::request::Parts;
 /// against a store here.
 ///
 /// The realm of the challenge comes from the request's
-/// [`RevocationConfig`](crate::RevocationConfig) extension, or the default
+/// [`RequestReader`](crate::RequestReader) extension, or the default
 /// `"tower-revoke"`.
 ///
 /// # Errors
@@ -26,7 +26,7 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Self::from_headers(&parts.headers)
-            .map_err(|error| BearerRejection::new(error, config(&parts.extensions).realm.clone()))
+            .map_err(|error| BearerRejection::new(error, reader(&parts.extensions).realm.clone()))
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`ClientCredentials`] as a parts extractor.
 
-use super::config;
-use crate::client::ClientCredentials;
+use super::reader;
 use crate::rejection::{ClientAuthError, ClientAuthRejection};
+use crate::request::ClientCredentials;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
@@ -30,7 +30,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientCredentials {
     type Rejection = ClientAuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        config(&parts.extensions).read_client_credentials(&parts.headers)
+        reader(&parts.extensions).read_client_credentials(&parts.headers)
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`ClientRevocation`] as a body extractor.
 
 use super::Buffered;
-use crate::read::ClientRevocation;
 use crate::rejection::RevocationRejection;
+use crate::request::ClientRevocation;
 use axum_core::extract::{FromRequest, Request};
 
 /// Extracts the whole revocation request: the token and `token_type_hint`
@@ -37,7 +37,7 @@ impl<S: Send + Sync> FromRequest<S> for ClientRevocation {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let buffered = Buffered::read(req, state).await?;
         let (credentials, params) = buffered
-            .config()
+            .reader()
             .read_body(&buffered.parts.headers, &buffered.body)?;
         let request = params.into_request()?;
         Ok(Self {

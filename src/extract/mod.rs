@@ -18,9 +18,9 @@
 //! `WWW-Authenticate` challenge on a 401.
 //!
 //! # Configuration
-//! The extractors read a [`RevocationConfig`] from the request extensions,
+//! The extractors read a [`RequestReader`] from the request extensions,
 //! for example one inserted by axum's `Extension` layer, and use
-//! `RevocationConfig::default()` when there is none: a form body with a
+//! `RequestReader::default()` when there is none: a form body with a
 //! `token` parameter, `client_secret_basic` (form-decoded),
 //! `client_secret_post` and `none`, realm `"tower-revoke"`.
 //!
@@ -33,7 +33,7 @@
 //! ```
 //! use axum::{extract::DefaultBodyLimit, routing::post, Extension, Router};
 //! use tower::ServiceExt;
-//! use tower_revoke::{BasicDecoding, ClientRevocation, RevocationConfig};
+//! use tower_revoke::{BasicDecoding, ClientRevocation, RequestReader};
 //!
 //! async fn revoke(revocation: ClientRevocation) -> &'static str {
 //!     let client_id = revocation.credentials.client_id();
@@ -47,7 +47,7 @@
 //! # async fn main() {
 //! let app = Router::new()
 //!     .route("/revoke", post(revoke))
-//!     .layer(Extension(RevocationConfig::default().basic_decoding(BasicDecoding::Lenient)))
+//!     .layer(Extension(RequestReader::default().basic_decoding(BasicDecoding::Lenient)))
 //!     .layer(DefaultBodyLimit::max(4096));
 //!
 //! // The RFC 7009 §2.1 example request.
@@ -73,7 +73,7 @@
 //! [`ClientRevocation`]: crate::ClientRevocation
 //! [`ClientCredentials`]: crate::ClientCredentials
 //! [`BearerToken`]: crate::BearerToken
-//! [`RevocationConfig`]: crate::RevocationConfig
+//! [`RequestReader`]: crate::RequestReader
 //! [`ClientSecret::verify`]: crate::ClientSecret::verify
 //! [`RevocationStore`]: crate::RevocationStore
 //! [`RequestRejection`]: crate::rejection::RequestRejection
@@ -87,8 +87,8 @@ mod client_credentials;
 mod client_revocation;
 mod revocation_request;
 
-use crate::config::RevocationConfig;
 use crate::rejection::{FailedToReadBody, PayloadTooLarge, RequestRejection};
+use crate::request::RequestReader;
 use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRequest, Request};
 use bytes::Bytes;
@@ -96,37 +96,37 @@ use http::request::Parts;
 use http::{Extensions, StatusCode};
 use std::sync::LazyLock;
 
-/// The configuration used when a request carries none.
-static DEFAULT_CONFIG: LazyLock<RevocationConfig> = LazyLock::new(RevocationConfig::default);
+/// The reader used when a request carries none.
+static DEFAULT_READER: LazyLock<RequestReader> = LazyLock::new(RequestReader::default);
 
-/// The request's [`RevocationConfig`] extension, or the default.
-fn config(extensions: &Extensions) -> &RevocationConfig {
+/// The request's [`RequestReader`] extension, or the default.
+fn reader(extensions: &Extensions) -> &RequestReader {
     or_default(extensions.get())
 }
 
-fn or_default(config: Option<&RevocationConfig>) -> &RevocationConfig {
-    config.unwrap_or(&DEFAULT_CONFIG)
+fn or_default(reader: Option<&RequestReader>) -> &RequestReader {
+    reader.unwrap_or(&DEFAULT_READER)
 }
 
 /// What a body extractor works from: the head, already checked; the body,
-/// buffered within axum's `DefaultBodyLimit`; the configuration.
+/// buffered within axum's `DefaultBodyLimit`; the reader.
 struct Buffered {
     parts: Parts,
     body: Bytes,
-    config: Option<RevocationConfig>,
+    reader: Option<RequestReader>,
 }
 
 impl Buffered {
     /// Checks the head (media type, query string), then buffers the body.
     ///
-    /// The request is consumed here, so the configuration is moved out of
+    /// The request is consumed here, so the reader is moved out of
     /// its extensions rather than cloned; the remaining extensions travel
     /// with the body to `Bytes::from_request`, where axum looks up the
     /// `DefaultBodyLimit`.
     async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Self, RequestRejection> {
         let (mut parts, body) = req.into_parts();
-        let config = parts.extensions.remove::<RevocationConfig>();
-        or_default(config.as_ref()).check_head(&parts)?;
+        let reader = parts.extensions.remove::<RequestReader>();
+        or_default(reader.as_ref()).check_head(&parts)?;
         let mut body = Request::new(body);
         *body.extensions_mut() = std::mem::take(&mut parts.extensions);
         let body = Bytes::from_request(body, state)
@@ -135,12 +135,12 @@ impl Buffered {
         Ok(Self {
             parts,
             body,
-            config,
+            reader,
         })
     }
 
-    fn config(&self) -> &RevocationConfig {
-        or_default(self.config.as_ref())
+    fn reader(&self) -> &RequestReader {
+        or_default(self.reader.as_ref())
     }
 }
 

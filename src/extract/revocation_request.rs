@@ -2,7 +2,7 @@
 
 use super::Buffered;
 use crate::rejection::RequestRejection;
-use crate::token::RevocationRequest;
+use crate::request::RevocationRequest;
 use axum_core::extract::{FromRequest, Request};
 
 /// Extracts the revocation request (RFC 7009 §2.1) from the body, without
@@ -10,7 +10,7 @@ use axum_core::extract::{FromRequest, Request};
 /// `token_type_hint`.
 ///
 /// The body is `application/x-www-form-urlencoded` (or JSON, per
-/// [`RevocationConfig::body_encoding`](crate::RevocationConfig::body_encoding)),
+/// [`RequestReader::body_encoding`](crate::RequestReader::body_encoding)),
 /// decoded strictly: `+` is a space, an empty value is absent, unknown
 /// parameters are ignored, and `;` does not separate parameters. Body
 /// `client_id` / `client_secret` are checked for repeats and otherwise
@@ -38,7 +38,7 @@ impl<S: Send + Sync> FromRequest<S> for RevocationRequest {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let buffered = Buffered::read(req, state).await?;
         Ok(buffered
-            .config()
+            .reader()
             .parse_body(&buffered.body)?
             .into_request()?)
     }

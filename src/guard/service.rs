@@ -1,53 +1,50 @@
 //! [`BearerAuth`]: the guard service.
 
 use super::future::ResponseFuture;
-use super::layer::BearerAuthLayer;
-use crate::error::store_unavailable;
-use crate::rejection::{BearerRejection, InvalidBearerToken};
-use crate::{BearerToken, ResponseBody, RevocationStore};
+use super::layer::GuardConfig;
+use crate::response::EndpointBody;
+use crate::{ActiveToken, BearerToken, IntrospectionStore, StoreError, TokenKind};
 use http::{Request, Response};
 use std::fmt;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_service::Service;
 
 /// Lets requests with an active Bearer access token through to `inner`,
-/// with an [`ActiveAccessToken`](crate::ActiveAccessToken) in their
-/// extensions; answers the others itself. Made by [`BearerAuthLayer`].
+/// with the token's [`ActiveToken`] facts in their extensions; answers the
+/// others itself. Made by [`BearerAuthLayer`](crate::BearerAuthLayer).
 ///
-/// `poll_ready` delegates to `inner`. The call that reaches `inner` is made
-/// on a clone of it, taken ready from `self` (the usual Tower pattern for
-/// middleware that awaits before calling `inner`).
+/// `poll_ready` delegates to `inner`. When the store answers at once
+/// ([`IntrospectionStore::introspect_now`], as
+/// [`MemoryStore`](crate::MemoryStore) and a warm cache do), `inner` is
+/// called inside `call`, with no allocation. Otherwise `inner` is called
+/// inside the response future, once the store has answered, on a clone of
+/// it taken ready from `self` (the usual Tower pattern for middleware that
+/// awaits before calling `inner`).
 pub struct BearerAuth<S, St> {
     inner: S,
-    layer: BearerAuthLayer<St>,
+    store: Arc<St>,
+    config: Arc<GuardConfig>,
 }
 
 impl<S, St> BearerAuth<S, St> {
-    pub(crate) fn from_layer(inner: S, layer: BearerAuthLayer<St>) -> Self {
-        Self { inner, layer }
+    pub(crate) fn from_parts(inner: S, store: Arc<St>, config: Arc<GuardConfig>) -> Self {
+        Self {
+            inner,
+            store,
+            config,
+        }
     }
 
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
+    define_inner_service_accessors!();
 }
 
 impl<S: Clone, St> Clone for BearerAuth<S, St> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
-            layer: self.layer.clone(),
+            store: Arc::clone(&self.store),
+            config: Arc::clone(&self.config),
         }
     }
 }
@@ -56,56 +53,60 @@ impl<S: fmt::Debug, St> fmt::Debug for BearerAuth<S, St> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BearerAuth")
             .field("inner", &self.inner)
-            .field("realm", &self.layer.realm)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
 
 impl<S, St, ReqBody, ResBody> Service<Request<ReqBody>> for BearerAuth<S, St>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
-    S::Future: Send,
-    St: RevocationStore,
-    ReqBody: Send + 'static,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    St: IntrospectionStore,
+    ResBody: EndpointBody,
 {
-    type Response = Response<ResponseBody<ResBody>>;
+    type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = ResponseFuture<ResBody, S::Error>;
+    type Future = ResponseFuture<S, ReqBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let realm = self.layer.realm.clone();
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let token = match BearerToken::from_headers(request.headers()) {
             Ok(token) => token,
-            Err(error) => {
-                let response = BearerRejection::new(error, realm)
-                    .error_response()
-                    .into_http();
-                return ResponseFuture::ready(response);
-            }
+            Err(error) => return ResponseFuture::refused(&self.config, error, request.method()),
         };
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        let store = std::sync::Arc::clone(&self.layer.store);
-        let retry_after = self.layer.retry_after.clone();
-        ResponseFuture::boxed(async move {
-            match store.active_access_token(&token).await {
-                Ok(Some(active)) => {
-                    request.extensions_mut().insert(active);
-                    Ok(inner.call(request).await?.map(ResponseBody::inner))
-                }
-                Ok(None) => {
-                    let rejection = BearerRejection::new(InvalidBearerToken, realm);
-                    Ok(rejection
-                        .error_response()
-                        .into_http()
-                        .map(ResponseBody::own))
-                }
-                Err(error) => Ok(store_unavailable(&retry_after, &error).map(ResponseBody::own)),
+        match self.store.introspect_now(token.token()) {
+            Some(answer) => decide(&mut self.inner, &self.config, request, answer),
+            None => {
+                let clone = self.inner.clone();
+                let inner = std::mem::replace(&mut self.inner, clone);
+                let store = Arc::clone(&self.store);
+                let lookup = Box::pin(async move { store.introspect(token.token()).await });
+                ResponseFuture::lookup(lookup, inner, request, Arc::clone(&self.config))
             }
-        })
+        }
+    }
+}
+
+/// Calls `inner` with the token's facts when the store's answer is an
+/// active access token; refuses the request otherwise.
+pub(super) fn decide<S, ReqBody, ResBody>(
+    inner: &mut S,
+    config: &GuardConfig,
+    mut request: Request<ReqBody>,
+    answer: Result<Option<ActiveToken>, StoreError>,
+) -> ResponseFuture<S, ReqBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    match answer {
+        Ok(Some(active)) if active.kind() == TokenKind::AccessToken => {
+            request.extensions_mut().insert(active);
+            ResponseFuture::inner(inner.call(request))
+        }
+        Ok(_) => ResponseFuture::inactive(config, request.method()),
+        Err(error) => ResponseFuture::unavailable(config, &error, request.method()),
     }
 }

@@ -1,6 +1,6 @@
 //! Rejections of a Bearer-protected resource request (RFC 6750 §3).
 
-use crate::realm::BearerChallenge;
+use crate::response::BearerChallenge;
 use crate::{ErrorResponse, Realm};
 use http::header::WWW_AUTHENTICATE;
 
@@ -77,6 +77,12 @@ impl BearerRejection {
             .description(self.error.description())
             .header(WWW_AUTHENTICATE, self.realm.bearer(challenge))
     }
+
+    /// Renders the response, logging the rejection once (at DEBUG, target
+    /// `tower_revoke::rejection`, with fixed texts only).
+    pub fn into_http(self) -> http::Response<http_body_util::Full<bytes::Bytes>> {
+        super::render("BearerRejection", self.error_response())
+    }
 }
 
 impl std::fmt::Display for BearerRejection {
@@ -90,6 +96,6 @@ impl std::error::Error for BearerRejection {}
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for BearerRejection {
     fn into_response(self) -> axum_core::response::Response {
-        self.error_response().into_response()
+        self.into_http().map(axum_core::body::Body::new)
     }
 }

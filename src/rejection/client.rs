@@ -145,6 +145,12 @@ impl ClientAuthRejection {
             None => response,
         }
     }
+
+    /// Renders the response, logging the rejection once (at DEBUG, target
+    /// `tower_revoke::rejection`, with fixed texts only).
+    pub fn into_http(self) -> http::Response<http_body_util::Full<bytes::Bytes>> {
+        super::render("ClientAuthRejection", self.error_response())
+    }
 }
 
 impl std::fmt::Display for ClientAuthRejection {
@@ -158,6 +164,6 @@ impl std::error::Error for ClientAuthRejection {}
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for ClientAuthRejection {
     fn into_response(self) -> axum_core::response::Response {
-        self.error_response().into_response()
+        self.into_http().map(axum_core::body::Body::new)
     }
 }

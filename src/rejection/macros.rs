@@ -11,8 +11,7 @@ macro_rules! define_rejection {
         pub struct $name:ident;
     ) => {
         $(#[$attr])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct $name;
 
         impl $name {

@@ -13,6 +13,25 @@ pub use client::*;
 pub use request::*;
 
 use crate::ErrorResponse;
+use bytes::Bytes;
+use http::Response;
+use http_body_util::Full;
+
+/// Renders a rejection, logging it once at DEBUG (target
+/// `tower_revoke::rejection`), as axum-core's rejections log themselves
+/// where they become a response. The fields are fixed texts: nothing the
+/// request held.
+pub(crate) fn render(rejection: &'static str, response: ErrorResponse) -> Response<Full<Bytes>> {
+    tracing::debug!(
+        target: "tower_revoke::rejection",
+        rejection,
+        status = response.status().as_u16(),
+        error = response.code().as_str(),
+        description = response.error_description(),
+        "request rejected"
+    );
+    response.into_http()
+}
 
 /// Any failure of a revocation request before the store is consulted: of the
 /// request itself or of client authentication.
@@ -39,6 +58,14 @@ impl RevocationRejection {
         match self {
             Self::Request(r) => r.error_response(),
             Self::ClientAuth(r) => r.error_response(),
+        }
+    }
+
+    /// Renders the response, logging the rejection once.
+    pub fn into_http(self) -> Response<Full<Bytes>> {
+        match self {
+            Self::Request(r) => r.into_http(),
+            Self::ClientAuth(r) => r.into_http(),
         }
     }
 }
@@ -69,6 +96,6 @@ impl std::error::Error for RevocationRejection {}
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for RevocationRejection {
     fn into_response(self) -> axum_core::response::Response {
-        self.error_response().into_response()
+        self.into_http().map(axum_core::body::Body::new)
     }
 }

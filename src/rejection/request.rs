@@ -120,11 +120,17 @@ impl RequestRejection {
             _ => response,
         }
     }
+
+    /// Renders the response, logging the rejection once (at DEBUG, target
+    /// `tower_revoke::rejection`, with fixed texts only).
+    pub fn into_http(self) -> http::Response<http_body_util::Full<bytes::Bytes>> {
+        super::render("RequestRejection", self.error_response())
+    }
 }
 
 #[cfg(feature = "axum")]
 impl axum_core::response::IntoResponse for RequestRejection {
     fn into_response(self) -> axum_core::response::Response {
-        self.error_response().into_response()
+        self.into_http().map(axum_core::body::Body::new)
     }
 }

@@ -1,56 +1,55 @@
-//! [`MemoryStore`]: the embedded, in-memory
-//! [`RevocationStore`](crate::RevocationStore).
+//! [`MemoryStore`]: the embedded, in-memory store.
 
 mod fingerprint;
 mod record;
 mod rules;
 mod shard;
 
-use super::seed::{self, SeedError, TokenEntry};
-use crate::client::{ClientId, ClientSecret};
+use super::seed::{Seed, SeedError};
+use super::{SecretDigest, TokenEntry};
+use crate::request::{ClientId, ClientSecret};
 use fingerprint::{Fingerprint, Fingerprinter, Half};
-use record::{now, Details, Record};
+use record::{now, Details, Grant, Record};
 use shard::ShardedMap;
 use std::fmt;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-/// An in-memory [`RevocationStore`](crate::RevocationStore): clients and
+/// An in-memory store implementing every store trait
+/// ([`RevocationStore`](crate::RevocationStore),
+/// [`IntrospectionStore`](crate::IntrospectionStore),
+/// [`SubjectRevocationStore`](crate::SubjectRevocationStore)): clients and
 /// tokens in sharded hash maps, each token with an atomic revoked flag.
 ///
 /// Cloning is cheap and every clone shares the same state, so one store can
 /// back a revocation endpoint and the protected routes of the same app.
-/// Revoked tokens are flagged, never removed (memory only grows).
+/// Revoked tokens are flagged, never removed (memory only grows), and
+/// nothing survives the process: for revocations that last, use a durable
+/// store.
 ///
 /// # Rules
-/// - Client authentication (RFC 6749 §2.3): a confidential client (one with
-///   a secret) must present its secret, by any method that carries one; a
-///   public client must present none (method `none`).
-/// - Revocation (RFC 7009 §2.1): the token is found whatever its
-///   `token_type_hint`. Unknown, expired or already revoked: `NotFound`.
-///   Issued to another client: `IssuedToAnotherClient`. Not revocable:
-///   `UnsupportedTokenType`. A refresh token revokes every token of its
-///   grant; an access token only itself (see
+/// - Client authentication (RFC 6749 §2.3) by
+///   [`StoredClient::authenticate`](crate::StoredClient::authenticate).
+/// - Revocation (RFC 7009 §2.1) in the order
+///   [`RevocationStore::revoke`](crate::RevocationStore::revoke) gives: a
+///   refresh token revokes every token of its grant (grants are scoped to
+///   their client); an access token only itself (see
 ///   [`access_token_revokes_grant`](Self::access_token_revokes_grant)).
-/// - Bearer checks: only an access token that is neither revoked nor
-///   expired is active.
+/// - Introspection: a token is active while neither it nor its grant is
+///   revoked and it has not expired.
 ///
 /// # Performance
-/// Every lookup is a hash lookup (with indexes by grant id and by subject):
-/// the cost of a request does not grow with the number of tokens, and a
-/// revocation of an access token reads one small record stored in the
-/// table itself. Maps are sharded (64 `RwLock`s each) and a revocation only
-/// takes a read lock and flips the token's atomic flag, so requests on
-/// different tokens run in parallel.
+/// Every lookup is a hash lookup: the cost of a request does not grow with
+/// the number of tokens. Maps are sharded (64 `RwLock`s each); a revocation
+/// takes read locks only and flips atomic flags (the token's, and its
+/// grant's for a cascade), so requests on different tokens run in parallel.
+/// [`introspect_now`](crate::IntrospectionStore::introspect_now) answers
+/// the Bearer guard without a future or an allocation.
 ///
 /// # Security
 /// Tokens are not kept: the token map is keyed by a 128-bit SipHash
 /// fingerprint under a random per-store key. Client secrets are kept as
-/// given, compared in constant time; an unknown client costs one dummy
-/// comparison, though the length of a secret may still show in timing (see
-/// [`constant_time_eq`](crate::constant_time_eq)). `Debug` shows only
-/// counts.
+/// SHA-256 [`SecretDigest`]s. `Debug` shows only counts.
 ///
 /// # Example
 /// ```
@@ -80,7 +79,7 @@ use std::sync::Arc;
 ///
 /// let request = RevocationRequest::new(Token::new("RT1").unwrap(), None);
 /// let outcome = store.revoke(&client, &request).await.unwrap();
-/// assert_eq!(outcome, RevocationOutcome::Revoked);
+/// assert!(matches!(outcome, RevocationOutcome::Revoked { cascaded: 1, .. }));
 /// assert!(!store.is_active("AT1")); // the whole grant is revoked
 /// # }
 /// ```
@@ -91,21 +90,15 @@ pub struct MemoryStore {
 }
 
 struct Shared {
-    clients: ShardedMap<Box<str>, Client>,
+    /// Clients by id; `None` is a public client.
+    clients: ShardedMap<Box<str>, Option<SecretDigest>>,
     /// Tokens by fingerprint: the store never keeps a token itself.
     tokens: ShardedMap<Fingerprint, Record, Half<false>, Half<true>>,
     fingerprinter: Fingerprinter,
-    /// The tokens of each grant id.
-    grants: ShardedMap<Box<str>, Vec<Fingerprint>>,
+    /// Grants by client id and grant id ([`grant_key`]).
+    grants: ShardedMap<Box<str>, Arc<Grant>>,
     /// The tokens of each subject.
     subjects: ShardedMap<Box<str>, Vec<Fingerprint>>,
-}
-
-struct Client {
-    /// Shared by the client's tokens.
-    client_id: Arc<ClientId>,
-    /// `None` for a public client.
-    secret: Option<ClientSecret>,
 }
 
 impl MemoryStore {
@@ -123,66 +116,44 @@ impl MemoryStore {
         }
     }
 
-    /// A store loaded from a JSON seed document.
-    ///
-    /// The document is an object with two optional arrays:
-    /// - `clients`: objects with `client_id` (required) and `client_secret`
-    ///   (optional; without it the client is public and authenticates with
-    ///   method `none`).
-    /// - `tokens`: objects with `token`, `type` (`"access_token"` or
-    ///   `"refresh_token"`) and `client_id` (a client listed in `clients`),
-    ///   all required; and optionally `grant_id`, `subject`, `labels` (an
-    ///   object of strings), `expires_at` (Unix seconds, a non-negative
-    ///   integer) and `revocable` (`true` by default; `false` for tokens the
-    ///   store cannot revoke). See [`TokenEntry`] for what each one means.
-    ///
-    /// Strings must be non-empty; optional fields are left out, not `null`.
-    /// Entries are checked and inserted one at a time as the document is
-    /// read, so a large seed is never held as a JSON tree.
+    /// A store loaded from a JSON seed document (format: [`Seed`]).
     ///
     /// # Errors
-    /// A [`SeedError`] naming the first entry and field at fault: invalid
-    /// JSON, an unknown or repeated field, a missing field, a value of the
-    /// wrong type or empty, a duplicate client id or token, or a token of an
-    /// unknown client.
-    ///
-    /// # Example
-    /// ```
-    /// use tower_revoke::MemoryStore;
-    ///
-    /// let store = MemoryStore::from_seed_json(r#"{
-    ///     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}, {"client_id": "pub1"}],
-    ///     "tokens": [
-    ///         {"token": "AT1", "type": "access_token", "client_id": "app1", "subject": "alice",
-    ///          "labels": {"provider": "github"}},
-    ///         {"token": "old", "type": "access_token", "client_id": "pub1", "expires_at": 1000},
-    ///         {"token": "jwt", "type": "access_token", "client_id": "app1", "revocable": false}
-    ///     ]
-    /// }"#)
-    /// .unwrap();
-    /// assert!(store.is_active("AT1"));
-    /// assert!(!store.is_active("old"));
-    ///
-    /// let err = MemoryStore::from_seed_json(r#"{"tokens": [{"token": "t", "type": "id_token"}]}"#)
-    ///     .unwrap_err();
-    /// assert_eq!(err.to_string(), r#"tokens[0].type: expected "access_token" or "refresh_token""#);
-    /// ```
+    /// A [`SeedError`] naming the first entry and field at fault.
     pub fn from_seed_json(json: &str) -> Result<Self, SeedError> {
         let store = Self::new();
-        seed::load(&store, json)?;
+        store.seed(&Seed::from_json(json)?);
         Ok(store)
     }
 
-    /// A store loaded from the JSON seed file at `path` (format: see
-    /// [`from_seed_json`](Self::from_seed_json)).
+    /// A store loaded from the JSON seed file at `path` (format: [`Seed`]).
     ///
     /// # Errors
-    /// A [`SeedError`] starting with the path: the file cannot be read or is
-    /// not UTF-8, or its content is refused as by `from_seed_json`.
+    /// A [`SeedError`] starting with the path.
     pub fn from_seed_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
         let store = Self::new();
-        seed::load_file(&store, path.as_ref())?;
+        store.seed(&Seed::from_file(path)?);
         Ok(store)
+    }
+
+    /// Inserts the seed's clients and tokens that the store does not hold
+    /// yet, leaving those it holds exactly as they are (a revoked token
+    /// stays revoked, a secret is not replaced). Returns how many clients
+    /// and tokens it inserted.
+    pub fn seed(&self, seed: &Seed) -> (usize, usize) {
+        let clients = seed.clients().iter();
+        let clients = clients.filter(|c| {
+            let digest = c.client_secret.as_ref().map(SecretDigest::of);
+            self.shared
+                .clients
+                .insert_new(c.client_id.as_str().into(), digest)
+        });
+        let clients = clients.count();
+        let tokens = seed.tokens().iter();
+        let tokens = tokens
+            .filter(|t| self.insert_token((*t).clone()).is_ok())
+            .count();
+        (clients, tokens)
     }
 
     /// Whether revoking an access token revokes every token of its grant,
@@ -197,8 +168,8 @@ impl MemoryStore {
         self
     }
 
-    /// Registers a client: confidential with `client_secret`, public
-    /// (method `none`) without.
+    /// Registers a client: confidential with `client_secret` (kept as its
+    /// [`SecretDigest`]), public (method `none`) without.
     ///
     /// # Errors
     /// `client_id: duplicate client id` when the id is taken.
@@ -217,12 +188,12 @@ impl MemoryStore {
         client_id: ClientId,
         client_secret: Option<ClientSecret>,
     ) -> Result<(), SeedError> {
-        let key = client_id.as_str().into();
-        let client = Client {
-            client_id: Arc::new(client_id),
-            secret: client_secret,
-        };
-        match self.shared.clients.insert_new(key, client) {
+        let digest = client_secret.as_ref().map(SecretDigest::of);
+        match self
+            .shared
+            .clients
+            .insert_new(client_id.as_str().into(), digest)
+        {
             true => Ok(()),
             false => Err(SeedError::entry("client_id", "duplicate client id")),
         }
@@ -250,43 +221,35 @@ impl MemoryStore {
     /// assert!(store.is_active("AT1"));
     /// ```
     pub fn insert_token(&self, entry: TokenEntry) -> Result<(), SeedError> {
-        entry.check()?;
+        entry
+            .check()
+            .map_err(|(at, problem)| SeedError::entry(&at, problem))?;
         let shared = &*self.shared;
         let client_id = entry.client_id.as_str();
-        let Some(client_id) = shared.clients.with(client_id, |c| Arc::clone(&c.client_id)) else {
+        if shared.clients.with(client_id, |_| ()).is_none() {
             let problem = format!("unknown client {client_id:?}");
             return Err(SeedError::entry("client_id", problem));
-        };
+        }
         let fingerprint = shared.fingerprinter.of(entry.token.secret());
-        let grant_id: Option<Arc<str>> = entry.grant_id.map(Into::into);
+        let expires_at = entry.expires_at.unwrap_or(u64::MAX);
+        let mut record = Record::new(entry.client_id, entry.kind, expires_at, entry.revocable);
+        if let Some(grant_id) = &entry.grant_id {
+            let key = grant_key(&record.client_id, grant_id);
+            record.grant = Some(shared.grants.upsert(&*key, |grant| Arc::clone(grant)));
+        }
         let subject: Option<Arc<str>> = entry.subject.map(Into::into);
-        let labels: Box<[_]> = entry
-            .labels
-            .into_iter()
-            .map(|(n, v)| (n.into(), v.into()))
-            .collect();
-        let details = (grant_id.is_some() || subject.is_some() || !labels.is_empty()).then(|| {
-            Box::new(Details {
-                grant_id: grant_id.clone(),
-                subject: subject.clone(),
-                labels,
-            })
-        });
-        let record = Record {
-            client_id,
-            expires_at: entry.expires_at.unwrap_or(u64::MAX),
-            details,
-            kind: entry.kind,
-            revocable: entry.revocable,
-            revoked: AtomicBool::new(false),
-        };
+        if subject.is_some() || !entry.labels.is_empty() {
+            let labels = entry.labels.into_iter();
+            let labels = labels.map(|(n, v)| (n.into(), v.into())).collect();
+            let subject = subject.clone();
+            record.details = Some(Box::new(Details { subject, labels }));
+        }
+        let grant = record.grant.clone();
         if !shared.tokens.insert_new(fingerprint, record) {
             return Err(SeedError::entry("token", "duplicate token"));
         }
-        if let Some(grant_id) = grant_id {
-            shared
-                .grants
-                .upsert(&*grant_id, |tokens| tokens.push(fingerprint));
+        if let Some(grant) = grant {
+            grant.tokens().push(fingerprint);
         }
         if let Some(subject) = subject {
             shared
@@ -305,6 +268,12 @@ impl MemoryStore {
             .with(&fingerprint, |record| record.is_active(now));
         active == Some(true)
     }
+}
+
+/// The key of a grant: its client's id, a NUL (which a client id cannot
+/// hold), then the grant id. Two clients' grants never share a key.
+fn grant_key(client_id: &ClientId, grant_id: &str) -> String {
+    format!("{}\0{grant_id}", client_id.as_str())
 }
 
 impl Default for MemoryStore {
@@ -330,51 +299,18 @@ impl fmt::Debug for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::seed::TokenKind;
-    use crate::token::Token;
+    use crate::request::Token;
+    use crate::store::TokenKind;
 
-    fn entry(token: &str, client_id: &str) -> TokenEntry {
-        let token = Token::new(token).unwrap();
-        TokenEntry::new(
-            token,
-            TokenKind::AccessToken,
-            ClientId::new(client_id).unwrap(),
-        )
-    }
-
-    #[test]
-    fn insert_token_refuses_unknown_clients_and_duplicates() {
-        let store = MemoryStore::new();
-        let err = store.insert_token(entry("AT1", "app1")).unwrap_err();
-        assert_eq!(err.to_string(), r#"client_id: unknown client "app1""#);
-        store
-            .insert_client(ClientId::new("app1").unwrap(), None)
-            .unwrap();
-        store.insert_token(entry("AT1", "app1")).unwrap();
-        let err = store.insert_token(entry("AT1", "app1")).unwrap_err();
-        assert_eq!(err.to_string(), "token: duplicate token");
-    }
-
-    #[test]
-    fn clones_share_tokens_but_not_settings() {
-        let store = MemoryStore::new();
-        let clone = store.clone().access_token_revokes_grant(true);
-        store
-            .insert_client(ClientId::new("app1").unwrap(), None)
-            .unwrap();
-        store
-            .insert_token(entry("AT1", "app1").expires_at(1))
-            .unwrap();
-        store.insert_token(entry("AT2", "app1")).unwrap();
-        assert!(!clone.is_active("AT1"), "expired");
-        assert!(clone.is_active("AT2"));
-        assert!(!store.access_token_revokes_grant && clone.access_token_revokes_grant);
+    fn entry(token: &str, client: &str) -> TokenEntry {
+        let client = ClientId::new(client).unwrap();
+        TokenEntry::new(Token::new(token).unwrap(), TokenKind::AccessToken, client)
     }
 
     #[test]
     fn debug_shows_counts_only() {
         let store = MemoryStore::new();
-        let secret = ClientSecret::new("s3cr3t");
+        let secret = ClientSecret::new("s3cr3t-value");
         store
             .insert_client(ClientId::new("app1").unwrap(), secret)
             .unwrap();
@@ -385,5 +321,30 @@ mod tests {
             format!("{store:?}"),
             "MemoryStore { clients: 1, tokens: 1, access_token_revokes_grant: false }"
         );
+    }
+
+    #[test]
+    fn tokens_of_unknown_clients_and_duplicates_are_refused() {
+        let store = MemoryStore::new();
+        let err = store.insert_token(entry("AT1", "nobody")).unwrap_err();
+        assert_eq!(err.to_string(), r#"client_id: unknown client "nobody""#);
+        store
+            .insert_client(ClientId::new("app1").unwrap(), None)
+            .unwrap();
+        store.insert_token(entry("AT1", "app1")).unwrap();
+        let err = store.insert_token(entry("AT1", "app1")).unwrap_err();
+        assert_eq!(err.to_string(), "token: duplicate token");
+    }
+
+    #[test]
+    fn seeding_twice_changes_nothing() {
+        let seed = Seed::from_json(
+            r#"{"clients": [{"client_id": "app1"}],
+                "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]}"#,
+        )
+        .unwrap();
+        let store = MemoryStore::new();
+        assert_eq!(store.seed(&seed), (1, 1));
+        assert_eq!(store.seed(&seed), (0, 0));
     }
 }

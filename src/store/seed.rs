@@ -1,27 +1,93 @@
-//! Seed documents for [`MemoryStore`](super::MemoryStore): the JSON format
-//! (documented on [`MemoryStore::from_seed_json`](super::MemoryStore::from_seed_json)),
-//! its loader and its error.
+//! Seed documents: clients and tokens to load into a store, read from JSON
+//! with serde and checked as a whole before any store sees them.
 
-mod entries;
-mod entry;
-mod json;
-mod stream;
-
-pub use entry::{TokenEntry, TokenKind};
-pub(super) use stream::{load, load_file};
-
+use super::entry::{ClientEntry, TokenEntry};
+use super::TokenKind;
+use crate::request::{ClientId, ClientSecret, Token};
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The problem with a string that must not be empty.
 const NON_EMPTY: &str = "expected a non-empty string";
-/// The problem with a client id or secret ([`ClientId::new`](crate::ClientId::new)
-/// refused it).
 const PRINTABLE: &str = "expected a non-empty string without control characters";
 
-/// A seed document, or an entry inserted into a
-/// [`MemoryStore`](super::MemoryStore), that could not be loaded.
+/// A checked seed document: the clients and tokens to put in a store.
+///
+/// The JSON form is an object with two optional arrays:
+/// - `clients`: objects with `client_id` (required) and `client_secret`
+///   (optional; without it the client is public and authenticates with
+///   method `none`).
+/// - `tokens`: objects with `token`, `type` (`"access_token"` or
+///   `"refresh_token"`) and `client_id` (a client listed in `clients`), all
+///   required; and optionally `grant_id`, `subject`, `labels` (an object of
+///   strings), `expires_at` (Unix seconds, a non-negative integer) and
+///   `revocable` (`true` by default). See [`TokenEntry`] for their meaning.
+///
+/// Strings are non-empty; ids and secrets have no control characters;
+/// optional fields are left out, not `null`. Client ids and tokens appear
+/// once each, and every token's client is listed.
+///
+/// # Example
+/// ```
+/// use tower_revoke::Seed;
+///
+/// let seed = Seed::from_json(r#"{
+///     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+///     "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]
+/// }"#)
+/// .unwrap();
+/// assert_eq!((seed.clients().len(), seed.tokens().len()), (1, 1));
+///
+/// let err = Seed::from_json(r#"{"tokens": [{"token": "t", "type": "id_token"}]}"#).unwrap_err();
+/// assert_eq!(err.to_string(), r#"tokens[0].type: expected "access_token" or "refresh_token""#);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Seed {
+    clients: Vec<ClientEntry>,
+    tokens: Vec<TokenEntry>,
+}
+
+impl Seed {
+    /// Reads and checks a seed document.
+    ///
+    /// # Errors
+    /// A [`SeedError`] naming the first entry and field at fault.
+    pub fn from_json(json: &str) -> Result<Self, SeedError> {
+        let document = &mut serde_json::Deserializer::from_str(json);
+        let raw: RawSeed =
+            serde_path_to_error::deserialize(document).map_err(SeedError::from_serde)?;
+        raw.check()
+    }
+
+    /// Reads and checks the seed file at `path`.
+    ///
+    /// # Errors
+    /// A [`SeedError`] starting with the path: the file cannot be read or is
+    /// not UTF-8, or its content is refused as by [`from_json`](Self::from_json).
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
+        let path = path.as_ref();
+        let in_file = |mut error: SeedError| {
+            error.file = Some(path.to_owned());
+            error
+        };
+        let text = std::fs::read_to_string(path).map_err(|err| in_file(SeedError::io(err)))?;
+        Self::from_json(&text).map_err(in_file)
+    }
+
+    /// The clients, in document order.
+    pub fn clients(&self) -> &[ClientEntry] {
+        &self.clients
+    }
+
+    /// The tokens, in document order.
+    pub fn tokens(&self) -> &[TokenEntry] {
+        &self.tokens
+    }
+}
+
+/// A seed document that could not be loaded.
 ///
 /// `Display` says where and what, on one line:
 /// `tokens[3].type: expected "access_token" or "refresh_token"`,
@@ -30,69 +96,305 @@ const PRINTABLE: &str = "expected a non-empty string without control characters"
 /// `tokens[0]: unknown field "colour"`,
 /// `invalid JSON: EOF while parsing a list at line 4 column 0`,
 /// `cannot read seed file seed.json: No such file or directory (os error 2)`.
-/// Errors of [`from_seed_file`](super::MemoryStore::from_seed_file) name
-/// the file: content errors start with its path. The underlying I/O or JSON error is part of the
-/// message, so [`source`](std::error::Error::source) is `None`.
+/// Errors of [`Seed::from_file`] start with the file's path.
 ///
 /// # Security
-/// Neither `Display` nor `Debug` ever contains a token or a client secret
-/// (a duplicate token is reported as `tokens[2].token: duplicate token`).
-/// Client ids and field names are printed.
+/// Neither `Display` nor `Debug` ever contains a token or a client secret:
+/// a value that is refused is described, never quoted (a duplicate token is
+/// `tokens[2].token: duplicate token`). Client ids and field names are
+/// printed.
 #[derive(Debug)]
 pub struct SeedError {
     file: Option<PathBuf>,
-    kind: Kind,
-}
-
-#[derive(Debug)]
-enum Kind {
-    Io(io::Error),
-    Syntax(serde_json::Error),
-    /// `at` is a location such as `tokens[3].type`; empty for the document.
-    Entry {
-        at: String,
-        problem: String,
-    },
+    /// `tokens[3].type`; empty for the document itself.
+    at: String,
+    problem: String,
 }
 
 impl SeedError {
-    /// An error about the field at `at` (relative to the entry being read).
-    pub(super) fn entry(at: &str, problem: impl Into<String>) -> Self {
-        let (at, problem) = (at.to_owned(), problem.into());
+    fn new(at: impl Into<String>, problem: impl Into<String>) -> Self {
         Self {
             file: None,
-            kind: Kind::Entry { at, problem },
+            at: at.into(),
+            problem: problem.into(),
         }
     }
 
-    /// The same error, located inside `outer` (`"tokens[3]"`).
-    fn within(mut self, outer: &str) -> Self {
-        if let Kind::Entry { at, .. } = &mut self.kind {
-            *at = match at.is_empty() {
-                true => outer.to_owned(),
-                false => format!("{outer}.{at}"),
-            };
+    /// An error about the field at `at` of an entry being inserted.
+    pub(crate) fn entry(at: &str, problem: impl Into<String>) -> Self {
+        Self::new(at, problem)
+    }
+
+    fn io(error: std::io::Error) -> Self {
+        Self::new("", format!("cannot read seed file: {error}"))
+    }
+
+    /// Locates serde's error, replacing serde's message (which may quote
+    /// the refused value) by a description of what the field expects.
+    fn from_serde(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let at = error.path().to_string();
+        let inner = error.inner();
+        if !inner.is_data() {
+            return Self::new("", format!("invalid JSON: {inner}"));
         }
-        self
+        let message = inner.to_string();
+        let field = |prefix: &str| {
+            let rest = message.strip_prefix(prefix)?;
+            Some(rest[..rest.find('`')?].to_owned())
+        };
+        let at = if at == "." { String::new() } else { at };
+        // The path of an unknown or repeated field ends with that field.
+        let entry = |name: &str| {
+            let parent = at
+                .strip_suffix(name)
+                .map(|p| p.strip_suffix('.').unwrap_or(p));
+            parent.unwrap_or(&at).to_owned()
+        };
+        if let Some(name) = field("unknown field `") {
+            Self::new(entry(&name), format!("unknown field {name:?}"))
+        } else if let Some(name) = field("duplicate field `") {
+            Self::new(entry(&name), format!("duplicate field {name:?}"))
+        } else if let Some(name) = field("missing field `") {
+            let at = if at.is_empty() {
+                name
+            } else {
+                format!("{at}.{name}")
+            };
+            Self::new(at, "missing")
+        } else {
+            let problem = expected(&at);
+            Self::new(at, problem)
+        }
+    }
+}
+
+/// What the field at `at` expects, from its last segment.
+fn expected(at: &str) -> &'static str {
+    let (parent, field) = at.rsplit_once('.').unwrap_or(("", at));
+    match field {
+        "type" => r#"expected "access_token" or "refresh_token""#,
+        "expires_at" => "expected Unix seconds (a non-negative integer)",
+        "revocable" => "expected true or false",
+        "client_id" | "client_secret" => PRINTABLE,
+        "labels" => "expected an object of strings",
+        "clients" | "tokens" => "expected a list of objects",
+        _ if parent.ends_with("labels") => NON_EMPTY,
+        "" => "expected an object",
+        _ if field.ends_with(']') => "expected an object",
+        _ => NON_EMPTY,
     }
 }
 
 impl fmt::Display for SeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, &self.kind) {
-            (Some(file), Kind::Io(err)) => {
-                return write!(f, "cannot read seed file {}: {err}", file.display())
+        if let Some(file) = &self.file {
+            match self.problem.strip_prefix("cannot read seed file: ") {
+                Some(io) => return write!(f, "cannot read seed file {}: {io}", file.display()),
+                None => write!(f, "{}: ", file.display())?,
             }
-            (Some(file), _) => write!(f, "{}: ", file.display())?,
-            (None, _) => {}
         }
-        match &self.kind {
-            Kind::Io(err) => write!(f, "cannot read seed file: {err}"),
-            Kind::Syntax(err) => write!(f, "invalid JSON: {err}"),
-            Kind::Entry { at, problem } if at.is_empty() => f.write_str(problem),
-            Kind::Entry { at, problem } => write!(f, "{at}: {problem}"),
+        match self.at.is_empty() {
+            true => f.write_str(&self.problem),
+            false => write!(f, "{}: {}", self.at, self.problem),
         }
     }
 }
 
 impl std::error::Error for SeedError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeed {
+    #[serde(default)]
+    clients: Vec<RawClient>,
+    #[serde(default)]
+    tokens: Vec<RawToken>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClient {
+    #[serde(deserialize_with = "printable")]
+    client_id: String,
+    #[serde(default, deserialize_with = "some_printable")]
+    client_secret: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawToken {
+    #[serde(deserialize_with = "non_empty")]
+    token: String,
+    #[serde(rename = "type", deserialize_with = "kind")]
+    kind: TokenKind,
+    #[serde(deserialize_with = "printable")]
+    client_id: String,
+    #[serde(default, deserialize_with = "some_non_empty")]
+    grant_id: Option<String>,
+    #[serde(default, deserialize_with = "some_non_empty")]
+    subject: Option<String>,
+    #[serde(default, deserialize_with = "labels")]
+    labels: BTreeMap<String, String>,
+    expires_at: Option<u64>,
+    #[serde(default = "yes")]
+    revocable: bool,
+}
+
+impl RawSeed {
+    /// Types the entries and checks the document as a whole: unique client
+    /// ids and tokens, and every token's client listed.
+    fn check(self) -> Result<Seed, SeedError> {
+        let mut client_ids = HashSet::new();
+        let mut clients = Vec::with_capacity(self.clients.len());
+        for (i, raw) in self.clients.into_iter().enumerate() {
+            let at = |field: &str| format!("clients[{i}].{field}");
+            let client_id = ClientId::new(&raw.client_id)
+                .ok_or_else(|| SeedError::new(at("client_id"), PRINTABLE))?;
+            if !client_ids.insert(raw.client_id) {
+                return Err(SeedError::new(at("client_id"), "duplicate client id"));
+            }
+            let client_secret = raw.client_secret.and_then(ClientSecret::new);
+            clients.push(ClientEntry::new(client_id, client_secret));
+        }
+        let mut seen_tokens = HashSet::new();
+        let mut tokens = Vec::with_capacity(self.tokens.len());
+        for (i, raw) in self.tokens.into_iter().enumerate() {
+            let at = |field: &str| format!("tokens[{i}].{field}");
+            if !client_ids.contains(&raw.client_id) {
+                let problem = format!("unknown client {:?}", raw.client_id);
+                return Err(SeedError::new(at("client_id"), problem));
+            }
+            if !seen_tokens.insert(raw.token.clone()) {
+                return Err(SeedError::new(at("token"), "duplicate token"));
+            }
+            let (token, client_id) = (Token::new(raw.token), ClientId::new(&raw.client_id));
+            let (Some(token), Some(client_id)) = (token, client_id) else {
+                return Err(SeedError::new(at("token"), NON_EMPTY));
+            };
+            let mut entry = TokenEntry::new(token, raw.kind, client_id).revocable(raw.revocable);
+            if let Some(grant_id) = raw.grant_id {
+                entry = entry.grant_id(grant_id);
+            }
+            if let Some(subject) = raw.subject {
+                entry = entry.subject(subject);
+            }
+            if let Some(expires_at) = raw.expires_at {
+                entry = entry.expires_at(expires_at);
+            }
+            for (name, value) in raw.labels {
+                entry = entry.label(name, value);
+            }
+            tokens.push(entry);
+        }
+        Ok(Seed { clients, tokens })
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let value = String::deserialize(d)?;
+    match value.is_empty() {
+        true => Err(de::Error::custom(NON_EMPTY)),
+        false => Ok(value),
+    }
+}
+
+fn printable<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let value = String::deserialize(d)?;
+    match crate::request::is_printable(&value) {
+        true => Ok(value),
+        false => Err(de::Error::custom(PRINTABLE)),
+    }
+}
+
+fn some_non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    non_empty(d).map(Some)
+}
+
+fn some_printable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    printable(d).map(Some)
+}
+
+fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<TokenKind, D::Error> {
+    let value = String::deserialize(d)?;
+    TokenKind::parse(&value).ok_or_else(|| de::Error::custom("unknown kind"))
+}
+
+/// An object of non-empty strings; a repeated name is refused, not
+/// overwritten.
+fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Labels;
+
+    impl<'de> de::Visitor<'de> for Labels {
+        type Value = BTreeMap<String, String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of strings")
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut labels = BTreeMap::new();
+            while let Some(name) = map.next_key::<String>()? {
+                let value: String = map.next_value_seed(NonEmptySeed)?;
+                if name.is_empty() || labels.insert(name, value).is_some() {
+                    return Err(de::Error::custom("empty or repeated label"));
+                }
+            }
+            Ok(labels)
+        }
+    }
+
+    struct NonEmptySeed;
+
+    impl<'de> de::DeserializeSeed<'de> for NonEmptySeed {
+        type Value = String;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            non_empty(d)
+        }
+    }
+
+    d.deserialize_map(Labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(json: &str) -> String {
+        Seed::from_json(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn document_shape_errors_name_the_field() {
+        assert_eq!(
+            error(r#"{"tokens": 1}"#),
+            "tokens: expected a list of objects"
+        );
+        assert_eq!(
+            error(r#"{"clients": [1]}"#),
+            "clients[0]: expected an object"
+        );
+        assert_eq!(
+            error(r#"{"clients": [{"client_id": "a", "client_secret": ""}]}"#),
+            format!("clients[0].client_secret: {PRINTABLE}")
+        );
+        assert_eq!(
+            error(
+                r#"{"clients": [{"client_id": "a"}], "tokens": [{"token": "t",
+                "type": "access_token", "client_id": "a", "labels": {"o": "1", "o": "2"}}]}"#
+            ),
+            "tokens[0].labels: expected an object of strings"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column_only() {
+        let err = error("{\"clients\": [{\"client_id\": \"s3cr3t\" \"x\"}]}");
+        assert!(err.starts_with("invalid JSON: expected"), "{err}");
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
+}

@@ -10,7 +10,7 @@ use axum::Router;
 use http::Method;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tower_revoke::RevocationEndpointLayer;
+use tower_revoke::{RequestReader, RevocationEndpointLayer};
 
 const DEFAULT_LIMIT: usize = 16 * 1024;
 
@@ -60,7 +60,8 @@ async fn body_of_exactly_the_default_limit_is_read() {
 #[tokio::test]
 async fn max_body_size_sets_the_limit() {
     let store = store();
-    let (app, _) = app(RevocationEndpointLayer::new(store.clone()).max_body_size(64));
+    let (app, _) = app(RevocationEndpointLayer::new(store.clone())
+        .reader(RequestReader::default().max_body_size(64)));
     assert_too_large(&revoke(&padded(65)).send(&app).await);
     assert!(store.is_active("AT1"));
     revoke(&padded(64)).send(&app).await.assert_revoked();
@@ -83,7 +84,8 @@ async fn streaming_body_is_not_read_past_the_limit() {
 #[tokio::test]
 async fn endless_body_is_refused_once_past_the_limit() {
     let store = store();
-    let (app, _) = app(RevocationEndpointLayer::new(store.clone()).max_body_size(10));
+    let (app, _) = app(RevocationEndpointLayer::new(store.clone())
+        .reader(RequestReader::default().max_body_size(10)));
     let (body, polled) = CountingBody::endless(b"token=AT1&");
     assert_too_large(&send_streaming(&app, body).await);
     // Ten bytes fit; the second chunk passes the limit and is the last.

@@ -3,7 +3,10 @@
 
 use crate::fixture::{app, as_app1, default_app, revoke, send_fresh, store};
 use crate::support::{challenge, desc};
-use tower_revoke::{BasicDecoding, ClientAuthMethod, ClientAuthMethods, RevocationEndpointLayer};
+use tower_revoke::{
+    BasicDecoding, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader,
+    RevocationEndpointLayer,
+};
 
 #[tokio::test]
 async fn client_secret_basic_authenticates() {
@@ -82,7 +85,8 @@ async fn failed_body_credentials_challenge_without_error() {
 
 #[tokio::test]
 async fn realm_names_the_challenge() {
-    let (app, _) = app(RevocationEndpointLayer::new(store()).realm("x"));
+    let (app, _) = app(RevocationEndpointLayer::new(store())
+        .reader(RequestReader::default().realm(Realm::new("x"))));
     let header = revoke("token=AT1").basic("app1", "wrong").send(&app).await;
     let expected = r#"Basic realm="x", error="invalid_client""#;
     header.assert_invalid_client(desc::AUTH_FAILED, expected);
@@ -153,7 +157,8 @@ async fn client_secret_without_client_id_is_invalid_request() {
 async fn refused_client_authentication_method_is_invalid_client() {
     let store = store();
     let basic_only = ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic);
-    let layer = RevocationEndpointLayer::new(store.clone()).client_auth_methods(basic_only);
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .reader(RequestReader::default().client_auth_methods(basic_only));
     let (app, _) = app(layer);
     let post = revoke("token=AT1&client_id=app1&client_secret=s3cr3t");
     let reply = post.send(&app).await;
@@ -165,7 +170,8 @@ async fn refused_client_authentication_method_is_invalid_client() {
 #[tokio::test]
 async fn lenient_basic_decoding_authenticates_a_raw_plus_in_the_secret() {
     let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone()).basic_decoding(BasicDecoding::Lenient);
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .reader(RequestReader::default().basic_decoding(BasicDecoding::Lenient));
     let (app, _) = app(layer);
     let reply = revoke("token=PLUS1")
         .basic("plus", "pa+ss")
@@ -177,7 +183,9 @@ async fn lenient_basic_decoding_authenticates_a_raw_plus_in_the_secret() {
 
 #[tokio::test]
 async fn form_decoded_basic_reads_a_raw_plus_as_a_space() {
-    let (store, app, _) = default_app();
+    let store = store();
+    let strict = RequestReader::default().basic_decoding(BasicDecoding::FormUrlEncoded);
+    let (app, _) = app(RevocationEndpointLayer::new(store.clone()).reader(strict));
     let raw = revoke("token=PLUS1")
         .basic("plus", "pa+ss")
         .send(&app)

@@ -12,23 +12,22 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::{
-    ActiveAccessToken, BearerAuthLayer, MemoryStore, RevocationEndpointLayer, RevocationStore,
+    ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, Realm, RevocationEndpointLayer,
 };
 
-async fn me(Extension(token): Extension<ActiveAccessToken>) -> Json<Value> {
-    Json(json!({ "sub": token.subject, "client_id": token.client_id.as_str() }))
+async fn me(Extension(token): Extension<ActiveToken>) -> Json<Value> {
+    Json(json!({ "sub": token.sub(), "client_id": token.client_id().as_str() }))
 }
 
 /// `GET /me` behind `guard`.
-fn protected<St: RevocationStore>(guard: BearerAuthLayer<St>) -> Router {
+fn protected<St: IntrospectionStore>(guard: BearerAuthLayer<St>) -> Router {
     Router::new().route("/me", route_get(me).layer(guard))
 }
 
 /// `GET /me` behind the guard and the endpoint, on one shared store.
 fn app(store: &MemoryStore) -> Router {
     let store = Arc::new(store.clone());
-    protected(BearerAuthLayer::from_shared(Arc::clone(&store)))
-        .layer(RevocationEndpointLayer::from_shared(store))
+    protected(BearerAuthLayer::new(Arc::clone(&store))).layer(RevocationEndpointLayer::new(store))
 }
 
 fn me_with(token: &str) -> Req {
@@ -141,7 +140,7 @@ async fn guard_store_failure_is_temporarily_unavailable() {
 
 #[tokio::test]
 async fn guard_realm_names_the_challenge() {
-    let app = protected(BearerAuthLayer::new(store()).realm("api"));
+    let app = protected(BearerAuthLayer::new(store()).realm(Realm::new("api")));
     let reply = get("/me").send(&app).await;
     assert_eq!(
         reply.header("www-authenticate"),

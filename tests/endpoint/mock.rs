@@ -9,14 +9,15 @@ use crate::support::reply::Reply;
 use crate::support::request::{get, Req};
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
 use tokio_test::{assert_pending, assert_ready, assert_ready_err, assert_ready_ok, task};
 use tower::Service;
 use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 use tower_test::mock::{self, Handle, Spawn};
 
-type Inner<B> = mock::Mock<Request<B>, Response<String>>;
+type Inner<B> = mock::Mock<Request<B>, Response<Full<Bytes>>>;
 type Endpoint<B> = tower_revoke::RevocationEndpoint<Inner<B>, MemoryStore>;
-type InnerHandle<B> = Handle<Request<B>, Response<String>>;
+type InnerHandle<B> = Handle<Request<B>, Response<Full<Bytes>>>;
 
 /// The endpoint in front of a mock, and the mock's handle.
 fn spawn<B>(store: &MemoryStore) -> (Spawn<Endpoint<B>>, InnerHandle<B>) {
@@ -47,11 +48,11 @@ fn get_revoke() -> Request<String> {
     get
 }
 
-fn inner_response() -> Response<String> {
+fn inner_response() -> Response<Full<Bytes>> {
     Response::builder()
         .status(StatusCode::IM_A_TEAPOT)
         .header("x-inner", "mock")
-        .body("from the mock".to_owned())
+        .body(Full::from("from the mock"))
         .unwrap()
 }
 

@@ -8,7 +8,7 @@ use crate::support::reply::Reply;
 use crate::support::request::{basic, form, get};
 use crate::support::{challenge, desc};
 use serde_json::{json, Value};
-use tower_revoke::{BasicDecoding, RevocationConfig};
+use tower_revoke::{BasicDecoding, RequestReader};
 
 /// The secret as the client holds it.
 const SECRET: &str = "p:a%b+c d-ä";
@@ -16,7 +16,7 @@ const SECRET: &str = "p:a%b+c d-ä";
 const ENCODED: &str = "p%3Aa%25b%2Bc+d-%C3%A4";
 
 fn app(decoding: BasicDecoding) -> axum::Router {
-    router_with(RevocationConfig::default().basic_decoding(decoding))
+    router_with(RequestReader::default().basic_decoding(decoding))
 }
 
 async fn client(decoding: BasicDecoding, id_secret: &str) -> Reply {

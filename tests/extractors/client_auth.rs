@@ -1,17 +1,23 @@
 //! Client authentication in `ClientRevocation`: exactly one method across the
 //! headers and the body (RFC 6749 §2.3, §2.3.1, RFC 7617 §2).
 
-use crate::echo::{basic_creds, creds, router, router_with};
+use crate::echo::{basic_creds, creds, router, router_with, strict_router};
 use crate::support::request::{basic, form, Req};
 use crate::support::{challenge, desc};
 use axum::Router;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
 use base64::Engine;
 use serde_json::Value;
-use tower_revoke::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, RevocationConfig};
+use tower_revoke::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, RequestReader};
 
 fn app_keys() -> Router {
-    router_with(RevocationConfig::default().app_key_headers(AppKeyHeaders::default()))
+    router_with(
+        RequestReader::default()
+            .app_key_headers(AppKeyHeaders::default())
+            .client_auth_methods(
+                ClientAuthMethods::default().with(ClientAuthMethod::AppKeyHeaders),
+            ),
+    )
 }
 
 /// `POST /revoke` with a token and this form body's client parameters.
@@ -62,7 +68,7 @@ async fn basic_base64_is_accepted_with_or_without_padding() {
 
 #[tokio::test]
 async fn basic_credentials_are_form_decoded() {
-    let app = router();
+    let app = strict_router();
     for (raw, id, secret) in [
         ("a%2Bb+c:x", "a+b c", "x"),
         ("id:pa%3Ass", "id", "pa:ss"),
@@ -76,7 +82,7 @@ async fn basic_credentials_are_form_decoded() {
 
 #[tokio::test]
 async fn utf8_secrets_work_encoded_or_raw() {
-    let app = router();
+    let app = strict_router();
     for raw in ["id:p%C3%A4ss", "id:päss"] {
         let expected = basic_creds("id", "päss");
         assert_eq!(client(&app, &basic(raw)).await, expected, "{raw}");
@@ -120,7 +126,7 @@ pub fn malformed_basic() -> Vec<(&'static str, String)> {
 
 #[tokio::test]
 async fn malformed_basic_is_invalid_client_with_error_challenge() {
-    let app = router();
+    let app = strict_router();
     for (what, value) in malformed_basic() {
         let request = revoke("").header("authorization", &value).case(what);
         let reply = request.send(&app).await;
@@ -237,7 +243,7 @@ async fn body_client_id_with_control_character_is_invalid_client() {
 #[tokio::test]
 async fn method_the_configuration_refuses_is_invalid_client() {
     let only_basic = ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic);
-    let app = router_with(RevocationConfig::default().client_auth_methods(only_basic));
+    let app = router_with(RequestReader::default().client_auth_methods(only_basic));
     for client in ["&client_id=app1&client_secret=s3cr3t", "&client_id=app1"] {
         let reply = revoke(client).send(&app).await;
         reply.assert_invalid_client(desc::METHOD_NOT_ALLOWED, challenge::BASIC);

@@ -4,7 +4,7 @@
 use axum::{routing, Extension, Json, Router};
 use serde_json::{json, Value};
 use tower_revoke::{
-    BearerToken, ClientCredentials, ClientRevocation, ClientSecret, RevocationConfig,
+    BasicDecoding, BearerToken, ClientCredentials, ClientRevocation, ClientSecret, RequestReader,
     RevocationRequest, TokenTypeHint,
 };
 
@@ -19,9 +19,15 @@ pub fn router() -> Router {
         .route("/bearer-optional", routing::get(bearer_optional))
 }
 
-/// The routes with `config` inserted as a request extension.
-pub fn router_with(config: RevocationConfig) -> Router {
-    router().layer(Extension(config))
+/// The routes with `reader` inserted as a request extension.
+pub fn router_with(reader: RequestReader) -> Router {
+    router().layer(Extension(reader))
+}
+
+/// The routes reading Basic credentials strictly as RFC 6749 §2.3.1 asks
+/// (form-decoded), not the default lenient way.
+pub fn strict_router() -> Router {
+    router_with(RequestReader::default().basic_decoding(BasicDecoding::FormUrlEncoded))
 }
 
 async fn request(request: RevocationRequest) -> Json<Value> {

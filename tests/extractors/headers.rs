@@ -7,10 +7,16 @@ use crate::support::request::{basic, form, get, Req};
 use crate::support::{challenge, desc};
 use http::HeaderName;
 use serde_json::{json, Value};
-use tower_revoke::{AppKeyHeaders, Realm, RevocationConfig};
+use tower_revoke::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader};
 
 fn app_keys() -> axum::Router {
-    router_with(RevocationConfig::default().app_key_headers(AppKeyHeaders::default()))
+    router_with(
+        RequestReader::default()
+            .app_key_headers(AppKeyHeaders::default())
+            .client_auth_methods(
+                ClientAuthMethods::default().with(ClientAuthMethod::AppKeyHeaders),
+            ),
+    )
 }
 
 /// `req` with app1's app-key headers.
@@ -37,7 +43,13 @@ async fn app_key_header_names_are_configurable() {
         client_id: HeaderName::from_static("x-client"),
         client_secret: HeaderName::from_static("x-client-key"),
     };
-    let app = router_with(RevocationConfig::default().app_key_headers(headers));
+    let app = router_with(
+        RequestReader::default()
+            .app_key_headers(headers)
+            .client_auth_methods(
+                ClientAuthMethods::default().with(ClientAuthMethod::AppKeyHeaders),
+            ),
+    );
     let reply = get("/client")
         .header("x-client", "app1")
         .header("x-client-key", "s3cr3t")
@@ -229,7 +241,7 @@ async fn optional_bearer_token_rejects_another_scheme() {
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_basic_challenge() {
-    let app = router_with(RevocationConfig::default().realm(Realm::new("api \"v2\"")));
+    let app = router_with(RequestReader::default().realm(Realm::new("api \"v2\"")));
     let reply = get("/client").send(&app).await;
     reply.assert_invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
     let reply = get("/client")
@@ -244,7 +256,7 @@ async fn configured_realm_appears_in_the_basic_challenge() {
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_bearer_challenge() {
-    let app = router_with(RevocationConfig::default().realm(Realm::new("api")));
+    let app = router_with(RequestReader::default().realm(Realm::new("api")));
     let reply = get("/bearer").send(&app).await;
     reply.assert_invalid_token(desc::BEARER_REQUIRED, r#"Bearer realm="api""#);
     let request = get("/bearer-optional").header("authorization", "Bearer =");

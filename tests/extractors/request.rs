@@ -5,7 +5,7 @@ use crate::echo::{basic_creds, creds, router, router_with};
 use crate::support::desc;
 use crate::support::request::{form, post, Req};
 use serde_json::json;
-use tower_revoke::{BodyEncoding, RevocationConfig};
+use tower_revoke::{BodyEncoding, RequestReader};
 
 /// Asserts that the router refuses each of `requests` with 400
 /// `invalid_request` and `description`.
@@ -232,7 +232,7 @@ async fn rfc7009_example_request_is_accepted() {
 
 #[tokio::test]
 async fn configured_token_parameter_is_read() {
-    let app = router_with(RevocationConfig::default().token_parameter("access_token"));
+    let app = router_with(RequestReader::default().token_parameter("access_token"));
     let reply = form("/request", "access_token=abc").send(&app).await;
     assert_eq!(reply.ok(), json!({"token": "abc", "hint": null}));
     let reply = form("/request", "token=abc").send(&app).await;
@@ -241,7 +241,7 @@ async fn configured_token_parameter_is_read() {
 
 #[tokio::test]
 async fn configured_json_body_is_read_and_form_refused() {
-    let app = router_with(RevocationConfig::default().body_encoding(BodyEncoding::Json));
+    let app = router_with(RequestReader::default().body_encoding(BodyEncoding::Json));
     let body = r#"{"token":"abc","token_type_hint":"access_token"}"#;
     let request = post("/request", body).header("content-type", "application/json");
     let reply = request.send(&app).await;

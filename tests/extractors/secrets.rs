@@ -1,6 +1,6 @@
 //! Rejections never echo what the client submitted.
 
-use crate::echo::router;
+use crate::echo::strict_router;
 use crate::support::request::{basic, form, get, Req};
 
 const TOKEN: &str = "tok-3f9a1c";
@@ -52,7 +52,7 @@ async fn rejections_never_echo_the_token_client_id_or_secret() {
         get("/bearer").header("authorization", format!("Bearer {TOKEN} {SECRET}")),
         get("/bearer-optional").header("authorization", format!("Bearer ={TOKEN}")),
     ];
-    let app = router();
+    let app = strict_router();
     for request in requests {
         let reply = request.send(&app).await;
         assert!(reply.status.is_client_error(), "{:?}", reply.status);

@@ -5,14 +5,14 @@
 use super::reply::Reply;
 use super::request::{get, Req};
 use axum::Router;
-use tower_revoke::MemoryStore;
+use tower_revoke::{BoxStore, MemoryStore};
 
 /// An example app under test.
 pub struct Example {
     /// The seed file its store is loaded from.
     pub seed: &'static str,
     /// Its router on a store.
-    pub app: fn(MemoryStore) -> Router,
+    pub app: fn(BoxStore) -> Router,
     /// The seeded tokens that are active before any request.
     pub active: &'static [&'static str],
 }
@@ -21,7 +21,7 @@ impl Example {
     /// A fresh store from the seed, and the example's router on it.
     pub fn start(&self) -> (MemoryStore, Router) {
         let store = MemoryStore::from_seed_file(self.seed).expect("the example seed loads");
-        (store.clone(), (self.app)(store))
+        (store.clone(), (self.app)(BoxStore::new(store)))
     }
 
     /// Asserts that, of the tokens active at the start, exactly those in

@@ -1,37 +1,72 @@
 //! What the store keeps about one token: a small record with an atomic
-//! revoked flag, and the rarely read details behind a pointer.
+//! revoked flag, its grant's shared state, and the rarely read details
+//! behind a pointer.
 
-use crate::client::ClientId;
-use crate::store::seed::TokenKind;
+use super::fingerprint::Fingerprint;
+use crate::request::ClientId;
+use crate::store::TokenKind;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One token, stored inline in the token map: a revocation of an access
-/// token reads nothing else. Everything but `revoked` is fixed at insertion.
+/// token reads nothing else. Everything but the flags is fixed at insertion.
 pub(super) struct Record {
-    /// Shared with the client's entry and its other tokens.
-    pub(super) client_id: Arc<ClientId>,
+    /// Shared with the client's other tokens (reference-counted).
+    pub(super) client_id: ClientId,
     /// Unix seconds from which the token is expired; `u64::MAX` for never.
     pub(super) expires_at: u64,
-    /// `None` when the token has no grant, subject or labels.
+    /// The authorization grant, shared by its tokens; `None` without one.
+    pub(super) grant: Option<Arc<Grant>>,
+    /// `None` when the token has no subject or labels.
     pub(super) details: Option<Box<Details>>,
     pub(super) kind: TokenKind,
     pub(super) revocable: bool,
-    pub(super) revoked: AtomicBool,
+    revoked: AtomicBool,
 }
 
-/// The parts of a token only grant, subject and Bearer lookups read.
+/// An authorization grant of one client: revoking it ends every token of
+/// it at once, whatever their `revocable` flag.
+#[derive(Default)]
+pub(super) struct Grant {
+    revoked: AtomicBool,
+    /// The grant's tokens, to count what a cascade ends.
+    pub(super) tokens: Mutex<Vec<Fingerprint>>,
+}
+
+/// The parts of a token only Bearer and subject lookups read.
 pub(super) struct Details {
-    pub(super) grant_id: Option<Arc<str>>,
     pub(super) subject: Option<Arc<str>>,
     pub(super) labels: Box<[(Box<str>, Box<str>)]>,
 }
 
 impl Record {
-    /// Not revoked and not expired at `now` (Unix seconds).
+    pub(super) fn new(
+        client_id: ClientId,
+        kind: TokenKind,
+        expires_at: u64,
+        revocable: bool,
+    ) -> Self {
+        Self {
+            client_id,
+            expires_at,
+            grant: None,
+            details: None,
+            kind,
+            revocable,
+            revoked: AtomicBool::new(false),
+        }
+    }
+
+    /// Not expired at `now` (Unix seconds), and revoked neither itself nor
+    /// through its grant.
     pub(super) fn is_active(&self, now: u64) -> bool {
-        now < self.expires_at && !self.revoked.load(Ordering::Acquire)
+        now < self.expires_at && !self.is_revoked()
+    }
+
+    /// Revoked itself or through its grant (expired or not).
+    pub(super) fn is_revoked(&self) -> bool {
+        self.revoked.load(Ordering::Acquire) || self.grant.as_ref().is_some_and(|g| g.is_revoked())
     }
 
     /// Sets the revoked flag; `true` if this call is the one that set it.
@@ -39,12 +74,8 @@ impl Record {
         !self.revoked.swap(true, Ordering::AcqRel)
     }
 
-    pub(super) fn grant_id(&self) -> Option<&Arc<str>> {
-        self.details.as_ref()?.grant_id.as_ref()
-    }
-
-    pub(super) fn subject(&self) -> Option<&str> {
-        self.details.as_ref()?.subject.as_deref()
+    pub(super) fn subject(&self) -> Option<&Arc<str>> {
+        self.details.as_ref()?.subject.as_ref()
     }
 
     /// Whether the token carries every `(name, value)` pair of `wanted`.
@@ -53,6 +84,21 @@ impl Record {
         wanted
             .iter()
             .all(|&(name, value)| labels.iter().any(|(n, v)| **n == *name && **v == *value))
+    }
+}
+
+impl Grant {
+    pub(super) fn is_revoked(&self) -> bool {
+        self.revoked.load(Ordering::Acquire)
+    }
+
+    /// Sets the grant's revoked flag; `true` if this call set it.
+    pub(super) fn revoke(&self) -> bool {
+        !self.revoked.swap(true, Ordering::AcqRel)
+    }
+
+    pub(super) fn tokens(&self) -> std::sync::MutexGuard<'_, Vec<Fingerprint>> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -69,18 +115,17 @@ mod tests {
 
     fn record(expires_at: u64, labels: &[(&str, &str)]) -> Record {
         let labels = labels.iter().map(|&(n, v)| (n.into(), v.into())).collect();
-        Record {
-            client_id: Arc::new(ClientId::new("app1").unwrap()),
+        let mut record = Record::new(
+            ClientId::new("app1").unwrap(),
+            TokenKind::AccessToken,
             expires_at,
-            details: Some(Box::new(Details {
-                grant_id: None,
-                subject: Some("alice".into()),
-                labels,
-            })),
-            kind: TokenKind::AccessToken,
-            revocable: true,
-            revoked: AtomicBool::new(false),
-        }
+            true,
+        );
+        record.details = Some(Box::new(Details {
+            subject: Some("alice".into()),
+            labels,
+        }));
+        record
     }
 
     #[test]
@@ -100,13 +145,22 @@ mod tests {
     }
 
     #[test]
+    fn a_revoked_grant_ends_its_tokens() {
+        let mut r = record(u64::MAX, &[]);
+        let grant = Arc::new(Grant::default());
+        r.grant = Some(Arc::clone(&grant));
+        assert!(r.is_active(0));
+        assert!(grant.revoke());
+        assert!(!r.is_active(0) && r.is_revoked());
+    }
+
+    #[test]
     fn labels_must_all_match() {
         let r = record(u64::MAX, &[("provider", "github"), ("org", "42")]);
         assert!(r.has_labels(&[]));
         assert!(r.has_labels(&[("org", "42"), ("provider", "github")]));
         assert!(!r.has_labels(&[("provider", "github"), ("org", "43")]));
         assert!(!r.has_labels(&[("github", "provider")]));
-        assert_eq!(r.subject(), Some("alice"));
-        assert!(r.grant_id().is_none());
+        assert_eq!(r.subject().map(|s| &**s), Some("alice"));
     }
 }

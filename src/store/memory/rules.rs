@@ -1,33 +1,24 @@
-//! The rules of [`MemoryStore`]: client authentication (RFC 6749 §2.3) and
-//! revocation (RFC 7009 §2.1), behind the [`RevocationStore`] methods.
+//! The rules of [`MemoryStore`]: client authentication (RFC 6749 §2.3),
+//! revocation (RFC 7009 §2.1) and introspection (RFC 7662 §2.2), behind the
+//! store traits.
 
 use super::record::{now, Record};
 use super::MemoryStore;
-use crate::bearer::BearerToken;
-use crate::client::{
-    constant_time_eq, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret,
-};
-use crate::store::seed::TokenKind;
+use crate::request::{ClientCredentials, RevocationRequest, Token};
 use crate::store::{
-    ActiveAccessToken, AuthenticatedClient, ClientType, RevocationOutcome, RevocationStore,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
+    StoreError, StoredClient, SubjectRevocationStore, TokenKind,
 };
-use crate::token::RevocationRequest;
-use std::convert::Infallible;
-
-/// What an unknown client's secret is compared with, so that an unknown
-/// client costs one constant-time comparison like a known one.
-const DUMMY_SECRET: &[u8] = b"tower-revoke:no-such-client:0000";
+use std::sync::Arc;
 
 impl RevocationStore for MemoryStore {
-    type Error = Infallible;
-
     /// See [`MemoryStore`]'s rules. Ignores
     /// [`raw_alternative`](ClientCredentials::raw_alternative): the endpoint
     /// asks again with it.
     async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
-    ) -> Result<Option<AuthenticatedClient>, Infallible> {
+    ) -> Result<Option<AuthenticatedClient>, StoreError> {
         Ok(self.authenticate(credentials))
     }
 
@@ -35,66 +26,58 @@ impl RevocationStore for MemoryStore {
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
-    ) -> Result<RevocationOutcome, Infallible> {
+    ) -> Result<RevocationOutcome, StoreError> {
         Ok(self.revoke_token(client, request.token().secret()))
     }
+}
 
-    async fn active_access_token(
-        &self,
-        token: &BearerToken,
-    ) -> Result<Option<ActiveAccessToken>, Infallible> {
-        Ok(self.active_access(token.token().secret()))
+impl IntrospectionStore for MemoryStore {
+    async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
+        Ok(self.active(token.secret()))
     }
 
+    /// Always answers: the whole store is in this process.
+    fn introspect_now(&self, token: &Token) -> Option<Result<Option<ActiveToken>, StoreError>> {
+        Some(Ok(self.active(token.secret())))
+    }
+}
+
+impl SubjectRevocationStore for MemoryStore {
     /// Skips tokens that are not revocable; does not extend to the other
     /// tokens of their grants.
     async fn revoke_subject_tokens(
         &self,
         subject: &str,
         labels: &[(&str, &str)],
-    ) -> Result<u64, Infallible> {
+    ) -> Result<u64, StoreError> {
         Ok(self.revoke_subject(subject, labels))
     }
 }
 
 impl MemoryStore {
     fn authenticate(&self, credentials: &ClientCredentials) -> Option<AuthenticatedClient> {
-        let presented = credentials.client_secret();
-        let public = credentials.method() == ClientAuthMethod::None;
-        let found = self
-            .shared
-            .clients
-            .with(credentials.client_id().as_str(), |client| {
-                match (&client.secret, presented) {
-                    (Some(secret), Some(presented)) => secret
-                        .verify(presented.secret())
-                        .then_some(ClientType::Confidential),
-                    (None, None) if public => Some(ClientType::Public),
-                    _ => {
-                        dummy_comparison(presented);
-                        None
-                    }
-                }
-            });
-        let client_type = found.unwrap_or_else(|| {
-            dummy_comparison(presented);
-            None
-        })?;
-        Some(AuthenticatedClient {
-            client_id: credentials.client_id().clone(),
-            client_type,
-        })
+        let id = credentials.client_id().as_str();
+        let found = self.shared.clients.with(id, |secret| match secret {
+            Some(digest) => StoredClient::Confidential(digest).authenticate(credentials),
+            None => StoredClient::Public.authenticate(credentials),
+        });
+        found.unwrap_or_else(|| StoredClient::Unknown.authenticate(credentials))
     }
 
     fn revoke_token(&self, client: &AuthenticatedClient, token: &str) -> RevocationOutcome {
         let (now, shared) = (now(), &*self.shared);
         let fingerprint = shared.fingerprinter.of(token);
-        let mut grant_to_revoke = None;
+        let mut cascade = None;
         let outcome = shared.tokens.with(&fingerprint, |record| {
+            let own = record.client_id == client.client_id;
             if !record.is_active(now) {
+                // RFC 7009 §2.1: an expired refresh token still ends its grant.
+                if own && record.kind == TokenKind::RefreshToken && !record.is_revoked() {
+                    cascade = record.grant.clone();
+                }
                 return RevocationOutcome::NotFound;
             }
-            if *record.client_id != client.client_id {
+            if !own {
                 return RevocationOutcome::IssuedToAnotherClient;
             }
             if !record.revocable {
@@ -105,32 +88,47 @@ impl MemoryStore {
                 return RevocationOutcome::NotFound;
             }
             if record.kind == TokenKind::RefreshToken || self.access_token_revokes_grant {
-                grant_to_revoke = record.grant_id().cloned();
+                cascade = record.grant.clone();
             }
-            RevocationOutcome::Revoked
+            RevocationOutcome::Revoked {
+                kind: record.kind,
+                cascaded: 0,
+            }
         });
-        // The token's shard lock is released: take the grant's, then the
-        // shards of its tokens (the lock order of `ShardedMap`).
-        if let Some(grant_id) = grant_to_revoke {
-            shared.grants.with(&*grant_id, |tokens| {
-                for token in tokens {
-                    shared.tokens.with(token, |r| r.revocable && r.revoke());
-                }
-            });
+        let outcome = outcome.unwrap_or(RevocationOutcome::NotFound);
+        // The token's shard lock is released: take the grant's list, then
+        // the shards of its tokens (see `ShardedMap`'s lock order).
+        let Some(grant) = cascade else { return outcome };
+        let tokens = grant.tokens();
+        let active = |fp| {
+            fp != fingerprint
+                && shared.tokens.with(&fp, |r: &Record| r.is_active(now)) == Some(true)
+        };
+        let ended = tokens.iter().filter(|&&fp| active(fp)).count() as u64;
+        let cascaded = if grant.revoke() { ended } else { 0 };
+        match outcome {
+            RevocationOutcome::Revoked { kind, .. } => {
+                RevocationOutcome::Revoked { kind, cascaded }
+            }
+            other => other,
         }
-        outcome.unwrap_or(RevocationOutcome::NotFound)
     }
 
-    fn active_access(&self, token: &str) -> Option<ActiveAccessToken> {
+    fn active(&self, token: &str) -> Option<ActiveToken> {
         let (now, shared) = (now(), &*self.shared);
         let fingerprint = shared.fingerprinter.of(token);
+        let facts = |record: &Record| {
+            let mut active = ActiveToken::new(record.client_id.clone(), record.kind);
+            if let Some(sub) = record.subject() {
+                active = active.with_sub(Arc::clone(sub));
+            }
+            if record.expires_at != u64::MAX {
+                active = active.with_exp(record.expires_at);
+            }
+            active
+        };
         shared.tokens.with(&fingerprint, |record| {
-            (record.kind == TokenKind::AccessToken && record.is_active(now)).then(|| {
-                ActiveAccessToken {
-                    client_id: ClientId::clone(&record.client_id),
-                    subject: record.subject().map(str::to_owned),
-                }
-            })
+            record.is_active(now).then(|| facts(record))
         })?
     }
 
@@ -150,31 +148,26 @@ impl MemoryStore {
     }
 }
 
-/// One constant-time comparison whose result is thrown away.
-fn dummy_comparison(presented: Option<&ClientSecret>) {
-    let presented = presented.map_or(&b""[..], |secret| secret.secret().as_bytes());
-    std::hint::black_box(constant_time_eq(DUMMY_SECRET, presented));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::{ClientAuthMethod, ClientId, ClientSecret};
+    use crate::store::ClientType;
 
     const SEED: &str = r#"{
-        "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}, {"client_id": "pub1"}],
+        "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}, {"client_id": "app2"}],
         "tokens": [
             {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1"},
             {"token": "AT2", "type": "access_token", "client_id": "app1", "grant_id": "G1"},
             {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1"},
             {"token": "jwt", "type": "access_token", "client_id": "app1", "grant_id": "G1",
-             "revocable": false}
+             "revocable": false},
+            {"token": "OT1", "type": "access_token", "client_id": "app2", "grant_id": "G1"},
+            {"token": "XRT", "type": "refresh_token", "client_id": "app1", "grant_id": "G2",
+             "expires_at": 1000},
+            {"token": "XAT", "type": "access_token", "client_id": "app1", "grant_id": "G2"}
         ]
     }"#;
-
-    fn credentials(id: &str, secret: Option<&str>, method: ClientAuthMethod) -> ClientCredentials {
-        let secret = secret.map(|s| ClientSecret::new(s).unwrap());
-        ClientCredentials::new(ClientId::new(id).unwrap(), secret, method)
-    }
 
     fn app1() -> AuthenticatedClient {
         AuthenticatedClient {
@@ -183,42 +176,38 @@ mod tests {
         }
     }
 
-    #[test]
-    fn confidential_client_needs_its_secret() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
-        let basic = ClientAuthMethod::ClientSecretBasic;
-        let ok = store.authenticate(&credentials("app1", Some("s3cr3t"), basic));
-        assert_eq!(ok, Some(app1()));
-        assert_eq!(
-            store.authenticate(&credentials("app1", Some("s3cr3T"), basic)),
-            None
-        );
-        let none = credentials("app1", None, ClientAuthMethod::None);
-        assert_eq!(store.authenticate(&none), None);
+    fn store() -> MemoryStore {
+        MemoryStore::from_seed_json(SEED).unwrap()
     }
 
     #[test]
-    fn public_client_must_not_send_a_secret() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
-        let ok = store.authenticate(&credentials("pub1", None, ClientAuthMethod::None));
-        assert_eq!(ok.unwrap().client_type, ClientType::Public);
-        let post = credentials("pub1", Some("x"), ClientAuthMethod::ClientSecretPost);
-        assert_eq!(store.authenticate(&post), None);
-        let unknown = credentials("nobody", Some("s3cr3t"), ClientAuthMethod::ClientSecretPost);
-        assert_eq!(store.authenticate(&unknown), None);
+    fn secrets_are_checked_through_their_digest() {
+        let store = store();
+        let creds = |secret: &str| {
+            let secret = ClientSecret::new(secret);
+            let id = ClientId::new("app1").unwrap();
+            ClientCredentials::new(id, secret, ClientAuthMethod::ClientSecretBasic)
+        };
+        assert_eq!(store.authenticate(&creds("s3cr3t")), Some(app1()));
+        assert_eq!(store.authenticate(&creds("s3cr3T")), None);
     }
 
     #[test]
-    fn refresh_token_revokes_its_revocable_grant() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
-        assert_eq!(
-            store.revoke_token(&app1(), "RT1"),
-            RevocationOutcome::Revoked
-        );
-        for token in ["AT1", "AT2", "RT1"] {
+    fn refresh_token_ends_its_grant_of_its_client_only() {
+        let store = store();
+        let outcome = store.revoke_token(&app1(), "RT1");
+        let revoked = RevocationOutcome::Revoked {
+            kind: TokenKind::RefreshToken,
+            cascaded: 3,
+        };
+        assert_eq!(outcome, revoked);
+        for token in ["AT1", "AT2", "RT1", "jwt"] {
             assert!(!store.is_active(token), "{token}");
         }
-        assert!(store.is_active("jwt"));
+        assert!(
+            store.is_active("OT1"),
+            "another client's grant G1 is untouched"
+        );
         assert_eq!(
             store.revoke_token(&app1(), "RT1"),
             RevocationOutcome::NotFound
@@ -226,27 +215,18 @@ mod tests {
     }
 
     #[test]
-    fn access_token_revokes_only_itself_by_default() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
+    fn expired_refresh_token_still_ends_its_grant() {
+        let store = store();
         assert_eq!(
-            store.revoke_token(&app1(), "AT1"),
-            RevocationOutcome::Revoked
+            store.revoke_token(&app1(), "XRT"),
+            RevocationOutcome::NotFound
         );
-        assert!(store.is_active("AT2") && store.is_active("RT1"));
-
-        let store = MemoryStore::from_seed_json(SEED)
-            .unwrap()
-            .access_token_revokes_grant(true);
-        assert_eq!(
-            store.revoke_token(&app1(), "AT1"),
-            RevocationOutcome::Revoked
-        );
-        assert!(!store.is_active("AT2") && !store.is_active("RT1"));
+        assert!(!store.is_active("XAT"));
     }
 
     #[test]
     fn concurrent_revocations_of_one_token_report_one_revoked() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
+        let store = store();
         let outcomes: Vec<_> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..8)
                 .map(|_| s.spawn(|| store.revoke_token(&app1(), "RT1")))
@@ -255,16 +235,16 @@ mod tests {
         });
         let revoked = outcomes
             .iter()
-            .filter(|o| **o == RevocationOutcome::Revoked)
-            .count();
-        assert_eq!(revoked, 1, "{outcomes:?}");
+            .filter(|o| matches!(o, RevocationOutcome::Revoked { .. }));
+        assert_eq!(revoked.count(), 1, "{outcomes:?}");
     }
 
     #[test]
-    fn active_access_excludes_refresh_tokens() {
-        let store = MemoryStore::from_seed_json(SEED).unwrap();
-        assert!(store.active_access("AT1").is_some());
-        assert!(store.active_access("RT1").is_none());
-        assert!(store.active_access("nope").is_none());
+    fn introspection_reports_active_tokens_of_every_kind() {
+        let store = store();
+        assert_eq!(store.active("AT1").unwrap().kind(), TokenKind::AccessToken);
+        assert_eq!(store.active("RT1").unwrap().kind(), TokenKind::RefreshToken);
+        assert!(store.active("nope").is_none());
+        assert!(store.active("XRT").is_none());
     }
 }

@@ -1,13 +1,12 @@
 //! Reading the revocation request's parameters: media type, query string,
 //! and the form (RFC 7009 §2.1) or JSON body, strictly.
 
-use crate::config::{BodyEncoding, RevocationConfig};
-use crate::form::{self, FormError};
+use super::form::{self, FormError};
+use super::{BodyEncoding, RevocationRequest, Token, TokenTypeHint};
 use crate::rejection::{
     DuplicateParameter, InvalidContentType, InvalidFormEncoding, InvalidJsonBody, MissingToken,
     ParameterInQuery, RequestRejection,
 };
-use crate::token::{RevocationRequest, Token, TokenTypeHint};
 use http::header::{HeaderMap, CONTENT_TYPE};
 use std::fmt;
 
@@ -26,6 +25,18 @@ impl BodyParams {
     pub(crate) fn into_request(self) -> Result<RevocationRequest, MissingToken> {
         let token = self.token.ok_or(MissingToken)?;
         Ok(RevocationRequest::new(token, self.token_type_hint))
+    }
+
+    fn set(&mut self, known: Known, value: String) {
+        if value.is_empty() {
+            return;
+        }
+        match known {
+            Known::Token => self.token = Token::new(value),
+            Known::Hint => self.token_type_hint = Some(TokenTypeHint::parse(&value)),
+            Known::ClientId => self.client_id = Some(value),
+            Known::ClientSecret => self.client_secret = Some(value),
+        }
     }
 }
 
@@ -52,106 +63,102 @@ enum Known {
     ClientSecret,
 }
 
-impl RevocationConfig {
-    /// Checks the `Content-Type` media type (type and subtype compared
-    /// without regard to case, parameters such as `charset` ignored).
-    pub(crate) fn check_content_type(&self, headers: &HeaderMap) -> Result<(), InvalidContentType> {
-        let expected = match self.body_encoding {
-            BodyEncoding::Form => "application/x-www-form-urlencoded",
-            BodyEncoding::Json => "application/json",
-        };
-        let mut values = headers.get_all(CONTENT_TYPE).iter();
-        let value = values.next().ok_or(InvalidContentType)?;
-        let essence = value
-            .as_bytes()
-            .split(|&b| b == b';')
-            .next()
-            .unwrap_or_default()
-            .trim_ascii();
-        if values.next().is_none() && essence.eq_ignore_ascii_case(expected.as_bytes()) {
-            Ok(())
-        } else {
-            Err(InvalidContentType)
-        }
-    }
-
-    /// Refuses the token or `client_secret` in the query string, where
-    /// proxies and servers log them (RFC 6749 §2.3.1, RFC 6750 §5.3).
-    pub(crate) fn check_query(&self, query: Option<&str>) -> Result<(), ParameterInQuery> {
-        let Some(query) = query else { return Ok(()) };
-        let leaks = form::pairs(query.as_bytes()).any(|(name, _)| {
-            form::name_is(name, &self.token_parameter) || form::name_is(name, "client_secret")
-        });
-        if leaks {
-            Err(ParameterInQuery)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Parses the body per the configured encoding.
-    pub(crate) fn parse_body(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
-        match self.body_encoding {
-            BodyEncoding::Form => self.parse_form(body),
-            BodyEncoding::Json => self.parse_json(body),
-        }
-    }
-
-    fn known(&self, name: &str) -> Option<Known> {
+impl Known {
+    fn of(name: &str, token_parameter: &str) -> Option<Self> {
         match name {
-            "token_type_hint" => Some(Known::Hint),
-            "client_id" => Some(Known::ClientId),
-            "client_secret" => Some(Known::ClientSecret),
-            _ if name == &*self.token_parameter => Some(Known::Token),
+            "token_type_hint" => Some(Self::Hint),
+            "client_id" => Some(Self::ClientId),
+            "client_secret" => Some(Self::ClientSecret),
+            _ if name == token_parameter => Some(Self::Token),
             _ => None,
         }
     }
+}
 
-    /// RFC 7009 §2.1 form body: strict decoding, known parameters at most
-    /// once, empty values absent (RFC 6749 §3.2), unknown ones ignored.
-    fn parse_form(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
-        let mut params = BodyParams::default();
-        let mut seen = [false; 4];
-        for (raw_name, raw_value) in form::pairs(body) {
-            let name = form::decode(raw_name).map_err(encoding_error)?;
-            let Some(known) = self.known(&name) else {
-                // Still refuse undecodable values: the body must be valid.
-                form::decode(raw_value).map_err(encoding_error)?;
-                continue;
-            };
-            if std::mem::replace(&mut seen[known as usize], true) {
-                return Err(DuplicateParameter.into());
-            }
-            let value = form::decode(raw_value).map_err(encoding_error)?;
-            params.set(known, value.into_owned());
-        }
-        Ok(params)
-    }
-
-    /// JSON body: an object; the token and `token_type_hint` members, when
-    /// present, are strings and appear once; other members are ignored.
-    fn parse_json(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let params =
-            serde::Deserializer::deserialize_map(&mut deserializer, JsonVisitor { config: self })
-                .and_then(|params| deserializer.end().map(|()| params))
-                .map_err(|_| InvalidJsonBody)?;
-        Ok(params)
+/// Checks the `Content-Type` media type (type and subtype compared without
+/// regard to case, parameters such as `charset` ignored, RFC 9110 §8.3.1).
+pub(super) fn check_content_type(
+    headers: &HeaderMap,
+    encoding: BodyEncoding,
+) -> Result<(), InvalidContentType> {
+    let expected = match encoding {
+        BodyEncoding::Form => "application/x-www-form-urlencoded",
+        BodyEncoding::Json => "application/json",
+    };
+    let mut values = headers.get_all(CONTENT_TYPE).iter();
+    let value = values.next().ok_or(InvalidContentType)?;
+    let essence = value
+        .as_bytes()
+        .split(|&b| b == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    if values.next().is_none() && essence.eq_ignore_ascii_case(expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(InvalidContentType)
     }
 }
 
-impl BodyParams {
-    fn set(&mut self, known: Known, value: String) {
-        if value.is_empty() {
-            return;
-        }
-        match known {
-            Known::Token => self.token = Token::new(value),
-            Known::Hint => self.token_type_hint = Some(TokenTypeHint::parse(&value)),
-            Known::ClientId => self.client_id = Some(value),
-            Known::ClientSecret => self.client_secret = Some(value),
-        }
+/// Refuses the token or `client_secret` in the query string, where proxies
+/// and servers log them (RFC 6749 §2.3.1, RFC 6750 §5.3).
+pub(super) fn check_query(
+    query: Option<&str>,
+    token_parameter: &str,
+) -> Result<(), ParameterInQuery> {
+    let Some(query) = query else { return Ok(()) };
+    let leaks = form::pairs(query.as_bytes()).any(|(name, _)| {
+        form::name_is(name, token_parameter) || form::name_is(name, "client_secret")
+    });
+    if leaks {
+        Err(ParameterInQuery)
+    } else {
+        Ok(())
     }
+}
+
+/// Parses the body per `encoding`.
+pub(super) fn parse_body(
+    body: &[u8],
+    encoding: BodyEncoding,
+    token_parameter: &str,
+) -> Result<BodyParams, RequestRejection> {
+    match encoding {
+        BodyEncoding::Form => parse_form(body, token_parameter),
+        BodyEncoding::Json => parse_json(body, token_parameter),
+    }
+}
+
+/// RFC 7009 §2.1 form body: strict decoding, known parameters at most once,
+/// empty values absent (RFC 6749 §3.2), unknown ones ignored.
+fn parse_form(body: &[u8], token_parameter: &str) -> Result<BodyParams, RequestRejection> {
+    let mut params = BodyParams::default();
+    let mut seen = [false; 4];
+    for (raw_name, raw_value) in form::pairs(body) {
+        let name = form::decode(raw_name).map_err(encoding_error)?;
+        let Some(known) = Known::of(&name, token_parameter) else {
+            // Still refuse undecodable values: the body must be valid.
+            form::decode(raw_value).map_err(encoding_error)?;
+            continue;
+        };
+        if std::mem::replace(&mut seen[known as usize], true) {
+            return Err(DuplicateParameter.into());
+        }
+        let value = form::decode(raw_value).map_err(encoding_error)?;
+        params.set(known, value.into_owned());
+    }
+    Ok(params)
+}
+
+/// JSON body: an object; the token and `token_type_hint` members, when
+/// present, are strings and appear once; other members are ignored.
+fn parse_json(body: &[u8], token_parameter: &str) -> Result<BodyParams, RequestRejection> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let visitor = JsonVisitor { token_parameter };
+    let params = serde::Deserializer::deserialize_map(&mut deserializer, visitor)
+        .and_then(|params| deserializer.end().map(|()| params))
+        .map_err(|_| InvalidJsonBody)?;
+    Ok(params)
 }
 
 fn encoding_error(_: FormError) -> RequestRejection {
@@ -159,7 +166,7 @@ fn encoding_error(_: FormError) -> RequestRejection {
 }
 
 struct JsonVisitor<'a> {
-    config: &'a RevocationConfig,
+    token_parameter: &'a str,
 }
 
 impl<'de> serde::de::Visitor<'de> for JsonVisitor<'_> {
@@ -174,7 +181,7 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor<'_> {
         let mut params = BodyParams::default();
         let mut seen = [false; 4];
         while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match self.config.known(&name) {
+            match Known::of(&name, self.token_parameter) {
                 Some(known @ (Known::Token | Known::Hint)) => {
                     if std::mem::replace(&mut seen[known as usize], true) {
                         return Err(A::Error::custom("duplicate member"));
@@ -196,7 +203,7 @@ mod tests {
     use crate::rejection::{DuplicateParameter, InvalidFormEncoding};
 
     fn form(body: &str) -> Result<BodyParams, RequestRejection> {
-        RevocationConfig::default().parse_body(body.as_bytes())
+        parse_body(body.as_bytes(), BodyEncoding::Form, "token")
     }
 
     fn token(params: &BodyParams) -> Option<&str> {
@@ -252,29 +259,28 @@ mod tests {
             b"x=%ZZ&token=a",
             b"%FF=1",
         ] {
-            let got = RevocationConfig::default().parse_body(body).unwrap_err();
+            let got = parse_body(body, BodyEncoding::Form, "token").unwrap_err();
             assert_eq!(got, InvalidFormEncoding.into(), "{body:?}");
         }
     }
 
     #[test]
     fn token_parameter_name_is_configurable() {
-        let config = RevocationConfig::default().token_parameter("access_token");
-        let p = config.parse_body(b"access_token=abc").unwrap();
+        let parse = |body: &[u8]| parse_body(body, BodyEncoding::Form, "access_token");
+        let p = parse(b"access_token=abc").unwrap();
         assert_eq!(token(&p), Some("abc"));
-        let only_token = config.parse_body(b"token=abc").unwrap();
+        let only_token = parse(b"token=abc").unwrap();
         assert!(only_token.token.is_none());
     }
 
     #[test]
     fn content_type_is_checked_by_media_type() {
-        let config = RevocationConfig::default();
         let check = |value: Option<&str>| {
             let mut headers = HeaderMap::new();
             if let Some(v) = value {
                 headers.insert(CONTENT_TYPE, v.parse().unwrap());
             }
-            config.check_content_type(&headers).is_ok()
+            check_content_type(&headers, BodyEncoding::Form).is_ok()
         };
         assert!(check(Some("application/x-www-form-urlencoded")));
         assert!(check(Some(
@@ -288,20 +294,17 @@ mod tests {
 
     #[test]
     fn secrets_in_the_query_are_refused() {
-        let config = RevocationConfig::default();
-        assert!(config.check_query(Some("token=abc")).is_err());
-        assert!(config.check_query(Some("a=1&client_secret=x")).is_err());
-        assert!(config.check_query(Some("t%6Fken=abc")).is_err());
-        assert!(config.check_query(Some("client_id=x&foo=bar")).is_ok());
-        assert!(config.check_query(None).is_ok());
+        assert!(check_query(Some("token=abc"), "token").is_err());
+        assert!(check_query(Some("a=1&client_secret=x"), "token").is_err());
+        assert!(check_query(Some("t%6Fken=abc"), "token").is_err());
+        assert!(check_query(Some("client_id=x&foo=bar"), "token").is_ok());
+        assert!(check_query(None, "token").is_ok());
     }
 
     #[test]
     fn json_body_takes_string_members_once() {
-        let config = RevocationConfig::default().body_encoding(BodyEncoding::Json);
-        let p = config
-            .parse_body(br#"{"token":"abc","other":[1,{"token":2}]}"#)
-            .unwrap();
+        let json = |body: &[u8]| parse_body(body, BodyEncoding::Json, "token");
+        let p = json(br#"{"token":"abc","other":[1,{"token":2}]}"#).unwrap();
         assert_eq!(token(&p), Some("abc"));
         for bad in [
             &br#"{"token":"a","token":"b"}"#[..],
@@ -312,16 +315,8 @@ mod tests {
             b"token=abc",
             b"",
         ] {
-            assert_eq!(
-                config.parse_body(bad).unwrap_err(),
-                InvalidJsonBody.into(),
-                "{bad:?}"
-            );
+            assert_eq!(json(bad).unwrap_err(), InvalidJsonBody.into(), "{bad:?}");
         }
-        assert!(config
-            .parse_body(br#"{"token":""}"#)
-            .unwrap()
-            .token
-            .is_none());
+        assert!(json(br#"{"token":""}"#).unwrap().token.is_none());
     }
 }

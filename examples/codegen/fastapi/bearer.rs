@@ -1,14 +1,13 @@
 //! FastAPI's `HTTPBearer`: the Bearer token extractor and its 401 refusals.
 
 use super::response::{json_response, to_json};
-use crate::bearer::BearerToken;
-use crate::scheme::{self, Scheme};
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
 use http_body_util::Full;
 use serde::Serialize;
 use std::fmt;
+use tower_revoke::BearerToken;
 
 /// FastAPI's `HTTPBearer` refusal of a request without usable Bearer
 /// credentials: 401, `WWW-Authenticate: Bearer`, `Content-Type:
@@ -120,10 +119,9 @@ macro_rules! detail_display_and_response {
 
         impl std::error::Error for $name {}
 
-        #[cfg(feature = "axum")]
-        impl axum_core::response::IntoResponse for $name {
-            fn into_response(self) -> axum_core::response::Response {
-                self.into_http().map(axum_core::body::Body::new)
+        impl axum::response::IntoResponse for $name {
+            fn into_response(self) -> axum::response::Response {
+                self.into_http().map(axum::body::Body::new)
             }
         }
     )+};
@@ -151,7 +149,7 @@ detail_display_and_response!(
 /// # Example
 /// ```
 /// use http::{header::AUTHORIZATION, HeaderMap};
-/// use tower_revoke::fastapi::{HttpBearer, HttpBearerRejection, NotAuthenticated};
+/// use crate::fastapi::{HttpBearer, HttpBearerRejection, NotAuthenticated};
 ///
 /// let mut headers = HeaderMap::new();
 /// assert_eq!(
@@ -177,17 +175,27 @@ impl HttpBearer {
         if values.next().is_some() {
             return Err(InvalidAuthenticationCredentials.into());
         }
-        match scheme::split(value.as_bytes(), "Bearer") {
-            Scheme::Matches(token) => BearerToken::parse(token)
-                .map(Self)
-                .ok_or_else(|| InvalidAuthenticationCredentials.into()),
-            Scheme::Malformed | Scheme::Other => Err(NotAuthenticated.into()),
-        }
+        let token = bearer_credentials(value.as_bytes()).ok_or(NotAuthenticated)?;
+        BearerToken::parse(token)
+            .map(Self)
+            .ok_or_else(|| InvalidAuthenticationCredentials.into())
     }
 }
 
-#[cfg(feature = "axum")]
-impl<S: Send + Sync> axum_core::extract::FromRequestParts<S> for HttpBearer {
+/// The credentials after `Bearer` (any case) and one or more spaces; `None`
+/// for another scheme, nothing after the scheme, or a tab before the
+/// credentials.
+fn bearer_credentials(value: &[u8]) -> Option<&[u8]> {
+    let end = value.iter().position(|&b| b == b' ' || b == b'\t')?;
+    let (scheme, rest) = value.split_at(end);
+    let credentials = rest.trim_ascii_start();
+    let separator = &rest[..rest.len() - credentials.len()];
+    let spaces_only = separator.iter().all(|&b| b == b' ');
+    let found = scheme.eq_ignore_ascii_case(b"Bearer") && spaces_only && !credentials.is_empty();
+    found.then_some(credentials)
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for HttpBearer {
     type Rejection = HttpBearerRejection;
 
     async fn from_request_parts(

@@ -1,11 +1,12 @@
-//! The parsing pipeline shared by the endpoint layer and the extractors:
-//! head checks, body parameters, client credentials, then the token.
+//! [`RequestReader`]'s reading: head checks, body parameters, exactly one
+//! client authentication method, then the token.
 
-use crate::client::ClientCredentials;
-use crate::config::RevocationConfig;
-use crate::params::BodyParams;
-use crate::rejection::{ClientAuthRejection, RequestRejection, RevocationRejection};
-use crate::token::RevocationRequest;
+use super::params::{self, BodyParams};
+use super::{client_auth, ClientAuthMethod, ClientCredentials, RequestReader, RevocationRequest};
+use crate::rejection::{
+    ClientAuthError, ClientAuthRejection, ClientAuthenticationFailed, RequestRejection,
+    RevocationRejection,
+};
 use http::header::HeaderMap;
 use http::request::Parts;
 
@@ -20,7 +21,7 @@ pub struct ClientRevocation {
     pub request: RevocationRequest,
 }
 
-impl RevocationConfig {
+impl RequestReader {
     /// Reads a revocation request without client authentication: the
     /// media type, the query string (no token or `client_secret` in it),
     /// and the body. Body `client_id` / `client_secret` are checked for
@@ -32,7 +33,7 @@ impl RevocationConfig {
     /// # Example
     /// The RFC 7009 §2.1 example request:
     /// ```
-    /// use tower_revoke::{RevocationConfig, TokenTypeHint};
+    /// use tower_revoke::{RequestReader, TokenTypeHint};
     ///
     /// let (parts, body) = http::Request::post("/revoke")
     ///     .header("content-type", "application/x-www-form-urlencoded")
@@ -40,7 +41,7 @@ impl RevocationConfig {
     ///     .body("token=45ghiukldjahdnhzdauz&token_type_hint=refresh_token")
     ///     .unwrap()
     ///     .into_parts();
-    /// let request = RevocationConfig::default().read_request(&parts, body.as_bytes()).unwrap();
+    /// let request = RequestReader::default().read_request(&parts, body.as_bytes()).unwrap();
     /// assert_eq!(request.token().secret(), "45ghiukldjahdnhzdauz");
     /// assert_eq!(request.token_type_hint(), Some(&TokenTypeHint::RefreshToken));
     /// ```
@@ -66,7 +67,7 @@ impl RevocationConfig {
     }
 
     /// Reads the whole revocation request: head, body, exactly one client
-    /// authentication method, then the required `token`.
+    /// authentication method, then the required token.
     ///
     /// # Errors
     /// [`RevocationRejection::Request`] for a malformed request (checked
@@ -75,14 +76,14 @@ impl RevocationConfig {
     ///
     /// # Example
     /// ```
-    /// use tower_revoke::{ClientAuthMethod, RevocationConfig};
+    /// use tower_revoke::{ClientAuthMethod, RequestReader};
     ///
     /// let (parts, body) = http::Request::post("/revoke")
     ///     .header("content-type", "application/x-www-form-urlencoded")
     ///     .body("token=abc&client_id=app1&client_secret=s3cr3t")
     ///     .unwrap()
     ///     .into_parts();
-    /// let read = RevocationConfig::default().read_client_revocation(&parts, body.as_bytes()).unwrap();
+    /// let read = RequestReader::default().read_client_revocation(&parts, body.as_bytes()).unwrap();
     /// assert_eq!(read.credentials.method(), ClientAuthMethod::ClientSecretPost);
     /// assert_eq!(read.credentials.client_id().as_str(), "app1");
     /// ```
@@ -100,11 +101,26 @@ impl RevocationConfig {
         })
     }
 
+    /// The 401 `invalid_client` for credentials the store did not accept,
+    /// with the challenge this reader would send for them: `Basic`, with
+    /// `error="invalid_client"` when they came in an `Authorization` header
+    /// (RFC 6749 §5.2). The same for every reason, so it tells no one
+    /// whether the client exists.
+    pub fn authentication_failed(&self, credentials: &ClientCredentials) -> ClientAuthRejection {
+        let header_used = credentials.method() == ClientAuthMethod::ClientSecretBasic;
+        self.client_auth_rejection(ClientAuthenticationFailed, header_used)
+    }
+
     /// What can be checked before the body is read: media type and query.
     pub(crate) fn check_head(&self, parts: &Parts) -> Result<(), RequestRejection> {
-        self.check_content_type(&parts.headers)?;
-        self.check_query(parts.uri.query())?;
+        params::check_content_type(&parts.headers, self.body_encoding)?;
+        params::check_query(parts.uri.query(), &self.token_parameter)?;
         Ok(())
+    }
+
+    /// Body parameters per the configured encoding; the token is optional.
+    pub(crate) fn parse_body(&self, body: &[u8]) -> Result<BodyParams, RequestRejection> {
+        params::parse_body(body, self.body_encoding, &self.token_parameter)
     }
 
     /// Body parameters and client credentials; the token is still optional.
@@ -120,5 +136,27 @@ impl RevocationConfig {
             params.client_secret.take(),
         )?;
         Ok((credentials, params))
+    }
+
+    fn resolve_client(
+        &self,
+        headers: &HeaderMap,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+    ) -> Result<ClientCredentials, ClientAuthRejection> {
+        let read = client_auth::resolve(self, headers, client_id, client_secret);
+        read.map_err(|(error, header_used)| self.client_auth_rejection(error, header_used))
+    }
+
+    /// A rejection challenging with `Basic` when this reader accepts it or
+    /// the client sent an `Authorization` header (RFC 6749 §5.2).
+    fn client_auth_rejection(
+        &self,
+        error: impl Into<ClientAuthError>,
+        authorization_header: bool,
+    ) -> ClientAuthRejection {
+        let basic = self.methods.contains(ClientAuthMethod::ClientSecretBasic);
+        let realm = (basic || authorization_header).then_some(&self.realm);
+        ClientAuthRejection::new(error, realm, authorization_header)
     }
 }

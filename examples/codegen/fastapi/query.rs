@@ -1,7 +1,6 @@
 //! The query string as Starlette parses it, validated as pydantic does.
 
 use super::validation::ValidationError;
-use crate::form;
 use percent_encoding::percent_decode;
 use std::borrow::Cow;
 use std::fmt;
@@ -24,7 +23,7 @@ use std::fmt;
 ///
 /// # Example
 /// ```
-/// use tower_revoke::fastapi::QueryParams;
+/// use crate::fastapi::QueryParams;
 ///
 /// let query = QueryParams::parse("provider=git%2Bhub&provider=github&org_id=+7&empty=");
 /// assert_eq!(query.get("provider"), Some("github"));
@@ -40,8 +39,15 @@ pub struct QueryParams {
 impl QueryParams {
     /// Parses a query string (without the leading `?`).
     pub fn parse(query: &str) -> Self {
-        let pairs = form::pairs(query.as_bytes())
-            .map(|(name, value)| (unquote_plus(name), unquote_plus(value)))
+        let pairs = query.split('&').filter(|pair| !pair.is_empty());
+        let pairs = pairs.map(|pair| pair.split_once('=').unwrap_or((pair, "")));
+        let pairs = pairs
+            .map(|(name, value)| {
+                (
+                    unquote_plus(name.as_bytes()),
+                    unquote_plus(value.as_bytes()),
+                )
+            })
             .collect();
         Self { pairs }
     }
@@ -107,8 +113,7 @@ impl fmt::Debug for QueryParams {
     }
 }
 
-#[cfg(feature = "axum")]
-impl<S: Send + Sync> axum_core::extract::FromRequestParts<S> for QueryParams {
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for QueryParams {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(

@@ -1,19 +1,23 @@
 //! Client identity and credentials (RFC 6749 §2.2, §2.3).
 
+use sha2::{Digest, Sha256};
 use std::fmt;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// A client identifier (RFC 6749 §2.2): non-empty UTF-8 without control
 /// characters. Not a secret, so `Debug` shows it; error bodies never do.
+///
+/// Cheap to clone (reference-counted).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ClientId(String);
+pub struct ClientId(Arc<str>);
 
 impl ClientId {
     /// Wraps a client id. Returns `None` when it is empty or contains a
     /// control character.
-    pub fn new(value: impl Into<String>) -> Option<Self> {
-        let value = value.into();
-        is_printable(&value).then_some(Self(value))
+    pub fn new(value: impl AsRef<str>) -> Option<Self> {
+        let value = value.as_ref();
+        is_printable(value).then(|| Self(value.into()))
     }
 
     /// The client id.
@@ -52,10 +56,13 @@ impl ClientSecret {
         &self.0
     }
 
-    /// Whether `expected` equals this secret, compared in constant time
-    /// (see [`constant_time_eq`]).
+    /// Whether `expected` equals this secret: the SHA-256 digests of both
+    /// are compared in constant time, so the time taken tells nothing of
+    /// either secret, not even its length. A store keeps digests instead
+    /// (see [`SecretDigest`](crate::SecretDigest)).
     pub fn verify(&self, expected: &str) -> bool {
-        constant_time_eq(self.0.as_bytes(), expected.as_bytes())
+        let digest = |secret: &str| -> [u8; 32] { Sha256::digest(secret.as_bytes()).into() };
+        digest(&self.0).ct_eq(&digest(expected)).into()
     }
 }
 
@@ -63,16 +70,6 @@ impl fmt::Debug for ClientSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ClientSecret(<redacted>)")
     }
-}
-
-/// Compares two byte strings in time that depends only on their lengths,
-/// never on where they differ (via the `subtle` crate).
-///
-/// # Security
-/// The length of the expected value can still be inferred from timing; that
-/// is the accepted trade-off for secrets of a fixed, generated length.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
 }
 
 /// Whether `value` is non-empty and free of control characters.

@@ -1,10 +1,10 @@
 //! Bearer tokens in the `Authorization` header (RFC 6750 §2.1).
 
+use super::scheme::{self, Scheme};
+use super::token::Token;
 use crate::rejection::{
     BearerError, InvalidBearerToken, MissingBearerToken, MultipleAuthorizationHeaders,
 };
-use crate::scheme::{self, Scheme};
-use crate::token::Token;
 use http::header::{HeaderMap, AUTHORIZATION};
 use std::fmt;
 

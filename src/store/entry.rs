@@ -1,55 +1,33 @@
-//! What a [`MemoryStore`](crate::MemoryStore) holds about one token.
+//! The entries of a seed: one client, one token, as any store takes them.
 
-use super::SeedError;
-use crate::client::ClientId;
-use crate::token::Token;
+use super::TokenKind;
+use crate::request::{ClientId, ClientSecret, Token};
 
-/// The kind of a stored token: the two token types RFC 7009 §2.1 revokes,
-/// spelled as in the `token_type_hint` registry (RFC 7009 §4.1.2).
-///
-/// (Not to be confused with the RFC 6749 §7.1 access token *type*, such
-/// as `Bearer`.)
-///
-/// # Example
-/// ```
-/// use tower_revoke::TokenKind;
-///
-/// assert_eq!(TokenKind::parse("refresh_token"), Some(TokenKind::RefreshToken));
-/// assert_eq!(TokenKind::AccessToken.as_str(), "access_token");
-/// assert_eq!(TokenKind::parse("id_token"), None);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TokenKind {
-    /// `access_token`: presented to protected resources (RFC 6749 §1.4).
-    AccessToken,
-    /// `refresh_token`: exchanged for new access tokens (RFC 6749 §1.5).
-    /// Revoking one revokes its whole authorization grant.
-    RefreshToken,
+/// One client to put in a store: the typed form of an entry of a seed
+/// document's `clients` list. `Debug` redacts the secret.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientEntry {
+    /// The client's id.
+    /// The client it was issued to.
+    pub client_id: ClientId,
+    /// Its secret; `None` for a public client (method `none`).
+    pub client_secret: Option<ClientSecret>,
 }
 
-impl TokenKind {
-    /// `"access_token"` or `"refresh_token"`, the seed document's `type`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-        }
-    }
-
-    /// The kind named `value` (exactly `"access_token"` or
-    /// `"refresh_token"`, case-sensitive), if any.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "access_token" => Some(Self::AccessToken),
-            "refresh_token" => Some(Self::RefreshToken),
-            _ => None,
+impl ClientEntry {
+    /// A client: confidential with `client_secret`, public without.
+    pub fn new(client_id: ClientId, client_secret: Option<ClientSecret>) -> Self {
+        Self {
+            client_id,
+            client_secret,
         }
     }
 }
 
-/// One token to put in a [`MemoryStore`](crate::MemoryStore) with
-/// [`insert_token`](crate::MemoryStore::insert_token): the typed form of an
-/// entry of a seed document's `tokens` list.
+/// One token to put in a store (for example with
+/// [`MemoryStore::insert_token`](crate::MemoryStore::insert_token)): the
+/// typed form of an entry of a seed document's `tokens` list.
 ///
 /// Built with [`TokenEntry::new`] and `#[must_use]` builder methods. Every
 /// optional part starts unset: no grant, no subject, no labels, never
@@ -72,15 +50,24 @@ impl TokenKind {
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
+#[non_exhaustive]
 pub struct TokenEntry {
-    pub(in crate::store) token: Token,
-    pub(in crate::store) kind: TokenKind,
-    pub(in crate::store) client_id: ClientId,
-    pub(in crate::store) grant_id: Option<String>,
-    pub(in crate::store) subject: Option<String>,
-    pub(in crate::store) labels: Vec<(String, String)>,
-    pub(in crate::store) expires_at: Option<u64>,
-    pub(in crate::store) revocable: bool,
+    /// The token itself: stores keep its [`TokenDigest`](crate::TokenDigest), never the token.
+    pub token: Token,
+    /// Access or refresh token.
+    pub kind: TokenKind,
+    /// The client it was issued to.
+    pub client_id: ClientId,
+    /// The authorization grant it belongs to (see [`grant_id`](Self::grant_id)).
+    pub grant_id: Option<String>,
+    /// The resource owner it acts for.
+    pub subject: Option<String>,
+    /// Labels, as (name, value) pairs with unique names.
+    pub labels: Vec<(String, String)>,
+    /// When it expires, in Unix seconds; `None` for never.
+    pub expires_at: Option<u64>,
+    /// Whether the store can revoke it (see [`revocable`](Self::revocable)).
+    pub revocable: bool,
 }
 
 impl TokenEntry {
@@ -107,7 +94,7 @@ impl TokenEntry {
     }
 
     /// The resource owner the token acts for (see
-    /// [`ActiveAccessToken::subject`](crate::ActiveAccessToken::subject)).
+    /// [`ActiveToken::sub`](crate::ActiveToken::sub)).
     /// Must be non-empty.
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
@@ -116,7 +103,7 @@ impl TokenEntry {
 
     /// Adds the label `name` = `value` (replacing an earlier value of
     /// `name`), matched by
-    /// [`revoke_subject_tokens`](crate::RevocationStore::revoke_subject_tokens).
+    /// [`revoke_subject_tokens`](crate::SubjectRevocationStore::revoke_subject_tokens).
     /// Both must be non-empty.
     pub fn label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let (name, value) = (name.into(), value.into());
@@ -143,20 +130,10 @@ impl TokenEntry {
         self
     }
 
-    /// The token's kind.
-    pub fn kind(&self) -> TokenKind {
-        self.kind
-    }
-
-    /// The client the token is issued to.
-    pub fn client_id(&self) -> &ClientId {
-        &self.client_id
-    }
-
-    /// Refuses empty grant ids, subjects, label names and label values, with
-    /// locations relative to the entry (`grant_id`, `labels.provider`).
-    pub(in crate::store) fn check(&self) -> Result<(), SeedError> {
-        let empty = |field: &str| SeedError::entry(field, super::NON_EMPTY);
+    /// Refuses empty grant ids, subjects, label names and label values, as
+    /// (field, problem) relative to the entry (`grant_id`, `labels.provider`).
+    pub(crate) fn check(&self) -> Result<(), (String, &'static str)> {
+        let empty = |field: &str| (field.to_owned(), "expected a non-empty string");
         if self.grant_id.as_deref() == Some("") {
             return Err(empty("grant_id"));
         }
@@ -165,7 +142,7 @@ impl TokenEntry {
         }
         for (name, value) in &self.labels {
             if name.is_empty() {
-                return Err(SeedError::entry("labels", "empty label name"));
+                return Err(("labels".to_owned(), "empty label name"));
             }
             if value.is_empty() {
                 return Err(empty(&format!("labels.{name}")));
@@ -191,8 +168,6 @@ mod tests {
     fn defaults_are_revocable_and_never_expire() {
         let e = entry();
         assert!(e.revocable && e.expires_at.is_none() && e.grant_id.is_none());
-        assert_eq!(e.kind(), TokenKind::AccessToken);
-        assert_eq!(e.client_id().as_str(), "app1");
         assert!(e.check().is_ok());
     }
 
@@ -210,7 +185,10 @@ mod tests {
 
     #[test]
     fn empty_parts_are_refused_by_location() {
-        let message = |e: TokenEntry| e.check().unwrap_err().to_string();
+        let message = |e: TokenEntry| {
+            let (at, problem) = e.check().unwrap_err();
+            format!("{at}: {problem}")
+        };
         assert_eq!(
             message(entry().grant_id("")),
             "grant_id: expected a non-empty string"
@@ -224,13 +202,5 @@ mod tests {
             message(entry().label("org", "")),
             "labels.org: expected a non-empty string"
         );
-    }
-
-    #[test]
-    fn kinds_round_trip() {
-        for kind in [TokenKind::AccessToken, TokenKind::RefreshToken] {
-            assert_eq!(TokenKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(TokenKind::parse("Access_Token"), None);
     }
 }

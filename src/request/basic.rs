@@ -1,10 +1,10 @@
 //! `client_secret_basic`: client credentials in `Authorization: Basic`
 //! (RFC 6749 §2.3.1, RFC 7617 §2).
 
-use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
-use crate::form;
+use super::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use super::form;
+use super::scheme::{self, Scheme};
 use crate::rejection::{ClientAuthError, MalformedClientCredentials, UnsupportedAuthScheme};
-use crate::scheme::{self, Scheme};
 use base64::alphabet::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
@@ -28,13 +28,14 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 pub enum BasicDecoding {
     /// RFC 6749 §2.3.1: split at the first `:`, then form-decode each part
     /// (`+` is a space, `%XX` a byte). Invalid escapes are refused.
-    #[default]
     FormUrlEncoded,
     /// RFC 7617 §2: split at the first `:`, take each part as UTF-8 as is.
     Raw,
-    /// Accept either: the form-decoded reading first and, when it differs
-    /// or cannot be decoded, the raw one (see
-    /// [`ClientCredentials::raw_alternative`]).
+    /// Accept either: the form-decoded reading first and, when it cannot
+    /// be decoded or does not authenticate, the raw one (see
+    /// [`ClientCredentials::raw_alternative`]). The default: real clients
+    /// disagree, and this policy serves both kinds.
+    #[default]
     Lenient,
 }
 
@@ -98,7 +99,7 @@ pub fn parse_basic(
     result.ok_or_else(|| MalformedClientCredentials.into())
 }
 
-fn credentials(id: impl Into<String>, secret: impl Into<String>) -> Option<ClientCredentials> {
+fn credentials(id: impl AsRef<str>, secret: impl Into<String>) -> Option<ClientCredentials> {
     Some(ClientCredentials::new(
         ClientId::new(id)?,
         Some(ClientSecret::new(secret)?),

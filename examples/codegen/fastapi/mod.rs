@@ -28,7 +28,7 @@
 //! ```
 //! use axum::{body::Body, http::Request, response::IntoResponse, routing::post, Router};
 //! use tower::ServiceExt;
-//! use tower_revoke::fastapi::{CollectErrors, HttpBearer, QueryParams};
+//! use crate::fastapi::{CollectErrors, HttpBearer, QueryParams};
 //!
 //! async fn handler(HttpBearer(_token): HttpBearer, query: QueryParams) -> impl IntoResponse {
 //!     let (name, org_id) = match (query.required_str("name"), query.required_int("org_id"))
@@ -74,7 +74,7 @@
 //! validate only parameters that are not secrets. [`QueryParams`]'s `Debug`
 //! shows parameter names, never values. [`HttpBearer`] only reads the
 //! token: check it against a store (for example with
-//! [`RevocationStore::active_access_token`](crate::RevocationStore::active_access_token))
+//! `IntrospectionStore::introspect`)
 //! and answer [`InvalidAuthenticationCredentials`] when it is not active.
 
 mod bearer;
@@ -82,8 +82,6 @@ mod query;
 mod response;
 mod validation;
 
-pub use bearer::{
-    HttpBearer, HttpBearerRejection, InvalidAuthenticationCredentials, NotAuthenticated,
-};
+pub use bearer::{HttpBearer, InvalidAuthenticationCredentials};
 pub use query::QueryParams;
-pub use validation::{CollectErrors, LocItem, RequestValidationError, ValidationError};
+pub use validation::{CollectErrors, RequestValidationError};

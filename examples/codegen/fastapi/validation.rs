@@ -48,7 +48,7 @@ impl From<usize> for LocItem {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::fastapi::ValidationError;
+/// use crate::fastapi::ValidationError;
 ///
 /// let error = ValidationError::int_parsing(["query", "org_id"], "abc");
 /// assert_eq!(
@@ -106,16 +106,6 @@ impl ValidationError {
         &self.error_type
     }
 
-    /// Where the error is, the `loc` member (`["query", "provider"]`).
-    pub fn loc(&self) -> &[LocItem] {
-        &self.loc
-    }
-
-    /// The human-readable message, the `msg` member.
-    pub fn msg(&self) -> &str {
-        &self.msg
-    }
-
     /// The value that failed validation, the `input` member (`null` when it
     /// was missing).
     ///
@@ -133,7 +123,7 @@ impl ValidationError {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::fastapi::{RequestValidationError, ValidationError};
+/// use crate::fastapi::{RequestValidationError, ValidationError};
 ///
 /// let rejection = RequestValidationError::from(ValidationError::missing(["query", "provider"]));
 /// assert_eq!(rejection.status(), 422);
@@ -152,11 +142,6 @@ impl RequestValidationError {
     /// empty list; neither should you.
     pub fn new(errors: Vec<ValidationError>) -> Self {
         Self { errors }
-    }
-
-    /// The errors, in order.
-    pub fn errors(&self) -> &[ValidationError] {
-        &self.errors
     }
 
     /// The HTTP status: 422 Unprocessable Entity.
@@ -205,10 +190,9 @@ impl fmt::Display for RequestValidationError {
 
 impl std::error::Error for RequestValidationError {}
 
-#[cfg(feature = "axum")]
-impl axum_core::response::IntoResponse for RequestValidationError {
-    fn into_response(self) -> axum_core::response::Response {
-        self.into_http().map(axum_core::body::Body::new)
+impl axum::response::IntoResponse for RequestValidationError {
+    fn into_response(self) -> axum::response::Response {
+        self.into_http().map(axum::body::Body::new)
     }
 }
 
@@ -220,7 +204,7 @@ impl axum_core::response::IntoResponse for RequestValidationError {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::fastapi::{CollectErrors, QueryParams};
+/// use crate::fastapi::{CollectErrors, QueryParams};
 ///
 /// let query = QueryParams::parse("org_id=abc");
 /// let rejection = (query.required_str("provider"), query.required_int("org_id"))

@@ -1,0 +1,258 @@
+//! What the store traits take and return: clients, outcomes, token facts
+//! and the store's error.
+
+use crate::request::ClientId;
+use std::fmt;
+use std::sync::Arc;
+
+/// Whether a client can keep a secret (RFC 6749 §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientType {
+    /// Has a secret and authenticated with it.
+    Confidential,
+    /// Has no secret (`none` method, RFC 7591 §2).
+    Public,
+}
+
+/// A client the store has authenticated (RFC 6749 §2.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthenticatedClient {
+    /// The client's id.
+    pub client_id: ClientId,
+    /// Confidential or public; decides how a token of another client is
+    /// answered (see [`OtherClientToken`](crate::OtherClientToken)).
+    pub client_type: ClientType,
+}
+
+/// The kind of a stored token: the two token types RFC 7009 §2.1 revokes,
+/// spelled as in the `token_type_hint` registry (RFC 7009 §4.1.2).
+///
+/// (Not the RFC 6749 §7.1 access token *type*, such as `Bearer`.)
+///
+/// # Example
+/// ```
+/// use tower_revoke::TokenKind;
+///
+/// assert_eq!(TokenKind::parse("refresh_token"), Some(TokenKind::RefreshToken));
+/// assert_eq!(TokenKind::AccessToken.as_str(), "access_token");
+/// assert_eq!(TokenKind::parse("id_token"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// `access_token`: presented to protected resources (RFC 6749 §1.4).
+    AccessToken,
+    /// `refresh_token`: exchanged for new access tokens (RFC 6749 §1.5).
+    /// Revoking one revokes its whole authorization grant.
+    RefreshToken,
+}
+
+impl TokenKind {
+    /// `"access_token"` or `"refresh_token"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::RefreshToken => "refresh_token",
+        }
+    }
+
+    /// The kind named `value` (exactly `"access_token"` or
+    /// `"refresh_token"`, case-sensitive), if any.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "access_token" => Some(Self::AccessToken),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+}
+
+/// What a revocation did (RFC 7009 §2.2). See
+/// [`RevocationStore::revoke`](crate::RevocationStore::revoke) for the order
+/// in which a store decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RevocationOutcome {
+    /// The token is now invalid, and with it, for a refresh token, every
+    /// other token of its authorization grant.
+    Revoked {
+        /// The kind of the token as stored (whatever the hint said).
+        kind: TokenKind,
+        /// How many other tokens of the grant this revocation ended (0 for
+        /// an access token, or a grant with no other active token).
+        cascaded: u64,
+    },
+    /// Unknown, expired or already revoked: nothing to do. RFC 7009 §2.2
+    /// answers 200 all the same.
+    NotFound,
+    /// The token exists but was issued to another client; nothing changed.
+    IssuedToAnotherClient,
+    /// The store cannot revoke this token (for example a self-contained JWT);
+    /// nothing changed. Answered `unsupported_token_type` (RFC 7009 §2.2.1).
+    UnsupportedTokenType,
+}
+
+/// What the store knows of an active token: the RFC 7662 §2.2 members of an
+/// introspection response, less `active` itself (always `true` here).
+///
+/// Cheap to clone: the strings are reference-counted, so a store can hand
+/// out the same facts for every request without allocating.
+///
+/// # Example
+/// ```
+/// use tower_revoke::{ActiveToken, ClientId, TokenKind};
+///
+/// let token = ActiveToken::new(ClientId::new("app1").unwrap(), TokenKind::AccessToken)
+///     .with_sub("alice")
+///     .with_exp(4_102_444_800)
+///     .with_scope("read write");
+/// assert_eq!(token.sub(), Some("alice"));
+/// assert_eq!(token.client_id().as_str(), "app1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveToken {
+    client_id: ClientId,
+    kind: TokenKind,
+    sub: Option<Arc<str>>,
+    exp: Option<u64>,
+    iat: Option<u64>,
+    scope: Option<Arc<str>>,
+}
+
+impl ActiveToken {
+    /// An active token of `kind` issued to `client_id`, with no other facts.
+    pub fn new(client_id: ClientId, kind: TokenKind) -> Self {
+        Self {
+            client_id,
+            kind,
+            sub: None,
+            exp: None,
+            iat: None,
+            scope: None,
+        }
+    }
+
+    /// Sets `sub`, the resource owner (user) the token acts for.
+    #[must_use]
+    pub fn with_sub(mut self, sub: impl Into<Arc<str>>) -> Self {
+        self.sub = Some(sub.into());
+        self
+    }
+
+    /// Sets `exp`, when the token expires, in Unix seconds.
+    #[must_use]
+    pub fn with_exp(mut self, unix_seconds: u64) -> Self {
+        self.exp = Some(unix_seconds);
+        self
+    }
+
+    /// Sets `iat`, when the token was issued, in Unix seconds.
+    #[must_use]
+    pub fn with_iat(mut self, unix_seconds: u64) -> Self {
+        self.iat = Some(unix_seconds);
+        self
+    }
+
+    /// Sets `scope`: space-separated scopes (RFC 6749 §3.3).
+    #[must_use]
+    pub fn with_scope(mut self, scope: impl Into<Arc<str>>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// `client_id`: the client the token was issued to.
+    pub fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+
+    /// Access or refresh token (`token_type_hint` vocabulary).
+    pub fn kind(&self) -> TokenKind {
+        self.kind
+    }
+
+    /// `sub`: the resource owner the token acts for, if any.
+    pub fn sub(&self) -> Option<&str> {
+        self.sub.as_deref()
+    }
+
+    /// `exp`: when the token expires, in Unix seconds, if it does.
+    pub fn exp(&self) -> Option<u64> {
+        self.exp
+    }
+
+    /// `iat`: when the token was issued, in Unix seconds, if known.
+    pub fn iat(&self) -> Option<u64> {
+        self.iat
+    }
+
+    /// `scope`: space-separated scopes, if known.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+}
+
+/// Why a store could not answer: the database is down, a query timed out,
+/// a connection broke.
+///
+/// The endpoint answers it with 503 `temporarily_unavailable` and
+/// `Retry-After` (RFC 7009 §2.2.1), never with a "revoked" it did not
+/// commit, and logs its `Display` at ERROR.
+///
+/// # Security
+/// The message is logged: build it from errors that never hold a token or
+/// a secret (driver errors do not; a query's bound parameters must not be
+/// formatted into it).
+///
+/// # Example
+/// ```
+/// use tower_revoke::StoreError;
+///
+/// let error = StoreError::new(std::io::Error::other("connection refused"));
+/// assert_eq!(error.to_string(), "connection refused");
+/// ```
+pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
+
+impl StoreError {
+    /// Wraps the underlying error (anything that converts into a boxed
+    /// error, including a `String`).
+    pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(source.into())
+    }
+}
+
+impl fmt::Debug for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StoreError").field(&self.0).finish()
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for kind in [TokenKind::AccessToken, TokenKind::RefreshToken] {
+            assert_eq!(TokenKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(TokenKind::parse("Access_Token"), None);
+    }
+
+    #[test]
+    fn store_error_shows_its_source() {
+        let error = StoreError::new("pool timed out");
+        assert_eq!(error.to_string(), "pool timed out");
+        assert!(std::error::Error::source(&error).is_some());
+    }
+}

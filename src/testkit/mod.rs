@@ -1,0 +1,126 @@
+//! The store conformance kit: every behaviour of the store traits, checked
+//! against a store you hand it, in one call from your own test.
+//!
+//! ```
+//! use tower_revoke::{testkit, MemoryStore};
+//!
+//! // In your tests: #[tokio::test(flavor = "multi_thread")]
+//! # #[tokio::main(flavor = "multi_thread")]
+//! async fn my_store_conforms() {
+//!     testkit::Conformance::new(|seed| async move {
+//!         // A fresh, empty store holding exactly `seed`.
+//!         let store = MemoryStore::new();
+//!         store.seed(&seed);
+//!         store
+//!     })
+//!     .run()
+//!     .await;
+//! }
+//! # fn main() { my_store_conforms() }
+//! ```
+//!
+//! [`Conformance::run`] calls the factory once per check with the kit's
+//! [`seed`], so each check starts from the seeded state; a durable store's
+//! factory empties its tables, then seeds. Each check names itself in its
+//! panic message. The checks:
+//!
+//! | check | what it holds the store to |
+//! |---|---|
+//! | `client_authentication` | RFC 6749 §2.3: confidential clients by any method carrying their exact secret; public clients with none; unknown clients refused; the raw Basic reading left to the endpoint |
+//! | `outcomes_in_order` | RFC 7009 §2.1: unknown, expired and already revoked are `NotFound`; another client's token `IssuedToAnotherClient` (checked before revocability); a non-revocable one `UnsupportedTokenType`; nothing changes for any of them |
+//! | `hint_is_advice` | RFC 7009 §2.2: a wrong or unknown `token_type_hint` never hides a token |
+//! | `grant_cascade` | a refresh token ends every token of its grant, non-revocable ones too, and only that client's grant of that id; an access token only itself; the `cascaded` count |
+//! | `expired_refresh_token_ends_its_grant` | RFC 7009 §2.1 SHOULD, answered `NotFound` |
+//! | `introspection` | RFC 7662 §2.2 facts of active tokens; nothing for inactive ones |
+//! | `subject_revocation` | bulk revocation by subject and labels, counted once, idempotent |
+//! | `concurrent_revocations` | many tasks revoking tokens and grants at once: one `Revoked` per token, an exact end state |
+//! | `concurrent_subject_revocations` | concurrent bulk revocations count every token once |
+//! | `no_raw_secrets` (with [`Conformance::dump`]) | the store's storage holds no seeded token or secret |
+//!
+//! The concurrency checks spawn tokio tasks: run the kit on a
+//! multi-threaded runtime to exercise real parallelism.
+
+mod checks;
+
+use crate::{IntrospectionStore, RevocationStore, Seed, SubjectRevocationStore};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The seed every check starts from (see the module docs). Clients `app1`
+/// (secret `s3cr3t`), `app2` (secret `s3+cr3t`), public `pub1`; tokens of
+/// every kind, grant, expiry and label the checks need.
+pub fn seed() -> Seed {
+    Seed::from_json(SEED_JSON).expect("the conformance seed is valid")
+}
+
+/// The JSON document of [`seed`].
+pub const SEED_JSON: &str = checks::SEED;
+
+/// A seed of `grants` grants of client `app1` (public), three tokens each:
+/// access tokens `A{g}`, `B{g}` and refresh token `R{g}`, of subject
+/// `s{g % 4}`. Used by the concurrency checks.
+pub fn grant_seed(grants: usize) -> Seed {
+    Seed::from_json(&checks::grant_seed_json(grants)).expect("the grant seed is valid")
+}
+
+type Dump<St> = Box<dyn Fn(Arc<St>) -> Pin<Box<dyn Future<Output = String> + Send>> + Send + Sync>;
+
+/// The conformance run for stores made by a factory: `make(seed)` returns
+/// a fresh store holding exactly `seed`.
+pub struct Conformance<St, F> {
+    make: F,
+    dump: Option<Dump<St>>,
+}
+
+impl<St, F, Fut> Conformance<St, F>
+where
+    St: RevocationStore + IntrospectionStore + SubjectRevocationStore,
+    F: FnMut(Seed) -> Fut,
+    Fut: Future<Output = St>,
+{
+    /// A run over stores made by `make`.
+    pub fn new(make: F) -> Self {
+        Self { make, dump: None }
+    }
+
+    /// Also checks that `dump(store)`, everything the store keeps as text
+    /// (for a database: every row of its tables), contains no seeded token
+    /// and no client secret.
+    #[must_use]
+    pub fn dump<D, DFut>(mut self, dump: D) -> Self
+    where
+        D: Fn(Arc<St>) -> DFut + Send + Sync + 'static,
+        DFut: Future<Output = String> + Send + 'static,
+    {
+        self.dump = Some(Box::new(move |store| Box::pin(dump(store))));
+        self
+    }
+
+    /// Runs every check, each on a fresh store.
+    ///
+    /// # Panics
+    /// On the first behaviour that does not conform, naming the check, or
+    /// when the store returns an error.
+    pub async fn run(mut self) {
+        checks::client_authentication(&self.fresh().await).await;
+        checks::outcomes_in_order(&self.fresh().await).await;
+        checks::hint_is_advice(&self.fresh().await).await;
+        checks::grant_cascade(&self.fresh().await).await;
+        checks::expired_refresh_token_ends_its_grant(&self.fresh().await).await;
+        checks::introspection(&self.fresh().await).await;
+        checks::subject_revocation(&self.fresh().await).await;
+        let store = Arc::new((self.make)(grant_seed(checks::GRANTS)).await);
+        checks::concurrent_revocations(store).await;
+        let store = Arc::new((self.make)(grant_seed(checks::GRANTS)).await);
+        checks::concurrent_subject_revocations(store).await;
+        if let Some(dump) = &self.dump {
+            let store = Arc::new((self.make)(seed()).await);
+            checks::no_raw_secrets(dump(store).await);
+        }
+    }
+
+    async fn fresh(&mut self) -> St {
+        (self.make)(seed()).await
+    }
+}

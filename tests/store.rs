@@ -1,0 +1,191 @@
+//! The stores: `MemoryStore` through the conformance kit, its own options,
+//! the seed format's errors, and the store traits' adapters (`Arc`, `Box`,
+//! `Arc<dyn DynStore>`).
+
+use std::sync::Arc;
+use tower_revoke::testkit::{self, Conformance};
+use tower_revoke::{
+    AuthenticatedClient, BoxStore, ClientId, ClientType, IntrospectionStore, MemoryStore,
+    RevocationOutcome, RevocationRequest, RevocationStore, Token, TokenKind,
+};
+
+fn store() -> MemoryStore {
+    let store = MemoryStore::new();
+    store.seed(&testkit::seed());
+    store
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn memory_store_conforms() {
+    Conformance::new(|seed| async move {
+        let store = MemoryStore::new();
+        store.seed(&seed);
+        store
+    })
+    .dump(|store| async move { format!("{store:?}") })
+    .run()
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dyn_store_conforms_like_the_store_it_holds() {
+    Conformance::new(|seed| async move {
+        let store = MemoryStore::new();
+        store.seed(&seed);
+        BoxStore::new(store)
+    })
+    .run()
+    .await;
+}
+
+fn app1() -> AuthenticatedClient {
+    AuthenticatedClient {
+        client_id: ClientId::new("app1").unwrap(),
+        client_type: ClientType::Confidential,
+    }
+}
+
+async fn revoke(store: &impl RevocationStore, token: &str) -> RevocationOutcome {
+    let request = RevocationRequest::new(Token::new(token).unwrap(), None);
+    store.revoke(&app1(), &request).await.unwrap()
+}
+
+#[tokio::test]
+async fn access_token_can_revoke_its_grant() {
+    let store = store().access_token_revokes_grant(true);
+    let outcome = revoke(&store, "AT1").await;
+    let expected = RevocationOutcome::Revoked {
+        kind: TokenKind::AccessToken,
+        cascaded: 2,
+    };
+    assert_eq!(outcome, expected);
+    assert!(!store.is_active("RT1") && !store.is_active("JWT1") && store.is_active("RT2"));
+}
+
+#[tokio::test]
+async fn pointers_to_a_store_are_stores() {
+    let store = store();
+    let boxed = Box::new(store.clone());
+    assert!(matches!(
+        revoke(&boxed, "AT2").await,
+        RevocationOutcome::Revoked { .. }
+    ));
+    let shared = Arc::new(store.clone());
+    assert_eq!(revoke(&shared, "AT2").await, RevocationOutcome::NotFound);
+    let token = Token::new("AT1").unwrap();
+    assert!(shared.introspect_now(&token).unwrap().unwrap().is_some());
+}
+
+#[test]
+fn debug_never_shows_tokens_or_secrets() {
+    let debug = format!("{:?}", store());
+    assert_eq!(
+        debug,
+        "MemoryStore { clients: 3, tokens: 17, access_token_revokes_grant: false }"
+    );
+}
+
+/// The error of a seed with client `app1` (secret `s3cr3t`) and these tokens.
+fn seed_error(tokens: &str) -> String {
+    let client = r#"{"client_id": "app1", "client_secret": "s3cr3t"}"#;
+    let seed = format!(r#"{{"clients": [{client}], "tokens": [{tokens}]}}"#);
+    MemoryStore::from_seed_json(&seed).unwrap_err().to_string()
+}
+
+#[test]
+fn seed_errors_name_the_entry_and_field() {
+    let at = |i: usize, fields: &str| {
+        format!(r#"{{"token": "t{i}", "type": "access_token", "client_id": "app1"{fields}}}"#)
+    };
+    #[rustfmt::skip]
+    let cases = [
+        (at(0, r#", "colour": "red""#), r#"tokens[0]: unknown field "colour""#),
+        (at(0, r#", "type": "x""#), r#"tokens[0]: duplicate field "type""#),
+        (at(0, r#", "subject": """#), "tokens[0].subject: expected a non-empty string"),
+        (at(0, r#", "revocable": 0"#), "tokens[0].revocable: expected true or false"),
+        (at(0, r#", "labels": {"org": 1}"#), "tokens[0].labels.org: expected a non-empty string"),
+        (
+            format!("{}, {}", at(0, ""), at(1, r#", "expires_at": -5"#)),
+            "tokens[1].expires_at: expected Unix seconds (a non-negative integer)",
+        ),
+        (at(0, "").replace("\"app1\"", "\"x\""), r#"tokens[0].client_id: unknown client "x""#),
+        (at(0, "").replace("\"t0\"", "\"\""), "tokens[0].token: expected a non-empty string"),
+        (r#"{"type": "access_token", "client_id": "app1"}"#.into(), "tokens[0].token: missing"),
+    ];
+    for (tokens, expected) in cases {
+        assert_eq!(seed_error(&tokens), expected, "{tokens}");
+    }
+    let two_clients = r#"{"clients": [{"client_id": "a"}, {"client_id": "a"}]}"#;
+    let err = MemoryStore::from_seed_json(two_clients).unwrap_err();
+    assert_eq!(err.to_string(), "clients[1].client_id: duplicate client id");
+    let err = MemoryStore::from_seed_json(r#"{"tokens": [], "extra": 1}"#).unwrap_err();
+    assert_eq!(err.to_string(), r#"unknown field "extra""#);
+    let err = MemoryStore::from_seed_json("{\"tokens\": [\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid JSON: EOF while parsing a list at line 2 column 0"
+    );
+}
+
+#[test]
+fn duplicate_token_is_reported_without_its_value() {
+    let token = r#"{"token": "t-dup", "type": "access_token", "client_id": "app1"}"#;
+    let other = r#"{"token": "t-other", "type": "refresh_token", "client_id": "app1"}"#;
+    let err = seed_error(&format!("{token}, {other}, {token}"));
+    assert_eq!(err, "tokens[2].token: duplicate token");
+}
+
+#[test]
+fn seed_errors_count_entries_from_zero() {
+    let token = |i: usize, kind: &str| {
+        format!(r#"{{"token": "tok-{i}", "type": "{kind}", "client_id": "app1"}}"#)
+    };
+    let mut tokens: Vec<_> = (0..3).map(|i| token(i, "access_token")).collect();
+    tokens.push(token(3, "id_token"));
+    let expected = r#"tokens[3].type: expected "access_token" or "refresh_token""#;
+    assert_eq!(seed_error(&tokens.join(",")), expected);
+}
+
+#[test]
+fn seed_errors_never_show_tokens_or_secrets() {
+    let secret = "S3CRET-never-printed";
+    let token = "TOKEN-never-printed";
+    let entry = format!(r#"{{"token": "{token}", "type": "access_token", "client_id": "app1"}}"#);
+    let seeds = [
+        format!(
+            r#"{{"clients": [{{"client_id": "app1", "client_secret": "{secret}"}}], "tokens": [{entry}, {entry}]}}"#
+        ),
+        format!(r#"{{"clients": [{{"client_id": "app1", "client_secret": "{secret}\n"}}]}}"#),
+        format!(r#"{{"clients": [{{"client_id": "app1", "client_secret": ["{secret}"]}}]}}"#),
+        format!(r#"{{"tokens": [{{"token": ["{token}"]}}]}}"#),
+        format!(r#"{{"tokens": [{{"token": "{token}", "type": "{token}"}}]}}"#),
+        format!(r#"{{"tokens": [{{"token": "{token}" "type": 1}}]}}"#),
+    ];
+    for seed in seeds {
+        let err = MemoryStore::from_seed_json(&seed).unwrap_err();
+        for shown in [err.to_string(), format!("{err:?}")] {
+            assert!(!shown.contains(secret) && !shown.contains(token), "{shown}");
+        }
+    }
+}
+
+#[test]
+fn seed_files_name_their_path_in_errors() {
+    let dir = std::env::temp_dir().join(format!("tower-revoke-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, testkit::SEED_JSON).unwrap();
+    assert!(MemoryStore::from_seed_file(&good).unwrap().is_active("AT1"));
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"tokens": [{"token": "AT1"}]}"#).unwrap();
+    let err = MemoryStore::from_seed_file(&bad).unwrap_err().to_string();
+    assert_eq!(err, format!("{}: tokens[0].type: missing", bad.display()));
+
+    let missing = dir.join("missing.json");
+    let err = MemoryStore::from_seed_file(&missing).unwrap_err();
+    let err = err.to_string();
+    let prefix = format!("cannot read seed file {}: ", missing.display());
+    assert!(err.starts_with(&prefix), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
