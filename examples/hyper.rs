@@ -6,10 +6,14 @@
 //! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
 //! `TOWER_REVOKE_SEED` (default `examples/seed.json`), `RUST_LOG`.
 //!
+//! Connections are served by `common::serve`, as in every example: header,
+//! idle and request timeouts, a connection cap, and a backoff on accept
+//! errors (its module docs give the numbers).
+//!
 //! TLS is not part of this example; RFC 7009 §2 requires it in production.
 
 // `common::run` and `common::me_route` are for axum apps; this example
-// serves with hyper-util.
+// serves its tower service with `common::serve` directly.
 #[allow(dead_code)]
 #[path = "common/mod.rs"]
 mod common;
@@ -19,9 +23,6 @@ use http::header::CONTENT_TYPE;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto::Builder;
-use hyper_util::service::TowerToHyperService;
 use std::convert::Infallible;
 use tower::ServiceBuilder;
 use tower_revoke::RevocationEndpointLayer;
@@ -56,24 +57,5 @@ async fn main() {
         "curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{REVOKE_PATH}"
     )];
     let listener = common::listen(common::addr(), &try_it).await;
-
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(error) => {
-                tracing::warn!(%error, "accept failed");
-                continue;
-            }
-        };
-        let service = TowerToHyperService::new(service.clone());
-        tokio::spawn(async move {
-            let builder = Builder::new(TokioExecutor::new());
-            if let Err(error) = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
-                tracing::debug!(%error, "connection closed with an error");
-            }
-        });
-    }
+    common::serve::serve(listener, service, common::serve::Limits::default()).await;
 }

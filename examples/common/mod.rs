@@ -1,6 +1,6 @@
 //! What every example app shares: configuration from the environment,
-//! tracing without secrets, serving on loopback, and `GET /me` behind the
-//! Bearer guard.
+//! tracing without secrets, serving on loopback within [`serve::Limits`],
+//! and `GET /me` behind the Bearer guard.
 //!
 //! Examples include this file with `#[path = "../common/mod.rs"] mod common;`,
 //! and so do the tests that drive an example's `app.rs`.
@@ -14,6 +14,8 @@ use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, MemoryStore};
 /// The store an example runs on, chosen at start.
 pub type Store = BoxStore;
 use tracing_subscriber::EnvFilter;
+
+pub mod serve;
 
 /// The address from `TOWER_REVOKE_ADDR`, default `127.0.0.1:3000`.
 pub fn addr() -> SocketAddr {
@@ -59,12 +61,12 @@ pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
 
 /// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`
 /// (default `default_seed`), and `app` on it served at `TOWER_REVOKE_ADDR`
-/// after printing the `curl` lines.
+/// after printing the `curl` lines, within the default [`serve::Limits`].
 pub async fn run(default_seed: &str, app: fn(Store) -> Router, try_it: &[String]) {
     init_tracing();
     let app = app(store(default_seed));
     let listener = listen(addr(), try_it).await;
-    axum::serve(listener, app).await.expect("server failed");
+    serve::serve(listener, app, serve::Limits::default()).await;
 }
 
 /// `GET /me` behind the Bearer guard on `store`: 200 JSON `{"sub",
