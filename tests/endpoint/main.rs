@@ -18,16 +18,17 @@
 //! | inner never called, readiness, hand-polled futures | [`mock`] |
 //! | placement in an axum `Router` | [`placement`] |
 //! | real HTTP | [`over_http`] |
+//! | store faults: errors, slowness, panics | [`faults`] |
+//! | slow and oversized bodies | [`slow_bodies`] |
+//! | a loopback soak of concurrent clients | [`soak`] |
 
 mod fixture;
 mod stores;
-#[allow(dead_code)] // Shared by every test crate; each uses a part.
-#[path = "../support/mod.rs"]
-mod support;
 mod wire;
 
 mod body_limit;
 mod client_auth;
+mod faults;
 mod guard;
 mod method;
 mod mock;
@@ -37,4 +38,8 @@ mod placement;
 mod request;
 mod responses;
 mod revocation;
+mod slow_bodies;
+mod soak;
 mod store_errors;
+
+use tower_revoke_test_support as support;

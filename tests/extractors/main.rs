@@ -3,9 +3,6 @@
 //! §2.3.1) and Bearer tokens (RFC 6750 §2.1).
 
 mod echo;
-#[allow(dead_code)] // Shared by every test crate; each uses a part.
-#[path = "../support/mod.rs"]
-mod support;
 
 mod basic_decoding;
 mod body_limit;
@@ -13,3 +10,5 @@ mod client_auth;
 mod headers;
 mod request;
 mod secrets;
+
+use tower_revoke_test_support as support;

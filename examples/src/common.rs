@@ -1,0 +1,79 @@
+//! What every example app shares: configuration from the environment,
+//! tracing without secrets, serving on loopback within
+//! [`Limits`](crate::serve::Limits), and `GET /me` behind the Bearer guard.
+
+use crate::serve;
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, MemoryStore};
+use tracing_subscriber::EnvFilter;
+
+/// The store an example runs on, chosen at start.
+pub type Store = BoxStore;
+
+/// The address from `TOWER_REVOKE_ADDR`, default `127.0.0.1:3000`.
+pub fn addr() -> SocketAddr {
+    let addr = std::env::var("TOWER_REVOKE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    addr.parse()
+        .unwrap_or_else(|e| panic!("TOWER_REVOKE_ADDR={addr:?} is not an address: {e}"))
+}
+
+/// The store seeded from `TOWER_REVOKE_SEED`, default `default_seed`.
+pub fn store(default_seed: &str) -> Store {
+    let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
+    let store = MemoryStore::from_seed_file(&path);
+    BoxStore::new(store.unwrap_or_else(|e| panic!("cannot load seed {path}: {e}")))
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info,tower_revoke=debug`).
+/// The crate logs outcomes and client ids only, never tokens, secrets or
+/// `Authorization` values, at any level.
+pub fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_revoke=debug"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Binds `addr`, and prints the bound address and the `curl` lines, with
+/// `{addr}` in them replaced by that address.
+pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
+    let listener = TcpListener::bind(addr)
+        .await
+        .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    println!("listening on http://{addr}\n\ntry:");
+    for line in try_it {
+        println!("  {}", line.replace("{addr}", &addr.to_string()));
+    }
+    listener
+}
+
+/// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`
+/// (default `default_seed`), and `app` on it served at `TOWER_REVOKE_ADDR`
+/// after printing the `curl` lines, within the default [`serve::Limits`].
+pub async fn run(default_seed: &str, app: fn(Store) -> Router, try_it: &[String]) {
+    init_tracing();
+    let app = app(store(default_seed));
+    let listener = listen(addr(), try_it).await;
+    serve::serve(listener, app, serve::Limits::default()).await;
+}
+
+/// `GET /me` behind the Bearer guard on `store`: 200 JSON `{"sub",
+/// "client_id"}` of the caller's active access token.
+pub fn me_route(store: Store) -> Router {
+    Router::new().route("/me", get(me).layer(BearerAuthLayer::new(store)))
+}
+
+async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "sub": token.sub(),
+        "client_id": token.client_id().as_str(),
+    }))
+}

@@ -1,0 +1,26 @@
+//! The example apps of [tower-revoke](tower_revoke), as a library their
+//! binaries (`cargo run --example <name>`) and their tests share.
+//!
+//! | app | module | binary |
+//! |---|---|---|
+//! | the demo: `POST /oauth/revoke`, `GET /me` | [`demo`] | `examples/demo.rs` |
+//! | the same endpoint on plain hyper | (in the binary) | `examples/hyper.rs` |
+//! | Polar's `POST /v1/oauth2/revoke` | [`polar`] | `examples/polar.rs` |
+//! | Notion's `POST /v1/oauth/revoke` | [`notion`] | `examples/notion.rs` |
+//! | Voucherify's `POST /v1/oauth/token/revoke` | [`voucherify`] | `examples/voucherify.rs` |
+//! | Codegen's `POST /v1/oauth/tokens/revoke` | [`codegen`] | `examples/codegen.rs` |
+//!
+//! Every binary reads its configuration from the environment ([`common`])
+//! and serves through [`serve`]: header, idle and request timeouts, a
+//! connection cap, and a backoff on accept errors.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub, rust_2018_idioms)]
+
+pub mod codegen;
+pub mod common;
+pub mod demo;
+pub mod notion;
+pub mod polar;
+pub mod serve;
+pub mod voucherify;

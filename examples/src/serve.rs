@@ -1,0 +1,505 @@
+//! Serving on a hostile network: the one accept loop every example uses.
+//!
+//! `axum::serve`, and an accept loop that hands each stream to hyper, hold a
+//! connection for as long as the client keeps it open. One that sends
+//! nothing, half a request line, a head announcing `Content-Length: 100` and
+//! no body, one byte every few seconds, or that sits idle after a keep-alive
+//! response, is held for ever with its task, buffers and descriptor: 1,000
+//! stalled revocations held ~36 MB and every descriptor (issue #10). A
+//! `tower` timeout around the app does not help there: it starts only once a
+//! request head has reached the service.
+//!
+//! [`serve`] bounds every stage of a connection in time, caps how many are
+//! served at once, and backs off when accepting fails. It serves HTTP/1.1
+//! and HTTP/2 (with TLS terminated in front, or h2c with prior knowledge)
+//! through `hyper_util::server::conn::auto`, for any cloneable tower service
+//! (an axum `Router`, or a `ServiceBuilder` stack on hyper).
+//!
+//! # Limits
+//!
+//! | [`Limits`] field | default | what it bounds | threat |
+//! |---|---|---|---|
+//! | `header_read_timeout` | 10 s | accept to the first request head; on HTTP/1.1 also each response to the next head | silent connections, slowloris heads, one byte at a time |
+//! | `idle_timeout` | 30 s | a connection with no request in flight | idle keep-alive, HTTP/2 included |
+//! | `request_timeout` | 30 s | a request head to its response head, body included; then 408 | stalled bodies, slow stores |
+//! | `max_connections` | 512 | connections served at once | descriptor and memory exhaustion |
+//! | `http2_max_concurrent_streams` | 16 | requests in flight on one HTTP/2 connection | multiplying the connection cap |
+//! | `http2_keep_alive_interval`, `_timeout` | 20 s, 20 s | time to notice an HTTP/2 peer that is gone | dead peers |
+//!
+//! **`header_read_timeout`, 10 s.** A revocation request head is well under
+//! 1 KiB, one or two TCP segments: a client on a poor link sends it within a
+//! second, and 10 s still covers three retransmissions at TCP's initial 1 s
+//! timeout (1 + 2 + 4 s). A client that sends nothing, or drips its head,
+//! loses its connection after 10 s however many bytes it sent.
+//!
+//! **`idle_timeout`, 30 s.** Long enough to reuse a connection across a
+//! burst (a logout revokes the access token and the refresh token back to
+//! back; a batch job revokes many) without a new TCP and TLS handshake;
+//! longer buys little, as one client revokes rarely, while each idle
+//! connection keeps a slot of `max_connections`. On HTTP/1.1, hyper (since
+//! 1.6) restarts `header_read_timeout` as soon as a response is written, so
+//! an idle HTTP/1.1 keep-alive connection is closed after 10 s; this timer
+//! is what closes idle HTTP/2 connections, and HTTP/1.1 ones on an older
+//! hyper.
+//!
+//! **`request_timeout`, 30 s.** The endpoint reads at most `max_body_size`
+//! (16 KiB), which a client on a 50 kbit/s link sends in about 3 s, and an
+//! in-memory or database store answers in milliseconds; 30 s is far above
+//! any honest request and below the 60 s a proxy in front waits for an
+//! answer by default (nginx's `proxy_read_timeout`), so the client gets a
+//! `408 Request Timeout` rather than the proxy's 504. The response body is
+//! not timed: answers here are small enough for the socket buffer.
+//!
+//! **`max_connections`, 512.** The default soft descriptor limit on Linux is
+//! 1024 (systemd keeps it for services, and Rust does not raise it); 512
+//! leaves the other half for the store's pool, logs and outgoing calls, so
+//! that this cap, not `EMFILE`, is what stops accepting. At the ~36 KB a
+//! stalled connection held in issue #10, 512 of them hold ~18 MB. Past the
+//! cap, new connections are not accepted (as Go's `netutil.LimitListener`
+//! does): they wait in the kernel's listen backlog, 128 with tokio's
+//! `TcpListener::bind` as with std's, and are accepted oldest first as
+//! slots free; past the backlog the kernel drops their handshakes, and
+//! clients retry them.
+//!
+//! **`http2_max_concurrent_streams`, 16.** hyper's default of 200 would let
+//! 512 connections keep 102,400 requests in flight; a client revoking tokens
+//! needs a few, and 16 caps the total at 8,192, each bounded by
+//! `request_timeout` and `max_body_size`.
+//!
+//! **`http2_keep_alive_interval` and `_timeout`, 20 s each.** hyper's
+//! server pings every 20 s and closes a connection whose ping is not
+//! answered within 20 s, so a peer that vanished mid-request (no FIN, no RST)
+//! is noticed in 40 s rather than after TCP's ~15 minutes of retransmission.
+//!
+//! # How each bound is kept
+//!
+//! - hyper's HTTP/1.1 `header_read_timeout` runs from the start of the
+//!   HTTP/1.1 connection and, since hyper 1.6, from the end of each
+//!   response, but only with a timer (`TokioTimer`): `axum::serve` sets
+//!   none, so there even hyper's default of 30 s is off.
+//! - Before that, `auto::Builder` reads up to 24 bytes to tell HTTP/1.1
+//!   from the HTTP/2 preface, with no timer at all; and hyper's HTTP/2 has
+//!   no header or idle timeout. So each connection here has a timer of its
+//!   own, whatever its protocol: counting requests in flight (from the
+//!   service call until the response body is dropped), it closes a
+//!   connection that has had none for `header_read_timeout` since accept,
+//!   before its first request, or for `idle_timeout` after one. Closing is
+//!   hyper's graceful shutdown (HTTP/2: `GOAWAY`), given [`CLOSE_GRACE`]
+//!   before the connection is dropped.
+//! - `request_timeout` wraps the service's future: on expiry the request is
+//!   dropped and answered 408; on HTTP/1.1 hyper then closes the connection,
+//!   whose unread body it cannot skip.
+//! - `max_connections` is a semaphore: a slot is taken before `accept` and
+//!   given back when the connection's task ends.
+//!
+//! # Accept errors
+//!
+//! When accepting fails for want of a resource (`EMFILE`, `ENFILE`,
+//! `ENOBUFS`, `ENOMEM`), retrying at once fails again at once: the loop
+//! would spin and log without end. Like `axum::serve` (and hyper 0.14's
+//! server before it), the loop sleeps [`ACCEPT_ERROR_BACKOFF`] (1 s) after
+//! such an error, and logs each kind of error at most once per
+//! [`ACCEPT_ERROR_LOG_INTERVAL`] (60 s), with the count of those not
+//! logged. Errors that concern one client only (reset or aborted before it
+//! was accepted) are retried at once and logged at DEBUG.
+//!
+//! # Security
+//!
+//! These bounds keep one server up; they are not per client. One client can
+//! still take every slot, for `header_read_timeout` at a time: limit
+//! connections per address in a proxy or firewall in front, and rate-limit
+//! requests with `tower` (see the README). TLS is not terminated here; RFC
+//! 7009 §2 requires it in production.
+
+use http::{Request, Response, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use pin_project_lite::pin_project;
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use tower::Service;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How long a connection that [`serve`] decided to close may take to finish
+/// its graceful shutdown (HTTP/2 `GOAWAY` and its ping) before it is
+/// dropped: 1 s. Only connections with no request in flight are closed.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// How long the accept loop sleeps after an accept error that is not about
+/// one connection, such as `EMFILE`: 1 s, as `axum::serve` does.
+pub const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_secs(1);
+
+/// How often one kind of accept error is logged, at most: 60 s.
+pub const ACCEPT_ERROR_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The bounds [`serve`] keeps; the module docs say why each default.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// From accept to the first complete request head, and on HTTP/1.1 from
+    /// each response to the next head. Default 10 s.
+    pub header_read_timeout: Duration,
+    /// How long a connection may have no request in flight once it has
+    /// served one. Default 30 s.
+    pub idle_timeout: Duration,
+    /// From a request head to its response head, reading the body
+    /// included; past it the answer is `408 Request Timeout`. Default 30 s.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    /// Default 512.
+    pub max_connections: usize,
+    /// Requests in flight on one HTTP/2 connection. Default 16.
+    pub http2_max_concurrent_streams: u32,
+    /// How often an HTTP/2 connection is pinged. Default 20 s.
+    pub http2_keep_alive_interval: Duration,
+    /// How long a ping may go unanswered before the HTTP/2 connection is
+    /// closed. Default 20 s.
+    pub http2_keep_alive_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            http2_max_concurrent_streams: 16,
+            http2_keep_alive_interval: Duration::from_secs(20),
+            http2_keep_alive_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Serves `service` on every connection `listener` accepts, within
+/// `limits`, over HTTP/1.1 and HTTP/2. Runs until its task is dropped.
+///
+/// # Panics
+///
+/// If `limits.max_connections` is 0.
+pub async fn serve<S, B>(listener: TcpListener, service: S, limits: Limits)
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    assert!(limits.max_connections > 0, "max_connections must be > 0");
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(limits.http2_max_concurrent_streams)
+        .keep_alive_interval(limits.http2_keep_alive_interval)
+        .keep_alive_timeout(limits.http2_keep_alive_timeout);
+    let builder = Arc::new(builder);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let mut errors = AcceptErrors::default();
+
+    loop {
+        let slot = Arc::clone(&slots)
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let connection =
+                    serve_connection(Arc::clone(&builder), stream, service.clone(), limits, slot);
+                tokio::spawn(connection);
+            }
+            Err(error) if is_connection_error(&error) => {
+                tracing::debug!(%error, "a connection failed before it was accepted");
+            }
+            Err(error) => {
+                errors.log(&error);
+                tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
+            }
+        }
+    }
+}
+
+/// Errors about one connection, not the listener: retried at once, as in
+/// `axum::serve`.
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// When each kind of accept error was last logged, and how many of that
+/// kind have not been logged since.
+#[derive(Default)]
+struct AcceptErrors(HashMap<io::ErrorKind, (Instant, u64)>);
+
+impl AcceptErrors {
+    fn log(&mut self, error: &io::Error) {
+        let now = Instant::now();
+        if let Some((logged, unlogged)) = self.0.get_mut(&error.kind()) {
+            if now < *logged + ACCEPT_ERROR_LOG_INTERVAL {
+                *unlogged += 1;
+                return;
+            }
+        }
+        let unlogged = self.0.insert(error.kind(), (now, 0)).map_or(0, |(_, n)| n);
+        tracing::error!(
+            %error,
+            unlogged,
+            "accept failed; retrying every {ACCEPT_ERROR_BACKOFF:?}, \
+             logging this kind of error at most every {ACCEPT_ERROR_LOG_INTERVAL:?}"
+        );
+    }
+}
+
+/// Serves one connection until it ends, or until it has had no request in
+/// flight for its bound; `_slot` is its place among `max_connections`.
+async fn serve_connection<S, B>(
+    builder: Arc<Builder<TokioExecutor>>,
+    stream: TcpStream,
+    service: S,
+    limits: Limits,
+    _slot: OwnedSemaphorePermit,
+) where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    let activity = Arc::new(Activity::new());
+    let service = Bounded {
+        inner: service,
+        activity: Arc::clone(&activity),
+        request_timeout: limits.request_timeout,
+    };
+    let connection =
+        builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+    tokio::pin!(connection);
+
+    loop {
+        let deadline = activity.idle_deadline(&limits);
+        if deadline.is_some_and(|deadline| deadline <= Instant::now()) {
+            break;
+        }
+        let expiry = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                // In flight: the clock starts when the last request ends.
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                return;
+            }
+            () = activity.became_idle.notified() => {}
+            () = expiry => {}
+        }
+    }
+
+    tracing::debug!("closing a connection with no request in flight");
+    connection.as_mut().graceful_shutdown();
+    if tokio::time::timeout(CLOSE_GRACE, connection).await.is_err() {
+        tracing::debug!("dropping a connection that did not shut down in {CLOSE_GRACE:?}");
+    }
+}
+
+/// What one connection is doing, shared by its timer and its requests.
+struct Activity {
+    state: Mutex<ActivityState>,
+    /// Notified when the last request in flight ends, so that the timer
+    /// starts counting `idle_timeout`.
+    became_idle: Notify,
+}
+
+struct ActivityState {
+    /// Requests called and not yet answered to the end of their body.
+    in_flight: usize,
+    /// Since when `in_flight` has been 0 (or since accept).
+    idle_since: Instant,
+    /// Whether any request has reached the service.
+    served: bool,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            state: Mutex::new(ActivityState {
+                in_flight: 0,
+                idle_since: Instant::now(),
+                served: false,
+            }),
+            became_idle: Notify::new(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, ActivityState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// When the connection is to be closed if it stays idle: after
+    /// `header_read_timeout` before its first request, `idle_timeout` after
+    /// one; `None` while a request is in flight.
+    fn idle_deadline(&self, limits: &Limits) -> Option<Instant> {
+        let state = self.state();
+        let bound = if state.served {
+            limits.idle_timeout
+        } else {
+            limits.header_read_timeout
+        };
+        (state.in_flight == 0).then(|| state.idle_since + bound)
+    }
+}
+
+/// One request in flight on a connection, from the service call until its
+/// response body is dropped.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn new(activity: &Arc<Activity>) -> Self {
+        let mut state = activity.state();
+        state.in_flight += 1;
+        state.served = true;
+        drop(state);
+        Self(Arc::clone(activity))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.in_flight -= 1;
+        if state.in_flight == 0 {
+            state.idle_since = Instant::now();
+            drop(state);
+            self.0.became_idle.notify_one();
+        }
+    }
+}
+
+/// The service on one connection: counts its requests in flight and bounds
+/// each by `request_timeout`. `poll_ready` delegates to `inner`.
+#[derive(Clone)]
+struct Bounded<S> {
+    inner: S,
+    activity: Arc<Activity>,
+    request_timeout: Duration,
+}
+
+impl<S, B> Service<Request<Incoming>> for Bounded<S>
+where
+    S: Service<Request<Incoming>, Response = Response<B>>,
+{
+    type Response = Response<CountedBody<B>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<Incoming>) -> Self::Future {
+        ResponseFuture {
+            in_flight: Some(InFlight::new(&self.activity)),
+            inner: tokio::time::timeout(self.request_timeout, self.inner.call(request)),
+        }
+    }
+}
+
+pin_project! {
+    /// The response of [`Bounded`]: the inner one, or 408 once
+    /// `request_timeout` has passed.
+    struct ResponseFuture<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+        in_flight: Option<InFlight>,
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<CountedBody<B>>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = ready!(this.inner.poll(cx));
+        let in_flight = this.in_flight.take().expect("polled after completion");
+        Poll::Ready(match result {
+            Ok(result) => result.map(|response| {
+                response.map(|body| CountedBody {
+                    inner: Some(body),
+                    _in_flight: in_flight,
+                })
+            }),
+            Err(_elapsed) => {
+                tracing::debug!("request timed out");
+                let mut response = Response::new(CountedBody {
+                    inner: None,
+                    _in_flight: in_flight,
+                });
+                *response.status_mut() = StatusCode::REQUEST_TIMEOUT;
+                Ok(response)
+            }
+        })
+    }
+}
+
+pin_project! {
+    /// A response body that keeps its request counted as in flight until
+    /// it is dropped; `None` is the empty body of a 408.
+    struct CountedBody<B> {
+        #[pin]
+        inner: Option<B>,
+        _in_flight: InFlight,
+    }
+}
+
+impl<B: Body> Body for CountedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        match self.project().inner.as_pin_mut() {
+            Some(body) => body.poll_frame(cx),
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.as_ref().is_none_or(Body::is_end_stream)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), Body::size_hint)
+    }
+}

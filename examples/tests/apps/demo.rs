@@ -1,0 +1,62 @@
+//! The demo application (`cargo run --example demo`) driven as its README
+//! tells a user to: the home page, `/me` with a Bearer token, revoking that
+//! token at `/oauth/revoke`, and `/me` again.
+
+use tower_revoke_examples::demo as app;
+
+use crate::example::{assert_me, me, Example};
+use crate::support::request::{form, get, Req};
+use crate::support::{challenge, desc};
+
+const SEED: &str = app::SEED;
+
+const DEMO: Example = Example {
+    seed: SEED,
+    app: app::app,
+    active: &["AT1", "RT1", "AT2", "jwt", "PAT1", "OT1"],
+};
+
+/// `curl -u app1:s3cr3t -d token=AT1 http://{addr}/oauth/revoke`
+fn revoke(token: &str) -> Req {
+    form(app::REVOKE_PATH, format!("token={token}")).basic("app1", "s3cr3t")
+}
+
+#[tokio::test]
+async fn home_page_is_text() {
+    let (_, app) = DEMO.start();
+    let reply = get("/").send(&app).await;
+    let body = "tower-revoke demo: POST /oauth/revoke, GET /me\n";
+    let content_type = ("content-type", "text/plain; charset=utf-8");
+    reply.assert(200, body.as_bytes(), &[content_type]);
+}
+
+#[tokio::test]
+async fn me_shows_the_client_and_subject_of_an_active_token() {
+    let (_, app) = DEMO.start();
+    assert_me(&app, "AT1", "alice", "app1").await;
+}
+
+#[tokio::test]
+async fn revoking_at_the_demo_path_ends_the_token() {
+    let (store, app) = DEMO.start();
+    revoke("AT1").send(&app).await.assert_revoked();
+    // An access token does not take its grant.
+    DEMO.assert_only_revoked(&store, &["AT1"]);
+    let reply = me("AT1").send(&app).await;
+    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+}
+
+#[tokio::test]
+async fn other_tokens_keep_working_after_a_revocation() {
+    let (_, app) = DEMO.start();
+    revoke("AT1").send(&app).await;
+    assert_me(&app, "AT2", "bob", "app1").await;
+}
+
+#[tokio::test]
+async fn default_revoke_path_is_not_the_demo_endpoint() {
+    let (store, app) = DEMO.start();
+    let request = form("/revoke", "token=AT1").basic("app1", "s3cr3t");
+    assert_eq!(request.send(&app).await.status, 404);
+    DEMO.assert_only_revoked(&store, &[]);
+}

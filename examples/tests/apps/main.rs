@@ -1,0 +1,15 @@
+//! The example apps driven as their users drive them: each contract over
+//! HTTP through the app's own router, the demo's logs and `Debug` output
+//! checked for secrets, and the serving loop over real sockets.
+
+mod example;
+
+mod codegen;
+mod demo;
+mod notion;
+mod polar;
+mod secret_hygiene;
+mod serving;
+mod voucherify;
+
+use tower_revoke_test_support as support;
