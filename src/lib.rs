@@ -126,3 +126,8 @@ pub use store::{
     SeedError, StoreError, StoredClient, SubjectRevocationStore, TokenDigest, TokenEntry,
     TokenKind,
 };
+
+/// The README's Rust snippets, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -6,25 +6,36 @@
 //! request goes to the application untouched.
 //!
 //! # Behaviour, in this order
-//! 1. Method other than `POST`: 405 `invalid_request` with `Allow: POST`.
-//! 2. Media type (`application/x-www-form-urlencoded`, or JSON when
-//!    configured), token or `client_secret` in the query, body over the
-//!    limit (413, not read past the limit), strict form parsing, repeated
-//!    parameters: 400 `invalid_request` (RFC 7009 §2.1, RFC 6749 §3.2).
-//! 3. Exactly one client authentication method (RFC 6749 §2.3), then the
-//!    store authenticates it. Any failure is the same 401 `invalid_client`
-//!    with a `Basic` challenge (`error="invalid_client"` when an
-//!    `Authorization` header was used).
-//! 4. Missing or empty `token`: 400 `invalid_request`.
-//! 5. The store looks the token up across all types; the hint is advice.
-//! 6. Unknown, expired or already revoked: 200 (RFC 7009 §2.2).
-//! 7. Issued to another client: see [`OtherClientToken`].
-//! 8. Not revocable by the store: 400 `unsupported_token_type` (§2.2.1).
-//! 9. Store error: 503 `temporarily_unavailable` with `Retry-After`.
-//! 10. Revoked: 200, `Content-Type: application/json`, body `{}`.
+//! | request | response |
+//! |---|---|
+//! | path matches, method is not `POST` | 405 `invalid_request`, `Allow: POST` (RFC 7009 §2.1); no content for `HEAD` |
+//! | `Content-Type` not `application/x-www-form-urlencoded` (any case, parameters allowed; or JSON when configured) | 400 `invalid_request` |
+//! | body over the limit (default 16 KiB) | 413 `invalid_request`, not read past the limit |
+//! | bad percent escape, invalid UTF-8, repeated `token`/`token_type_hint`/`client_id`/`client_secret`, token or `client_secret` in the query | 400 `invalid_request` (RFC 6749 §3.2, §2.3.1) |
+//! | two client authentication methods, or a body `client_id` other than the Basic id | 400 `invalid_request` (RFC 6749 §2.3) |
+//! | no client credentials, malformed Basic, another scheme, a method this endpoint does not accept | 401 `invalid_client`; the description names what is wrong with the request itself |
+//! | unknown client, wrong secret, public client with a secret, confidential client without one | 401 `invalid_client`, byte-identical whatever the reason |
+//! | `token` missing or empty | 400 `invalid_request` |
+//! | token unknown, expired or already revoked | 200 `{}` (RFC 7009 §2.2), or per [`UnknownTokenResponse`](crate::UnknownTokenResponse) |
+//! | token issued to another client | per [`OtherClientToken`](crate::OtherClientToken) (default: 400 `invalid_grant` for a confidential client, 200 for a public one); nothing changes |
+//! | token the store cannot revoke | 400 `unsupported_token_type` (RFC 7009 §2.2.1) |
+//! | refresh token | 200 `{}`; every token of its grant is revoked (RFC 7009 §2.1) |
+//! | access token | 200 `{}`; that token is revoked |
+//! | store error | 503 `temporarily_unavailable`, `Retry-After: 5`; never 200 |
 //!
+//! Every 401 carries `WWW-Authenticate: Basic realm="..."` when the endpoint
+//! accepts Basic or the client sent an `Authorization` header, with
+//! `error="invalid_client"` when it did (RFC 6749 §5.2). The 401 descriptions
+//! differ only for what the request's own bytes show (no credentials,
+//! malformed ones, another scheme, a refused method): the client knows
+//! those already. Whatever the store decides is answered by one response,
+//! so nobody learns whether a client id exists.
+//!
+//! The token type hint is advice only: the store searches every type.
 //! Every response from the endpoint carries `Cache-Control: no-store` and
-//! `Pragma: no-cache`.
+//! `Pragma: no-cache`; errors are `application/json` bodies
+//! `{"error":"...","error_description":"..."}` whose description never echoes
+//! a token, client id or secret.
 //!
 //! # Security
 //! TLS is not enforced by this middleware: RFC 7009 §2 requires it, so serve

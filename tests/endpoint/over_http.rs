@@ -5,7 +5,7 @@ use crate::fixture::{app, as_app1, assert_from_inner, default_app, store, Inner,
 use crate::stores::FailingStore;
 use crate::support::request::{basic, form, get};
 use crate::support::{challenge, desc, error_body};
-use crate::wire::{read_response, serve, without_date, Server};
+use crate::wire::{axum_serve, read_response, serve, without_date, Server};
 use tokio::io::AsyncWriteExt;
 use tower::Layer;
 use tower_revoke::{BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
@@ -36,6 +36,17 @@ async fn revocation_over_http_revokes_the_token() {
     assert!(reply.headers.contains_key("date"), "sent by hyper");
     assert!(!store.is_active("AT1"));
     assert!(inner.seen().is_empty());
+}
+
+#[tokio::test]
+async fn a_router_wrapped_whole_serves_with_axum_serve() {
+    let (store, inner) = (store(), Inner::default());
+    let app = RevocationEndpointLayer::new(store.clone()).layer(inner.router());
+    let server = axum_serve(app).await;
+    server.send(as_app1("token=AT1")).await.assert_revoked();
+    assert!(!store.is_active("AT1"));
+    assert_from_inner(&server.send(get("/elsewhere")).await);
+    assert_eq!(inner.seen().len(), 1);
 }
 
 #[tokio::test]

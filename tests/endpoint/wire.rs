@@ -65,6 +65,24 @@ where
     Server { addr, task }
 }
 
+/// Serves `app` with `axum::serve` on a fresh loopback port, as an app
+/// wrapped whole by a layer is served (README: two ways to mount it).
+pub async fn axum_serve<S>(app: S) -> Server
+where
+    S: Service<axum::extract::Request, Response = axum::response::Response>
+        + Clone
+        + Send
+        + 'static,
+    S: Service<axum::extract::Request, Error = std::convert::Infallible>,
+    <S as Service<axum::extract::Request>>::Future: Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serving = axum::serve(listener, tower::make::Shared::new(app));
+    let task = tokio::spawn(async move { serving.await.unwrap() });
+    Server { addr, task }
+}
+
 impl Server {
     /// Sends `request` with hyper-util's client and reads the response.
     pub async fn send(&self, request: Req) -> Reply {
