@@ -16,11 +16,11 @@ use http::request::Parts;
 /// `"tower-revoke"`.
 ///
 /// # Errors
-/// A [`BearerRejection`] (RFC 6750 §3): 401 `invalid_token` with
-/// `WWW-Authenticate: Bearer realm="..."` when there is no `Authorization`
-/// header or it uses another scheme; 401 `invalid_token` with
-/// `error="invalid_token"` in the challenge when the token is not a
-/// `b64token`; 400 `invalid_request` for two `Authorization` headers.
+/// A [`BearerRejection`] (RFC 6750 §3.1): 401 with
+/// `WWW-Authenticate: Bearer realm="..."` and no content when there is no
+/// `Authorization` header or it uses another scheme; 400 `invalid_request`
+/// with `error="invalid_request"` in the challenge when the token is
+/// malformed (not a `b64token`) or there are two `Authorization` headers.
 impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
     type Rejection = BearerRejection;
 

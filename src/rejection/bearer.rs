@@ -8,17 +8,30 @@ define_rejection! {
     #[status = UNAUTHORIZED]
     #[code = InvalidToken]
     #[description = "a bearer token is required"]
-    /// No `Authorization: Bearer` header. The challenge has no `error`
-    /// attribute (RFC 6750 §3.1).
+    /// No `Authorization: Bearer` header (none, or another scheme). Renders
+    /// a 401 with the challenge and no content: RFC 6750 §3.1 says such a
+    /// response "SHOULD NOT include an error code or other error
+    /// information", in the challenge or the body.
     pub struct MissingBearerToken;
+}
+
+define_rejection! {
+    #[status = BAD_REQUEST]
+    #[code = InvalidRequest]
+    #[description = "the bearer token is malformed"]
+    /// An `Authorization: Bearer` value that is not `Bearer`, one or more
+    /// spaces and a `b64token` (RFC 6750 §2.1): nothing after the scheme, a
+    /// tab, a space inside the token, a character outside the grammar. A
+    /// malformed request, so 400 `invalid_request` (RFC 6750 §3.1).
+    pub struct MalformedBearerToken;
 }
 
 define_rejection! {
     #[status = UNAUTHORIZED]
     #[code = InvalidToken]
-    #[description = "the bearer token is malformed, expired or revoked"]
-    /// A Bearer token that is malformed (RFC 6750 §2.1) or that the store
-    /// does not hold as an active access token.
+    #[description = "the bearer token is unknown, expired or revoked"]
+    /// A well-formed Bearer token that the store does not hold as an active
+    /// access token (RFC 6750 §3.1 `invalid_token`).
     pub struct InvalidBearerToken;
 }
 
@@ -35,6 +48,8 @@ composite_rejection! {
     pub enum BearerError {
         /// See [`MissingBearerToken`].
         MissingBearerToken,
+        /// See [`MalformedBearerToken`].
+        MalformedBearerToken,
         /// See [`InvalidBearerToken`].
         InvalidBearerToken,
         /// See [`MultipleAuthorizationHeaders`].
@@ -43,9 +58,10 @@ composite_rejection! {
 }
 
 /// A Bearer failure, ready to render with its `WWW-Authenticate: Bearer`
-/// challenge (RFC 6750 §3): `error="invalid_token"` when a token was
-/// presented, no `error` attribute when none was, `error="invalid_request"`
-/// for several `Authorization` headers.
+/// challenge (RFC 6750 §3): no `error` attribute and no content when no
+/// token was presented, `error="invalid_token"` for a token that is not
+/// active, `error="invalid_request"` for a malformed one or several
+/// `Authorization` headers.
 #[derive(Debug, Clone)]
 pub struct BearerRejection {
     error: BearerError,
@@ -66,22 +82,32 @@ impl BearerRejection {
         self.error
     }
 
-    /// The error response for this rejection.
-    pub fn error_response(&self) -> ErrorResponse {
+    /// The error response for this rejection, or `None` for
+    /// [`MissingBearerToken`], which renders without content.
+    pub fn error_response(&self) -> Option<ErrorResponse> {
         let challenge = match self.error {
-            BearerError::MissingBearerToken(_) => BearerChallenge::NoToken,
+            BearerError::MissingBearerToken(_) => return None,
             BearerError::InvalidBearerToken(_) => BearerChallenge::InvalidToken,
-            BearerError::MultipleAuthorizationHeaders(_) => BearerChallenge::InvalidRequest,
+            BearerError::MalformedBearerToken(_) | BearerError::MultipleAuthorizationHeaders(_) => {
+                BearerChallenge::InvalidRequest
+            }
         };
-        ErrorResponse::new(self.error.status(), self.error.error_code())
+        let response = ErrorResponse::new(self.error.status(), self.error.error_code())
             .description(self.error.description())
-            .header(WWW_AUTHENTICATE, self.realm.bearer(challenge))
+            .header(WWW_AUTHENTICATE, self.realm.bearer(challenge));
+        Some(response)
     }
 
     /// Renders the response, logging the rejection once (at DEBUG, target
     /// `tower_revoke::rejection`, with fixed texts only).
     pub fn into_http(self) -> http::Response<http_body_util::Full<bytes::Bytes>> {
-        super::render("BearerRejection", self.error_response())
+        match self.error_response() {
+            Some(response) => super::render("BearerRejection", response),
+            None => {
+                let challenge = self.realm.bearer(BearerChallenge::NoToken);
+                super::render_challenge(self.error.status(), challenge)
+            }
+        }
     }
 }
 

@@ -33,6 +33,27 @@ pub(crate) fn render(rejection: &'static str, response: ErrorResponse) -> Respon
     response.into_http()
 }
 
+/// Renders a 401 with only its challenge and the cache headers, no content
+/// (RFC 6750 §3.1, for a request without credentials), logged as
+/// [`render`] logs.
+pub(crate) fn render_challenge(
+    status: http::StatusCode,
+    challenge: http::HeaderValue,
+) -> Response<Full<Bytes>> {
+    tracing::debug!(
+        target: "tower_revoke::rejection",
+        rejection = "BearerRejection",
+        status = status.as_u16(),
+        "request rejected without credentials"
+    );
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(http::header::WWW_AUTHENTICATE, challenge);
+    crate::response::no_store(headers);
+    response
+}
+
 /// Any failure of a revocation request before the store is consulted: of the
 /// request itself or of client authentication.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 use super::scheme::{self, Scheme};
 use super::token::Token;
 use crate::rejection::{
-    BearerError, InvalidBearerToken, MissingBearerToken, MultipleAuthorizationHeaders,
+    BearerError, MalformedBearerToken, MissingBearerToken, MultipleAuthorizationHeaders,
 };
 use http::header::{HeaderMap, AUTHORIZATION};
 use std::fmt;
@@ -33,7 +33,8 @@ impl BearerToken {
     /// # Errors
     /// [`MissingBearerToken`] when there is no `Authorization` header or it
     /// uses another scheme; [`MultipleAuthorizationHeaders`] when there are
-    /// several; [`InvalidBearerToken`] when the token is not a `b64token`.
+    /// several; [`MalformedBearerToken`] when the scheme is `Bearer` but
+    /// what follows is not one or more spaces and a `b64token`.
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, BearerError> {
         let mut values = headers.get_all(AUTHORIZATION).iter();
         let value = values.next().ok_or(MissingBearerToken)?;
@@ -41,8 +42,8 @@ impl BearerToken {
             return Err(MultipleAuthorizationHeaders.into());
         }
         match scheme::split(value.as_bytes(), "Bearer") {
-            Scheme::Matches(token) => Self::parse(token).ok_or_else(|| InvalidBearerToken.into()),
-            Scheme::Malformed => Err(InvalidBearerToken.into()),
+            Scheme::Matches(token) => Self::parse(token).ok_or_else(|| MalformedBearerToken.into()),
+            Scheme::Malformed => Err(MalformedBearerToken.into()),
             Scheme::Other => Err(MissingBearerToken.into()),
         }
     }
@@ -100,7 +101,7 @@ mod tests {
     }
 
     #[test]
-    fn malformed_tokens_are_invalid() {
+    fn malformed_tokens_are_malformed() {
         for v in [
             "Bearer",
             "Bearer ",
@@ -111,7 +112,7 @@ mod tests {
             "Bearer ä",
         ] {
             let err = BearerToken::from_headers(&headers(&[v])).unwrap_err();
-            assert_eq!(err, InvalidBearerToken.into(), "{v}");
+            assert_eq!(err, MalformedBearerToken.into(), "{v}");
         }
     }
 

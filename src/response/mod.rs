@@ -14,7 +14,7 @@ pub use revocation::{
     OtherClientToken, RevocationResponder, RevokedResponse, UnknownTokenResponse,
 };
 
-pub(crate) use error::{retry_after_value, store_unavailable};
+pub(crate) use error::{no_store, retry_after_value, store_unavailable};
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_LENGTH};

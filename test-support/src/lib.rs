@@ -32,7 +32,8 @@ pub mod desc {
     pub const UNSUPPORTED: &str = "this token type cannot be revoked";
     pub const UNAVAILABLE: &str = "the token store is unavailable, retry later";
     pub const BEARER_REQUIRED: &str = "a bearer token is required";
-    pub const BEARER_INVALID: &str = "the bearer token is malformed, expired or revoked";
+    pub const BEARER_INVALID: &str = "the bearer token is unknown, expired or revoked";
+    pub const BEARER_MALFORMED: &str = "the bearer token is malformed";
     pub const MULTIPLE_AUTHORIZATION: &str = "more than one authorization header";
 }
 

@@ -154,6 +154,27 @@ impl Reply {
         self.assert_error(401, "invalid_token", description, &challenge);
     }
 
+    /// Asserts the Bearer refusal of a request without credentials: 401,
+    /// the challenge without an `error` attribute, and no content (RFC 6750
+    /// §3.1: no error information).
+    #[track_caller]
+    pub fn assert_bearer_required(&self, challenge: &str) {
+        let headers = [
+            ("www-authenticate", challenge),
+            ("cache-control", "no-store"),
+            ("pragma", "no-cache"),
+        ];
+        self.assert(401, b"", &headers);
+    }
+
+    /// Asserts the Bearer refusal of a malformed token: 400
+    /// `invalid_request`, with a challenge naming that error (RFC 6750 §3.1).
+    #[track_caller]
+    pub fn assert_bearer_malformed(&self, challenge: &str) {
+        let challenge = [("www-authenticate", challenge)];
+        self.assert_error(400, "invalid_request", desc::BEARER_MALFORMED, &challenge);
+    }
+
     /// Asserts the Bearer refusal of more than one `Authorization` header:
     /// 400 `invalid_request`, with a challenge naming that error (RFC 6750
     /// §3), not `invalid_token`.

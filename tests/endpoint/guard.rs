@@ -34,8 +34,7 @@ fn me_with(token: &str) -> Req {
     get("/me").bearer(token)
 }
 
-/// Asserts the guard's 401 for a malformed, unknown, expired or revoked
-/// token.
+/// Asserts the guard's 401 for an unknown, expired or revoked token.
 #[track_caller]
 fn assert_bearer_invalid(reply: &Reply) {
     reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
@@ -44,7 +43,7 @@ fn assert_bearer_invalid(reply: &Reply) {
 /// Asserts the guard's 401 for a request without a Bearer token.
 #[track_caller]
 fn assert_bearer_required(reply: &Reply) {
-    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
+    reply.assert_bearer_required(challenge::BEARER);
 }
 
 #[tokio::test]
@@ -98,11 +97,19 @@ async fn other_authorization_scheme_is_challenged_without_error() {
 }
 
 #[tokio::test]
-async fn malformed_bearer_token_is_invalid_token() {
+async fn malformed_bearer_token_is_invalid_request() {
     let app = app(&store());
-    for authorization in ["Bearer", "Bearer AT1 AT2", "Bearer A?T1", "Bearer =AT1"] {
+    let malformed = [
+        "Bearer",
+        "Bearer AT1 AT2",
+        "Bearer A?T1",
+        "Bearer =AT1",
+        "Bearer\tAT1",
+    ];
+    for authorization in malformed {
         let request = get("/me").header("authorization", authorization);
-        assert_bearer_invalid(&request.send(&app).await);
+        let reply = request.send(&app).await;
+        reply.assert_bearer_malformed(challenge::BEARER_INVALID_REQUEST);
     }
 }
 
@@ -151,6 +158,28 @@ async fn guard_realm_names_the_challenge() {
         reply.header("www-authenticate"),
         Some(r#"Bearer realm="api", error="invalid_token""#)
     );
+}
+
+#[tokio::test]
+async fn guard_answers_head_without_content() {
+    let app = app(&store());
+    let head = |token: Option<&str>| {
+        let request = crate::support::request::request(http::Method::HEAD, "/me");
+        match token {
+            Some(token) => request.bearer(token),
+            None => request,
+        }
+    };
+    // `assert` checks that a HEAD reply has no body and the content length
+    // of the JSON error a GET would get.
+    head(Some("nope"))
+        .send(&app)
+        .await
+        .assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    head(None)
+        .send(&app)
+        .await
+        .assert_bearer_required(challenge::BEARER);
 }
 
 #[tokio::test]

@@ -163,3 +163,73 @@ async fn revoked_access_token_stops_working_over_http() {
     let reply = server.send(me()).await;
     reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
 }
+
+/// RFC 9110 §9.3.2: no content in a response to HEAD, on HTTP/1.1 (the
+/// next response on the connection starts right after the head) and on
+/// HTTP/2 with prior knowledge (no DATA, the connection stays usable).
+#[tokio::test]
+async fn head_gets_no_content_over_http1_and_http2() {
+    // A plain tower service behind the layer, no axum: nothing else strips
+    // the content of a HEAD response.
+    let app = tower::service_fn(|_: http::Request<hyper::body::Incoming>| async {
+        Ok::<_, std::convert::Infallible>(http::Response::new(
+            http_body_util::Full::<bytes::Bytes>::default(),
+        ))
+    });
+    let server = serve(RevocationEndpointLayer::new(store()).layer(app)).await;
+    let mut stream = server.connect().await;
+    let head = "HEAD /revoke HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let get = "GET /revoke HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    stream
+        .write_all(format!("{head}{get}").as_bytes())
+        .await
+        .unwrap();
+    let both = read_until_second_response(&mut stream).await;
+    let text = String::from_utf8(both).unwrap();
+    let (head_reply, get_reply) = text.split_at(text.find("\r\n\r\n").unwrap() + 4);
+    assert!(head_reply.starts_with("HTTP/1.1 405"), "{text}");
+    let length = format!("content-length: {}\r\n", desc_json_len(desc::METHOD));
+    assert!(head_reply.contains(&length), "{head_reply}");
+    assert!(
+        get_reply.starts_with("HTTP/1.1 405"),
+        "HEAD sent content: {text}"
+    );
+
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .http2_only(true)
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let uri: http::Uri = format!("http://{}/revoke", server.addr).parse().unwrap();
+    for _ in 0..2 {
+        let request = http::Request::head(uri.clone())
+            .body(Default::default())
+            .unwrap();
+        let response = client.request(request).await.unwrap();
+        assert_eq!(response.version(), http::Version::HTTP_2);
+        assert_eq!(response.status(), 405);
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap();
+        assert!(body.to_bytes().is_empty());
+    }
+}
+
+/// The length of the endpoint's JSON error with `description`.
+fn desc_json_len(description: &str) -> usize {
+    error_body("invalid_request", description).len()
+}
+
+/// Reads until a second status line has arrived with its head.
+async fn read_until_second_response(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = Vec::new();
+    while String::from_utf8_lossy(&buffer).matches("\r\n\r\n").count() < 2 {
+        let mut chunk = [0; 4096];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut chunk))
+            .await
+            .expect("responses in time")
+            .unwrap();
+        assert!(read > 0, "closed: {:?}", String::from_utf8_lossy(&buffer));
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    buffer
+}

@@ -171,19 +171,19 @@ async fn bearer_token_is_extracted() {
 }
 
 #[tokio::test]
-async fn missing_bearer_token_is_invalid_token_without_error_attribute() {
+async fn missing_bearer_token_is_challenged_without_error_information() {
     let reply = get("/bearer").send(&router()).await;
-    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
+    reply.assert_bearer_required(challenge::BEARER);
 }
 
 #[tokio::test]
 async fn another_scheme_is_a_missing_bearer_token() {
     let reply = get("/bearer").basic("app1", "s3cr3t").send(&router()).await;
-    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
+    reply.assert_bearer_required(challenge::BEARER);
 }
 
 #[tokio::test]
-async fn malformed_bearer_token_is_invalid_token_with_error_attribute() {
+async fn malformed_bearer_token_is_invalid_request() {
     let app = router();
     for value in [
         "Bearer",
@@ -198,7 +198,7 @@ async fn malformed_bearer_token_is_invalid_token_with_error_attribute() {
             .header("authorization", value)
             .send(&app)
             .await;
-        reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+        reply.assert_bearer_malformed(challenge::BEARER_INVALID_REQUEST);
     }
 }
 
@@ -229,14 +229,14 @@ async fn optional_bearer_token_is_read_when_present() {
 #[tokio::test]
 async fn optional_bearer_token_rejects_a_malformed_token() {
     let reply = get("/bearer-optional").bearer("a b").send(&router()).await;
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    reply.assert_bearer_malformed(challenge::BEARER_INVALID_REQUEST);
 }
 
 #[tokio::test]
 async fn optional_bearer_token_rejects_another_scheme() {
     let request = get("/bearer-optional").basic("app1", "s3cr3t");
     let reply = request.send(&router()).await;
-    reply.assert_invalid_token(desc::BEARER_REQUIRED, challenge::BEARER);
+    reply.assert_bearer_required(challenge::BEARER);
 }
 
 #[tokio::test]
@@ -258,9 +258,9 @@ async fn configured_realm_appears_in_the_basic_challenge() {
 async fn configured_realm_appears_in_the_bearer_challenge() {
     let app = router_with(RequestReader::default().realm(Realm::new("api")));
     let reply = get("/bearer").send(&app).await;
-    reply.assert_invalid_token(desc::BEARER_REQUIRED, r#"Bearer realm="api""#);
+    reply.assert_bearer_required(r#"Bearer realm="api""#);
     let request = get("/bearer-optional").header("authorization", "Bearer =");
     let reply = request.send(&app).await;
-    let expected = r#"Bearer realm="api", error="invalid_token""#;
-    reply.assert_invalid_token(desc::BEARER_INVALID, expected);
+    let expected = r#"Bearer realm="api", error="invalid_request""#;
+    reply.assert_bearer_malformed(expected);
 }
