@@ -163,7 +163,7 @@ fn main() {
             .into_iter()
             .filter(|t| {
                 only.as_ref()
-                    .map_or(true, |o| format!("{t:?}").eq_ignore_ascii_case(o))
+                    .is_none_or(|o| format!("{t:?}").eq_ignore_ascii_case(o))
             })
             .collect();
         let scaling = summary::Scaling::measure(config, &targets);

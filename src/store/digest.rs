@@ -159,18 +159,21 @@ impl StoredClient<'_> {
     /// assert!(StoredClient::Public.authenticate(&presented).is_none());
     /// ```
     pub fn authenticate(self, credentials: &ClientCredentials) -> Option<AuthenticatedClient> {
-        let client_type = match (self, credentials.client_secret()) {
-            (Self::Confidential(stored), Some(presented)) => stored
-                .matches(presented)
-                .then_some(ClientType::Confidential),
+        // One code path whatever the client: the same instructions hash and
+        // compare, against the stored digest or the fixed one.
+        let expected = match self {
+            Self::Confidential(stored) => stored,
+            Self::Unknown | Self::Public => dummy(),
+        };
+        let secret_matches = credentials
+            .client_secret()
+            .map(|presented| expected.matches(presented));
+        let client_type = match (self, secret_matches) {
+            (Self::Confidential(_), Some(true)) => Some(ClientType::Confidential),
             (Self::Public, None) if credentials.method() == ClientAuthMethod::None => {
                 Some(ClientType::Public)
             }
-            (_, Some(presented)) => {
-                std::hint::black_box(dummy().matches(presented));
-                None
-            }
-            (_, None) => None,
+            _ => None,
         }?;
         Some(AuthenticatedClient {
             client_id: credentials.client_id().clone(),

@@ -91,7 +91,10 @@ pub struct MemoryStore {
 
 struct Shared {
     /// Clients by id; `None` is a public client.
-    clients: ShardedMap<Box<str>, Option<SecretDigest>>,
+    /// Clients by the fingerprint of their id, as tokens are keyed: a hit
+    /// compares two 128-bit keys like a miss probes, so the time of a
+    /// lookup does not tell whether the client exists.
+    clients: ShardedMap<Fingerprint, Option<SecretDigest>, Half<false>, Half<true>>,
     /// Tokens by fingerprint: the store never keeps a token itself.
     tokens: ShardedMap<Fingerprint, Record, Half<false>, Half<true>>,
     fingerprinter: Fingerprinter,
@@ -99,6 +102,8 @@ struct Shared {
     grants: ShardedMap<Box<str>, Arc<Grant>>,
     /// The tokens of each subject.
     subjects: ShardedMap<Box<str>, Vec<Fingerprint>>,
+    /// What an unknown client's lookup copies instead of a stored digest.
+    stand_in: SecretDigest,
 }
 
 impl MemoryStore {
@@ -111,6 +116,7 @@ impl MemoryStore {
                 fingerprinter: Fingerprinter::new(),
                 grants: ShardedMap::new(),
                 subjects: ShardedMap::new(),
+                stand_in: SecretDigest::from_bytes([0; 32]),
             }),
             access_token_revokes_grant: false,
         }
@@ -141,19 +147,16 @@ impl MemoryStore {
     /// stays revoked, a secret is not replaced). Returns how many clients
     /// and tokens it inserted.
     pub fn seed(&self, seed: &Seed) -> (usize, usize) {
-        let clients = seed.clients().iter();
-        let clients = clients.filter(|c| {
-            let digest = c.client_secret.as_ref().map(SecretDigest::of);
-            self.shared
-                .clients
-                .insert_new(c.client_id.as_str().into(), digest)
-        });
-        let clients = clients.count();
-        let tokens = seed.tokens().iter();
-        let tokens = tokens
-            .filter(|t| self.insert_token((*t).clone()).is_ok())
-            .count();
-        (clients, tokens)
+        let mut inserted = (0, 0);
+        for client in seed.clients() {
+            let secret = client.client_secret.clone();
+            let new = self.insert_client(client.client_id.clone(), secret).is_ok();
+            inserted.0 += usize::from(new);
+        }
+        for token in seed.tokens() {
+            inserted.1 += usize::from(self.insert_token(token.clone()).is_ok());
+        }
+        inserted
     }
 
     /// Whether revoking an access token revokes every token of its grant,
@@ -189,11 +192,8 @@ impl MemoryStore {
         client_secret: Option<ClientSecret>,
     ) -> Result<(), SeedError> {
         let digest = client_secret.as_ref().map(SecretDigest::of);
-        match self
-            .shared
-            .clients
-            .insert_new(client_id.as_str().into(), digest)
-        {
+        let key = self.shared.fingerprinter.of(client_id.as_str());
+        match self.shared.clients.insert_new(key, digest) {
             true => Ok(()),
             false => Err(SeedError::entry("client_id", "duplicate client id")),
         }
@@ -226,7 +226,8 @@ impl MemoryStore {
             .map_err(|(at, problem)| SeedError::entry(&at, problem))?;
         let shared = &*self.shared;
         let client_id = entry.client_id.as_str();
-        if shared.clients.with(client_id, |_| ()).is_none() {
+        let client_key = shared.fingerprinter.of(client_id);
+        if shared.clients.with(&client_key, |_| ()).is_none() {
             let problem = format!("unknown client {client_id:?}");
             return Err(SeedError::entry("client_id", problem));
         }

@@ -56,12 +56,23 @@ impl SubjectRevocationStore for MemoryStore {
 
 impl MemoryStore {
     fn authenticate(&self, credentials: &ClientCredentials) -> Option<AuthenticatedClient> {
-        let id = credentials.client_id().as_str();
-        let found = self.shared.clients.with(id, |secret| match secret {
-            Some(digest) => StoredClient::Confidential(digest).authenticate(credentials),
-            None => StoredClient::Public.authenticate(credentials),
-        });
-        found.unwrap_or_else(|| StoredClient::Unknown.authenticate(credentials))
+        let key = self
+            .shared
+            .fingerprinter
+            .of(credentials.client_id().as_str());
+        // A digest is copied out of the map, or the same-sized stand-in for
+        // a client that does not exist, so that every client takes the same
+        // path afterwards, outside the lock.
+        let (found, stored) = match self.shared.clients.with(&key, Clone::clone) {
+            Some(stored) => (true, stored),
+            None => (false, Some(self.shared.stand_in.clone())),
+        };
+        let client = match (found, &stored) {
+            (true, Some(digest)) => StoredClient::Confidential(digest),
+            (true, None) => StoredClient::Public,
+            (false, _) => StoredClient::Unknown,
+        };
+        client.authenticate(credentials)
     }
 
     fn revoke_token(&self, client: &AuthenticatedClient, token: &str) -> RevocationOutcome {
