@@ -30,7 +30,10 @@ pub const SEED: &str = r#"{
     {"token": "jwt", "type": "access_token", "client_id": "app1", "revocable": false},
     {"token": "PAT1", "type": "access_token", "client_id": "pub1", "subject": "carol"},
     {"token": "OT1", "type": "access_token", "client_id": "app2", "subject": "dave"},
-    {"token": "PLUS1", "type": "access_token", "client_id": "plus"}
+    {"token": "PLUS1", "type": "access_token", "client_id": "plus"},
+    {"token": "JWTG1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "revocable": false},
+    {"token": "XRT", "type": "refresh_token", "client_id": "app1", "grant_id": "G3", "expires_at": 1000},
+    {"token": "XAT", "type": "access_token", "client_id": "app1", "grant_id": "G3", "subject": "erin"}
   ]
 }"#;
 

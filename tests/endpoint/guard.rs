@@ -85,6 +85,21 @@ async fn access_token_revoked_with_its_grant_is_invalid_token() {
     );
 }
 
+/// RFC 7009 §2.1: revoking an expired refresh token still ends the access
+/// tokens of its grant; and a token the store cannot revoke alone (a JWT)
+/// is ended with its grant all the same.
+#[tokio::test]
+async fn revoked_grants_end_every_token_of_them_at_the_guard() {
+    let store = store();
+    let app = app(&store);
+    assert_eq!(me_with("XAT").send(&app).await.status, 200);
+    as_app1("token=XRT").send(&app).await.assert_revoked();
+    assert_bearer_invalid(&me_with("XAT").send(&app).await);
+    assert_eq!(me_with("JWTG1").send(&app).await.status, 200);
+    as_app1("token=RT1").send(&app).await.assert_revoked();
+    assert_bearer_invalid(&me_with("JWTG1").send(&app).await);
+}
+
 #[tokio::test]
 async fn missing_bearer_token_is_challenged_without_error() {
     assert_bearer_required(&get("/me").send(&app(&store())).await);
