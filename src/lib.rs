@@ -44,7 +44,8 @@
 //!   ([`BoxFuture`]); what they exchange: [`AuthenticatedClient`],
 //!   [`ClientType`], [`RevocationOutcome`], [`ActiveToken`], [`TokenKind`],
 //!   [`StoreError`]; digests [`TokenDigest`], [`SecretDigest`],
-//!   [`StoredClient`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
+//!   [`StoredClient`]; cache invalidation [`Invalidate`],
+//!   [`RevocationNotice`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
 //!   [`TokenEntry`], [`SeedError`].
 //! - axum extractors ([`extract`], feature `axum`, on by default).
 //!
@@ -122,9 +123,9 @@ pub use response::{
 };
 pub use store::{
     ActiveToken, AuthenticatedClient, BoxFuture, BoxStore, ClientEntry, ClientType, DynStore,
-    IntrospectionStore, MemoryStore, RevocationOutcome, RevocationStore, SecretDigest, Seed,
-    SeedError, StoreError, StoredClient, SubjectRevocationStore, TokenDigest, TokenEntry,
-    TokenKind,
+    IntrospectionStore, Invalidate, MemoryStore, RevocationNotice, RevocationOutcome,
+    RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
+    SubjectRevocationStore, TokenDigest, TokenEntry, TokenKind,
 };
 
 /// The README's Rust snippets, compiled as doc tests.

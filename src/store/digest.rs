@@ -55,6 +55,21 @@ impl TokenDigest {
     pub fn to_hex(&self) -> String {
         hex(&self.0)
     }
+
+    /// A digest read back from 64 hex digits (either case); `None` for
+    /// anything else.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        let hex = hex.as_bytes();
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut bytes = [0; 32];
+        for (byte, pair) in bytes.iter_mut().zip(hex.chunks(2)) {
+            let digit = |b: u8| char::from(b).to_digit(16);
+            *byte = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
+        }
+        Some(Self(bytes))
+    }
 }
 
 impl fmt::Debug for TokenDigest {

@@ -13,6 +13,7 @@ mod digest;
 mod dyn_store;
 mod entry;
 mod memory;
+mod notice;
 mod seed;
 mod traits;
 mod types;
@@ -21,6 +22,7 @@ pub use digest::{SecretDigest, StoredClient, TokenDigest};
 pub use dyn_store::{BoxFuture, BoxStore, DynStore};
 pub use entry::{ClientEntry, TokenEntry};
 pub use memory::MemoryStore;
+pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{Seed, SeedError};
 pub use traits::{IntrospectionStore, RevocationStore, SubjectRevocationStore};
 pub use types::{
