@@ -72,8 +72,9 @@ async fn pointers_to_a_store_are_stores() {
     ));
     let shared = Arc::new(store.clone());
     assert_eq!(revoke(&shared, "AT2").await, RevocationOutcome::NotFound);
+    assert!(shared.introspect_now("AT1").unwrap().unwrap().is_some());
     let token = Token::new("AT1").unwrap();
-    assert!(shared.introspect_now(&token).unwrap().unwrap().is_some());
+    assert!(shared.introspect(&token).await.unwrap().is_some());
 }
 
 #[test]

@@ -164,7 +164,7 @@ impl Requests {
 /// A copy of `value` in a buffer of its own, as a server parses each
 /// request into its own buffer: a clone would share one reference count
 /// between every request, and two threads would contend on it.
-fn fresh(value: &HeaderValue) -> HeaderValue {
+pub fn fresh(value: &HeaderValue) -> HeaderValue {
     HeaderValue::from_bytes(value.as_bytes()).expect("a valid header value stays valid")
 }
 

@@ -29,6 +29,7 @@ mod contenders;
 mod exec;
 mod fixture;
 mod handwritten;
+mod routers;
 mod suite;
 mod summary;
 
@@ -60,6 +61,19 @@ fn groups(c: &mut Criterion, suite: &mut Suite) {
     let mut group = c.benchmark_group("other_path");
     bench(&mut group, "inner_direct", &mut *suite.inner_other);
     bench(&mut group, "through_endpoint", &mut *suite.ours_other);
+    bench(&mut group, "router", &mut *suite.router_other);
+    bench(
+        &mut group,
+        "router_layered",
+        &mut *suite.router_layered_other,
+    );
+    group.finish();
+
+    let mut group = c.benchmark_group("guard");
+    bench(&mut group, "bare_router", &mut *suite.guard_bare);
+    bench(&mut group, "identity_layer", &mut *suite.guard_identity);
+    bench(&mut group, "bearer_auth_layer", &mut *suite.guard_ours);
+    bench(&mut group, "hand_written_from_fn", &mut *suite.guard_hand);
     group.finish();
 
     let mut group = c.benchmark_group("rejected");

@@ -5,6 +5,7 @@ use super::contenders::{
     noop, read_counter, Contender, Fixed, HandRevoke, OursRevoke, StoreRevoke,
 };
 use super::fixture::Requests;
+use super::routers::{self, Guard, Mount};
 use http::StatusCode;
 use std::sync::Arc;
 use tower::Layer;
@@ -33,6 +34,23 @@ pub struct Suite {
     pub inner_other: Box<dyn Contender>,
     /// The same request through `RevocationEndpoint`.
     pub ours_other: Box<dyn Contender>,
+    /// The same request through a one-route axum `Router`.
+    pub router_other: Box<dyn Contender>,
+    /// The same request through that `Router` with the layer mounted by
+    /// `Router::layer`.
+    pub router_layered_other: Box<dyn Contender>,
+    /// The same with a do-nothing layer mounted by `Router::layer`.
+    pub router_identity_other: Box<dyn Contender>,
+    /// The same with the whole `Router` wrapped by the layer.
+    pub router_wrapped_other: Box<dyn Contender>,
+    /// `GET /me` with an active token, through a `Router` without a guard.
+    pub guard_bare: Box<dyn Contender>,
+    /// The same through a do-nothing layer.
+    pub guard_identity: Box<dyn Contender>,
+    /// The same through `BearerAuthLayer` on a `MemoryStore`.
+    pub guard_ours: Box<dyn Contender>,
+    /// The same through the hand-written `from_fn` guard.
+    pub guard_hand: Box<dyn Contender>,
     /// A wrong client secret: 401.
     pub bad_credentials: Box<dyn Contender>,
     /// `token` twice: 400.
@@ -108,6 +126,14 @@ impl Suite {
             hand_revoke: Box::new(HandRevoke::new(Arc::clone(&requests), MAIN_TOKENS)),
             inner_other: Box::new(inner_other),
             ours_other: Box::new(ours_other),
+            router_other: routers::other_path(&requests, Mount::Plain),
+            router_layered_other: routers::other_path(&requests, Mount::Layered),
+            router_identity_other: routers::other_path(&requests, Mount::Identity),
+            router_wrapped_other: routers::other_path(&requests, Mount::Wrapped),
+            guard_bare: routers::protected(Guard::Bare),
+            guard_identity: routers::protected(Guard::Identity),
+            guard_ours: routers::protected(Guard::Ours),
+            guard_hand: routers::protected(Guard::Hand),
             bad_credentials: fixed(
                 &requests,
                 Requests::bad_credentials,
@@ -141,6 +167,14 @@ impl Suite {
             ("hand_revoke", &mut *self.hand_revoke),
             ("inner_other", &mut *self.inner_other),
             ("ours_other", &mut *self.ours_other),
+            ("router_other", &mut *self.router_other),
+            ("router_layered_other", &mut *self.router_layered_other),
+            ("router_identity_other", &mut *self.router_identity_other),
+            ("router_wrapped_other", &mut *self.router_wrapped_other),
+            ("guard_bare", &mut *self.guard_bare),
+            ("guard_identity", &mut *self.guard_identity),
+            ("guard_ours", &mut *self.guard_ours),
+            ("guard_hand", &mut *self.guard_hand),
             ("bad_credentials", &mut *self.bad_credentials),
             ("duplicate_parameter", &mut *self.duplicate_parameter),
             ("oversize", &mut *self.oversize),

@@ -129,6 +129,31 @@ pub fn run(suite: &mut Suite, config: Config) {
         target: "<= 0.333",
         pass: Some(ratio <= 1.0 / 3.0),
     });
+    let above_bare = |name: &str| ns.min(name) - ns.min("guard_bare");
+    rows.push(Row {
+        figure: "  (info) protected request: a do-nothing Router::layer, time above a bare Router"
+            .into(),
+        ours: fmt_ns(above_bare("guard_identity")),
+        baseline: fmt_ns(above_bare("guard_hand")),
+        ratio: above_bare("guard_identity") / above_bare("guard_hand"),
+        check: f64::NAN,
+        target: "info",
+        pass: None,
+    });
+    let ratio = above_bare("guard_ours") / above_bare("guard_hand");
+    rows.push(Row {
+        figure:
+            "protected request: time above a bare Router, BearerAuthLayer / hand-written from_fn"
+                .into(),
+        ours: fmt_ns(above_bare("guard_ours")),
+        baseline: fmt_ns(above_bare("guard_hand")),
+        ratio,
+        check: ns.per_round(|r| {
+            (r("guard_ours") - r("guard_bare")) / (r("guard_hand") - r("guard_bare"))
+        }),
+        target: "<= 0.333",
+        pass: Some(ratio <= 1.0 / 3.0),
+    });
     let mut quotient = |figure: String, num: &str, den: &str, target, limit: f64| {
         let ratio = ns.min(num) / ns.min(den);
         let pass = match target {
@@ -145,6 +170,36 @@ pub fn run(suite: &mut Suite, config: Config) {
             pass,
         });
     };
+    quotient(
+        "other path: axum Router with the layer (Router::layer) / the same Router without it"
+            .into(),
+        "router_layered_other",
+        "router_other",
+        "<= 1.02",
+        1.02,
+    );
+    quotient(
+        "  (info) the same with a do-nothing layer: what axum's Router::layer costs by itself"
+            .into(),
+        "router_identity_other",
+        "router_other",
+        "info",
+        0.0,
+    );
+    quotient(
+        "  (info) Router::layer: the endpoint's layer / a do-nothing layer".into(),
+        "router_layered_other",
+        "router_identity_other",
+        "info",
+        0.0,
+    );
+    quotient(
+        "other path: the whole Router wrapped by the layer / the Router alone".into(),
+        "router_wrapped_other",
+        "router_other",
+        "<= 1.02",
+        1.02,
+    );
     quotient(
         "other path: through RevocationEndpoint / the inner service called directly".into(),
         "ours_other",

@@ -2,8 +2,10 @@
 
 use super::future::ResponseFuture;
 use super::layer::GuardConfig;
+use crate::rejection::MalformedBearerToken;
+use crate::request::presented_bearer_token;
 use crate::response::EndpointBody;
-use crate::{ActiveToken, BearerToken, IntrospectionStore, StoreError, TokenKind};
+use crate::{ActiveToken, IntrospectionStore, StoreError, Token, TokenKind};
 use http::{Request, Response};
 use std::fmt;
 use std::sync::Arc;
@@ -73,20 +75,22 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let token = match BearerToken::from_headers(request.headers()) {
+        let token = match presented_bearer_token(request.headers()) {
             Ok(token) => token,
             Err(error) => return ResponseFuture::refused(&self.config, error, request.method()),
         };
-        match self.store.introspect_now(token.token()) {
-            Some(answer) => decide(&mut self.inner, &self.config, request, answer),
-            None => {
-                let clone = self.inner.clone();
-                let inner = std::mem::replace(&mut self.inner, clone);
-                let store = Arc::clone(&self.store);
-                let lookup = Box::pin(async move { store.introspect(token.token()).await });
-                ResponseFuture::lookup(lookup, inner, request, Arc::clone(&self.config))
-            }
+        if let Some(answer) = self.store.introspect_now(token) {
+            return decide(&mut self.inner, &self.config, request, answer);
         }
+        let Some(token) = Token::new(token) else {
+            let error = MalformedBearerToken.into();
+            return ResponseFuture::refused(&self.config, error, request.method());
+        };
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let store = Arc::clone(&self.store);
+        let lookup = Box::pin(async move { store.introspect(&token).await });
+        ResponseFuture::lookup(lookup, inner, request, Arc::clone(&self.config))
     }
 }
 

@@ -72,9 +72,20 @@ impl fmt::Debug for ClientSecret {
     }
 }
 
-/// Whether `value` is non-empty and free of control characters.
+/// Whether `value` is non-empty and free of control characters (Unicode
+/// `Cc`: U+0000–U+001F, U+007F, and U+0080–U+009F, which UTF-8 encodes as
+/// `C2 80`–`C2 9F`). Checked on the bytes, as `char::is_control` would
+/// decode every character first.
 pub(crate) fn is_printable(value: &str) -> bool {
-    !value.is_empty() && !value.chars().any(char::is_control)
+    let bytes = value.as_bytes();
+    let c1 = |at: usize| {
+        bytes[at] == 0xC2 && bytes.get(at + 1).is_some_and(|b| (0x80..=0x9F).contains(b))
+    };
+    !bytes.is_empty()
+        && !bytes
+            .iter()
+            .enumerate()
+            .any(|(at, &b)| b < 0x20 || b == 0x7F || c1(at))
 }
 
 /// A client authentication method, named as in the IANA "OAuth Token
@@ -239,6 +250,14 @@ mod tests {
         let debug = format!("{creds:?}");
         assert!(debug.contains("app1"));
         assert!(!debug.contains("s3cr3t"));
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_char_is_control() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(is_printable(&text), !c.is_control(), "{:?}", c);
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod scheme;
 mod token;
 
 pub use basic::{parse_basic, BasicDecoding};
+pub(crate) use bearer::presented as presented_bearer_token;
 pub use bearer::BearerToken;
 pub use client::{ClientAuthMethod, ClientAuthMethods, ClientCredentials, ClientId, ClientSecret};
 pub use reader::ClientRevocation;

@@ -46,7 +46,7 @@ pub trait DynStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Option<ActiveToken>, StoreError>>;
 
     /// [`IntrospectionStore::introspect_now`], as it is.
-    fn dyn_introspect_now(&self, token: &Token) -> Option<Result<Option<ActiveToken>, StoreError>>;
+    fn dyn_introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>>;
 
     /// [`SubjectRevocationStore::revoke_subject_tokens`], boxed.
     fn dyn_revoke_subject_tokens<'a>(
@@ -82,7 +82,7 @@ where
         Box::pin(IntrospectionStore::introspect(self, token))
     }
 
-    fn dyn_introspect_now(&self, token: &Token) -> Option<Result<Option<ActiveToken>, StoreError>> {
+    fn dyn_introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>> {
         IntrospectionStore::introspect_now(self, token)
     }
 
@@ -163,7 +163,7 @@ impl IntrospectionStore for BoxStore {
         async move { store.0.dyn_introspect(&token).await }
     }
 
-    fn introspect_now(&self, token: &Token) -> Option<Result<Option<ActiveToken>, StoreError>> {
+    fn introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>> {
         self.0.dyn_introspect_now(token)
     }
 }

@@ -114,11 +114,15 @@ pub trait IntrospectionStore: Send + Sync + 'static {
         token: &Token,
     ) -> impl Future<Output = Result<Option<ActiveToken>, StoreError>> + Send;
 
-    /// The answer of [`introspect`](Self::introspect) when the store has it
-    /// at hand (an in-process map, a warm cache), or `None` to wait for
-    /// `introspect`. The Bearer guard calls this first, so an in-process
-    /// answer costs no future and no allocation. The default is `None`.
-    fn introspect_now(&self, token: &Token) -> Option<Result<Option<ActiveToken>, StoreError>> {
+    /// The answer of [`introspect`](Self::introspect) for `token` (the token
+    /// itself, borrowed from the request) when the store has it at hand (an
+    /// in-process map, a warm cache), or `None` to wait for `introspect`.
+    /// The Bearer guard calls this first, so an in-process answer costs no
+    /// future and no allocation. The default is `None`.
+    ///
+    /// # Security
+    /// `token` is the credential: do not log it or keep it.
+    fn introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>> {
         let _ = token;
         None
     }
@@ -168,7 +172,7 @@ macro_rules! forward_store_traits {
 
             fn introspect_now(
                 &self,
-                token: &Token,
+                token: &str,
             ) -> Option<Result<Option<ActiveToken>, StoreError>> {
                 (**self).introspect_now(token)
             }

@@ -1,14 +1,15 @@
-//! Keyed 128-bit fingerprints of tokens. The token map is keyed by them, so
-//! the store never keeps a token, and a lookup never follows a pointer to
-//! compare one.
+//! Keyed 128-bit fingerprints of tokens and client ids. The maps are keyed
+//! by them, so the store never keeps a token, and a lookup never follows a
+//! pointer to compare one.
 
+use siphasher::sip128::{Hasher128, SipHasher13};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash, Hasher};
 
-/// Two domain-separated SipHash-1-3 digests of a token under a random
-/// per-store key. Two tokens of one store share a fingerprint with
-/// probability about `n² / 2^129` for `n` tokens, and the key never leaves
-/// the process, so nobody can aim at a collision.
+/// The 128-bit SipHash-1-3 of a token (one pass, the `siphasher` crate)
+/// under a random per-store key. Two tokens of one store share a
+/// fingerprint with probability about `n² / 2^129` for `n` tokens, and the
+/// key never leaves the process, so nobody can aim at a collision.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct Fingerprint {
     high: u64,
@@ -24,19 +25,25 @@ impl Hash for Fingerprint {
 }
 
 /// Computes the [`Fingerprint`]s of one store.
-pub(super) struct Fingerprinter(RandomState);
+pub(super) struct Fingerprinter(SipHasher13);
 
 impl Fingerprinter {
-    /// A fingerprinter with a fresh random key.
+    /// A fingerprinter with a fresh random key (drawn from the standard
+    /// library's per-process random `RandomState` keys).
     pub(super) fn new() -> Self {
-        Self(RandomState::new())
+        let random = RandomState::new();
+        let key = |n: u8| random.hash_one(n);
+        Self(SipHasher13::new_with_keys(key(0), key(1)))
     }
 
-    /// The fingerprint of `token`.
-    pub(super) fn of(&self, token: &str) -> Fingerprint {
+    /// The fingerprint of `value`.
+    pub(super) fn of(&self, value: &str) -> Fingerprint {
+        let mut hasher = self.0;
+        hasher.write(value.as_bytes());
+        let hash = hasher.finish128();
         Fingerprint {
-            high: self.0.hash_one((0_u8, token)),
-            low: self.0.hash_one((1_u8, token)),
+            high: hash.h1,
+            low: hash.h2,
         }
     }
 }
@@ -94,7 +101,7 @@ mod tests {
         let a = fingerprinter.of("AT1");
         assert!(a == fingerprinter.of("AT1"));
         assert!(a != fingerprinter.of("AT2"));
-        assert!(a.high != a.low, "halves are domain-separated");
+        assert!(a.high != a.low, "the halves differ");
         assert!(Fingerprinter::new().of("AT1") != a, "keys are per store");
     }
 
