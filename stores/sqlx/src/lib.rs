@@ -70,6 +70,12 @@
 //! - **Time** is this process's clock in Unix seconds (as `MemoryStore`);
 //!   a token is expired from its `expires_at` second on.
 //!
+//! # Round trips
+//! On PostgreSQL each store call is one statement and one round trip on
+//! the request's path, so a revocation request (client check, revoke)
+//! costs two and a Bearer check one, plus sqlx's pings (below). See
+//! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
+//!
 //! # Pool settings
 //! - `acquire_timeout`: sqlx waits 30 s by default for a connection; set 2
 //!   to 5 s so that requests fail fast (503) while the database is down.

@@ -24,15 +24,16 @@ const SEED_CHUNK: usize = 5_000;
 /// Cloning is cheap: clones share the pool.
 ///
 /// # Round trips
-/// [`revoke`](tower_revoke::RevocationStore::revoke) is one statement (a
-/// `WITH` query that reads the token, revokes it and its grant, and counts
-/// what the grant ended), so one round trip and one implicit transaction;
-/// with the client check, two per revocation request.
-/// [`introspect`](tower_revoke::IntrospectionStore::introspect) is one
-/// `SELECT`. sqlx adds a ping when a connection goes back to the pool, and
-/// one before handing it out unless
+/// Every trait method is one statement, so one round trip on the request's
+/// path (prepared once per connection, then sent as one batch):
+/// [`revoke`](tower_revoke::RevocationStore::revoke) is a `WITH` query that
+/// reads the token, revokes it and its grant, and counts what the grant
+/// ended, in one implicit transaction. A revocation request (client check,
+/// then revoke) costs two. sqlx adds a ping when a connection goes back to
+/// the pool (after the answer), and one before handing it out unless
 /// [`test_before_acquire(false)`](sqlx::pool::PoolOptions::test_before_acquire)
-/// (the crate docs weigh this).
+/// (see [pool settings](crate#pool-settings)). The test
+/// `tests/round_trips.rs` counts them through a TCP proxy.
 ///
 /// # Example
 /// ```no_run
@@ -213,10 +214,8 @@ impl PostgresStore {
     }
 }
 
-/// Runs `script` (several statements) for `migrate`. Functions of their
-/// own, with `'static` inputs, so that `migrate`'s future is `Send` (a
-/// reborrow or a borrowed bind inside its loop would tie it to one
-/// lifetime, and `tokio::spawn` would refuse it).
+/// Runs `script` (several statements, so the simple query protocol) for
+/// `migrate`.
 async fn run_script(conn: &mut sqlx::PgConnection, script: &'static str) -> Result<(), StoreError> {
     // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
     // is an `async fn` generic over lifetimes, whose future is not

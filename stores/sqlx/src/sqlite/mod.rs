@@ -30,6 +30,15 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// Every write is one `BEGIN IMMEDIATE` transaction. Cloning is cheap:
 /// clones share the pool.
 ///
+/// # Statements
+/// SQLite runs in this process: no network round trips, but each
+/// statement is one exchange with sqlx's worker thread for the connection.
+/// Client authentication and introspection are one `SELECT` each, bulk
+/// revocation one `UPDATE`. A revocation is one transaction of 3 to 6:
+/// `BEGIN IMMEDIATE`, the token's facts (`SELECT`), then, as the rules
+/// decide, the token's `UPDATE` and, to end a grant, the grant's `UPDATE`
+/// and a count of the tokens it ended; `COMMIT`.
+///
 /// # Example
 /// ```no_run
 /// use tower_revoke_sqlx::SqliteStore;
@@ -233,10 +242,8 @@ impl SqliteStore {
     }
 }
 
-/// Runs `script` (several statements) for `migrate`. Functions of their
-/// own, with `'static` inputs, so that `migrate`'s future is `Send` (a
-/// reborrow or a borrowed bind inside its loop would tie it to one
-/// lifetime, and `tokio::spawn` would refuse it).
+/// Runs `script` (several statements, so the simple query protocol) for
+/// `migrate`.
 async fn run_script(
     conn: &mut sqlx::SqliteConnection,
     script: &'static str,
