@@ -144,16 +144,25 @@ LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.
 WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
   AND (t.expires_at IS NULL OR t.expires_at > $2)";
 
-/// `$1` subject, `$2` now, `$3` wanted labels (a JSON object).
+/// `$1` subject, `$2` now, `$3` wanted labels (a JSON object). The rows
+/// are locked in digest order first, so that concurrent bulk revocations
+/// of one subject wait for each other instead of deadlocking; a row
+/// revoked meanwhile fails the re-checked `revoked_at IS NULL` and is not
+/// counted twice.
 pub(super) const REVOKE_SUBJECT: &str = "
-UPDATE tower_revoke_tokens t SET revoked_at = $2
-WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > $2)
-  AND t.labels @> $3::jsonb
-  AND NOT EXISTS (
-      SELECT 1 FROM tower_revoke_grants g
-      WHERE g.client_id = t.client_id AND g.grant_id = t.grant_id
-        AND g.revoked_at IS NOT NULL)";
+UPDATE tower_revoke_tokens SET revoked_at = $2
+WHERE digest IN (
+    SELECT t.digest FROM tower_revoke_tokens t
+    WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
+      AND (t.expires_at IS NULL OR t.expires_at > $2)
+      AND t.labels @> $3::jsonb
+      AND NOT EXISTS (
+          SELECT 1 FROM tower_revoke_grants g
+          WHERE g.client_id = t.client_id AND g.grant_id = t.grant_id
+            AND g.revoked_at IS NOT NULL)
+    ORDER BY t.digest
+    FOR UPDATE OF t)
+  AND revoked_at IS NULL";
 
 /// `$1` now, `$2` batch size.
 pub(super) const PURGE_TOKENS: &str = "
