@@ -84,6 +84,10 @@
 //!   a database restart is replaced before it is used, so no request fails
 //!   after the database is back. With `false`, each broken connection fails
 //!   one request (503) and is then replaced.
+//! - A server that stops answering without closing connections makes a
+//!   query wait: bound every request with a timeout around the app (as
+//!   tower-revoke's serving examples do); a request cut short answers
+//!   nothing, and its revocation either committed or did not.
 //!
 //! # Schema
 //! Created by `migrate()` (the SQL is kept beside the code, in each
@@ -118,7 +122,7 @@
 //! | `grant_id` | text or `NULL` | its grant; (`client_id`, `grant_id`) references the grants |
 //! | `subject` | text or `NULL` | the resource owner |
 //! | `labels` | JSON object of strings | labels for bulk revocation |
-//! | `expires_at` | integer or `NULL` | expiry; `NULL` for never (past `i64::MAX` stored as `i64::MAX`) |
+//! | `expires_at` | integer or `NULL` | expiry; `NULL` for never (times from `i64::MAX` on are stored as `i64::MAX`, reported as no expiry) |
 //! | `revocable` | boolean | `false` for a token the store cannot revoke alone |
 //! | `revoked_at` | integer or `NULL` | when the token itself was revoked |
 //!

@@ -62,8 +62,9 @@ fn json_object<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     serde_json::Value::Object(object).to_string()
 }
 
-/// Unix seconds as stored: `BIGINT`, so times past `i64::MAX` (the year
-/// 292 billion) are stored as `i64::MAX`.
+/// Unix seconds as stored: `BIGINT`, so times from `i64::MAX` on (the
+/// year 292 billion) are stored as `i64::MAX`, which introspection reports
+/// as no expiry (as `MemoryStore` does for `u64::MAX`).
 pub(crate) fn unix(seconds: u64) -> i64 {
     i64::try_from(seconds).unwrap_or(i64::MAX)
 }
@@ -97,7 +98,8 @@ pub(crate) fn active_token(
     if let Some(subject) = subject {
         token = token.with_sub(subject);
     }
-    if let Some(exp) = expires_at {
+    // i64::MAX holds every expiry past it, as MemoryStore's u64::MAX: never.
+    if let Some(exp) = expires_at.filter(|&exp| exp != i64::MAX) {
         token = token.with_exp(u64::try_from(exp).map_err(|_| corrupt("expires_at"))?);
     }
     Ok(token)
@@ -122,6 +124,15 @@ mod tests {
         assert!(!String::from_utf8_lossy(&row.digest).contains("AT-raw"));
         assert_eq!(row.labels, r#"{"org":"42"}"#);
         assert_eq!(row.expires_at, Some(i64::MAX));
+    }
+
+    #[test]
+    fn the_largest_expiry_means_never() {
+        let never = active_token("app1", "access_token", None, Some(i64::MAX)).unwrap();
+        assert_eq!(never.exp(), None);
+        let soon = active_token("app1", "refresh_token", None, Some(4_102_444_800)).unwrap();
+        assert_eq!(soon.exp(), Some(4_102_444_800));
+        assert!(active_token("app1", "id_token", None, None).is_err());
     }
 
     #[test]

@@ -89,6 +89,9 @@ impl PostgresStore {
     /// serialises them); applied versions are kept in
     /// `tower_revoke_migrations`. Skip it if you manage the schema yourself.
     ///
+    /// A database migrated by a later version of this crate is left as it
+    /// is.
+    ///
     /// # Errors
     /// [`StoreError`] when the database cannot be reached or refuses the
     /// DDL (for example, the role may not create tables).

@@ -123,6 +123,9 @@ impl SqliteStore {
     /// several processes apply each migration once. Applied versions are
     /// kept in `tower_revoke_migrations`. Safe to call on every start.
     ///
+    /// A database migrated by a later version of this crate is left as it
+    /// is.
+    ///
     /// # Errors
     /// [`StoreError`] when the file cannot be written.
     pub async fn migrate(&self) -> Result<(), StoreError> {
