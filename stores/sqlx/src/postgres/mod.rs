@@ -12,7 +12,7 @@ use tower_revoke::{Seed, StoreError};
 /// Seed rows sent per `INSERT` (as parallel arrays).
 const SEED_CHUNK: usize = 5_000;
 
-/// A durable store in PostgreSQL (11 or later; tested on 15), implementing
+/// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
 /// every store trait of tower-revoke:
 /// [`RevocationStore`](tower_revoke::RevocationStore),
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore) and
