@@ -1,0 +1,180 @@
+//! Durable stores for [tower-revoke]: revocations that survive restarts
+//! and are seen by every instance of the app, in PostgreSQL
+//! ([`PostgresStore`]) or one SQLite file ([`SqliteStore`]).
+//!
+//! Both implement every store trait of tower-revoke
+//! ([`RevocationStore`](tower_revoke::RevocationStore),
+//! [`IntrospectionStore`](tower_revoke::IntrospectionStore),
+//! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore)) with
+//! exactly [`MemoryStore`](tower_revoke::MemoryStore)'s rules, and pass
+//! tower-revoke's conformance kit (`tower_revoke::testkit`, feature
+//! `testkit`). This crate is released in lockstep with tower-revoke and
+//! pins it exactly (`=x.y.z`): one version of the store traits.
+//!
+//! # Two minutes
+//! ```no_run
+//! use std::time::Duration;
+//! use sqlx::postgres::PgPoolOptions;
+//! use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer, Seed};
+//! use tower_revoke_sqlx::PostgresStore;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let pool = PgPoolOptions::new()
+//!     .acquire_timeout(Duration::from_secs(3)) // fail fast (503) while the database is down
+//!     .connect_lazy("postgres://app@localhost/app")?;
+//! let store = PostgresStore::new(pool);
+//! store.migrate().await?; // create or upgrade the tables
+//! store.seed(&Seed::from_file("seed.json")?).await?; // idempotent
+//!
+//! let app = axum::Router::new()
+//!     .route("/me", axum::routing::get(|| async { "hello" }))
+//!     .layer(BearerAuthLayer::new(store.clone()))
+//!     .layer(RevocationEndpointLayer::new(store));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
+//! With SQLite, `SqliteStore::open("revocations.db").await?` replaces the
+//! pool and the store; the rest is the same.
+//!
+//! # Features
+//! - `postgres` (default): [`PostgresStore`].
+//! - `sqlite` (default): [`SqliteStore`], with SQLite bundled.
+//!
+//! Queries are checked at run time (`sqlx::query`), so building needs no
+//! database. TLS to PostgreSQL is sqlx's: enable `sqlx/tls-rustls` (or
+//! `tls-native-tls`) in your own `Cargo.toml`. [`sqlx`] is re-exported.
+//!
+//! # What the stores guarantee
+//! - **Nothing usable at rest.** Tokens are stored as their SHA-256
+//!   [`TokenDigest`](tower_revoke::TokenDigest), client secrets as their
+//!   SHA-256 [`SecretDigest`](tower_revoke::SecretDigest); neither a token
+//!   nor a secret is ever sent to the database, so none can appear in a
+//!   dump, a query log or an error. Clients are authenticated with
+//!   [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+//!   a constant-time comparison of digests, the same work for unknown
+//!   clients.
+//! - **A 200 is committed.** A revocation is one transaction (on
+//!   PostgreSQL one statement): the token and, for a refresh token, its
+//!   whole grant are revoked before `Ok` returns.
+//! - **No lost updates.** Of concurrent revocations of one token, from any
+//!   number of connections or processes, exactly one reports `Revoked`;
+//!   a grant ended by one of them stays ended.
+//! - **Errors are errors.** A database that is down, a pool that timed out,
+//!   a connection cut by a restart: each is `Err(StoreError)` (the endpoint
+//!   answers 503 with `Retry-After` and nothing changed), never a made-up
+//!   outcome. The pool reconnects by itself once the database is back. A
+//!   [`StoreError`](tower_revoke::StoreError) names the operation and
+//!   sqlx's message, which holds no bound value.
+//! - **Time** is this process's clock in Unix seconds (as `MemoryStore`);
+//!   a token is expired from its `expires_at` second on.
+//!
+//! # Round trips
+//! On PostgreSQL each store call is one statement and one round trip on
+//! the request's path, so a revocation request (client check, revoke)
+//! costs two and a Bearer check one, plus sqlx's pings (below). See
+//! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
+//!
+//! # Pool settings
+//! - `acquire_timeout`: sqlx waits 30 s by default for a connection; set 2
+//!   to 5 s so that requests fail fast (503) while the database is down.
+//! - `test_before_acquire` (sqlx default `true`) pings every connection
+//!   before use: one more round trip per call, but a connection broken by
+//!   a database restart is replaced before it is used, so no request fails
+//!   after the database is back. With `false`, each broken connection fails
+//!   one request (503) and is then replaced.
+//! - A server that stops answering without closing connections makes a
+//!   query wait: bound every request with a timeout around the app (as
+//!   tower-revoke's serving examples do); a request cut short answers
+//!   nothing, and its revocation either committed or did not.
+//!
+//! # Schema
+//! Created by `migrate()` (the SQL is kept beside the code, in each
+//! store's `sql` module; applied versions in `tower_revoke_migrations`),
+//! the same on both databases (`BYTEA`/`JSONB`/`BIGINT` on PostgreSQL,
+//! `BLOB`/JSON `TEXT`/`INTEGER` on SQLite). Times are Unix seconds.
+//!
+//! `tower_revoke_clients`: one row per client.
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `client_id` | text, primary key | the client id |
+//! | `secret_digest` | 32 bytes or `NULL` | SHA-256 of the secret; `NULL` for a public client |
+//!
+//! `tower_revoke_grants`: one row per authorization grant of a client.
+//! Revoking a grant is one write to its row, which ends every token of the
+//! grant at once (tokens join their grant when read); a grant id is scoped
+//! to its client, so two clients' grants never mix.
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `client_id`, `grant_id` | text, text; primary key | the grant; `client_id` references the clients |
+//! | `revoked_at` | integer or `NULL` | when the grant was revoked |
+//!
+//! `tower_revoke_tokens`: one row per token.
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `digest` | 32 bytes, primary key | SHA-256 of the token: the lookup key |
+//! | `kind` | text | `access_token` or `refresh_token` |
+//! | `client_id` | text | the client it was issued to (references the clients) |
+//! | `grant_id` | text or `NULL` | its grant; (`client_id`, `grant_id`) references the grants |
+//! | `subject` | text or `NULL` | the resource owner |
+//! | `labels` | JSON object of strings | labels for bulk revocation |
+//! | `expires_at` | integer or `NULL` | expiry; `NULL` for never (times from `i64::MAX` on are stored as `i64::MAX`, reported as no expiry) |
+//! | `revocable` | boolean | `false` for a token the store cannot revoke alone |
+//! | `revoked_at` | integer or `NULL` | when the token itself was revoked |
+//!
+//! Indexes, each for one query: the primary keys serve client
+//! authentication, revocation and introspection (one index lookup each);
+//! `tower_revoke_tokens_grant` (`client_id`, `grant_id`) counts a grant's
+//! tokens when it is ended and finds grants left without tokens;
+//! `tower_revoke_tokens_subject` (`subject`) serves bulk revocation;
+//! `tower_revoke_tokens_expiry` (`expires_at`) serves the purge. The last
+//! three are partial (rows with a value only).
+//!
+//! A token is active while it is stored, `revoked_at` is `NULL` for it and
+//! for its grant, and `expires_at` is `NULL` or later than now. Rows are
+//! never deleted except by `purge_expired`.
+//!
+//! [tower-revoke]: tower_revoke
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub, rust_2018_idioms)]
+#![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
+
+mod error;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod rows;
+mod rules;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteStore;
+/// The sqlx this crate is built on, for building pools of the same version.
+pub use sqlx;
+
+/// Every public future can be spawned (`Send` for any lifetime, as
+/// `tokio::spawn` asks): a compile-time check.
+#[cfg(all(test, feature = "postgres", feature = "sqlite"))]
+#[allow(dead_code, clippy::let_underscore_future)]
+fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::Seed) {
+    let seed = std::sync::Arc::new(seed);
+    let (p, l, s) = (pg.clone(), lite.clone(), seed.clone());
+    let _ = tokio::spawn(async move { p.seed(&s).await });
+    let (p, l2) = (pg.clone(), lite.clone());
+    let _ = tokio::spawn(async move { p.migrate().await });
+    let _ = tokio::spawn(async move { pg.purge_expired(1).await });
+    let _ = tokio::spawn(async move { l.seed(&seed).await });
+    let _ = tokio::spawn(async move { l2.migrate().await });
+    let _ = tokio::spawn(async move { lite.purge_expired(1).await });
+    let _ = tokio::spawn(async move { SqliteStore::open("x").await });
+}

@@ -1,0 +1,289 @@
+//! [`PostgresStore`]: the store over a PostgreSQL connection pool.
+
+mod sql;
+mod traits;
+
+use crate::error::failed;
+use crate::rows::{now, secret_column, TokenRow};
+use sqlx::PgPool;
+use std::fmt;
+use tower_revoke::{Seed, StoreError};
+
+/// Seed rows sent per `INSERT` (as parallel arrays).
+const SEED_CHUNK: usize = 5_000;
+
+/// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
+/// every store trait of tower-revoke:
+/// [`RevocationStore`](tower_revoke::RevocationStore),
+/// [`IntrospectionStore`](tower_revoke::IntrospectionStore) and
+/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore).
+///
+/// It uses the pool it is given, in whatever schema the pool's
+/// `search_path` points to. Create the tables once with
+/// [`migrate`](Self::migrate) (or from the [schema](crate#schema) by hand).
+/// Cloning is cheap: clones share the pool.
+///
+/// # Round trips
+/// Every trait method is one statement, so one round trip on the request's
+/// path (prepared once per connection, then sent as one batch):
+/// [`revoke`](tower_revoke::RevocationStore::revoke) is a `WITH` query that
+/// reads the token, revokes it and its grant, and counts what the grant
+/// ended, in one implicit transaction. A revocation request (client check,
+/// then revoke) costs two. sqlx adds a ping when a connection goes back to
+/// the pool (after the answer), and one before handing it out unless
+/// [`test_before_acquire(false)`](sqlx::pool::PoolOptions::test_before_acquire)
+/// (see [pool settings](crate#pool-settings)). The test
+/// `tests/round_trips.rs` counts them through a TCP proxy.
+///
+/// # Example
+/// ```no_run
+/// use std::time::Duration;
+/// use sqlx::postgres::PgPoolOptions;
+/// use tower_revoke_sqlx::PostgresStore;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let pool = PgPoolOptions::new()
+///     .max_connections(16)
+///     // A database that is down fails requests in 3 s (503), not 30 s.
+///     .acquire_timeout(Duration::from_secs(3))
+///     .connect_lazy("postgres://app@localhost/app")?;
+/// let store = PostgresStore::new(pool);
+/// store.migrate().await?;
+/// store.seed(&tower_revoke::Seed::from_file("seed.json")?).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    access_token_revokes_grant: bool,
+}
+
+impl PostgresStore {
+    /// A store over `pool`. Nothing is checked or created until the first
+    /// call: run [`migrate`](Self::migrate) once at start.
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            pool,
+            access_token_revokes_grant: false,
+        }
+    }
+
+    /// Whether revoking an access token revokes every token of its grant,
+    /// refresh tokens included (default `false`), as
+    /// [`MemoryStore::access_token_revokes_grant`](tower_revoke::MemoryStore::access_token_revokes_grant).
+    #[must_use]
+    pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
+        self.access_token_revokes_grant = enabled;
+        self
+    }
+
+    /// The pool the store uses.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Creates or upgrades the store's tables (see the [schema](crate#schema))
+    /// in the pool's current schema, in one transaction. Safe to call on
+    /// every start and from several instances at once (an advisory lock
+    /// serialises them); applied versions are kept in
+    /// `tower_revoke_migrations`. Skip it if you manage the schema yourself.
+    ///
+    /// A database migrated by a later version of this crate is left as it
+    /// is.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be reached or refuses the
+    /// DDL (for example, the role may not create tables).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(failed("migrate"))?;
+        run_script(&mut tx, sql::MIGRATION_LOCK).await?;
+        run_script(&mut tx, sql::MIGRATIONS_TABLE).await?;
+        let version: i64 = sqlx::query_scalar(sql::MIGRATED_VERSION)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed("migrate"))?;
+        for migration in MIGRATIONS {
+            if migration.0 > version {
+                apply(&mut tx, migration).await?;
+            }
+        }
+        tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// Inserts the seed's clients and tokens that the store does not hold
+    /// yet, leaving those it holds exactly as they are: a revoked token
+    /// stays revoked, a revoked grant stays revoked, a client's secret is
+    /// not replaced. Safe to run on every start with the same seed. One
+    /// transaction; returns how many clients and tokens it inserted.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be reached, or the seed
+    /// conflicts with stored rows (a token of a client that is not stored).
+    pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(failed("seed"))?;
+        let (ids, secrets): (Vec<_>, Vec<_>) = seed
+            .clients()
+            .iter()
+            .map(|c| (c.client_id.as_str().to_owned(), secret_column(c)))
+            .unzip();
+        let clients = sqlx::query(sql::SEED_CLIENTS)
+            .bind(ids)
+            .bind(secrets)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed("seed"))?
+            .rows_affected();
+        let mut tokens = 0;
+        for chunk in seed.tokens().chunks(SEED_CHUNK) {
+            let rows: Vec<_> = chunk.iter().map(TokenRow::of).collect();
+            let grants = rows
+                .iter()
+                .filter_map(|r| Some((&r.client_id, r.grant_id.as_ref()?)));
+            let (grant_clients, grant_ids): (Vec<_>, Vec<_>) = grants.unzip();
+            sqlx::query(sql::SEED_GRANTS)
+                .bind(grant_clients)
+                .bind(grant_ids)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed("seed"))?;
+            tokens += insert_tokens(&mut tx, &rows).await?;
+        }
+        tx.commit().await.map_err(failed("seed"))?;
+        Ok((clients as usize, tokens as usize))
+    }
+
+    /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
+    /// not), then grants no token refers to any more, each in batches of
+    /// `batch` rows (at least 1), one short statement per batch, so other
+    /// requests are never blocked for long. Returns how many tokens it
+    /// deleted.
+    ///
+    /// Revoked tokens that never expire are kept: seeding again must find
+    /// them to leave them revoked. A token stored later under a purged
+    /// grant's id starts a new, unrevoked grant.
+    ///
+    /// # Example
+    /// Purge every hour, beside the app:
+    /// ```no_run
+    /// # async fn run(store: tower_revoke_sqlx::PostgresStore) {
+    /// use std::time::Duration;
+    ///
+    /// let purger = store.clone();
+    /// tokio::spawn(async move {
+    ///     let mut every = tokio::time::interval(Duration::from_secs(3600));
+    ///     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ///     loop {
+    ///         every.tick().await;
+    ///         if let Err(error) = purger.purge_expired(1_000).await {
+    ///             eprintln!("purge failed, retrying next hour: {error}");
+    ///         }
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be reached; the batches
+    /// deleted before the error stay deleted. Rarely, a seed inserting a
+    /// token into a grant that is being purged at the same moment makes
+    /// one of the two fail on the foreign key: run it again.
+    pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
+        let batch = i64::from(batch.max(1));
+        let now = now();
+        let mut tokens = 0;
+        loop {
+            let deleted = sqlx::query(sql::PURGE_TOKENS)
+                .bind(now)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
+            tokens += deleted;
+            if deleted < batch as u64 {
+                break;
+            }
+        }
+        loop {
+            let deleted = sqlx::query(sql::PURGE_GRANTS)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
+            if deleted < batch as u64 {
+                return Ok(tokens);
+            }
+        }
+    }
+}
+
+/// Runs `script` (several statements, so the simple query protocol) for
+/// `migrate`.
+async fn run_script(conn: &mut sqlx::PgConnection, script: &'static str) -> Result<(), StoreError> {
+    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
+    // is an `async fn` generic over lifetimes, whose future is not
+    // `Send` for every lifetime (tokio::spawn refuses it).
+    let script = sqlx::raw_sql(script);
+    sqlx::Executor::execute(conn, script)
+        .await
+        .map_err(failed("migrate"))?;
+    Ok(())
+}
+
+/// Applies one migration and records it.
+async fn apply(
+    conn: &mut sqlx::PgConnection,
+    &(version, description, script): &'static (i64, &'static str, &'static str),
+) -> Result<(), StoreError> {
+    run_script(&mut *conn, script).await?;
+    sqlx::query(sql::RECORD_MIGRATION)
+        .bind(version)
+        .bind(description)
+        .bind(now())
+        .execute(conn)
+        .await
+        .map_err(failed("migrate"))?;
+    Ok(())
+}
+
+/// The migrations, in order: (version, description, SQL).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "clients, grants and tokens", sql::SCHEMA_V1)];
+
+async fn insert_tokens(tx: &mut sqlx::PgConnection, rows: &[TokenRow]) -> Result<u64, StoreError> {
+    let digests: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind).collect();
+    let clients: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
+    let grants: Vec<Option<&str>> = rows.iter().map(|r| r.grant_id.as_deref()).collect();
+    let subjects: Vec<Option<&str>> = rows.iter().map(|r| r.subject.as_deref()).collect();
+    let labels: Vec<&str> = rows.iter().map(|r| r.labels.as_str()).collect();
+    let expiry: Vec<Option<i64>> = rows.iter().map(|r| r.expires_at).collect();
+    let revocable: Vec<bool> = rows.iter().map(|r| r.revocable).collect();
+    let done = sqlx::query(sql::SEED_TOKENS)
+        .bind(digests)
+        .bind(kinds)
+        .bind(clients)
+        .bind(grants)
+        .bind(subjects)
+        .bind(labels)
+        .bind(expiry)
+        .bind(revocable)
+        .execute(tx)
+        .await
+        .map_err(failed("seed"))?;
+    Ok(done.rows_affected())
+}
+
+/// Shows the pool's size, never its connection options.
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("pool_size", &self.pool.size())
+            .field(
+                "access_token_revokes_grant",
+                &self.access_token_revokes_grant,
+            )
+            .finish()
+    }
+}

@@ -1,0 +1,179 @@
+//! The SQL of [`PostgresStore`](super::PostgresStore), beside the code
+//! that runs it. Parameters: `$1`, `$2`, ... as noted on each constant.
+
+/// Applied migrations, created by `migrate()` before anything else.
+pub(super) const MIGRATIONS_TABLE: &str = "
+CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
+    version     BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  BIGINT NOT NULL
+)";
+
+/// Serialises concurrent `migrate()` calls (several app instances starting
+/// at once): a transaction-scoped advisory lock on a fixed key.
+pub(super) const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7009700970097009)";
+
+pub(super) const MIGRATED_VERSION: &str =
+    "SELECT COALESCE(MAX(version), 0) FROM tower_revoke_migrations";
+
+/// `$1` version, `$2` description, `$3` Unix seconds.
+pub(super) const RECORD_MIGRATION: &str =
+    "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES ($1, $2, $3)";
+
+/// Version 1: the three tables and their indexes (see the crate docs).
+pub(super) const SCHEMA_V1: &str = "
+CREATE TABLE tower_revoke_clients (
+    client_id     TEXT PRIMARY KEY,
+    secret_digest BYTEA CHECK (octet_length(secret_digest) = 32)
+);
+CREATE TABLE tower_revoke_grants (
+    client_id  TEXT NOT NULL REFERENCES tower_revoke_clients (client_id),
+    grant_id   TEXT NOT NULL,
+    revoked_at BIGINT,
+    PRIMARY KEY (client_id, grant_id)
+);
+CREATE TABLE tower_revoke_tokens (
+    digest     BYTEA PRIMARY KEY CHECK (octet_length(digest) = 32),
+    kind       TEXT NOT NULL CHECK (kind IN ('access_token', 'refresh_token')),
+    client_id  TEXT NOT NULL REFERENCES tower_revoke_clients (client_id),
+    grant_id   TEXT,
+    subject    TEXT,
+    labels     JSONB NOT NULL DEFAULT '{}',
+    expires_at BIGINT,
+    revocable  BOOLEAN NOT NULL DEFAULT TRUE,
+    revoked_at BIGINT,
+    FOREIGN KEY (client_id, grant_id) REFERENCES tower_revoke_grants (client_id, grant_id)
+);
+CREATE INDEX tower_revoke_tokens_grant ON tower_revoke_tokens (client_id, grant_id)
+    WHERE grant_id IS NOT NULL;
+CREATE INDEX tower_revoke_tokens_subject ON tower_revoke_tokens (subject)
+    WHERE subject IS NOT NULL;
+CREATE INDEX tower_revoke_tokens_expiry ON tower_revoke_tokens (expires_at)
+    WHERE expires_at IS NOT NULL;
+";
+
+/// `$1` client id.
+pub(super) const CLIENT: &str =
+    "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = $1";
+
+/// `$1` client ids, `$2` secret digests (`NULL` for public clients).
+pub(super) const SEED_CLIENTS: &str = "
+INSERT INTO tower_revoke_clients (client_id, secret_digest)
+SELECT * FROM UNNEST($1::text[], $2::bytea[])
+ON CONFLICT DO NOTHING";
+
+/// `$1` client ids, `$2` grant ids.
+pub(super) const SEED_GRANTS: &str = "
+INSERT INTO tower_revoke_grants (client_id, grant_id)
+SELECT DISTINCT * FROM UNNEST($1::text[], $2::text[])
+ON CONFLICT DO NOTHING";
+
+/// Parallel arrays, one element per token: `$1` digests, `$2` kinds,
+/// `$3` client ids, `$4` grant ids, `$5` subjects, `$6` labels (JSON
+/// text), `$7` expiry, `$8` revocable.
+pub(super) const SEED_TOKENS: &str = "
+INSERT INTO tower_revoke_tokens
+    (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
+SELECT d, k, c, g, s, l::jsonb, e, r
+FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+            $7::int8[], $8::bool[]) AS u (d, k, c, g, s, l, e, r)
+ON CONFLICT DO NOTHING";
+
+/// The whole revocation of RFC 7009 §2.1 in one statement, so one round
+/// trip and one implicit transaction. `$1` digest, `$2` the asking client's
+/// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant.
+///
+/// - `target`: the token and its grant as of the statement's snapshot.
+/// - `token`: revokes it if active, the caller's, and revocable. The
+///   `revoked_at IS NULL` condition is re-checked on the latest row version
+///   when a concurrent statement changed it (READ COMMITTED), so of
+///   concurrent revocations exactly one updates the row.
+/// - `ended`: revokes the grant (scoped by client id) for a refresh token
+///   just revoked, or for an expired, unrevoked refresh token of the
+///   caller; again only if no one else revoked the grant first.
+/// - The result: one row (none for an unknown token) with the facts the
+///   outcome is decided from, and how many other active tokens the grant
+///   held when this statement ended it.
+pub(super) const REVOKE: &str = "
+WITH target AS (
+    SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
+           t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
+           t.expires_at IS NULL OR t.expires_at > $3 AS unexpired
+    FROM tower_revoke_tokens t
+    LEFT JOIN tower_revoke_grants g
+           ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+    WHERE t.digest = $1
+),
+token AS (
+    UPDATE tower_revoke_tokens t SET revoked_at = $3
+    FROM target
+    WHERE t.digest = target.digest
+      AND target.unrevoked AND target.unexpired
+      AND target.client_id = $2 AND target.revocable
+      AND t.revoked_at IS NULL
+    RETURNING t.digest
+),
+ended AS (
+    UPDATE tower_revoke_grants g SET revoked_at = $3
+    FROM target
+    WHERE g.client_id = target.client_id AND g.grant_id = target.grant_id
+      AND target.client_id = $2 AND target.unrevoked
+      AND g.revoked_at IS NULL
+      AND CASE WHEN target.unexpired
+               THEN (target.kind = 'refresh_token' OR $4) AND EXISTS (SELECT 1 FROM token)
+               ELSE target.kind = 'refresh_token'
+          END
+    RETURNING g.client_id, g.grant_id
+)
+SELECT target.kind,
+       target.client_id = $2 AS own,
+       target.revocable,
+       target.unrevoked AND target.unexpired AS active,
+       EXISTS (SELECT 1 FROM token) AS revoked,
+       (SELECT count(*) FROM tower_revoke_tokens o
+        JOIN ended ON o.client_id = ended.client_id AND o.grant_id = ended.grant_id
+        WHERE o.digest <> $1 AND o.revoked_at IS NULL
+          AND (o.expires_at IS NULL OR o.expires_at > $3)) AS cascaded
+FROM target";
+
+/// `$1` digest, `$2` now.
+pub(super) const INTROSPECT: &str = "
+SELECT t.client_id, t.kind, t.subject, t.expires_at
+FROM tower_revoke_tokens t
+LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
+  AND (t.expires_at IS NULL OR t.expires_at > $2)";
+
+/// `$1` subject, `$2` now, `$3` wanted labels (a JSON object). The rows
+/// are locked in digest order first, so that concurrent bulk revocations
+/// of one subject wait for each other instead of deadlocking; a row
+/// revoked meanwhile fails the re-checked `revoked_at IS NULL` and is not
+/// counted twice.
+pub(super) const REVOKE_SUBJECT: &str = "
+UPDATE tower_revoke_tokens SET revoked_at = $2
+WHERE digest IN (
+    SELECT t.digest FROM tower_revoke_tokens t
+    WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
+      AND (t.expires_at IS NULL OR t.expires_at > $2)
+      AND t.labels @> $3::jsonb
+      AND NOT EXISTS (
+          SELECT 1 FROM tower_revoke_grants g
+          WHERE g.client_id = t.client_id AND g.grant_id = t.grant_id
+            AND g.revoked_at IS NOT NULL)
+    ORDER BY t.digest
+    FOR UPDATE OF t)
+  AND revoked_at IS NULL";
+
+/// `$1` now, `$2` batch size.
+pub(super) const PURGE_TOKENS: &str = "
+DELETE FROM tower_revoke_tokens WHERE digest IN (
+    SELECT digest FROM tower_revoke_tokens WHERE expires_at <= $1 LIMIT $2)";
+
+/// `$1` batch size: grants no token refers to any more.
+pub(super) const PURGE_GRANTS: &str = "
+DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
+    SELECT g.client_id, g.grant_id FROM tower_revoke_grants g
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tower_revoke_tokens t
+        WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
+    LIMIT $1)";

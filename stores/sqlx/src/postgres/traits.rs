@@ -1,0 +1,110 @@
+//! The store traits for [`PostgresStore`]: each method one statement.
+
+use super::{sql, PostgresStore};
+use crate::error::failed;
+use crate::rows::{active_token, kind, now, secret_digest, wanted_labels};
+use tower_revoke::{
+    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
+    RevocationRequest, RevocationStore, StoreError, StoredClient, SubjectRevocationStore, Token,
+    TokenDigest,
+};
+
+impl RevocationStore for PostgresStore {
+    /// One `SELECT` by client id, then
+    /// [`StoredClient::authenticate`]: the same work for an unknown client
+    /// as for a known one. Ignores
+    /// [`raw_alternative`](ClientCredentials::raw_alternative): the
+    /// endpoint asks again with it.
+    async fn authenticate_client(
+        &self,
+        credentials: &ClientCredentials,
+    ) -> Result<Option<AuthenticatedClient>, StoreError> {
+        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(sql::CLIENT)
+            .bind(credentials.client_id().as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed("authenticate client"))?;
+        Ok(match stored {
+            None => StoredClient::Unknown.authenticate(credentials),
+            Some(None) => StoredClient::Public.authenticate(credentials),
+            Some(Some(bytes)) => {
+                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
+            }
+        })
+    }
+
+    /// One statement: see [`PostgresStore`]'s round trips.
+    async fn revoke(
+        &self,
+        client: &AuthenticatedClient,
+        request: &RevocationRequest,
+    ) -> Result<RevocationOutcome, StoreError> {
+        let digest = TokenDigest::of(request.token());
+        let row: Option<(String, bool, bool, bool, bool, i64)> = sqlx::query_as(sql::REVOKE)
+            .bind(digest.as_bytes().as_slice())
+            .bind(client.client_id.as_str())
+            .bind(now())
+            .bind(self.access_token_revokes_grant)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed("revoke"))?;
+        let Some((kind_text, own, revocable, active, revoked, cascaded)) = row else {
+            return Ok(RevocationOutcome::NotFound);
+        };
+        // The order of RevocationStore::revoke, over what the statement did.
+        Ok(if !active {
+            RevocationOutcome::NotFound
+        } else if !own {
+            RevocationOutcome::IssuedToAnotherClient
+        } else if !revocable {
+            RevocationOutcome::UnsupportedTokenType
+        } else if !revoked {
+            // A concurrent revocation got there first.
+            RevocationOutcome::NotFound
+        } else {
+            RevocationOutcome::Revoked {
+                kind: kind(&kind_text)?,
+                cascaded: u64::try_from(cascaded).unwrap_or(0),
+            }
+        })
+    }
+}
+
+impl IntrospectionStore for PostgresStore {
+    /// One `SELECT` by digest, joined with the token's grant.
+    async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
+        let row: Option<(String, String, Option<String>, Option<i64>)> =
+            sqlx::query_as(sql::INTROSPECT)
+                .bind(TokenDigest::of(token).as_bytes().as_slice())
+                .bind(now())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(failed("introspect"))?;
+        let Some((client_id, kind_text, subject, expires_at)) = row else {
+            return Ok(None);
+        };
+        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+    }
+}
+
+impl SubjectRevocationStore for PostgresStore {
+    /// One `UPDATE`; skips tokens that are not revocable and does not
+    /// extend to the other tokens of their grants.
+    async fn revoke_subject_tokens(
+        &self,
+        subject: &str,
+        labels: &[(&str, &str)],
+    ) -> Result<u64, StoreError> {
+        let Some(labels) = wanted_labels(labels) else {
+            return Ok(0);
+        };
+        let done = sqlx::query(sql::REVOKE_SUBJECT)
+            .bind(subject)
+            .bind(now())
+            .bind(labels)
+            .execute(&self.pool)
+            .await
+            .map_err(failed("revoke subject tokens"))?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,294 @@
+//! [`SqliteStore`]: the embedded, durable store in one SQLite file.
+
+mod sql;
+mod traits;
+
+use crate::error::failed;
+use crate::rows::{now, secret_column, TokenRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+use tower_revoke::{Seed, StoreError};
+
+/// Every write transaction starts with this: it takes SQLite's write lock
+/// at once, so a transaction never has to upgrade a read lock, which can
+/// fail with `SQLITE_BUSY` however long the busy timeout is. Writers
+/// from any connection or process queue on the busy timeout instead.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// A durable store in one SQLite file, implementing every store trait of
+/// tower-revoke: [`RevocationStore`](tower_revoke::RevocationStore),
+/// [`IntrospectionStore`](tower_revoke::IntrospectionStore) and
+/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore).
+///
+/// The embedded choice: no server, revocations survive restarts, and
+/// several processes can share one file. [`open`](Self::open) sets the
+/// file up for that (WAL journal, a busy timeout, foreign keys, `FULL`
+/// synchronous commits); [`new`](Self::new) takes a pool you configured.
+/// Every write is one `BEGIN IMMEDIATE` transaction. Cloning is cheap:
+/// clones share the pool.
+///
+/// # Statements
+/// SQLite runs in this process: no network round trips, but each
+/// statement is one exchange with sqlx's worker thread for the connection.
+/// Client authentication and introspection are one `SELECT` each, bulk
+/// revocation one `UPDATE`. A revocation is one transaction of 3 to 6:
+/// `BEGIN IMMEDIATE`, the token's facts (`SELECT`), then, as the rules
+/// decide, the token's `UPDATE` and, to end a grant, the grant's `UPDATE`
+/// and a count of the tokens it ended; `COMMIT`.
+///
+/// # Example
+/// ```no_run
+/// use tower_revoke_sqlx::SqliteStore;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = SqliteStore::open("revocations.db").await?;
+/// store.migrate().await?;
+/// let (clients, tokens) = store.seed(&tower_revoke::Seed::from_file("seed.json")?).await?;
+/// println!("seeded {clients} new clients and {tokens} new tokens");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    access_token_revokes_grant: bool,
+}
+
+impl SqliteStore {
+    /// A store over `pool`. Nothing is checked or created until the first
+    /// call: run [`migrate`](Self::migrate) once at start.
+    ///
+    /// Give its connections foreign keys (sqlx's default) and a busy
+    /// timeout; for several processes on one file, the WAL journal. See
+    /// [`connect_options`](Self::connect_options).
+    pub fn new(pool: SqlitePool) -> Self {
+        Self {
+            pool,
+            access_token_revokes_grant: false,
+        }
+    }
+
+    /// Opens (creating it if missing) the database file at `path` with
+    /// [`connect_options`](Self::connect_options), in a pool of up to 4
+    /// connections that waits at most 5 s for one.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the file cannot be created or opened, or is not
+    /// a SQLite database.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(Self::connect_options(path))
+            .await
+            .map_err(failed("open"))?;
+        Ok(Self::new(pool))
+    }
+
+    /// The connection options [`open`](Self::open) uses, for a pool of
+    /// your own: the file at `path`, created if missing; the WAL journal
+    /// (readers never block the writer, several processes share the file);
+    /// `synchronous = FULL` (a committed revocation survives a power cut,
+    /// not only a crash); a 5 s busy timeout (a writer waits for another
+    /// instead of failing); foreign keys on.
+    pub fn connect_options(path: impl AsRef<Path>) -> SqliteConnectOptions {
+        SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+    }
+
+    /// Whether revoking an access token revokes every token of its grant,
+    /// refresh tokens included (default `false`), as
+    /// [`MemoryStore::access_token_revokes_grant`](tower_revoke::MemoryStore::access_token_revokes_grant).
+    #[must_use]
+    pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
+        self.access_token_revokes_grant = enabled;
+        self
+    }
+
+    /// The pool the store uses.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Creates or upgrades the store's tables (see the [schema](crate#schema))
+    /// in one `BEGIN IMMEDIATE` transaction, so concurrent calls from
+    /// several processes apply each migration once. Applied versions are
+    /// kept in `tower_revoke_migrations`. Safe to call on every start.
+    ///
+    /// A database migrated by a later version of this crate is left as it
+    /// is.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the file cannot be written.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed("migrate"))?;
+        run_script(&mut tx, sql::MIGRATIONS_TABLE).await?;
+        let version: i64 = sqlx::query_scalar(sql::MIGRATED_VERSION)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed("migrate"))?;
+        for migration in MIGRATIONS {
+            if migration.0 > version {
+                apply(&mut tx, migration).await?;
+            }
+        }
+        tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// Inserts the seed's clients and tokens that the store does not hold
+    /// yet, leaving those it holds exactly as they are: a revoked token
+    /// stays revoked, a revoked grant stays revoked, a client's secret is
+    /// not replaced. Safe to run on every start with the same seed. One
+    /// transaction; returns how many clients and tokens it inserted.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the file cannot be written, or the seed
+    /// conflicts with stored rows.
+    pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed("seed"))?;
+        let mut clients = 0;
+        for client in seed.clients() {
+            clients += sqlx::query(sql::SEED_CLIENT)
+                .bind(client.client_id.as_str())
+                .bind(secret_column(client))
+                .execute(&mut *tx)
+                .await
+                .map_err(failed("seed"))?
+                .rows_affected();
+        }
+        let mut tokens = 0;
+        for row in seed.tokens().iter().map(TokenRow::of) {
+            if let Some(grant_id) = &row.grant_id {
+                sqlx::query(sql::SEED_GRANT)
+                    .bind(&row.client_id)
+                    .bind(grant_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed("seed"))?;
+            }
+            tokens += sqlx::query(sql::SEED_TOKEN)
+                .bind(&row.digest)
+                .bind(row.kind)
+                .bind(&row.client_id)
+                .bind(&row.grant_id)
+                .bind(&row.subject)
+                .bind(&row.labels)
+                .bind(row.expires_at)
+                .bind(row.revocable)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed("seed"))?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(failed("seed"))?;
+        Ok((clients as usize, tokens as usize))
+    }
+
+    /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
+    /// not), then grants no token refers to any more, in batches of
+    /// `batch` rows (at least 1), one short write transaction per batch,
+    /// so revocations wait for one batch at most. Returns how many tokens
+    /// it deleted.
+    ///
+    /// Revoked tokens that never expire are kept: seeding again must find
+    /// them to leave them revoked. See
+    /// [`PostgresStore::purge_expired`](crate::PostgresStore::purge_expired)
+    /// for an interval task (the same code runs with either store).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the file cannot be written; the batches deleted
+    /// before the error stay deleted.
+    pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
+        let batch = i64::from(batch.max(1));
+        let now = now();
+        let mut tokens = 0;
+        loop {
+            let deleted = sqlx::query(sql::PURGE_TOKENS)
+                .bind(now)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
+            tokens += deleted;
+            if deleted < batch as u64 {
+                break;
+            }
+        }
+        loop {
+            let deleted = sqlx::query(sql::PURGE_GRANTS)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
+            if deleted < batch as u64 {
+                return Ok(tokens);
+            }
+        }
+    }
+}
+
+/// Runs `script` (several statements, so the simple query protocol) for
+/// `migrate`.
+async fn run_script(
+    conn: &mut sqlx::SqliteConnection,
+    script: &'static str,
+) -> Result<(), StoreError> {
+    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
+    // is an `async fn` generic over lifetimes, whose future is not
+    // `Send` for every lifetime (tokio::spawn refuses it).
+    let script = sqlx::raw_sql(script);
+    sqlx::Executor::execute(conn, script)
+        .await
+        .map_err(failed("migrate"))?;
+    Ok(())
+}
+
+/// Applies one migration and records it.
+async fn apply(
+    conn: &mut sqlx::SqliteConnection,
+    &(version, description, script): &'static (i64, &'static str, &'static str),
+) -> Result<(), StoreError> {
+    run_script(&mut *conn, script).await?;
+    sqlx::query(sql::RECORD_MIGRATION)
+        .bind(version)
+        .bind(description)
+        .bind(now())
+        .execute(conn)
+        .await
+        .map_err(failed("migrate"))?;
+    Ok(())
+}
+
+/// The migrations, in order: (version, description, SQL).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "clients, grants and tokens", sql::SCHEMA_V1)];
+
+/// Shows the pool's size, never its connection options.
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("pool_size", &self.pool.size())
+            .field(
+                "access_token_revokes_grant",
+                &self.access_token_revokes_grant,
+            )
+            .finish()
+    }
+}

@@ -1,0 +1,136 @@
+//! The SQL of [`SqliteStore`](super::SqliteStore), beside the code that
+//! runs it. Parameters: `?1`, `?2`, ... as noted on each constant.
+
+pub(super) const MIGRATIONS_TABLE: &str = "
+CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
+    version     INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  INTEGER NOT NULL
+)";
+
+pub(super) const MIGRATED_VERSION: &str =
+    "SELECT COALESCE(MAX(version), 0) FROM tower_revoke_migrations";
+
+/// `?1` version, `?2` description, `?3` Unix seconds.
+pub(super) const RECORD_MIGRATION: &str =
+    "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES (?1, ?2, ?3)";
+
+/// Version 1: the three tables and their indexes (see the crate docs).
+pub(super) const SCHEMA_V1: &str = "
+CREATE TABLE tower_revoke_clients (
+    client_id     TEXT PRIMARY KEY NOT NULL,
+    secret_digest BLOB CHECK (length(secret_digest) = 32)
+);
+CREATE TABLE tower_revoke_grants (
+    client_id  TEXT NOT NULL REFERENCES tower_revoke_clients (client_id),
+    grant_id   TEXT NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (client_id, grant_id)
+);
+CREATE TABLE tower_revoke_tokens (
+    digest     BLOB PRIMARY KEY NOT NULL CHECK (length(digest) = 32),
+    kind       TEXT NOT NULL CHECK (kind IN ('access_token', 'refresh_token')),
+    client_id  TEXT NOT NULL REFERENCES tower_revoke_clients (client_id),
+    grant_id   TEXT,
+    subject    TEXT,
+    labels     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(labels)),
+    expires_at INTEGER,
+    revocable  INTEGER NOT NULL DEFAULT 1,
+    revoked_at INTEGER,
+    FOREIGN KEY (client_id, grant_id) REFERENCES tower_revoke_grants (client_id, grant_id)
+);
+CREATE INDEX tower_revoke_tokens_grant ON tower_revoke_tokens (client_id, grant_id)
+    WHERE grant_id IS NOT NULL;
+CREATE INDEX tower_revoke_tokens_subject ON tower_revoke_tokens (subject)
+    WHERE subject IS NOT NULL;
+CREATE INDEX tower_revoke_tokens_expiry ON tower_revoke_tokens (expires_at)
+    WHERE expires_at IS NOT NULL;
+";
+
+/// `?1` client id.
+pub(super) const CLIENT: &str =
+    "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = ?1";
+
+/// `?1` client id, `?2` secret digest or `NULL`.
+pub(super) const SEED_CLIENT: &str =
+    "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
+     ON CONFLICT DO NOTHING";
+
+/// `?1` client id, `?2` grant id.
+pub(super) const SEED_GRANT: &str =
+    "INSERT INTO tower_revoke_grants (client_id, grant_id) VALUES (?1, ?2)
+     ON CONFLICT DO NOTHING";
+
+/// `?1` digest, `?2` kind, `?3` client id, `?4` grant id, `?5` subject,
+/// `?6` labels (JSON), `?7` expiry, `?8` revocable.
+pub(super) const SEED_TOKEN: &str = "
+INSERT INTO tower_revoke_tokens
+    (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT DO NOTHING";
+
+/// The facts the decision needs. `?1` digest, `?2` the asking client's id,
+/// `?3` now.
+pub(super) const FIND: &str = "
+SELECT t.kind, t.client_id = ?2, t.revocable,
+       t.revoked_at IS NULL AND g.revoked_at IS NULL,
+       t.expires_at IS NULL OR t.expires_at > ?3,
+       t.client_id, t.grant_id
+FROM tower_revoke_tokens t
+LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+WHERE t.digest = ?1";
+
+/// `?1` digest, `?2` now.
+pub(super) const REVOKE_TOKEN: &str =
+    "UPDATE tower_revoke_tokens SET revoked_at = ?2 WHERE digest = ?1 AND revoked_at IS NULL";
+
+/// `?1` client id, `?2` grant id, `?3` now.
+pub(super) const REVOKE_GRANT: &str = "
+UPDATE tower_revoke_grants SET revoked_at = ?3
+WHERE client_id = ?1 AND grant_id = ?2 AND revoked_at IS NULL";
+
+/// The other active tokens of a grant being ended. `?1` client id, `?2`
+/// grant id, `?3` now, `?4` the revoked token's digest.
+pub(super) const COUNT_GRANT: &str = "
+SELECT count(*) FROM tower_revoke_tokens
+WHERE client_id = ?1 AND grant_id = ?2 AND digest <> ?4 AND revoked_at IS NULL
+  AND (expires_at IS NULL OR expires_at > ?3)";
+
+/// `?1` digest, `?2` now.
+pub(super) const INTROSPECT: &str = "
+SELECT t.client_id, t.kind, t.subject, t.expires_at
+FROM tower_revoke_tokens t
+LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+WHERE t.digest = ?1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
+  AND (t.expires_at IS NULL OR t.expires_at > ?2)";
+
+/// `?1` subject, `?2` now, `?3` wanted labels (a JSON object): every
+/// wanted (name, value) must be among the token's labels.
+pub(super) const REVOKE_SUBJECT: &str = "
+UPDATE tower_revoke_tokens SET revoked_at = ?2
+WHERE subject = ?1 AND revocable AND revoked_at IS NULL
+  AND (expires_at IS NULL OR expires_at > ?2)
+  AND NOT EXISTS (
+      SELECT 1 FROM json_each(?3) w
+      WHERE NOT EXISTS (
+          SELECT 1 FROM json_each(tower_revoke_tokens.labels) l
+          WHERE l.key = w.key AND l.value = w.value))
+  AND NOT EXISTS (
+      SELECT 1 FROM tower_revoke_grants g
+      WHERE g.client_id = tower_revoke_tokens.client_id
+        AND g.grant_id = tower_revoke_tokens.grant_id
+        AND g.revoked_at IS NOT NULL)";
+
+/// `?1` now, `?2` batch size.
+pub(super) const PURGE_TOKENS: &str = "
+DELETE FROM tower_revoke_tokens WHERE rowid IN (
+    SELECT rowid FROM tower_revoke_tokens WHERE expires_at <= ?1 LIMIT ?2)";
+
+/// `?1` batch size: grants no token refers to any more.
+pub(super) const PURGE_GRANTS: &str = "
+DELETE FROM tower_revoke_grants WHERE rowid IN (
+    SELECT g.rowid FROM tower_revoke_grants g
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tower_revoke_tokens t
+        WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
+    LIMIT ?1)";

@@ -1,0 +1,175 @@
+//! The store traits for [`SqliteStore`]: reads are one statement; a
+//! revocation is one `BEGIN IMMEDIATE` transaction that reads the token,
+//! decides by [`plan`], and writes.
+
+use super::{sql, SqliteStore, BEGIN_WRITE};
+use crate::error::failed;
+use crate::rows::{active_token, kind, now, secret_digest, wanted_labels};
+use crate::rules::{plan, Found, Plan};
+use sqlx::SqliteConnection;
+use tower_revoke::{
+    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
+    RevocationRequest, RevocationStore, StoreError, StoredClient, SubjectRevocationStore, Token,
+    TokenDigest,
+};
+
+impl RevocationStore for SqliteStore {
+    /// One `SELECT` by client id, then [`StoredClient::authenticate`]: the
+    /// same work for an unknown client as for a known one. Ignores
+    /// [`raw_alternative`](ClientCredentials::raw_alternative): the
+    /// endpoint asks again with it.
+    async fn authenticate_client(
+        &self,
+        credentials: &ClientCredentials,
+    ) -> Result<Option<AuthenticatedClient>, StoreError> {
+        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(sql::CLIENT)
+            .bind(credentials.client_id().as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed("authenticate client"))?;
+        Ok(match stored {
+            None => StoredClient::Unknown.authenticate(credentials),
+            Some(None) => StoredClient::Public.authenticate(credentials),
+            Some(Some(bytes)) => {
+                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
+            }
+        })
+    }
+
+    /// One write transaction: the token and, for a refresh token, its
+    /// grant are revoked together or not at all, and committed before
+    /// `Ok` returns.
+    async fn revoke(
+        &self,
+        client: &AuthenticatedClient,
+        request: &RevocationRequest,
+    ) -> Result<RevocationOutcome, StoreError> {
+        let digest = TokenDigest::of(request.token());
+        let digest = digest.as_bytes().as_slice();
+        let now = now();
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed("revoke"))?;
+        type Row = (String, bool, bool, bool, bool, String, Option<String>);
+        let row: Option<Row> = sqlx::query_as(sql::FIND)
+            .bind(digest)
+            .bind(client.client_id.as_str())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed("revoke"))?;
+        let (found, grant) = match row {
+            None => (None, None),
+            Some((kind_text, own, revocable, unrevoked, unexpired, client_id, grant_id)) => {
+                let found = Found {
+                    kind: kind(&kind_text)?,
+                    own,
+                    revocable,
+                    unrevoked,
+                    unexpired,
+                    has_grant: grant_id.is_some(),
+                };
+                (Some(found), grant_id.map(|g| (client_id, g)))
+            }
+        };
+        let outcome = match plan(found, self.access_token_revokes_grant) {
+            // Nothing to write: the transaction ends without a change.
+            Plan::Answer(outcome) => outcome,
+            Plan::EndGrantOnly => {
+                if let Some(grant) = &grant {
+                    end_grant(&mut tx, grant, now, digest).await?;
+                }
+                RevocationOutcome::NotFound
+            }
+            Plan::Revoke {
+                kind,
+                end_grant: ends,
+            } => {
+                sqlx::query(sql::REVOKE_TOKEN)
+                    .bind(digest)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed("revoke"))?;
+                let cascaded = match (&grant, ends) {
+                    (Some(grant), true) => end_grant(&mut tx, grant, now, digest).await?,
+                    _ => 0,
+                };
+                RevocationOutcome::Revoked { kind, cascaded }
+            }
+        };
+        tx.commit().await.map_err(failed("revoke"))?;
+        Ok(outcome)
+    }
+}
+
+/// Revokes the grant (client id, grant id) unless it already is; returns
+/// how many other active tokens it held (0 if it was revoked already).
+async fn end_grant(
+    tx: &mut SqliteConnection,
+    (client_id, grant_id): &(String, String),
+    now: i64,
+    digest: &[u8],
+) -> Result<u64, StoreError> {
+    let ended = sqlx::query(sql::REVOKE_GRANT)
+        .bind(client_id)
+        .bind(grant_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed("revoke"))?;
+    if ended.rows_affected() == 0 {
+        return Ok(0);
+    }
+    let others: i64 = sqlx::query_scalar(sql::COUNT_GRANT)
+        .bind(client_id)
+        .bind(grant_id)
+        .bind(now)
+        .bind(digest)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(failed("revoke"))?;
+    Ok(u64::try_from(others).unwrap_or(0))
+}
+
+impl IntrospectionStore for SqliteStore {
+    /// One `SELECT` by digest, joined with the token's grant.
+    async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
+        let row: Option<(String, String, Option<String>, Option<i64>)> =
+            sqlx::query_as(sql::INTROSPECT)
+                .bind(TokenDigest::of(token).as_bytes().as_slice())
+                .bind(now())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(failed("introspect"))?;
+        let Some((client_id, kind_text, subject, expires_at)) = row else {
+            return Ok(None);
+        };
+        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+    }
+}
+
+impl SubjectRevocationStore for SqliteStore {
+    /// One `UPDATE` (a write transaction of its own); skips tokens that
+    /// are not revocable and does not extend to the other tokens of their
+    /// grants.
+    async fn revoke_subject_tokens(
+        &self,
+        subject: &str,
+        labels: &[(&str, &str)],
+    ) -> Result<u64, StoreError> {
+        let Some(labels) = wanted_labels(labels) else {
+            return Ok(0);
+        };
+        let done = sqlx::query(sql::REVOKE_SUBJECT)
+            .bind(subject)
+            .bind(now())
+            .bind(labels)
+            .execute(&self.pool)
+            .await
+            .map_err(failed("revoke subject tokens"))?;
+        Ok(done.rows_affected())
+    }
+}

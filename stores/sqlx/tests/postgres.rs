@@ -1,0 +1,87 @@
+//! `PostgresStore` against a real PostgreSQL server, each test in a schema
+//! of its own. Skipped with a reason when `TOWER_REVOKE_TEST_POSTGRES_URL`
+//! is not set, failed when CI is set (see `support::postgres_url`).
+#![cfg(feature = "postgres")]
+
+mod support;
+
+use std::sync::Arc;
+use support::postgres::{dump, TestSchema};
+use support::{postgres_url, scenarios};
+use tower_revoke::testkit::Conformance;
+use tower_revoke_sqlx::PostgresStore;
+
+/// A migrated store in a fresh schema.
+async fn store(test: &str, connections: u32) -> Option<(PostgresStore, TestSchema)> {
+    let url = postgres_url(test)?;
+    let schema = TestSchema::create(&url, connections).await;
+    let store = PostgresStore::new(schema.pool.clone());
+    store.migrate().await.expect("migrate");
+    Some((store, schema))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_conformance_kit() {
+    let Some((store, schema)) = store("postgres_store_passes_the_conformance_kit", 8).await else {
+        return;
+    };
+    let schema = Arc::new(schema);
+    let factory_schema = Arc::clone(&schema);
+    Conformance::new(move |seed| {
+        let (store, schema) = (store.clone(), Arc::clone(&factory_schema));
+        async move {
+            schema.truncate().await;
+            store.seed(&seed).await.expect("seed");
+            store
+        }
+    })
+    .dump(|store: Arc<PostgresStore>| async move { dump(store.pool()).await })
+    .run()
+    .await;
+}
+
+#[tokio::test]
+async fn seeding_twice_keeps_revocations_and_secrets() {
+    if let Some((store, _schema)) = store("seeding_twice_keeps_revocations_and_secrets", 2).await {
+        scenarios::seeding_is_idempotent(store).await;
+    }
+}
+
+#[tokio::test]
+async fn purge_deletes_expired_rows_in_batches() {
+    if let Some((store, _schema)) = store("purge_deletes_expired_rows_in_batches", 2).await {
+        scenarios::purge_deletes_expired_rows_in_batches(store).await;
+    }
+}
+
+#[tokio::test]
+async fn access_token_ends_its_grant_when_configured() {
+    if let Some((store, _schema)) = store("access_token_ends_its_grant_when_configured", 2).await {
+        scenarios::access_token_can_end_its_grant(store.access_token_revokes_grant(true)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_migrations_apply_once() {
+    let Some(url) = postgres_url("concurrent_migrations_apply_once") else {
+        return;
+    };
+    let schema = TestSchema::create(&url, 8).await;
+    let store = PostgresStore::new(schema.pool.clone());
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.migrate().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .unwrap()
+            .expect("every concurrent migrate succeeds");
+    }
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_revoke_migrations")
+        .fetch_one(&schema.pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 1);
+}

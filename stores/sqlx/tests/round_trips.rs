@@ -1,0 +1,155 @@
+//! How many times the store talks to PostgreSQL per request, counted by a
+//! TCP proxy between the pool and the server: every read of client bytes
+//! is one message batch the client sent and then waited on (a round trip).
+#![cfg(feature = "postgres")]
+
+mod support;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use support::postgres::TestSchema;
+use support::scenarios::revoke;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tower_revoke::{
+    testkit, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, IntrospectionStore,
+    RevocationOutcome, RevocationStore, Token, TokenKind,
+};
+use tower_revoke_sqlx::PostgresStore;
+
+/// Forwards 127.0.0.1:`port` to `target`, counting client→server batches.
+async fn counting_proxy(target: (String, u16)) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&sent);
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let server = TcpStream::connect((target.0.as_str(), target.1))
+                .await
+                .unwrap();
+            let (mut from_client, mut to_client) = client.into_split();
+            let (mut from_server, mut to_server) = server.into_split();
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                let mut buffer = vec![0; 64 * 1024];
+                while let Ok(n @ 1..) = from_client.read(&mut buffer).await {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    if to_server.write_all(&buffer[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            tokio::spawn(async move { tokio::io::copy(&mut from_server, &mut to_client).await });
+        }
+    });
+    (port, sent)
+}
+
+/// Round trips of `call`: on its own path (until it returns), and in all
+/// (after sqlx's background ping when the connection goes back).
+async fn count<F: std::future::Future>(sent: &AtomicUsize, call: F) -> (usize, usize) {
+    let before = sent.load(Ordering::SeqCst);
+    call.await;
+    let on_path = sent.load(Ordering::SeqCst) - before;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    (on_path, sent.load(Ordering::SeqCst) - before)
+}
+
+async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (usize, usize))> {
+    let schema = TestSchema::create(url, 2).await;
+    let setup = PostgresStore::new(schema.pool.clone());
+    setup.migrate().await.unwrap();
+    setup.seed(&testkit::seed()).await.unwrap();
+
+    let options = PgConnectOptions::from_str(url).unwrap();
+    let target = (options.get_host().to_owned(), options.get_port());
+    let (port, sent) = counting_proxy(target).await;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(test_before_acquire)
+        .connect_with(options.port(port).options([("search_path", schema.name())]))
+        .await
+        .unwrap();
+    let store = PostgresStore::new(pool);
+    let credentials = ClientCredentials::new(
+        ClientId::new("app1").unwrap(),
+        ClientSecret::new("s3cr3t"),
+        ClientAuthMethod::ClientSecretBasic,
+    );
+    // Warm up: connect and prepare each statement once.
+    store
+        .authenticate_client(&credentials)
+        .await
+        .unwrap()
+        .unwrap();
+    revoke(&store, "gh1").await;
+    store.introspect(&Token::new("AT1").unwrap()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let authenticate = count(&sent, async {
+        assert!(store
+            .authenticate_client(&credentials)
+            .await
+            .unwrap()
+            .is_some());
+    })
+    .await;
+    let revoke_access = count(&sent, async {
+        let outcome = revoke(&store, "AT2").await;
+        assert!(matches!(outcome, RevocationOutcome::Revoked { .. }));
+    })
+    .await;
+    let revoke_refresh = count(&sent, async {
+        let outcome = revoke(&store, "RT1").await;
+        let expected = RevocationOutcome::Revoked {
+            kind: TokenKind::RefreshToken,
+            cascaded: 2,
+        };
+        assert_eq!(outcome, expected);
+    })
+    .await;
+    let introspect = count(&sent, async {
+        let found = store.introspect(&Token::new("RT2").unwrap()).await.unwrap();
+        assert!(found.is_some());
+    })
+    .await;
+    vec![
+        ("authenticate_client", authenticate),
+        ("revoke (access token)", revoke_access),
+        ("revoke (refresh token, grant of 3)", revoke_refresh),
+        ("introspect", introspect),
+    ]
+}
+
+/// Each store call is one round trip on the request's path: a revocation
+/// request costs two (client check, revoke). sqlx adds a ping when the
+/// connection goes back to the pool (off the request's path) and, with
+/// `test_before_acquire(true)` (its default), one before handing it out.
+#[tokio::test]
+async fn each_call_is_one_round_trip() {
+    let Some(url) = support::postgres_url("each_call_is_one_round_trip") else {
+        return;
+    };
+    for test_before_acquire in [false, true] {
+        let counts = measure(&url, test_before_acquire).await;
+        eprintln!("test_before_acquire({test_before_acquire}): (on the request path, in all)");
+        for (call, (on_path, total)) in &counts {
+            eprintln!("  {call}: {on_path}, {total}");
+            let ping = usize::from(test_before_acquire);
+            assert_eq!(
+                *on_path,
+                1 + ping,
+                "{call}: round trips on the request path"
+            );
+            assert_eq!(
+                *total,
+                2 + ping,
+                "{call}: round trips with the release ping"
+            );
+        }
+    }
+}

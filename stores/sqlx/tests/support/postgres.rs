@@ -1,0 +1,126 @@
+//! A PostgreSQL schema of its own for each test, dropped afterwards, so
+//! tests run in parallel in one database without seeing each other.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A schema `t_...` that lives as long as this value; the pool's
+/// connections have it as their `search_path`.
+pub struct TestSchema {
+    url: String,
+    name: String,
+    pub pool: PgPool,
+}
+
+impl TestSchema {
+    /// Creates the schema and a pool of `connections` in it.
+    pub async fn create(url: &str, connections: u32) -> Self {
+        Self::create_with(url, PgPoolOptions::new().max_connections(connections)).await
+    }
+
+    /// Creates the schema and a pool with `options` in it.
+    pub async fn create_with(url: &str, options: PgPoolOptions) -> Self {
+        let name = super::unique_name("t");
+        let mut admin = PgConnection::connect(url)
+            .await
+            .expect("connect to PostgreSQL");
+        sqlx::raw_sql(&format!("CREATE SCHEMA {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test schema");
+        admin.close().await.ok();
+        let connect = PgConnectOptions::from_str(url)
+            .expect("a PostgreSQL URL")
+            .options([("search_path", name.as_str())]);
+        let pool = options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect)
+            .await
+            .expect("a pool in the test schema");
+        Self {
+            url: url.to_owned(),
+            name,
+            pool,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Empties the store's tables (the conformance kit's factory does this
+    /// before seeding).
+    pub async fn truncate(&self) {
+        sqlx::raw_sql("TRUNCATE tower_revoke_tokens, tower_revoke_grants, tower_revoke_clients")
+            .execute(&self.pool)
+            .await
+            .expect("truncate");
+    }
+}
+
+/// Drops the schema, even when the test panicked: on a thread of its own
+/// with its own runtime, since `Drop` cannot await.
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        // The pool is not closed here: its connections belong to the test's
+        // runtime, which is blocked on this thread. Idle, they hold no lock
+        // that DROP SCHEMA waits for; they close when the pool is dropped.
+        let (url, name) = (self.url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let mut admin = PgConnection::connect(&url).await.ok()?;
+                let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
+                sqlx::raw_sql(&drop).execute(&mut admin).await.ok()?;
+                admin.close().await.ok()
+            })
+        });
+        if dropped.join().ok().flatten().is_none() {
+            eprintln!("could not drop test schema {}", self.name);
+        }
+    }
+}
+
+/// Every row of every table in the pool's schema, one line per row, with
+/// `BYTEA` values as their raw bytes (so a token stored as bytes would
+/// show), found through the catalog so that no table is left out.
+pub async fn dump(pool: &PgPool) -> String {
+    let columns: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, data_type::text
+         FROM information_schema.columns WHERE table_schema = current_schema()
+         ORDER BY table_name, ordinal_position",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("list columns");
+    let mut tables: Vec<(String, Vec<String>)> = Vec::new();
+    for (table, column, data_type) in columns {
+        let text = match data_type.as_str() {
+            "bytea" => format!("encode({column}, 'escape')"),
+            _ => format!("{column}::text"),
+        };
+        match tables.last_mut() {
+            Some((name, exprs)) if *name == table => exprs.push(text),
+            _ => tables.push((table, vec![text])),
+        }
+    }
+    assert!(
+        tables.len() >= 4,
+        "the dump must see the store's tables: {tables:?}"
+    );
+    let mut dump = String::new();
+    for (table, exprs) in tables {
+        let query = format!("SELECT concat_ws(' | ', {}) FROM {table}", exprs.join(", "));
+        let rows: Vec<String> = sqlx::query_scalar(&query)
+            .fetch_all(pool)
+            .await
+            .expect("dump a table");
+        dump.push_str(&format!("== {table}\n{}\n", rows.join("\n")));
+    }
+    dump
+}

@@ -1,0 +1,196 @@
+//! Behaviours of the durable stores beyond the store traits (seeding,
+//! purging, configuration), written once and run on both databases.
+
+use std::future::Future;
+use tower_revoke::{
+    testkit, AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret,
+    ClientType, IntrospectionStore, RevocationOutcome, RevocationRequest, RevocationStore, Seed,
+    StoreError, SubjectRevocationStore, Token, TokenKind,
+};
+
+/// The inherent methods both stores have, so the scenarios take either.
+pub trait Durable: RevocationStore + IntrospectionStore + SubjectRevocationStore + Clone {
+    fn seed_with(&self, seed: &Seed) -> impl Future<Output = Result<(usize, usize), StoreError>>;
+    fn purge(&self, batch: u32) -> impl Future<Output = Result<u64, StoreError>>;
+    fn rows(&self, table: &str) -> impl Future<Output = i64>;
+}
+
+#[cfg(feature = "postgres")]
+impl Durable for tower_revoke_sqlx::PostgresStore {
+    async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+        self.seed(seed).await
+    }
+    async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
+        self.purge_expired(batch).await
+    }
+    async fn rows(&self, table: &str) -> i64 {
+        let query = format!("SELECT count(*) FROM {table}");
+        sqlx::query_scalar(&query)
+            .fetch_one(self.pool())
+            .await
+            .expect("count")
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl Durable for tower_revoke_sqlx::SqliteStore {
+    async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+        self.seed(seed).await
+    }
+    async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
+        self.purge_expired(batch).await
+    }
+    async fn rows(&self, table: &str) -> i64 {
+        let query = format!("SELECT count(*) FROM {table}");
+        sqlx::query_scalar(&query)
+            .fetch_one(self.pool())
+            .await
+            .expect("count")
+    }
+}
+
+pub fn app1() -> AuthenticatedClient {
+    AuthenticatedClient {
+        client_id: ClientId::new("app1").unwrap(),
+        client_type: ClientType::Confidential,
+    }
+}
+
+pub async fn revoke(store: &impl RevocationStore, token: &str) -> RevocationOutcome {
+    let request = RevocationRequest::new(Token::new(token).unwrap(), None);
+    store.revoke(&app1(), &request).await.expect("revoke")
+}
+
+pub async fn is_active(store: &impl IntrospectionStore, token: &str) -> bool {
+    let found = store.introspect(&Token::new(token).unwrap()).await;
+    found.expect("introspect").is_some()
+}
+
+async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
+    let credentials = ClientCredentials::new(
+        ClientId::new("app1").unwrap(),
+        ClientSecret::new(secret),
+        ClientAuthMethod::ClientSecretBasic,
+    );
+    let found = store.authenticate_client(&credentials).await;
+    found.expect("authenticate").is_some()
+}
+
+/// Seed, revoke, seed again: what was revoked stays revoked, a secret is
+/// never replaced, a new token joins its (revoked) grant.
+pub async fn seeding_is_idempotent(store: impl Durable) {
+    let seed = testkit::seed();
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (3, 17));
+    let revoked = RevocationOutcome::Revoked {
+        kind: TokenKind::RefreshToken,
+        cascaded: 2,
+    };
+    assert_eq!(revoke(&store, "RT1").await, revoked);
+    assert_eq!(store.revoke_subject_tokens("bob", &[]).await.unwrap(), 1);
+    assert_eq!(
+        store.seed_with(&seed).await.unwrap(),
+        (0, 0),
+        "seeding again"
+    );
+    for token in ["RT1", "AT1", "JWT1", "PT1"] {
+        assert!(!is_active(&store, token).await, "{token} stays revoked");
+    }
+    assert!(is_active(&store, "AT2").await);
+    let changed = Seed::from_json(
+        r#"{"clients": [{"client_id": "app1", "client_secret": "changed"}],
+            "tokens": [
+              {"token": "AT1", "type": "access_token", "client_id": "app1"},
+              {"token": "AT9", "type": "access_token", "client_id": "app1", "grant_id": "G1"}
+            ]}"#,
+    )
+    .unwrap();
+    assert_eq!(store.seed_with(&changed).await.unwrap(), (0, 1));
+    assert!(
+        authenticates(&store, "s3cr3t").await,
+        "the stored secret is kept"
+    );
+    assert!(
+        !authenticates(&store, "changed").await,
+        "the seed's secret is ignored"
+    );
+    assert!(!is_active(&store, "AT1").await, "AT1 is left as it was");
+    assert!(
+        !is_active(&store, "AT9").await,
+        "AT9 joined the revoked grant G1"
+    );
+}
+
+/// 51 expired tokens (in grants P0..P4 and K, or none), deleted 7 at a
+/// time; unexpired and revoked-but-unexpiring tokens and grant K kept.
+pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
+    let mut tokens = Vec::new();
+    let token = |name: String, extra: &str| {
+        format!(r#"{{"token": "{name}", "type": "access_token", "client_id": "app1"{extra}}}"#)
+    };
+    for i in 0..50 {
+        let grant = match i < 25 {
+            true => format!(r#", "grant_id": "P{}""#, i % 5),
+            false => String::new(),
+        };
+        tokens.push(token(
+            format!("e{i}"),
+            &format!(r#", "expires_at": 1000{grant}"#),
+        ));
+    }
+    tokens.push(token(
+        "gone".into(),
+        r#", "expires_at": 1000, "grant_id": "K""#,
+    ));
+    tokens.push(token("live".into(), r#", "grant_id": "K""#));
+    tokens.push(token("dead".into(), ""));
+    tokens.push(token("future".into(), r#", "expires_at": 4102444800"#));
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
+        tokens.join(",")
+    );
+    let seed = Seed::from_json(&json).unwrap();
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (1, 54));
+    assert!(matches!(
+        revoke(&store, "dead").await,
+        RevocationOutcome::Revoked { .. }
+    ));
+    assert_eq!(store.rows("tower_revoke_grants").await, 6);
+
+    assert_eq!(store.purge(7).await.unwrap(), 51);
+    assert_eq!(store.rows("tower_revoke_tokens").await, 3);
+    assert_eq!(
+        store.rows("tower_revoke_grants").await,
+        1,
+        "only K has a token left"
+    );
+    assert!(is_active(&store, "live").await && is_active(&store, "future").await);
+    assert!(!is_active(&store, "dead").await);
+    assert_eq!(store.purge(7).await.unwrap(), 0, "nothing left to purge");
+
+    // Seeding again brings back only expired tokens; the revoked one stays.
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (0, 51));
+    assert!(!is_active(&store, "dead").await && !is_active(&store, "e1").await);
+    assert_eq!(
+        store.purge(0).await.unwrap(),
+        51,
+        "a batch of 0 is a batch of 1"
+    );
+}
+
+/// With `access_token_revokes_grant(true)`, an access token ends its grant.
+pub async fn access_token_can_end_its_grant(store: impl Durable) {
+    store.seed_with(&testkit::seed()).await.unwrap();
+    let outcome = revoke(&store, "AT1").await;
+    let expected = RevocationOutcome::Revoked {
+        kind: TokenKind::AccessToken,
+        cascaded: 2,
+    };
+    assert_eq!(outcome, expected);
+    for token in ["RT1", "JWT1"] {
+        assert!(!is_active(&store, token).await, "{token}");
+    }
+    assert!(
+        is_active(&store, "OT1").await,
+        "app2's grant G1 is another grant"
+    );
+}
