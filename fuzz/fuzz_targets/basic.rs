@@ -1,5 +1,7 @@
 //! `client_secret_basic` (RFC 6749 §2.3.1, RFC 7617 §2): `parse_basic`
-//! under every `BasicDecoding` policy, and `read_client_credentials`.
+//! under every `BasicDecoding` policy, and `read_client_credentials` of a
+//! `RequestReader` set to each policy and of the default one (`Lenient`),
+//! each agreeing exactly with `parse_basic` under its policy.
 //!
 //! The input is tried three ways: as the whole header value, after
 //! `Basic `, and base64-encoded after `Basic ` (so that the fuzzer reaches
@@ -119,12 +121,32 @@ fn check_any(value: &HeaderValue) {
     }
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, value.clone());
-    match RequestReader::default().read_client_credentials(&headers) {
-        Ok(credentials) => {
-            let direct = parse_basic(value, BasicDecoding::FormUrlEncoded).expect("same parser");
-            assert_eq!(pair(&credentials), pair(&direct));
+    // The default reader decodes leniently; a reader set to a policy reads
+    // exactly what `parse_basic` reads under it, raw alternative included.
+    let readers = POLICIES
+        .map(|policy| (RequestReader::default().basic_decoding(policy), policy))
+        .into_iter()
+        .chain([(RequestReader::default(), BasicDecoding::Lenient)]);
+    for (reader, policy) in readers {
+        let direct = parse_basic(value, policy);
+        match reader.read_client_credentials(&headers) {
+            Ok(credentials) => {
+                let direct = direct.expect("the reader accepted what parse_basic refused");
+                assert_eq!(pair(&credentials), pair(&direct), "{policy:?}");
+                assert_eq!(
+                    credentials.raw_alternative().map(pair),
+                    direct.raw_alternative().map(pair),
+                    "{policy:?} raw alternative"
+                );
+            }
+            Err(rejection) => {
+                assert_eq!(rejection.status(), 401);
+                let direct = direct
+                    .map(|_| ())
+                    .expect_err("the reader refused what parse_basic accepted");
+                assert_eq!(rejection.error(), direct, "{policy:?}");
+            }
         }
-        Err(rejection) => assert_eq!(rejection.status(), 401),
     }
     headers.append(AUTHORIZATION, value.clone());
     let two = RequestReader::default()

@@ -13,11 +13,31 @@
 //!   405, 413 (never 5xx: the store cannot fail);
 //! - the body is never read past `max_body_size` (plus the chunk that
 //!   crossed it);
-//! - tokens change state only with a 200/204, only the token named in the
-//!   request (and its grant) of the client that authenticated, checked
-//!   against an independent model of the seed;
+//! - a `HEAD` request to the endpoint gets the answer a `GET` gets, without
+//!   content but with the `Content-Length` that content has;
+//! - tokens change state only for a well-formed request of an authenticated
+//!   client, and only the token the request named (and its grant) of that
+//!   client: with a 200/204 when the token was active, or with the
+//!   unknown-token answer for an expired refresh token, which still ends its
+//!   grant (RFC 7009 §2.1);
 //! - conversely, a well-formed request from an authenticated client gets
-//!   the answer RFC 7009 §2.2 asks for, decided by the same model.
+//!   the answer RFC 7009 §2.2 asks for, and leaves exactly the tokens an
+//!   independent model of the store leaves active.
+//!
+//! The model: a refresh token ends its grant; an access token only itself
+//! unless `access_token_revokes_grant`; a revoked grant ends every token in
+//! it, those the store cannot revoke one by one too; grants belong to one
+//! client (the same grant id of another client is another grant); an
+//! expired refresh token of the calling client still ends its grant, and
+//! the answer is the unknown-token one.
+//!
+//! Before that request, the input may make earlier revocations, so that
+//! requests meet tokens and grants already ended: straight through
+//! `RevocationStore::revoke` (the exact `RevocationOutcome`, cascade count
+//! included, against the model), or as well-formed requests to the endpoint
+//! by one of the seed's clients with each authentication method (a free-form
+//! request rarely carries the right secret: the constant-time comparison
+//! gives the fuzzer no gradient towards it), each checked like the last one.
 
 #![no_main]
 
@@ -25,9 +45,12 @@ use arbitrary::Arbitrary;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, PRAGMA};
+use http::header::{
+    HeaderName, HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, PRAGMA,
+};
 use http::{HeaderMap, Request, Response, StatusCode};
 use http_body::{Body as _, Frame, SizeHint};
+use http_body_util::Full;
 use libfuzzer_sys::fuzz_target;
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -38,9 +61,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use tower_layer::Layer;
 use tower_revoke::{
-    AppKeyHeaders, BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods,
-    ClientCredentials, MemoryStore, OtherClientToken, RequestReader, RevocationEndpointLayer,
-    RevokedResponse, UnknownTokenResponse,
+    AppKeyHeaders, AuthenticatedClient, BasicDecoding, BodyEncoding, ClientAuthMethod,
+    ClientAuthMethods, ClientCredentials, ClientId, ClientType, MemoryStore, OtherClientToken,
+    RequestReader, RevocationEndpoint, RevocationEndpointLayer, RevocationOutcome,
+    RevocationRequest, RevocationResponder, RevocationStore, RevokedResponse, Token, TokenKind,
+    UnknownTokenResponse,
 };
 use tower_service::Service;
 
@@ -56,7 +81,12 @@ const SEED: &str = r#"{
     {"token": "AT2", "type": "access_token", "client_id": "app2"},
     {"token": "PAT1", "type": "access_token", "client_id": "pub1"},
     {"token": "jwt", "type": "access_token", "client_id": "app1", "revocable": false},
-    {"token": "old", "type": "access_token", "client_id": "app1", "expires_at": 1000}
+    {"token": "old", "type": "access_token", "client_id": "app1", "expires_at": 1000},
+    {"token": "jwt1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "revocable": false},
+    {"token": "oldrt", "type": "refresh_token", "client_id": "app1", "grant_id": "G2", "expires_at": 1000},
+    {"token": "AT3", "type": "access_token", "client_id": "app1", "grant_id": "G2"},
+    {"token": "OT1", "type": "access_token", "client_id": "app2", "grant_id": "G1"},
+    {"token": "RT2", "type": "refresh_token", "client_id": "app2", "grant_id": "G1"}
   ]
 }"#;
 
@@ -67,14 +97,47 @@ const CLIENTS: &[(&str, Option<&str>)] = &[
     ("pub1", None),
 ];
 
-/// The seed's tokens: value, client, grant, refresh token?, revocable.
-const TOKENS: &[(&str, &str, Option<&str>, bool, bool)] = &[
-    ("AT1", "app1", Some("G1"), false, true),
-    ("RT1", "app1", Some("G1"), true, true),
-    ("AT2", "app2", None, false, true),
-    ("PAT1", "pub1", None, false, true),
-    ("jwt", "app1", None, false, false),
-    ("old", "app1", None, false, true),
+/// One of the seed's tokens, as the model knows it.
+#[derive(Clone, Copy)]
+struct Seeded {
+    token: &'static str,
+    client: &'static str,
+    grant: Option<&'static str>,
+    refresh: bool,
+    revocable: bool,
+    expired: bool,
+}
+
+const fn seeded(
+    token: &'static str,
+    client: &'static str,
+    grant: Option<&'static str>,
+    [refresh, revocable, expired]: [bool; 3],
+) -> Seeded {
+    Seeded {
+        token,
+        client,
+        grant,
+        refresh,
+        revocable,
+        expired,
+    }
+}
+
+/// The seed's tokens: value, client, grant, and whether each is a refresh
+/// token, revocable, expired.
+const TOKENS: &[Seeded] = &[
+    seeded("AT1", "app1", Some("G1"), [false, true, false]),
+    seeded("RT1", "app1", Some("G1"), [true, true, false]),
+    seeded("AT2", "app2", None, [false, true, false]),
+    seeded("PAT1", "pub1", None, [false, true, false]),
+    seeded("jwt", "app1", None, [false, false, false]),
+    seeded("old", "app1", None, [false, true, true]),
+    seeded("jwt1", "app1", Some("G1"), [false, false, false]),
+    seeded("oldrt", "app1", Some("G2"), [true, true, true]),
+    seeded("AT3", "app1", Some("G2"), [false, true, false]),
+    seeded("OT1", "app2", Some("G1"), [false, true, false]),
+    seeded("RT2", "app2", Some("G1"), [true, true, false]),
 ];
 
 /// Values the fuzzer can name in one byte, so it reaches success paths.
@@ -95,6 +158,11 @@ const KNOWN: &[&str] = &[
     "nope",
     "access_token",
     "refresh_token",
+    "jwt1",
+    "oldrt",
+    "AT3",
+    "OT1",
+    "RT2",
 ];
 
 const PATH: &str = "/revoke";
@@ -225,6 +293,8 @@ struct Input {
     exact_size_hint: bool,
     fail_at_end: bool,
     trailers: bool,
+    /// Revocations made before the request.
+    earlier: Vec<Earlier>,
 }
 
 fn form_encode(value: &str) -> String {
@@ -277,6 +347,14 @@ struct FuzzBody {
 #[derive(Debug)]
 struct BodyFailed;
 
+impl std::fmt::Display for BodyFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body failed")
+    }
+}
+
+impl std::error::Error for BodyFailed {}
+
 impl http_body::Body for FuzzBody {
     type Data = Bytes;
     type Error = BodyFailed;
@@ -307,7 +385,7 @@ impl http_body::Body for FuzzBody {
 struct Inner(Arc<AtomicUsize>);
 
 impl<B> Service<Request<B>> for Inner {
-    type Response = Response<http_body_util::Full<Bytes>>;
+    type Response = Response<Full<Bytes>>;
     type Error = Infallible;
     type Future = std::future::Ready<Result<Self::Response, Infallible>>;
 
@@ -317,7 +395,7 @@ impl<B> Service<Request<B>> for Inner {
 
     fn call(&mut self, _: Request<B>) -> Self::Future {
         self.0.fetch_add(1, Ordering::Relaxed);
-        let mut response = Response::new(http_body_util::Full::new(Bytes::from_static(b"inner")));
+        let mut response = Response::new(Full::new(Bytes::from_static(b"inner")));
         response
             .headers_mut()
             .insert("x-inner", HeaderValue::from_static("1"));
@@ -356,15 +434,145 @@ fn model_authenticate(credentials: &ClientCredentials) -> Option<&'static str> {
 }
 
 fn active(store: &MemoryStore) -> Vec<bool> {
-    TOKENS
-        .iter()
-        .map(|(token, ..)| store.is_active(token))
-        .collect()
+    TOKENS.iter().map(|t| store.is_active(t.token)).collect()
+}
+
+/// An independent model of the `MemoryStore` rules over the seed: which
+/// tokens and which (client, grant) pairs are revoked.
+struct Model {
+    access_token_revokes_grant: bool,
+    token_revoked: Vec<bool>,
+    grants_revoked: Vec<(&'static str, &'static str)>,
+}
+
+impl Model {
+    fn new(access_token_revokes_grant: bool) -> Self {
+        Self {
+            access_token_revokes_grant,
+            token_revoked: vec![false; TOKENS.len()],
+            grants_revoked: Vec::new(),
+        }
+    }
+
+    fn grant_revoked(&self, i: usize) -> bool {
+        let Seeded { client, grant, .. } = TOKENS[i];
+        grant.is_some_and(|g| self.grants_revoked.contains(&(client, g)))
+    }
+
+    fn is_revoked(&self, i: usize) -> bool {
+        self.token_revoked[i] || self.grant_revoked(i)
+    }
+
+    fn is_active(&self, i: usize) -> bool {
+        !TOKENS[i].expired && !self.is_revoked(i)
+    }
+
+    fn active(&self) -> Vec<bool> {
+        (0..TOKENS.len()).map(|i| self.is_active(i)).collect()
+    }
+
+    /// Ends the grant of token `i`; how many other tokens it ended.
+    fn end_grant(&mut self, i: usize) -> u64 {
+        let Seeded { client, grant, .. } = TOKENS[i];
+        let Some(grant) = grant else { return 0 };
+        if self.grants_revoked.contains(&(client, grant)) {
+            return 0;
+        }
+        let ended = (0..TOKENS.len())
+            .filter(|&j| j != i && TOKENS[j].client == client && TOKENS[j].grant == Some(grant))
+            .filter(|&j| self.is_active(j))
+            .count() as u64;
+        self.grants_revoked.push((client, grant));
+        ended
+    }
+
+    /// What `client` revoking `token` does (RFC 7009 §2.1).
+    fn revoke(&mut self, client: &str, token: &str) -> RevocationOutcome {
+        let Some(i) = TOKENS.iter().position(|t| t.token == token) else {
+            return RevocationOutcome::NotFound;
+        };
+        let Seeded {
+            client: owner,
+            refresh,
+            revocable,
+            ..
+        } = TOKENS[i];
+        let own = owner == client;
+        if !self.is_active(i) {
+            if own && refresh && !self.is_revoked(i) {
+                self.end_grant(i);
+            }
+            return RevocationOutcome::NotFound;
+        }
+        if !own {
+            return RevocationOutcome::IssuedToAnotherClient;
+        }
+        if !revocable {
+            return RevocationOutcome::UnsupportedTokenType;
+        }
+        self.token_revoked[i] = true;
+        let cascaded = if refresh || self.access_token_revokes_grant {
+            self.end_grant(i)
+        } else {
+            0
+        };
+        let kind = if refresh {
+            TokenKind::RefreshToken
+        } else {
+            TokenKind::AccessToken
+        };
+        RevocationOutcome::Revoked { kind, cascaded }
+    }
+}
+
+/// The endpoint under test, the store behind it and the model beside it.
+struct Harness {
+    service: RevocationEndpoint<Inner, Arc<MemoryStore>>,
+    calls: Arc<AtomicUsize>,
+    store: MemoryStore,
+    model: Model,
+    reader: RequestReader,
+    other_client: OtherClientToken,
+    max_body_size: usize,
+    /// The status of a revocation, and of an unknown token.
+    revoked: u16,
+    unknown: u16,
+}
+
+/// One request as sent: head, body bytes and how the body is delivered.
+struct Exchange {
+    method: http::Method,
+    uri: http::Uri,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    /// Chunk lengths; the rest of the body is one last chunk.
+    chunks: Vec<u8>,
+    exact_size_hint: bool,
+    fail_at_end: bool,
+    trailers: bool,
 }
 
 fn run(input: Input) {
     let c = &input.config;
-    let mut request_config = RequestReader::default()
+    // The methods: the RFC set or Basic alone, plus the app-key headers when
+    // asked (`app_key_headers` only names the headers). A JSON body carries
+    // no credentials, and `reader` refuses a JSON reader that accepts
+    // `client_secret_post` or `none`: they are dropped.
+    let mut methods = if c.only_basic {
+        ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic)
+    } else {
+        ClientAuthMethods::default()
+    };
+    if c.app_key {
+        methods = methods.with(ClientAuthMethod::AppKeyHeaders);
+    }
+    if c.json {
+        methods = methods
+            .without(ClientAuthMethod::ClientSecretPost)
+            .without(ClientAuthMethod::None);
+    }
+    let max_body_size = c.max_body_size.map_or(16 * 1024, usize::from);
+    let reader = RequestReader::default()
         .body_encoding(if c.json {
             BodyEncoding::Json
         } else {
@@ -374,15 +582,10 @@ fn run(input: Input) {
             0 => BasicDecoding::FormUrlEncoded,
             1 => BasicDecoding::Raw,
             _ => BasicDecoding::Lenient,
-        });
-    if c.app_key {
-        request_config = request_config.app_key_headers(AppKeyHeaders::default());
-    }
-    if c.only_basic {
-        request_config = request_config
-            .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic));
-    }
-    let max_body_size = c.max_body_size.map_or(16 * 1024, usize::from);
+        })
+        .client_auth_methods(methods)
+        .app_key_headers(AppKeyHeaders::default())
+        .max_body_size(max_body_size);
     let other_client = match c.other_client % 3 {
         0 => OtherClientToken::InvalidGrantForConfidential,
         1 => OtherClientToken::LikeUnknown,
@@ -391,10 +594,7 @@ fn run(input: Input) {
     let store = MemoryStore::from_seed_json(SEED)
         .expect("seed loads")
         .access_token_revokes_grant(c.access_token_revokes_grant);
-    let layer = RevocationEndpointLayer::new(store.clone())
-        .path(PATH)
-        .max_body_size(max_body_size)
-        .request_config(request_config.clone())
+    let responder = RevocationResponder::default()
         .other_client_token(other_client)
         .revoked_response(if c.no_content {
             RevokedResponse::NoContent
@@ -406,8 +606,31 @@ fn run(input: Input) {
         } else {
             UnknownTokenResponse::LikeRevoked
         });
+    // An `Arc` of the store: the endpoint shares it with the checks.
+    let layer = RevocationEndpointLayer::new(Arc::new(store.clone()))
+        .path(PATH)
+        .reader(reader.clone())
+        .responder(responder);
     let calls = Arc::new(AtomicUsize::new(0));
-    let mut service = layer.layer(Inner(Arc::clone(&calls)));
+    let revoked = if c.no_content { 204 } else { 200 };
+    let mut harness = Harness {
+        service: layer.layer(Inner(Arc::clone(&calls))),
+        calls,
+        store,
+        model: Model::new(c.access_token_revokes_grant),
+        reader,
+        other_client,
+        max_body_size,
+        revoked,
+        unknown: if c.not_found { 404 } else { revoked },
+    };
+
+    // Earlier revocations, each checked against the model: straight through
+    // the store (the exact outcome, cascade count included), or as a
+    // well-formed request to the endpoint.
+    for step in &input.earlier {
+        harness.earlier(step, c.json);
+    }
 
     // The request.
     let method = match &input.method {
@@ -488,212 +711,396 @@ fn run(input: Input) {
             headers.append(name, value);
         }
     }
-    let body = body_bytes(&input.body);
-    let mut frames = VecDeque::new();
-    let mut rest = &body[..];
-    for &len in &input.chunks {
-        let len = usize::from(len).min(rest.len());
-        frames.push_back(Frame::data(Bytes::copy_from_slice(&rest[..len])));
-        rest = &rest[len..];
-    }
-    frames.push_back(Frame::data(Bytes::copy_from_slice(rest)));
-    if input.trailers {
-        let mut trailers = HeaderMap::new();
-        trailers.insert("x-trailer", HeaderValue::from_static("1"));
-        frames.push_back(Frame::trailers(trailers));
-    }
-    let largest_chunk = frames
-        .iter()
-        .filter_map(|f| f.data_ref().map(Bytes::len))
-        .max()
-        .unwrap_or(0);
-    let polled = Arc::new(AtomicUsize::new(0));
-    let hint = if input.exact_size_hint && !input.fail_at_end {
-        SizeHint::with_exact(body.len() as u64)
-    } else {
-        SizeHint::default()
-    };
-    let fuzz_body = FuzzBody {
-        frames,
+    harness.exchange(Exchange {
+        method,
+        uri,
+        headers,
+        body: body_bytes(&input.body),
+        chunks: input.chunks,
+        exact_size_hint: input.exact_size_hint,
         fail_at_end: input.fail_at_end,
-        hint,
-        polled: Arc::clone(&polled),
-    };
-    let mut builder = Request::builder().method(method.clone()).uri(uri.clone());
-    *builder.headers_mut().unwrap() = headers.clone();
-    let request = builder.body(fuzz_body).unwrap();
-    let parts = Request::builder()
-        .method(method.clone())
-        .uri(uri.clone())
-        .body(())
-        .map(|r| {
-            let (mut parts, ()) = r.into_parts();
-            parts.headers = headers.clone();
-            parts
-        })
-        .unwrap();
+        trailers: input.trailers,
+    });
+}
 
-    // Call the endpoint.
-    let before = active(&store);
-    block_on(std::future::poll_fn(|cx| {
-        Service::<Request<FuzzBody>>::poll_ready(&mut service, cx)
-    }))
-    .unwrap();
-    let response = block_on(service.call(request)).unwrap();
-    let status = response.status();
-    let response_headers = response.headers().clone();
-    let mut response_body = pin!(response.into_body());
-    let mut response_bytes = Vec::new();
-    while let Some(frame) = block_on(std::future::poll_fn(|cx| {
-        response_body.as_mut().poll_frame(cx)
-    })) {
-        if let Ok(data) = frame.unwrap().into_data() {
-            response_bytes.extend_from_slice(&data);
+/// How an earlier revocation is made.
+#[derive(Arbitrary, Debug)]
+enum Via {
+    /// `RevocationStore::revoke`, as the client would be once authenticated.
+    Store,
+    /// `Authorization: Basic`, the id and secret form-encoded or not.
+    Basic { form_encode: bool },
+    /// `client_id` and `client_secret` in the body.
+    Post,
+    /// `client_id` alone in the body (a public client).
+    None,
+    /// The app-key headers.
+    AppKey,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Earlier {
+    client: u8,
+    /// An index into the seed's tokens; past them, an unknown token.
+    token: u8,
+    via: Via,
+    hint: bool,
+}
+
+impl Harness {
+    fn earlier(&mut self, step: &Earlier, json: bool) {
+        let (client_id, secret) = CLIENTS[usize::from(step.client) % CLIENTS.len()];
+        let token = TOKENS
+            .get(usize::from(step.token) % (TOKENS.len() + 1))
+            .map_or("nope", |t| t.token);
+        // A public client presents a wrong secret where the method needs one.
+        let secret = secret.unwrap_or("wrong");
+        let mut headers = HeaderMap::new();
+        let mut params: Vec<(&str, &str)> = vec![("token", token)];
+        if step.hint {
+            params.push(("token_type_hint", "refresh_token"));
         }
-    }
-    let after = active(&store);
-
-    // Passthrough.
-    if uri.path() != PATH {
-        assert_eq!(calls.load(Ordering::Relaxed), 1, "inner called once");
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(response_headers["x-inner"], "1");
-        assert_eq!(response_bytes, b"inner");
-        assert_eq!(before, after, "passthrough changed the store");
-        return;
-    }
-    assert_eq!(
-        calls.load(Ordering::Relaxed),
-        0,
-        "inner called for the endpoint path"
-    );
-    assert_eq!(
-        response_headers.get(CACHE_CONTROL).map(|v| v.as_bytes()),
-        Some(&b"no-store"[..])
-    );
-    assert_eq!(
-        response_headers.get(PRAGMA).map(|v| v.as_bytes()),
-        Some(&b"no-cache"[..])
-    );
-    assert!(
-        matches!(status.as_u16(), 200 | 204 | 400 | 401 | 404 | 405 | 413),
-        "unexpected status {status}"
-    );
-    if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_FOUND {
-        assert!(response_bytes.is_empty());
-    } else {
-        let json: serde_json::Value = serde_json::from_slice(&response_bytes).expect("JSON body");
-        if status.is_success() {
-            assert_eq!(json, serde_json::json!({}));
+        match step.via {
+            Via::Store => {
+                let client = AuthenticatedClient {
+                    client_id: ClientId::new(client_id).unwrap(),
+                    client_type: if CLIENTS
+                        .iter()
+                        .any(|(id, s)| *id == client_id && s.is_some())
+                    {
+                        ClientType::Confidential
+                    } else {
+                        ClientType::Public
+                    },
+                };
+                let request = RevocationRequest::new(Token::new(token).unwrap(), None);
+                let outcome =
+                    block_on(self.store.revoke(&client, &request)).expect("the store cannot fail");
+                assert_eq!(
+                    outcome,
+                    self.model.revoke(client_id, token),
+                    "{client_id} revoking {token}"
+                );
+                assert_eq!(
+                    active(&self.store),
+                    self.model.active(),
+                    "after {client_id} revoked {token}"
+                );
+                return;
+            }
+            Via::Basic { form_encode: true } => {
+                let joined = format!("{}:{}", form_encode(client_id), form_encode(secret));
+                let value = format!("Basic {}", STANDARD.encode(joined));
+                headers.insert(AUTHORIZATION, HeaderValue::from_str(&value).unwrap());
+            }
+            Via::Basic { form_encode: false } => {
+                let value = format!("Basic {}", STANDARD.encode(format!("{client_id}:{secret}")));
+                headers.insert(AUTHORIZATION, HeaderValue::from_str(&value).unwrap());
+            }
+            Via::Post => params.extend([("client_id", client_id), ("client_secret", secret)]),
+            Via::None => params.push(("client_id", client_id)),
+            Via::AppKey => {
+                headers.insert("x-app-id", HeaderValue::from_str(client_id).unwrap());
+                headers.insert("x-app-token", HeaderValue::from_str(secret).unwrap());
+            }
+        }
+        let (content_type, body) = if json {
+            let object: serde_json::Map<String, serde_json::Value> = params
+                .iter()
+                .map(|&(n, v)| (n.to_owned(), v.into()))
+                .collect();
+            ("application/json", serde_json::to_vec(&object).unwrap())
         } else {
-            assert!(json["error"].is_string());
-        }
-    }
-    if method != http::Method::POST {
-        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(response_headers["allow"], "POST");
-    }
-    assert!(
-        polled.load(Ordering::Relaxed) <= max_body_size + largest_chunk,
-        "read {} bytes past the {max_body_size}-byte limit",
-        polled.load(Ordering::Relaxed)
-    );
-
-    // What the request says, read by the public parser.
-    let readable =
-        method == http::Method::POST && body.len() <= max_body_size && !input.fail_at_end;
-    let revocation = request_config
-        .read_client_revocation(&parts, &body)
-        .ok()
-        .filter(|_| readable);
-    let client = revocation
-        .as_ref()
-        .and_then(|r| model_authenticate(&r.credentials));
-
-    // Soundness: tokens change only with a success, and only the token the
-    // request named (and its grant) of the client that authenticated.
-    let changed: Vec<usize> = (0..TOKENS.len())
-        .filter(|&i| before[i] && !after[i])
-        .collect();
-    assert!(
-        before.iter().zip(&after).all(|(b, a)| *b || !*a),
-        "a token came back"
-    );
-    if !changed.is_empty() {
-        assert!(
-            status == 200 || status == 204,
-            "tokens revoked with {status}"
-        );
-        let revocation = revocation
-            .as_ref()
-            .expect("a revocation from an unreadable request");
-        let client = client.expect("a revocation without an authenticated client");
-        let named = revocation.request.token().secret();
-        let (_, owner, grant, _, revocable) = *TOKENS
-            .iter()
-            .find(|(t, ..)| *t == named)
-            .expect("the request named a known token");
-        assert_eq!(owner, client, "revoked another client's token");
-        assert!(revocable);
-        for &i in &changed {
-            let (token, _, other_grant, ..) = TOKENS[i];
-            assert!(
-                token == named || (grant.is_some() && other_grant == grant),
-                "{token} revoked by {named}"
-            );
-        }
-    }
-
-    // Completeness: an authenticated, well-formed request gets the RFC 7009
-    // §2.2 answer.
-    if let (Some(revocation), Some(client)) = (&revocation, client) {
-        let named = revocation.request.token().secret();
-        let unknown = if c.not_found {
-            404
-        } else if c.no_content {
-            204
-        } else {
-            200
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.extend_pairs(&params);
+            (
+                "application/x-www-form-urlencoded",
+                form.finish().into_bytes(),
+            )
         };
-        let revoked = if c.no_content { 204 } else { 200 };
-        let index = TOKENS.iter().position(|(t, ..)| *t == named);
-        let expected = match index.map(|i| (TOKENS[i], before[i])) {
-            None | Some((_, false)) => unknown,
-            Some(((_, owner, ..), true)) if owner != client => {
-                let confidential = CLIENTS.iter().any(|(id, s)| *id == client && s.is_some());
-                match other_client {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.exchange(Exchange {
+            method: http::Method::POST,
+            uri: http::Uri::from_static(PATH),
+            headers,
+            body,
+            chunks: Vec::new(),
+            exact_size_hint: true,
+            fail_at_end: false,
+            trailers: false,
+        });
+    }
+
+    /// Sends one request through the endpoint and checks the answer and the
+    /// store against the model.
+    fn exchange(&mut self, exchange: Exchange) {
+        let Exchange {
+            method,
+            uri,
+            headers,
+            body,
+            chunks,
+            exact_size_hint,
+            fail_at_end,
+            trailers,
+        } = exchange;
+        let max_body_size = self.max_body_size;
+        let (revoked, unknown) = (self.revoked, self.unknown);
+        let mut frames = VecDeque::new();
+        let mut rest = &body[..];
+        for &len in &chunks {
+            let len = usize::from(len).min(rest.len());
+            frames.push_back(Frame::data(Bytes::copy_from_slice(&rest[..len])));
+            rest = &rest[len..];
+        }
+        frames.push_back(Frame::data(Bytes::copy_from_slice(rest)));
+        if trailers {
+            let mut trailers = HeaderMap::new();
+            trailers.insert("x-trailer", HeaderValue::from_static("1"));
+            frames.push_back(Frame::trailers(trailers));
+        }
+        let largest_chunk = frames
+            .iter()
+            .filter_map(|f| f.data_ref().map(Bytes::len))
+            .max()
+            .unwrap_or(0);
+        let polled = Arc::new(AtomicUsize::new(0));
+        let hint = if exact_size_hint && !fail_at_end {
+            SizeHint::with_exact(body.len() as u64)
+        } else {
+            SizeHint::default()
+        };
+        let fuzz_body = FuzzBody {
+            frames,
+            fail_at_end,
+            hint,
+            polled: Arc::clone(&polled),
+        };
+        let mut builder = Request::builder().method(method.clone()).uri(uri.clone());
+        *builder.headers_mut().unwrap() = headers.clone();
+        let request = builder.body(fuzz_body).unwrap();
+        let mut parts = Request::builder()
+            .method(method.clone())
+            .uri(uri.clone())
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0;
+        parts.headers = headers.clone();
+        let calls_before = self.calls.load(Ordering::Relaxed);
+        let calls = || self.calls.load(Ordering::Relaxed) - calls_before;
+
+        // Call the endpoint.
+        let before = active(&self.store);
+        assert_eq!(before, self.model.active(), "the model before the request");
+        let (status, response_headers, response_bytes) = call(&mut self.service, request);
+        let after = active(&self.store);
+
+        // Passthrough.
+        if uri.path() != PATH {
+            assert_eq!(calls(), 1, "inner called once");
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(response_headers["x-inner"], "1");
+            assert_eq!(response_bytes, b"inner");
+            assert_eq!(before, after, "passthrough changed the store");
+            return;
+        }
+        assert_eq!(calls(), 0, "inner called for the endpoint path");
+        assert_eq!(
+            response_headers.get(CACHE_CONTROL).map(|v| v.as_bytes()),
+            Some(&b"no-store"[..])
+        );
+        assert_eq!(
+            response_headers.get(PRAGMA).map(|v| v.as_bytes()),
+            Some(&b"no-cache"[..])
+        );
+        assert!(
+            matches!(status.as_u16(), 200 | 204 | 400 | 401 | 404 | 405 | 413),
+            "unexpected status {status}"
+        );
+        // A HEAD answer is the GET answer without its content, with the
+        // Content-Length of that content (RFC 9110 §9.3.2, §8.6).
+        let content = if method == http::Method::HEAD {
+            assert!(response_bytes.is_empty(), "content in a HEAD response");
+            let mut get = Request::builder()
+                .method(http::Method::GET)
+                .uri(uri.clone());
+            *get.headers_mut().unwrap() = headers.clone();
+            let get = get
+                .body(FuzzBody {
+                    frames: VecDeque::new(),
+                    fail_at_end: false,
+                    hint: SizeHint::with_exact(0),
+                    polled: Arc::new(AtomicUsize::new(0)),
+                })
+                .unwrap();
+            let (get_status, mut get_headers, get_bytes) = call(&mut self.service, get);
+            assert_eq!(status, get_status, "HEAD and GET answers differ");
+            let length = response_headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            assert_eq!(
+                length,
+                Some(get_bytes.len().to_string().as_bytes()),
+                "HEAD Content-Length"
+            );
+            get_headers.insert(CONTENT_LENGTH, HeaderValue::from(get_bytes.len()));
+            assert_eq!(response_headers, get_headers, "HEAD and GET headers differ");
+            assert_eq!(calls(), 0, "inner called for GET");
+            assert_eq!(active(&self.store), after, "GET changed the store");
+            get_bytes
+        } else {
+            if let Some(length) = response_headers.get(CONTENT_LENGTH) {
+                let expected = response_bytes.len().to_string();
+                assert_eq!(length.as_bytes(), expected.as_bytes(), "Content-Length");
+            }
+            response_bytes
+        };
+        if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_FOUND {
+            assert!(content.is_empty());
+        } else {
+            let json: serde_json::Value = serde_json::from_slice(&content).expect("JSON body");
+            if status.is_success() {
+                assert_eq!(json, serde_json::json!({}));
+            } else {
+                assert!(json["error"].is_string());
+            }
+        }
+        if method != http::Method::POST {
+            assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+            assert_eq!(response_headers["allow"], "POST");
+        }
+        assert!(
+            polled.load(Ordering::Relaxed) <= max_body_size + largest_chunk,
+            "read {} bytes past the {max_body_size}-byte limit",
+            polled.load(Ordering::Relaxed)
+        );
+
+        // What the request says, read by the public parser.
+        let readable = method == http::Method::POST && body.len() <= max_body_size && !fail_at_end;
+        let revocation = self
+            .reader
+            .read_client_revocation(&parts, &body)
+            .ok()
+            .filter(|_| readable);
+        let client = revocation
+            .as_ref()
+            .and_then(|r| model_authenticate(&r.credentials));
+
+        // Soundness: tokens change only for a readable request of an
+        // authenticated client, and only the token it named (and that
+        // token's grant, of the same client): with the revoked answer when
+        // the token was active, with the unknown-token answer when it was an
+        // expired refresh token (which still ends its grant).
+        let changed: Vec<usize> = (0..TOKENS.len())
+            .filter(|&i| before[i] && !after[i])
+            .collect();
+        assert!(
+            before.iter().zip(&after).all(|(b, a)| *b || !*a),
+            "a token came back"
+        );
+        if !changed.is_empty() {
+            let revocation = revocation
+                .as_ref()
+                .expect("a revocation from an unreadable request");
+            let client = client.expect("a revocation without an authenticated client");
+            let named = revocation.request.token().secret();
+            let index = TOKENS
+                .iter()
+                .position(|t| t.token == named)
+                .expect("the request named a known token");
+            let Seeded {
+                client: owner,
+                grant,
+                refresh,
+                revocable,
+                expired,
+                ..
+            } = TOKENS[index];
+            assert_eq!(owner, client, "revoked another client's token");
+            if before[index] {
+                assert!(revocable, "revoked a token the store cannot revoke");
+                assert_eq!(status, revoked, "tokens revoked with {status}");
+            } else {
+                assert!(
+                    expired && refresh && grant.is_some(),
+                    "{named} was not active yet tokens changed"
+                );
+                assert_eq!(
+                    status, unknown,
+                    "an expired refresh token answered {status}"
+                );
+            }
+            for &i in &changed {
+                let other = &TOKENS[i];
+                assert!(
+                    other.token == named
+                        || (grant.is_some() && other.grant == grant && other.client == owner),
+                    "{} revoked by {named}",
+                    other.token
+                );
+            }
+        }
+
+        // Completeness: an authenticated, well-formed request gets the
+        // RFC 7009 §2.2 answer, and leaves exactly what the model leaves.
+        if let (Some(revocation), Some(client)) = (&revocation, client) {
+            let named = revocation.request.token().secret();
+            let confidential = CLIENTS.iter().any(|(id, s)| *id == client && s.is_some());
+            let expected = match self.model.revoke(client, named) {
+                RevocationOutcome::Revoked { .. } => revoked,
+                RevocationOutcome::NotFound => unknown,
+                RevocationOutcome::IssuedToAnotherClient => match self.other_client {
                     OtherClientToken::InvalidGrant => 400,
                     OtherClientToken::InvalidGrantForConfidential if confidential => 400,
                     _ => unknown,
+                },
+                RevocationOutcome::UnsupportedTokenType => 400,
+                other => panic!("the model answered {other:?}"),
+            };
+            assert_eq!(
+                status.as_u16(),
+                expected,
+                "answer for {named} from {client}"
+            );
+            assert_eq!(
+                after,
+                self.model.active(),
+                "tokens after {client} revoked {named}"
+            );
+        } else {
+            assert_eq!(before, after, "a refused request changed the store");
+        }
+        if let (Some(_), None) = (&revocation, client) {
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated client got {status}"
+            );
+        }
+    }
+}
+
+/// Calls `service` once, polling it ready first, and reads the whole
+/// response: status, headers, content.
+fn call<S>(service: &mut S, request: Request<FuzzBody>) -> (StatusCode, HeaderMap, Vec<u8>)
+where
+    S: Service<Request<FuzzBody>, Response = Response<Full<Bytes>>, Error = Infallible>,
+{
+    block_on(std::future::poll_fn(|cx| service.poll_ready(cx))).unwrap();
+    let response = block_on(service.call(request)).unwrap();
+    let (parts, body) = response.into_parts();
+    let mut body = pin!(body);
+    let mut bytes = Vec::new();
+    while let Some(frame) = block_on(std::future::poll_fn(|cx| body.as_mut().poll_frame(cx))) {
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    bytes.extend_from_slice(&data);
                 }
             }
-            Some(((.., false), true)) => 400,
-            Some(((_, _, grant, refresh, true), true)) => {
-                let i = index.unwrap();
-                assert!(!after[i], "{named} still active after a revocation");
-                if refresh || c.access_token_revokes_grant {
-                    for (j, (_, _, other_grant, _, revocable)) in TOKENS.iter().enumerate() {
-                        if grant.is_some() && *other_grant == grant && *revocable {
-                            assert!(!after[j], "grant not revoked");
-                        }
-                    }
-                }
-                revoked
-            }
-        };
-        assert_eq!(
-            status.as_u16(),
-            expected,
-            "answer for {named} from {client}"
-        );
+            Err(never) => match never {},
+        }
     }
-    if let (Some(_), None) = (&revocation, client) {
-        assert_eq!(
-            status,
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated client got {status}"
-        );
-    }
+    (parts.status, parts.headers, bytes)
 }
 
 fuzz_target!(|input: Input| run(input));
