@@ -111,3 +111,45 @@ pub async fn clean(conn: &mut ConnectionManager, prefix: &str) {
         let _: i64 = redis::cmd("DEL").arg(&key).query_async(conn).await.unwrap();
     }
 }
+
+/// A seed: client `app1` (secret `s3cr3t`) and public `pub1`, with grant
+/// `G1` of `app1`: access token `AT1`, refresh token `RT1`.
+pub const SEED: &str = r#"{
+  "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}, {"client_id": "pub1"}],
+  "tokens": [
+    {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
+    {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"}
+  ]
+}"#;
+
+pub fn seed(json: &str) -> tower_revoke::Seed {
+    tower_revoke::Seed::from_json(json).expect("a valid seed")
+}
+
+pub fn token(value: &str) -> tower_revoke::Token {
+    tower_revoke::Token::new(value).expect("a non-empty token")
+}
+
+pub fn digest(value: &str) -> tower_revoke::TokenDigest {
+    tower_revoke::TokenDigest::of(&token(value))
+}
+
+pub fn app1() -> tower_revoke::AuthenticatedClient {
+    tower_revoke::AuthenticatedClient {
+        client_id: tower_revoke::ClientId::new("app1").unwrap(),
+        client_type: tower_revoke::ClientType::Confidential,
+    }
+}
+
+pub async fn revoke<S: tower_revoke::RevocationStore>(
+    store: &S,
+    value: &str,
+) -> tower_revoke::RevocationOutcome {
+    let request = tower_revoke::RevocationRequest::new(token(value), None);
+    store.revoke(&app1(), &request).await.expect("revoke")
+}
+
+pub async fn is_active<S: tower_revoke::IntrospectionStore>(store: &S, value: &str) -> bool {
+    let found = store.introspect(&token(value)).await.expect("introspect");
+    found.is_some()
+}
