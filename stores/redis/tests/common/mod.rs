@@ -153,3 +153,62 @@ pub async fn is_active<S: tower_revoke::IntrospectionStore>(store: &S, value: &s
     let found = store.introspect(&token(value)).await.expect("introspect");
     found.is_some()
 }
+
+/// What a [`tower_revoke::Invalidate`] sink was told, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    All,
+    Some(Vec<tower_revoke::TokenDigest>),
+}
+
+/// An `Invalidate` sink that records what it is told.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
+
+impl tower_revoke::Invalidate for Recorder {
+    fn invalidate(&self, digests: &[tower_revoke::TokenDigest]) {
+        self.0.lock().unwrap().push(Event::Some(digests.to_vec()));
+    }
+
+    fn invalidate_all(&self) {
+        self.0.lock().unwrap().push(Event::All);
+    }
+}
+
+impl Recorder {
+    pub fn events(&self) -> Vec<Event> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub fn flushes(&self) -> usize {
+        self.events().iter().filter(|e| **e == Event::All).count()
+    }
+
+    /// Every digest received so far.
+    pub fn digests(&self) -> std::collections::BTreeSet<tower_revoke::TokenDigest> {
+        let events = self.events();
+        let each = events.iter().filter_map(|e| match e {
+            Event::Some(digests) => Some(digests.clone()),
+            Event::All => None,
+        });
+        each.flatten().collect()
+    }
+
+    /// Waits up to `within` for `done(self)`; panics naming `what`.
+    pub async fn wait(
+        &self,
+        what: &str,
+        within: std::time::Duration,
+        done: impl Fn(&Self) -> bool,
+    ) {
+        let start = std::time::Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < within,
+                "waited {within:?} for {what}: {:?}",
+                self.events()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
