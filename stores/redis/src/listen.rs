@@ -76,7 +76,6 @@ impl<S: Invalidate> RevocationListener<S> {
     }
 
     /// The channel to SUBSCRIBE to: the stores' [`RedisStore::channel`].
-    #[must_use]
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
         self.channel = channel.into();
         self
@@ -87,7 +86,6 @@ impl<S: Invalidate> RevocationListener<S> {
     ///
     /// # Panics
     /// When `min` is zero or greater than `max`.
-    #[must_use]
     pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
         assert!(
             !min.is_zero() && min <= max,
@@ -103,7 +101,6 @@ impl<S: Invalidate> RevocationListener<S> {
     ///
     /// # Panics
     /// When `interval` is zero.
-    #[must_use]
     pub fn ping_interval(mut self, interval: Duration) -> Self {
         assert!(
             !interval.is_zero(),

@@ -36,7 +36,8 @@ async fn redis_store_conforms() {
     .run()
     .await;
     let mut conn = common::manager(&url).await;
-    for prefix in prefixes.lock().unwrap().clone() {
+    let made = prefixes.lock().unwrap().clone();
+    for prefix in made {
         common::clean(&mut conn, &prefix).await;
     }
 }
