@@ -52,7 +52,7 @@ pub async fn store(url: &str, test: &str) -> RedisStore {
 }
 
 /// The keys under `prefix`, sorted.
-pub async fn keys(conn: &mut ConnectionManager, prefix: &str) -> Vec<String> {
+pub async fn keys<C: redis::aio::ConnectionLike>(conn: &mut C, prefix: &str) -> Vec<String> {
     let mut cursor = 0_u64;
     let mut keys = Vec::new();
     loop {
@@ -77,7 +77,7 @@ pub async fn keys(conn: &mut ConnectionManager, prefix: &str) -> Vec<String> {
 }
 
 /// Every key under `prefix` with its type and full value, one per line.
-pub async fn dump(conn: &mut ConnectionManager, prefix: &str) -> String {
+pub async fn dump<C: redis::aio::ConnectionLike>(conn: &mut C, prefix: &str) -> String {
     let mut text = String::new();
     for key in keys(conn, prefix).await {
         let kind: String = redis::cmd("TYPE")
