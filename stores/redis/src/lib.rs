@@ -68,10 +68,13 @@
 //! `cascade` set, finishes the cascade when revoked again (answered
 //! `NotFound`, 200), which clients do on a 503. Between steps 1 and 3 (a
 //! round trip or two) the grant's other tokens still introspect active; a
-//! token stored into a grant after it ended is stored ended. Round trips:
-//! an access token, 2 (the script and the PUBLISH); a refresh token with
-//! a grant, 4 (whatever the grant's size); a non-revocable or unknown
-//! token, 1.
+//! token stored into a grant after it ended is stored ended.
+//!
+//! Round trips: an unknown, another client's or a non-revocable token, 1;
+//! an access token, 2 (the script, the PUBLISH); a refresh token with a
+//! grant, 4 (the per-token scripts of step 3 are pipelined, 64 in flight,
+//! so a larger grant adds bytes rather than round trips; one PUBLISH per
+//! 120 digests). Introspection and client authentication, 1 each.
 //!
 //! Bulk revocation ([`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore))
 //! reads the subject's set, then runs one script per token, each revoking
@@ -115,8 +118,9 @@
 //! A Redis that is down, refuses or stalls answers `Err(StoreError)`
 //! (503 `temporarily_unavailable` at the endpoint), never a false outcome.
 //! Each store call is bounded by [`timeout`](RedisStore::timeout) (default
-//! 3 s); [`RedisStore::connection_manager_config`] bounds connecting and
-//! each response to 2 s and keeps reconnection attempts short. The
+//! 3 s; a revocation's PUBLISH gets its own);
+//! [`RedisStore::connection_manager_config`] bounds connecting and each
+//! response to 2 s and keeps reconnection attempts short. The
 //! [`ConnectionManager`](redis::aio::ConnectionManager) reconnects by
 //! itself.
 //!
@@ -128,7 +132,8 @@
 //! slots as described above, so its atomicity is per step, with the
 //! ordering argument given there (the same on standalone Redis). Pub/sub
 //! messages reach every node, so a listener may connect to any node. The
-//! tests run on standalone Redis only.
+//! tests run the conformance kit on standalone Redis and on a three-primary
+//! cluster.
 //!
 //! # Security
 //! Keys and values hold digests, ids, subjects and labels: never a token

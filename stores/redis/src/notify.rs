@@ -12,7 +12,8 @@ where
     /// the store's channel, in messages of at most
     /// [`RevocationNotice::MAX_DIGESTS_PER_MESSAGE`] digests.
     ///
-    /// A failure is logged at WARN and otherwise ignored: the revocation
+    /// Bounded by the store's timeout, on top of the revocation's own. A
+    /// failure is logged at WARN and otherwise ignored: the revocation
     /// is committed, so the endpoint must still answer 200, and a cache
     /// that misses the notice serves the token at most its maximum
     /// staleness longer.
@@ -21,22 +22,24 @@ where
             return;
         }
         let notice = RevocationNotice::new(ended.to_vec());
-        for payload in notice.to_payloads() {
-            let mut publish = redis::cmd("PUBLISH");
-            publish.arg(&self.channel).arg(payload);
-            let failure =
-                match tokio::time::timeout(self.timeout, self.query::<i64>(&publish)).await {
-                    Ok(Ok(_receivers)) => continue,
-                    Ok(Err(error)) => error.to_string(),
-                    Err(_) => format!("no answer within {:?}", self.timeout),
-                };
-            tracing::warn!(
-                channel = %self.channel,
-                tokens = ended.len(),
-                "tower-revoke-redis: revocation committed, but its notice was not published \
-                 (caches stay stale up to their maximum staleness): {failure}"
-            );
-            return;
-        }
+        let publish = async {
+            for payload in notice.to_payloads() {
+                let mut publish = redis::cmd("PUBLISH");
+                publish.arg(&self.channel).arg(payload);
+                self.query::<i64>(&publish).await?;
+            }
+            Ok::<_, tower_revoke::StoreError>(())
+        };
+        let failure = match tokio::time::timeout(self.timeout, publish).await {
+            Ok(Ok(())) => return,
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => format!("no answer within {:?}", self.timeout),
+        };
+        tracing::warn!(
+            channel = %self.channel,
+            tokens = ended.len(),
+            "tower-revoke-redis: revocation committed, but its notice was not published \
+             (caches stay stale up to their maximum staleness): {failure}"
+        );
     }
 }

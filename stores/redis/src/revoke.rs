@@ -17,9 +17,9 @@ use tower_revoke::{
 /// token's revocation ends its grant too. Replies `{outcome[, kind][, grant]}`:
 /// a grant id in the reply is a grant this revocation must end.
 ///
-/// A revoked (or expired) refresh token whose revocation ends its grant
-/// (`cascade`) replies its grant again, so that revoking it once more
-/// finishes a cascade an earlier call could not.
+/// A revoked token whose revocation ends its grant (`cascade`) replies its
+/// grant again, so that revoking it once more finishes a cascade an
+/// earlier call could not (the grant's end is idempotent).
 const REVOKE_LUA: &str = r"
 local f = redis.call('HMGET', KEYS[1], 'client', 'kind', 'grant', 'exp', 'revocable',
   'revoked', 'cascade', 'ended')
@@ -29,7 +29,7 @@ if not client then return {'not_found'} end
 local own = client == ARGV[1]
 local expired = exp and tonumber(exp) <= tonumber(ARGV[2])
 if expired or revoked or ended then
-  if own and grant and kind == 'refresh_token' and (cascade or not (revoked or ended)) then
+  if own and grant and (cascade or (kind == 'refresh_token' and not (revoked or ended))) then
     redis.call('HSET', KEYS[1], 'cascade', '1')
     return {'not_found', grant}
   end
