@@ -1,0 +1,164 @@
+//! A Redis store for [`tower_revoke`]: the RFC 7009 revocation endpoint,
+//! the Bearer guard and bulk revocation, shared by every instance of an
+//! app, on standalone Redis (7.0 or later) or Redis Cluster.
+//!
+//! # Two minutes
+//! ```no_run
+//! use axum::{routing::get, Router};
+//! use tower_revoke::{RevocationEndpointLayer, Seed};
+//! use tower_revoke_redis::RedisStore;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
+//! store.seed(&Seed::from_file("seed.json")?).await?; // idempotent
+//! let app = Router::new()
+//!     .route("/", get(|| async { "my app" }))
+//!     .layer(RevocationEndpointLayer::new(store));
+//! # let _: Router = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`RedisStore`] follows [`MemoryStore`](tower_revoke::MemoryStore)'s
+//! rules exactly and passes `tower_revoke`'s conformance kit. It keeps
+//! [`TokenDigest`](tower_revoke::TokenDigest)s and
+//! [`SecretDigest`](tower_revoke::SecretDigest)s, never a token or a
+//! secret. Revocation notices go out on a pub/sub channel; a
+//! [`RevocationListener`] feeds them to the guard caches of every
+//! instance.
+//!
+//! # Key layout
+//! `P` is the [prefix](RedisStore::prefix) (default `trv`); `{...}` is the
+//! hash tag that picks a key's Redis Cluster slot; ids in a tag have `%`,
+//! `:`, `{` and `}` percent-encoded.
+//!
+//! | key | type | holds | expires |
+//! |---|---|---|---|
+//! | `P:c:{<client_id>}` | string | `public`, or `sha256:` and the hex digest of the secret | never |
+//! | `P:t:{<token digest>}` | hash | the token's record (below) | with the token |
+//! | `P:g:{<client_id>:<grant_id>}` | sorted set | the digests of the grant's tokens, scored by when their keys expire | with its last token |
+//! | `P:g:{<client_id>:<grant_id>}:ended` | string | `1`: the grant was ended | with the grant's set |
+//! | `P:s:{<subject>}` | sorted set | the subject's token digests, scored alike | with its last token |
+//!
+//! A token's hash holds `client`, `kind` (`access_token`, `refresh_token`),
+//! `revocable` (`1`, `0`), and when set `grant`, `sub`, `exp` (Unix
+//! seconds), `label:<name>`; then, once they happen, `revoked` (revoked
+//! itself), `cascade` (its revocation ends its grant), `ended` (its grant
+//! was ended). The hash alone tells whether a token is active (stored, not
+//! expired, neither `revoked` nor `ended`), so introspection is one HMGET.
+//!
+//! # Revocation
+//! Every step is a Lua script on one key's slot; each runs atomically.
+//! 1. On the token's slot: decide the outcome in the order of
+//!    [`RevocationStore::revoke`](tower_revoke::RevocationStore::revoke)
+//!    and, when revoking, set `revoked`. For a refresh token with a grant
+//!    (or an expired refresh token of the calling client) it also sets
+//!    `cascade` and replies the grant id. Of concurrent revocations of one
+//!    token, exactly one sees it active, so exactly one is `Revoked`.
+//! 2. On the grant's slot: set the grant's `ended` flag and reply its
+//!    tokens.
+//! 3. On each other token's slot (pipelined on the multiplexed
+//!    connection): set `ended`; count the tokens this made inactive
+//!    (`cascaded`).
+//! 4. PUBLISH the digests of every token the revocation ended.
+//!
+//! `Ok` (and so the endpoint's 200) comes only after steps 1 to 3 all
+//! succeeded. If step 2 or 3 fails (Redis went away midway), `revoke`
+//! answers `Err` (503), and the refresh token, already revoked with
+//! `cascade` set, finishes the cascade when revoked again (answered
+//! `NotFound`, 200), which clients do on a 503. Between steps 1 and 3 (a
+//! round trip or two) the grant's other tokens still introspect active; a
+//! token stored into a grant after it ended is stored ended.
+//!
+//! Round trips: an unknown, another client's or a non-revocable token, 1;
+//! an access token, 2 (the script, the PUBLISH); a refresh token with a
+//! grant, 4 (the per-token scripts of step 3 are pipelined, 64 in flight,
+//! so a larger grant adds bytes rather than round trips; one PUBLISH per
+//! 120 digests). Introspection and client authentication, 1 each.
+//!
+//! Bulk revocation ([`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore))
+//! reads the subject's set, then runs one script per token, each revoking
+//! it if active, revocable and labelled; concurrent calls count every
+//! token once.
+//!
+//! # Expiry
+//! A token's hash expires (PEXPIREAT) [`expired_retention`](RedisStore::expired_retention)
+//! after its `expires_at`, or after it was stored if that is later
+//! (default one day; a revoked token's too): within that time revoking an
+//! expired refresh token still ends its grant, as RFC 7009 §2.1 asks. A
+//! token without `expires_at` never expires. Grant and subject sets score
+//! each member by when its hash expires: every insertion drops members
+//! already gone and sets the set's expiry to its last member's (none while
+//! a member never expires), so the sets shrink and vanish on their own.
+//!
+//! # Durability
+//! A 200 is only as durable as the Redis server's persistence. Without the
+//! append-only file (`appendonly no`, Redis's default), a restart loses
+//! every revocation since the last RDB snapshot: **revoked tokens come back
+//! active**. We recommend `appendonly yes` with `appendfsync everysec` (at
+//! most about one second of revocations lost in a power failure or kernel
+//! crash; a crash of Redis alone loses nothing), or `appendfsync always`
+//! for none. With replicas, a failover may lose the writes the replica had
+//! not received: `WAIT 1 <ms>` is not used, so a 200 does not wait for a
+//! replica.
+//!
+//! # Revocation notices
+//! After a revocation is committed, its digests are PUBLISHed on the
+//! [channel](RedisStore::channel) (default `tower-revoke:revocations`) as
+//! [`RevocationNotice`](tower_revoke::RevocationNotice) payloads (at most
+//! 120 digests a message). A failed PUBLISH is logged at WARN and does not
+//! turn the 200 into an error: the revocation is committed, and a cache
+//! that misses the notice answers from its entry at most its maximum
+//! staleness longer. [`RevocationListener`] (or [`RedisStore::listen`])
+//! SUBSCRIBEs on a dedicated connection and flushes its cache after every
+//! (re)connection, since Redis drops messages for a disconnected
+//! subscriber.
+//!
+//! # Errors and timeouts
+//! A Redis that is down, refuses or stalls answers `Err(StoreError)`
+//! (503 `temporarily_unavailable` at the endpoint), never a false outcome.
+//! Each store call is bounded by [`timeout`](RedisStore::timeout) (default
+//! 3 s; a revocation's PUBLISH gets its own);
+//! [`RedisStore::connection_manager_config`] bounds connecting and each
+//! response to 2 s and keeps reconnection attempts short. The
+//! [`ConnectionManager`](redis::aio::ConnectionManager) reconnects by
+//! itself.
+//!
+//! # Redis Cluster
+//! Build the store over a [`ClusterConnection`](redis::cluster_async::ClusterConnection)
+//! (`RedisStore::new(cluster_client.get_async_connection().await?)`). No
+//! script touches keys of two slots: a token's keys share its digest's
+//! slot, a grant's set and flag share the grant's. A grant cascade spans
+//! slots as described above, so its atomicity is per step, with the
+//! ordering argument given there (the same on standalone Redis). Pub/sub
+//! messages reach every node, so a listener may connect to any node. The
+//! tests run the conformance kit on standalone Redis and on a three-primary
+//! cluster.
+//!
+//! # Security
+//! Keys and values hold digests, ids, subjects and labels: never a token
+//! or a client secret. Clocks: expiry decisions use the app's clock
+//! (Unix seconds), key expiry the server's; keep them in sync (NTP).
+
+#![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod cascade;
+mod client;
+mod error;
+mod keys;
+mod listen;
+mod notify;
+mod record;
+mod revoke;
+mod seed;
+mod store;
+mod subject;
+mod traits;
+
+pub use listen::RevocationListener;
+pub use store::RedisStore;
+
+/// The `redis` crate this store is built on, to build connections of the
+/// same version.
+pub use redis;

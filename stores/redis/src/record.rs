@@ -1,0 +1,141 @@
+//! A token's record: the fields of its hash, the clock, and when its keys
+//! expire.
+
+use crate::error::unexpected;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tower_revoke::{ActiveToken, ClientId, StoreError, TokenKind};
+
+/// The fields of a token's hash `P:t:{<digest>}`. Written once when the
+/// token is stored: `client`, `kind`, `revocable` (`1` or `0`), and when
+/// set `grant`, `sub`, `exp` (Unix seconds), `label:<name>`. Set later,
+/// to `1`, never cleared: `revoked` (revoked itself), `cascade` (its
+/// revocation ends its grant), `ended` (its grant was ended).
+pub(crate) mod field {
+    pub(crate) const CLIENT: &str = "client";
+    pub(crate) const KIND: &str = "kind";
+    pub(crate) const GRANT: &str = "grant";
+    pub(crate) const SUB: &str = "sub";
+    pub(crate) const EXP: &str = "exp";
+    pub(crate) const REVOCABLE: &str = "revocable";
+    pub(crate) const REVOKED: &str = "revoked";
+    pub(crate) const ENDED: &str = "ended";
+    pub(crate) const LABEL: &str = "label:";
+}
+
+/// What introspection reads, in this order.
+pub(crate) const INTROSPECTED: [&str; 6] = [
+    field::CLIENT,
+    field::KIND,
+    field::SUB,
+    field::EXP,
+    field::REVOKED,
+    field::ENDED,
+];
+
+/// The current time in Unix seconds (0 before 1970).
+pub(crate) fn now_secs() -> u64 {
+    since_epoch().as_secs()
+}
+
+/// The current time in Unix milliseconds (0 before 1970).
+pub(crate) fn now_millis() -> u64 {
+    u64::try_from(since_epoch().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// When the keys of a token expiring at `expires_at` (Unix seconds) and
+/// stored at `now_ms` vanish, in Unix milliseconds: `retention` after its
+/// expiry or after now, whichever is later; `None` (never) without expiry.
+pub(crate) fn key_expiry_ms(
+    expires_at: Option<u64>,
+    now_ms: u64,
+    retention: Duration,
+) -> Option<u64> {
+    let expires_ms = expires_at?.saturating_mul(1000).max(now_ms);
+    let retention = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
+    Some(expires_ms.saturating_add(retention))
+}
+
+/// The facts of an active token from its [`INTROSPECTED`] fields at
+/// `now` (Unix seconds); `None` when it is unknown, expired, revoked, or
+/// its grant was ended.
+pub(crate) fn active_token(
+    fields: &[Option<String>],
+    now: u64,
+) -> Result<Option<ActiveToken>, StoreError> {
+    let [client, kind, sub, exp, revoked, ended] = fields else {
+        return Err(unexpected("introspection fields"));
+    };
+    let Some(client) = client else {
+        return Ok(None);
+    };
+    if revoked.is_some() || ended.is_some() {
+        return Ok(None);
+    }
+    let exp = match exp {
+        Some(exp) => Some(exp.parse::<u64>().map_err(|_| unexpected("exp"))?),
+        None => None,
+    };
+    if exp.is_some_and(|exp| exp <= now) {
+        return Ok(None);
+    }
+    let client = ClientId::new(client.as_str()).ok_or_else(|| unexpected("client"))?;
+    let kind = kind.as_deref().and_then(TokenKind::parse);
+    let kind = kind.ok_or_else(|| unexpected("kind"))?;
+    let mut token = ActiveToken::new(client, kind);
+    if let Some(sub) = sub {
+        token = token.with_sub(sub.as_str());
+    }
+    if let Some(exp) = exp {
+        token = token.with_exp(exp);
+    }
+    Ok(Some(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(values: [Option<&str>; 6]) -> Vec<Option<String>> {
+        values.iter().map(|v| v.map(str::to_owned)).collect()
+    }
+
+    #[test]
+    fn keys_outlive_expiry_by_the_retention() {
+        let day = Duration::from_secs(86_400);
+        assert_eq!(key_expiry_ms(None, 5, day), None);
+        assert_eq!(key_expiry_ms(Some(10), 5, Duration::ZERO), Some(10_000));
+        // Stored after it expired: kept for the retention from now.
+        assert_eq!(
+            key_expiry_ms(Some(1), 50_000, day),
+            Some(50_000 + 86_400_000)
+        );
+    }
+
+    #[test]
+    fn active_means_known_unexpired_unrevoked() {
+        let at = |exp, revoked, ended| {
+            let f = fields([
+                Some("app1"),
+                Some("access_token"),
+                Some("alice"),
+                exp,
+                revoked,
+                ended,
+            ]);
+            active_token(&f, 100).unwrap()
+        };
+        let token = at(Some("101"), None, None).unwrap();
+        assert_eq!((token.sub(), token.exp()), (Some("alice"), Some(101)));
+        assert!(at(Some("100"), None, None).is_none());
+        assert!(at(None, Some("1"), None).is_none());
+        assert!(at(None, None, Some("1")).is_none());
+        let unknown = fields([None, None, None, None, None, None]);
+        assert!(active_token(&unknown, 100).unwrap().is_none());
+    }
+}
