@@ -2,6 +2,7 @@
 //! [`CachedStore`](super::CachedStore), keyed by [`TokenDigest`], each entry
 //! with its own time to live.
 
+use super::flushes::{Flushes, Scope};
 use crate::{ActiveToken, StoreError, TokenDigest};
 use moka::sync::Cache;
 use moka::Expiry;
@@ -17,7 +18,8 @@ pub(super) struct Settings {
     pub(super) inactive_ttl: Duration,
     /// How many answers are kept at most.
     pub(super) max_entries: u64,
-    /// Whether a revocation that ended tokens it cannot name flushes.
+    /// Whether a revocation that may have ended tokens it cannot name
+    /// flushes its client's (or subject's) answers.
     pub(super) flush_on_cascade: bool,
 }
 
@@ -100,6 +102,7 @@ impl Expiry<TokenDigest, Entry> for PerEntry {
 pub(super) struct Answers {
     map: Cache<TokenDigest, Entry>,
     epoch: AtomicU64,
+    flushes: Flushes,
     pub(super) settings: Settings,
 }
 
@@ -120,13 +123,19 @@ impl Answers {
         Self {
             map,
             epoch: AtomicU64::new(0),
+            flushes: Flushes::new(),
             settings,
         }
     }
 
-    /// The cached answer for `digest`, if one is fresh.
+    /// The cached answer for `digest`, if one is fresh and no flush of its
+    /// client or subject came after it.
     pub(super) fn get(&self, digest: &TokenDigest) -> Option<Option<ActiveToken>> {
-        self.map.get(digest).map(|entry| entry.answer)
+        let entry = self.map.get(digest)?;
+        match &entry.answer {
+            Some(active) if self.flushes.is_stale(entry.asked, active) => None,
+            _ => Some(entry.answer),
+        }
     }
 
     /// Call before asking the store; pass to [`record`](Self::record).
@@ -169,6 +178,12 @@ impl Answers {
         for digest in digests {
             self.map.invalidate(digest);
         }
+    }
+
+    /// Makes every "active" answer of `scope` fetched until now stale, at
+    /// once (a lookup in flight began before, so its answer is stale too).
+    pub(super) fn flush(&self, scope: Scope<'_>) {
+        self.flushes.flush(scope, self.settings.max_staleness);
     }
 
     /// Forgets every answer, at once (entries are removed later, but none

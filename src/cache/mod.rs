@@ -16,9 +16,12 @@
 //!   by default `max_staleness` too. Store errors are never cached.
 //! - A revocation through the same [`CachedStore`] (or a clone of it) takes
 //!   effect on the next request: the revoked token's answer is forgotten
-//!   before the endpoint answers 200. When a refresh token's revocation
-//!   ends other tokens of its grant, which the outcome does not name, the
-//!   whole cache is flushed (see [`flush_on_cascade`](CachedStore::flush_on_cascade)).
+//!   before the endpoint answers 200. When it may have ended other tokens
+//!   of a grant, which the outcome does not name, every "active" answer of
+//!   the revoking client is flushed (grants are scoped to their client);
+//!   a subject's revocation flushes the subject's (see
+//!   [`flush_on_cascade`](CachedStore::flush_on_cascade)). The store
+//!   conformance kit passes through the cache.
 //! - A revocation elsewhere (another instance, or the store itself) takes
 //!   effect when the store's notice reaches [`Invalidate::invalidate`](crate::Invalidate),
 //!   through [`CachedStore::invalidator`]: within milliseconds while the
@@ -61,6 +64,7 @@
 //! notices to the cache so that the bound is rarely reached.
 
 mod answers;
+mod flushes;
 mod invalidator;
 mod store;
 

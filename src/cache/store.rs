@@ -2,6 +2,7 @@
 //! answers, and its settings.
 
 use super::answers::{Answers, Settings};
+use super::flushes::Scope;
 use super::CacheInvalidator;
 use crate::request::{ClientCredentials, RevocationRequest, Token};
 use crate::{
@@ -34,7 +35,8 @@ use std::time::Duration;
 /// - [`max_entries`](Self::max_entries): the bound on memory. Default
 ///   100 000.
 /// - [`flush_on_cascade`](Self::flush_on_cascade): what a revocation that
-///   ended tokens it cannot name does. Default: flush.
+///   may have ended tokens it cannot name does. Default: it flushes the
+///   answers of the revoking client (or the subject).
 ///
 /// Store errors are never cached.
 ///
@@ -100,18 +102,27 @@ impl<St> CachedStore<St> {
         self.configure("inactive_ttl", |s| s.inactive_ttl = ttl)
     }
 
-    /// Whether a revocation through this store that ended tokens it cannot
-    /// name flushes the whole cache: a refresh token's revocation that
-    /// ended other tokens of its authorization grant
-    /// (`Revoked { cascaded > 0 }`), and
-    /// [`revoke_subject_tokens`](SubjectRevocationStore::revoke_subject_tokens)
-    /// that revoked any. Default `true`.
+    /// Whether a revocation through this store that may have ended tokens
+    /// it cannot name flushes the answers those tokens could have: a
+    /// grant cascade (`Revoked { cascaded > 0 }`) and `NotFound` (an expired
+    /// refresh token still ends its grant, RFC 7009 §2.1) flush every
+    /// "active" answer of the revoking client, since grants are scoped to
+    /// their client; [`revoke_subject_tokens`](SubjectRevocationStore::revoke_subject_tokens)
+    /// that revoked any flushes the subject's. Default `true`: revocations
+    /// through this store take effect on the next request.
     ///
     /// Set `false` when the store's notice channel feeds this cache (it
-    /// names every token of the grant, and reaches the revoking instance
-    /// too): the grant's tokens are then forgotten when the notice arrives,
-    /// and the rest of the cache stays warm. Without a channel, `false`
-    /// leaves them admitted for up to `max_staleness`.
+    /// names every token a revocation ended, and reaches the revoking
+    /// instance too): the client's other tokens then stay warm. Without a
+    /// channel, `false` leaves the grant's tokens admitted for up to
+    /// `max_staleness`.
+    ///
+    /// # Security
+    /// Flushing costs store lookups, never correctness. With it on, every
+    /// revocation request that finds nothing flushes its client's answers;
+    /// a public client authenticates with its id alone, so anyone can keep
+    /// that client's tokens uncached (as if there were no cache) by sending
+    /// such requests. A channel and `false` close this.
     ///
     /// # Panics
     /// When called after the store was cloned or an
@@ -152,21 +163,27 @@ impl<St> CachedStore<St> {
         &self.answers
     }
 
-    /// Forgets what the revocation of `token` ended, after `outcome`.
-    fn forget_revoked(&self, token: &Token, outcome: &Result<RevocationOutcome, StoreError>) {
-        match outcome {
-            Ok(RevocationOutcome::Revoked { cascaded: 0, .. }) => {
-                self.answers.forget(&[TokenDigest::of(token)]);
-            }
-            Ok(RevocationOutcome::Revoked { .. }) if self.answers.settings.flush_on_cascade => {
-                self.answers.forget_all();
-            }
-            // Revoked with a cascade left to the notices, or an error after
-            // which the token may be revoked: forget the token itself.
-            Ok(RevocationOutcome::Revoked { .. }) | Err(_) => {
-                self.answers.forget(&[TokenDigest::of(token)]);
-            }
-            Ok(_) => {}
+    /// Forgets what `client`'s revocation of `token` ended, after
+    /// `outcome`: the token itself when it was (or, after an error, may have
+    /// been) revoked, or found inactive; the client's answers when a grant
+    /// may have gone with it.
+    fn forget_revoked(
+        &self,
+        client: &AuthenticatedClient,
+        token: &Token,
+        outcome: &Result<RevocationOutcome, StoreError>,
+    ) {
+        let (forget_token, may_cascade) = match outcome {
+            Ok(RevocationOutcome::Revoked { cascaded, .. }) => (true, *cascaded > 0),
+            Ok(RevocationOutcome::NotFound) => (true, true),
+            Err(_) => (true, false),
+            Ok(_) => (false, false),
+        };
+        if forget_token {
+            self.answers.forget(&[TokenDigest::of(token)]);
+        }
+        if may_cascade && self.answers.settings.flush_on_cascade {
+            self.answers.flush(Scope::Client(client.client_id.as_str()));
         }
     }
 }
@@ -232,29 +249,30 @@ impl<St: RevocationStore> RevocationStore for CachedStore<St> {
         self.inner.authenticate_client(credentials).await
     }
 
-    /// Forwarded; then the cache forgets the token when it was revoked, or
-    /// may have been (a store error), and everything when a grant cascade
-    /// ended other tokens and [`flush_on_cascade`](CachedStore::flush_on_cascade)
-    /// is on. `NotFound` forgets nothing, although an expired refresh token
-    /// still ends its grant: those tokens are left to the store's notices
-    /// and `max_staleness` (so that revoking unknown tokens cannot be used
-    /// to flush the cache).
+    /// Forwarded; then the cache forgets the token when it was revoked, may
+    /// have been (a store error) or was not found, and, when a grant may
+    /// have gone with it (a cascade, or `NotFound`) and
+    /// [`flush_on_cascade`](CachedStore::flush_on_cascade) is on, every
+    /// "active" answer of `client`. An error flushes nothing more: during
+    /// an outage the cache is what still answers, and `max_staleness`
+    /// bounds what the failed revocation may have ended.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
         let outcome = self.inner.revoke(client, request).await;
-        self.forget_revoked(request.token(), &outcome);
+        self.forget_revoked(client, request.token(), &outcome);
         outcome
     }
 }
 
 impl<St: SubjectRevocationStore> SubjectRevocationStore for CachedStore<St> {
-    /// Forwarded; then the cache is flushed when tokens were revoked and
-    /// [`flush_on_cascade`](CachedStore::flush_on_cascade) is on (it cannot
-    /// name them). An error flushes nothing: the store's notices and
-    /// `max_staleness` bound what it may have revoked.
+    /// Forwarded; then, when tokens were revoked and
+    /// [`flush_on_cascade`](CachedStore::flush_on_cascade) is on, every
+    /// "active" answer of `subject` is flushed (labels aside: the cache
+    /// cannot name the tokens). An error flushes nothing: the store's
+    /// notices and `max_staleness` bound what it may have revoked.
     async fn revoke_subject_tokens(
         &self,
         subject: &str,
@@ -262,7 +280,7 @@ impl<St: SubjectRevocationStore> SubjectRevocationStore for CachedStore<St> {
     ) -> Result<u64, StoreError> {
         let revoked = self.inner.revoke_subject_tokens(subject, labels).await;
         if matches!(revoked, Ok(n) if n > 0) && self.answers.settings.flush_on_cascade {
-            self.answers.forget_all();
+            self.answers.flush(Scope::Subject(subject));
         }
         revoked
     }
@@ -271,43 +289,49 @@ impl<St: SubjectRevocationStore> SubjectRevocationStore for CachedStore<St> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MemoryStore, TokenKind};
+    use crate::{ClientId, ClientType, MemoryStore, TokenKind};
 
-    /// Which of AT1, AT2 a revocation with `outcome` leaves cached.
-    fn left_cached(
-        flush_on_cascade: bool,
-        outcome: Result<RevocationOutcome, StoreError>,
-    ) -> [bool; 2] {
-        let cache = CachedStore::new(MemoryStore::new(), Duration::from_secs(60))
-            .flush_on_cascade(flush_on_cascade);
+    /// Which of AT1 and AT2 (app1's) and OT1 (app2's) stay cached active
+    /// after app1's revocation of AT1 ends with `outcome`.
+    fn left_cached(flush: bool, outcome: Result<RevocationOutcome, StoreError>) -> [bool; 3] {
+        let cache =
+            CachedStore::new(MemoryStore::new(), Duration::from_secs(60)).flush_on_cascade(flush);
         let token = |value: &str| Token::new(value).unwrap();
+        let client = |id: &str| ClientId::new(id).unwrap();
         let lookup = cache.answers.start();
-        for value in ["AT1", "AT2"] {
-            cache
-                .answers
-                .record(TokenDigest::of(&token(value)), lookup, &Ok(None));
+        for (value, id) in [("AT1", "app1"), ("AT2", "app1"), ("OT1", "app2")] {
+            let active = ActiveToken::new(client(id), TokenKind::AccessToken);
+            let digest = TokenDigest::of(&token(value));
+            cache.answers.record(digest, lookup, &Ok(Some(active)));
         }
-        cache.forget_revoked(&token("AT1"), &outcome);
-        ["AT1", "AT2"].map(|value| cache.answers.get(&TokenDigest::of(&token(value))).is_some())
+        let app1 = AuthenticatedClient {
+            client_id: client("app1"),
+            client_type: ClientType::Confidential,
+        };
+        cache.forget_revoked(&app1, &token("AT1"), &outcome);
+        ["AT1", "AT2", "OT1"].map(|value| {
+            let answer = cache.answers.get(&TokenDigest::of(&token(value)));
+            answer.is_some_and(|answer| answer.is_some())
+        })
     }
 
     #[test]
-    fn revocation_outcomes_forget_what_they_ended() {
+    fn revocation_outcomes_forget_what_they_may_have_ended() {
         let kind = TokenKind::RefreshToken;
         let revoked = |cascaded| Ok(RevocationOutcome::Revoked { kind, cascaded });
-        assert_eq!(left_cached(true, revoked(0)), [false, true]);
-        assert_eq!(left_cached(true, revoked(2)), [false, false]);
-        assert_eq!(left_cached(false, revoked(2)), [false, true]);
-        assert_eq!(
-            left_cached(true, Err(StoreError::new("timeout"))),
-            [false, true]
-        );
+        let not_found = || Ok(RevocationOutcome::NotFound);
+        assert_eq!(left_cached(true, revoked(0)), [false, true, true]);
+        assert_eq!(left_cached(true, revoked(2)), [false, false, true]);
+        assert_eq!(left_cached(false, revoked(2)), [false, true, true]);
+        assert_eq!(left_cached(true, not_found()), [false, false, true]);
+        assert_eq!(left_cached(false, not_found()), [false, true, true]);
+        let error = || Err(StoreError::new("timeout"));
+        assert_eq!(left_cached(true, error()), [false, true, true]);
         for nothing in [
-            RevocationOutcome::NotFound,
             RevocationOutcome::IssuedToAnotherClient,
             RevocationOutcome::UnsupportedTokenType,
         ] {
-            assert_eq!(left_cached(true, Ok(nothing)), [true, true]);
+            assert_eq!(left_cached(true, Ok(nothing)), [true, true, true]);
         }
     }
 }

@@ -12,11 +12,17 @@ use tower_revoke::{
 };
 
 pub const SEED: &str = r#"{
-  "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+  "clients": [
+    {"client_id": "app1", "client_secret": "s3cr3t"},
+    {"client_id": "app2", "client_secret": "0th3r-s3cr3t"}
+  ],
   "tokens": [
     {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
     {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
-    {"token": "AT2", "type": "access_token", "client_id": "app1", "grant_id": "G2", "subject": "bob"}
+    {"token": "AT2", "type": "access_token", "client_id": "app1", "grant_id": "G2", "subject": "bob"},
+    {"token": "OT1", "type": "access_token", "client_id": "app2", "grant_id": "G1", "subject": "alice"},
+    {"token": "XRT", "type": "refresh_token", "client_id": "app1", "grant_id": "G3", "expires_at": 1000},
+    {"token": "XAT", "type": "access_token", "client_id": "app1", "grant_id": "G3", "subject": "erin"}
   ]
 }"#;
 

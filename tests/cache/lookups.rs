@@ -145,7 +145,7 @@ fn debug_shows_counts_and_settings_never_tokens() {
     let cache = CachedStore::new(store(), STALENESS).max_entries(10);
     cache.introspect_now("AT1");
     let debug = format!("{cache:?}");
-    assert!(debug.starts_with("CachedStore { inner: MemoryStore { clients: 1, tokens: 3"));
+    assert!(debug.starts_with("CachedStore { inner: MemoryStore { clients: 2, tokens: 6"));
     assert!(debug.contains("max_staleness: 200ms"), "{debug}");
     assert!(debug.contains("max_entries: 10"), "{debug}");
     assert!(!debug.contains("AT1"), "{debug}");
