@@ -18,10 +18,7 @@ fn cached(remote: &Remote, staleness: Duration) -> CachedStore<Remote> {
 async fn warm_token_is_answered_now_without_the_store() {
     let remote = Remote::new(store());
     let cache = cached(&remote, Duration::from_secs(60));
-    assert!(
-        cache.introspect_now("AT1").is_none(),
-        "cold: ask the store"
-    );
+    assert!(cache.introspect_now("AT1").is_none(), "cold: ask the store");
     let active = cache.introspect(&token("AT1")).await.unwrap().unwrap();
     assert_eq!(active.sub(), Some("alice"));
     assert_eq!(remote.lookups(), 1);
@@ -46,10 +43,7 @@ async fn unknown_token_is_cached_as_not_active() {
     let cache = cached(&remote, Duration::from_secs(60));
     assert_eq!(cache.introspect(&token("nope")).await.unwrap(), None);
     assert_eq!(cache.introspect(&token("nope")).await.unwrap(), None);
-    assert!(matches!(
-        cache.introspect_now("nope"),
-        Some(Ok(None))
-    ));
+    assert!(matches!(cache.introspect_now("nope"), Some(Ok(None))));
     assert_eq!(remote.lookups(), 1);
 }
 
@@ -113,10 +107,7 @@ async fn active_answer_never_outlives_the_tokens_exp() {
     assert!(cache.introspect(&token("SHORT")).await.unwrap().is_some());
     let until_exp = Duration::from_secs(exp).saturating_sub(now);
     tokio::time::sleep(until_exp + Duration::from_millis(100)).await;
-    assert!(
-        cache.introspect_now("SHORT").is_none(),
-        "served past exp"
-    );
+    assert!(cache.introspect_now("SHORT").is_none(), "served past exp");
     assert_eq!(cache.introspect(&token("SHORT")).await.unwrap(), None);
     assert_eq!(remote.lookups(), 2);
 }
@@ -125,19 +116,11 @@ async fn active_answer_never_outlives_the_tokens_exp() {
 async fn an_in_process_store_is_answered_now_and_cached() {
     let memory = store();
     let cache = CachedStore::new(memory.clone(), Duration::from_secs(60));
-    assert!(cache
-        .introspect_now("AT1")
-        .unwrap()
-        .unwrap()
-        .is_some());
+    assert!(cache.introspect_now("AT1").unwrap().unwrap().is_some());
     // Revoked behind the cache's back: the cached answer is still served.
     revoke(&memory, "AT1").await;
     assert!(!memory.is_active("AT1"));
-    assert!(cache
-        .introspect_now("AT1")
-        .unwrap()
-        .unwrap()
-        .is_some());
+    assert!(cache.introspect_now("AT1").unwrap().unwrap().is_some());
 }
 
 #[test]
