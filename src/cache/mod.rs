@@ -35,6 +35,14 @@
 //!   when it reconnects, because notices sent meanwhile are lost; that flush
 //!   is what keeps the bound hard afterwards.
 //!
+//! # Wiring a store's notices
+//! Hand the listener an [`invalidator`](CachedStore::invalidator): with
+//! `tower-revoke-redis`, `tokio::spawn(redis_store.listen(client,
+//! cached.invalidator()))`; it flushes on every (re)subscription. Then set
+//! [`flush_on_cascade(false)`](CachedStore::flush_on_cascade): the notices
+//! name every token a revocation ends. A store without notices keeps the
+//! default, and revocations made elsewhere wait out `max_staleness`.
+//!
 //! # Memory
 //! At most [`max_entries`](CachedStore::max_entries) answers (default
 //! 100 000), with moka's TinyLFU admission: a flood of made-up tokens does
