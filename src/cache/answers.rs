@@ -4,8 +4,7 @@
 
 use super::flushes::{Flushes, Scope};
 use crate::{ActiveToken, StoreError, TokenDigest};
-use moka::sync::Cache;
-use moka::Expiry;
+use quick_cache::sync::Cache;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -70,25 +69,6 @@ impl Entry {
     }
 }
 
-/// Gives each entry what is left of its time to live when inserted.
-struct PerEntry;
-
-impl Expiry<TokenDigest, Entry> for PerEntry {
-    fn expire_after_create(&self, _: &TokenDigest, entry: &Entry, at: Instant) -> Option<Duration> {
-        Some(entry.left(at))
-    }
-
-    fn expire_after_update(
-        &self,
-        _: &TokenDigest,
-        entry: &Entry,
-        at: Instant,
-        _: Option<Duration>,
-    ) -> Option<Duration> {
-        Some(entry.left(at))
-    }
-}
-
 /// The answers, and an epoch that every invalidation advances.
 ///
 /// # Why the epoch
@@ -116,10 +96,8 @@ pub(super) struct Lookup {
 
 impl Answers {
     pub(super) fn new(settings: Settings) -> Self {
-        let map = Cache::builder()
-            .max_capacity(settings.max_entries)
-            .expire_after(PerEntry)
-            .build();
+        let capacity = usize::try_from(settings.max_entries).unwrap_or(usize::MAX);
+        let map = Cache::new(capacity);
         Self {
             map,
             epoch: AtomicU64::new(0),
@@ -132,6 +110,11 @@ impl Answers {
     /// client or subject came after it.
     pub(super) fn get(&self, digest: &TokenDigest) -> Option<Option<ActiveToken>> {
         let entry = self.map.get(digest)?;
+        // Expired entries are dropped when read (or evicted by the bound).
+        if entry.left(Instant::now()).is_zero() {
+            self.map.remove(digest);
+            return None;
+        }
         match &entry.answer {
             Some(active) if self.flushes.is_stale(entry.asked, active) => None,
             _ => Some(entry.answer),
@@ -168,7 +151,7 @@ impl Answers {
         }
         self.map.insert(digest, entry);
         if self.epoch.load(Ordering::SeqCst) != lookup.epoch {
-            self.map.invalidate(&digest);
+            self.map.remove(&digest);
         }
     }
 
@@ -176,7 +159,7 @@ impl Answers {
     pub(super) fn forget(&self, digests: &[TokenDigest]) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         for digest in digests {
-            self.map.invalidate(digest);
+            self.map.remove(digest);
         }
     }
 
@@ -186,22 +169,16 @@ impl Answers {
         self.flushes.flush(scope, self.settings.max_staleness);
     }
 
-    /// Forgets every answer, at once (entries are removed later, but none
-    /// is served again).
+    /// Forgets every answer, at once.
     pub(super) fn forget_all(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
-        self.map.invalidate_all();
+        self.map.clear();
     }
 
-    /// How many answers are cached (approximate: counts settle when the
-    /// cache's pending maintenance runs).
+    /// How many answers are cached (expired ones included until they are
+    /// read or evicted).
     pub(super) fn len(&self) -> u64 {
-        self.map.entry_count()
-    }
-
-    #[cfg(test)]
-    pub(super) fn run_pending_tasks(&self) {
-        self.map.run_pending_tasks();
+        self.map.len() as u64
     }
 }
 
@@ -316,7 +293,6 @@ mod tests {
                 answers.record(digest(&format!("T{round}-{i}")), lookup, &Ok(None));
             }
         }
-        answers.run_pending_tasks();
         assert!(answers.len() <= 100, "{} entries", answers.len());
         assert!(answers.len() > 0);
     }

@@ -4,7 +4,7 @@
 //! bound.
 //!
 //! [`CachedStore`] wraps any store and keeps its introspection answers
-//! (RFC 7662 §2.2) in a bounded [`moka`](https://docs.rs/moka) cache, keyed
+//! (RFC 7662 §2.2) in a bounded [`quick_cache`](https://docs.rs/quick_cache) cache, keyed
 //! by [`TokenDigest`](crate::TokenDigest). One setting matters: the
 //! maximum staleness, say 2 s.
 //!
@@ -45,8 +45,10 @@
 //!
 //! # Memory
 //! At most [`max_entries`](CachedStore::max_entries) answers (default
-//! 100 000), with moka's TinyLFU admission: a flood of made-up tokens does
-//! not evict the tokens in use.
+//! 100 000), with quick_cache's S3-FIFO eviction: a flood of made-up
+//! tokens passes through its small probationary queue and does not evict
+//! the tokens in use. Expired answers are dropped when read, or evicted by
+//! the bound.
 //!
 //! # Example
 //! ```

@@ -75,12 +75,11 @@ impl<St> CachedStore<St> {
         self
     }
 
-    /// How many answers the cache keeps at most (least valuable evicted
-    /// first; moka's TinyLFU admission keeps a flood of one-off tokens from
-    /// evicting the tokens in use). Default 100 000. An entry is a digest
-    /// and the token's [`ActiveToken`] facts: about 400 bytes with moka's
-    /// bookkeeping (measured), plus the facts' strings when the store
-    /// allocates them per answer; 100 000 entries take about 40 MiB.
+    /// How many answers the cache keeps at most (quick_cache's S3-FIFO
+    /// eviction keeps a flood of one-off tokens from evicting the tokens in
+    /// use). Default 100 000. An entry is a digest and the token's
+    /// [`ActiveToken`] facts, about 150 bytes with the cache's bookkeeping,
+    /// plus the facts' strings when the store allocates them per answer.
     ///
     /// # Panics
     /// When called after the store was cloned or an
