@@ -32,7 +32,7 @@
 //! bounded whatever clients send.
 
 use crate::log::Bounded;
-use crate::{ClientAuthMethod, TokenKind, TokenTypeHint};
+use crate::{ClientAuthMethod, ClientId, TokenKind, TokenTypeHint};
 use http::HeaderMap;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -89,13 +89,14 @@ pub struct RevocationEvent {
     /// The HTTP status answered.
     pub status: u16,
     /// The client id presented, if one was read (cut to 64 bytes).
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// The client authentication method used, if one was read.
     pub client_auth_method: Option<ClientAuthMethod>,
     /// The kind of the token as stored, when it was revoked.
     pub token_kind: Option<TokenKind>,
-    /// The `token_type_hint` sent, if any (cut to 64 bytes).
-    pub token_type_hint: Option<String>,
+    /// The `token_type_hint` sent, if any (an unregistered value cut to 64
+    /// bytes).
+    pub token_type_hint: Option<TokenTypeHint>,
     /// When the answer was decided.
     pub time: SystemTime,
     /// The request's `x-request-id`, if it has one (cut to 64 bytes).
@@ -117,14 +118,23 @@ impl RevocationEvent {
         }
     }
 
-    pub(crate) fn client(mut self, client_id: &str, method: ClientAuthMethod) -> Self {
-        self.client_id = Some(bounded(client_id));
+    /// Notes the client; its id is shared (reference-counted), and cut to
+    /// 64 bytes only when longer.
+    pub(crate) fn client(mut self, client_id: &ClientId, method: ClientAuthMethod) -> Self {
+        let id = client_id.as_str();
+        let cut = (id.len() > 64)
+            .then(|| ClientId::new(bounded(id)))
+            .flatten();
+        self.client_id = Some(cut.unwrap_or_else(|| client_id.clone()));
         self.client_auth_method = Some(method);
         self
     }
 
     pub(crate) fn hint(mut self, hint: Option<&TokenTypeHint>) -> Self {
-        self.token_type_hint = hint.map(|hint| bounded(hint.as_str()));
+        self.token_type_hint = hint.map(|hint| match hint {
+            TokenTypeHint::Other(value) if value.len() > 64 => TokenTypeHint::Other(bounded(value)),
+            hint => hint.clone(),
+        });
         self
     }
 
@@ -148,10 +158,10 @@ impl RevocationEvent {
             "outcome": self.outcome.as_str(),
             "status": self.status,
             "cascaded": cascaded,
-            "client_id": self.client_id,
+            "client_id": self.client_id.as_ref().map(ClientId::as_str),
             "client_auth_method": self.client_auth_method.map(ClientAuthMethod::as_str),
             "token_kind": self.token_kind.map(TokenKind::as_str),
-            "token_type_hint": self.token_type_hint,
+            "token_type_hint": self.token_type_hint.as_ref().map(TokenTypeHint::as_str),
             "time": millis as u64,
             "request_id": self.request_id,
         })
@@ -168,10 +178,10 @@ impl RevocationEvent {
             outcome = self.outcome.as_str(),
             status = self.status,
             cascaded,
-            client_id = self.client_id.as_deref(),
+            client_id = self.client_id.as_ref().map(ClientId::as_str),
             client_auth_method = self.client_auth_method.map(ClientAuthMethod::as_str),
             token_kind = self.token_kind.map(TokenKind::as_str),
-            token_type_hint = self.token_type_hint.as_deref(),
+            token_type_hint = self.token_type_hint.as_ref().map(TokenTypeHint::as_str),
             request_id = self.request_id.as_deref(),
             "revocation request"
         );

@@ -70,7 +70,7 @@ where
     };
     let hint = params.token_type_hint.clone();
     let with_client = |event: RevocationEvent| {
-        let event = event.client(credentials.client_id().as_str(), credentials.method());
+        let event = event.client(credentials.client_id(), credentials.method());
         event.hint(hint.as_ref())
     };
     let client = match authenticate(store, &credentials).await {
@@ -110,8 +110,7 @@ where
             None,
         ),
     };
-    let mut event =
-        event(outcome, &response).client(client.client_id.as_str(), credentials.method());
+    let mut event = event(outcome, &response).client(&client.client_id, credentials.method());
     event = event.hint(request.token_type_hint());
     if let Some(kind) = kind {
         event = event.token_kind(kind);
