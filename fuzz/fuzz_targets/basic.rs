@@ -28,6 +28,7 @@ use tower_revoke::rejection::ClientAuthError;
 use tower_revoke::{
     parse_basic, BasicDecoding, ClientAuthMethod, ClientCredentials, RequestReader,
 };
+use tower_revoke_fuzz::basic_authorization;
 
 const POLICIES: [BasicDecoding; 3] = [
     BasicDecoding::FormUrlEncoded,
@@ -84,13 +85,9 @@ fn raw_decode(input: &[u8]) -> Option<String> {
     String::from_utf8(input.to_vec()).ok()
 }
 
-fn encode(value: &str) -> String {
-    form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
+/// `Basic` with the pair form-encoded (RFC 6749 Appendix B).
 fn basic(id: &str, secret: &str) -> HeaderValue {
-    let encoded = STANDARD.encode(format!("{}:{}", encode(id), encode(secret)));
-    HeaderValue::from_str(&format!("Basic {encoded}")).unwrap()
+    HeaderValue::from_str(&basic_authorization(id, secret, true)).unwrap()
 }
 
 /// What holds for any header value.

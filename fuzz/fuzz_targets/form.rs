@@ -12,6 +12,7 @@
 use http::request::Parts;
 use libfuzzer_sys::fuzz_target;
 use tower_revoke::{ClientAuthMethod, ErrorCode, RequestReader};
+use tower_revoke_fuzz::form_encode;
 
 fn parts() -> Parts {
     http::Request::post("/revoke")
@@ -20,10 +21,6 @@ fn parts() -> Parts {
         .unwrap()
         .into_parts()
         .0
-}
-
-fn encode(value: &str) -> String {
-    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 fuzz_target!(|body: &[u8]| {
@@ -45,7 +42,7 @@ fuzz_target!(|body: &[u8]| {
                 assert!(!token.is_empty());
                 assert_eq!(lenient, [token], "strict and lenient readings differ");
                 let again = config
-                    .read_request(&parts, format!("{name}={}", encode(token)).as_bytes())
+                    .read_request(&parts, format!("{name}={}", form_encode(token)).as_bytes())
                     .expect("a re-encoded token parses");
                 assert_eq!(again.token().secret(), token);
                 if let Some(hint) = request.token_type_hint() {

@@ -1,0 +1,4 @@
+//! The checks run on every exchange, as methods of [`Harness`](crate::Harness).
+
+mod answer;
+mod state;
