@@ -96,6 +96,8 @@
 #[macro_use]
 mod macros;
 
+pub mod audit;
+mod cors;
 pub mod endpoint;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -110,6 +112,8 @@ pub mod store;
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
+pub use audit::{EventOutcome, RevocationEvent, RevocationEvents};
+pub use cors::CorsPolicy;
 pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
 pub use request::{
