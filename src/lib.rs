@@ -48,6 +48,8 @@
 //!   [`RevocationNotice`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
 //!   [`TokenEntry`], [`SeedError`].
 //! - axum extractors ([`extract`], feature `axum`, on by default).
+//! - A cache of the guard's lookups, invalidated by the store's revocation
+//!   notices (`cache`, feature `cache`): `CachedStore`, `CacheInvalidator`.
 //!
 //! # Testing
 //! The layers are ordinary Tower middleware, so `tower-test` drives them
@@ -97,6 +99,9 @@
 mod macros;
 
 pub mod audit;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 mod cors;
 pub mod endpoint;
 #[cfg(feature = "axum")]
