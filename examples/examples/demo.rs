@@ -8,6 +8,11 @@
 //!   the durable stores keep revocations across restarts.
 //! - `TOWER_REVOKE_SEED` (default `examples/seed.json`): loaded at start,
 //!   idempotently (a restart never re-activates a revoked token).
+//! - `TOWER_REVOKE_GUARD_CACHE` (default off): a duration such as `2s` or
+//!   `500ms` puts a cache in front of `/me`'s Bearer check, reusing an
+//!   active token's answer for at most that long; on PostgreSQL and Redis
+//!   the store's revocation notices (LISTEN/NOTIFY, pub/sub) reach it
+//!   within milliseconds from any instance.
 //! - `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), `RUST_LOG`.
 //!
 //! ```sh

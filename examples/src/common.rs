@@ -9,13 +9,14 @@
 //! | `TOWER_REVOKE_ADDR` | `127.0.0.1:3000` | the address to listen on (`127.0.0.1:0`: any free port, printed at start) |
 //! | `TOWER_REVOKE_STORE` | `memory` | the store: `memory`, `sqlite://PATH`, `postgres://USER@HOST:PORT/DB` or `redis://HOST:PORT/DB` (see [`crate::store`]) |
 //! | `TOWER_REVOKE_SEED` | the example's own seed file | clients and tokens loaded into the store at start, idempotently |
+//! | `TOWER_REVOKE_GUARD_CACHE` | `off` | the Bearer guard's cache and its maximum staleness, `2s` or `500ms` (see [`crate::guard_cache`]) |
 //! | `RUST_LOG` | `info,tower_revoke=debug` | the log filter |
 //!
 //! A value that cannot be used stops the example with one line on stderr
 //! (`error: ...`) and exit status 1.
 
-use crate::serve;
 use crate::store::StoreChoice;
+use crate::{guard_cache, serve};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use std::fmt::Display;
@@ -37,20 +38,28 @@ pub fn addr() -> SocketAddr {
 
 /// The store named by `TOWER_REVOKE_STORE` (default `memory`), migrated
 /// where it has migrations and seeded from `TOWER_REVOKE_SEED` (default
-/// `default_seed`) idempotently. Prints which store it uses (any password
-/// in its URL redacted) and what seeding inserted. Exits (see
+/// `default_seed`) idempotently, behind the guard cache when
+/// `TOWER_REVOKE_GUARD_CACHE` is set. Prints which store it uses (any
+/// password in its URL redacted), the cache, and what seeding inserted. Exits (see
 /// [`exit_with`]) when the store cannot be chosen, opened or seeded.
 pub async fn store(default_seed: &str) -> Store {
     let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
+    let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
     let seed = Seed::from_file(&path)
         .unwrap_or_else(|e| exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
-    let (store, seeded) = choice.open(&seed).await.unwrap_or_else(|e| exit_with(e));
+    let opened = choice
+        .open(&seed, cache)
+        .await
+        .unwrap_or_else(|e| exit_with(e));
+    if cache.is_some() {
+        println!("guard cache: {} (TOWER_REVOKE_GUARD_CACHE)", opened.cache);
+    }
     println!(
         "store: {choice} (TOWER_REVOKE_STORE), seeded from {path}: {} new client(s), {} new token(s)",
-        seeded.clients, seeded.tokens
+        opened.seeded.clients, opened.seeded.tokens
     );
-    store
+    opened.store
 }
 
 /// Prints `error: {message}` on stderr and exits with status 1: how an

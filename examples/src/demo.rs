@@ -17,9 +17,10 @@ pub const REVOKE_PATH: &str = "/oauth/revoke";
 
 /// The demo's `main`: [`app`] on the store chosen by `TOWER_REVOKE_STORE`
 /// (default in memory), seeded from `TOWER_REVOKE_SEED` (default
-/// [`SEED`]), served at `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`).
-/// Prints the store (password redacted), `listening on http://ADDR`, and
-/// the `curl` lines to try.
+/// [`SEED`]), behind the guard cache when `TOWER_REVOKE_GUARD_CACHE` is
+/// set, served at `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`). Prints the
+/// cache, the store (password redacted), `listening on http://ADDR`, and the
+/// `curl` lines to try.
 pub async fn run() {
     let try_it = [
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),

@@ -18,6 +18,7 @@
 //! print at start) replaces a password in the URL, and a `password` query
 //! parameter, with `***`.
 
+use crate::guard_cache;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::fmt;
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ use std::str::FromStr;
 use std::time::Duration;
 use tower_revoke::{BoxStore, MemoryStore, Seed};
 use tower_revoke_redis::RedisStore;
+use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
 use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
 
 /// The variable the store is chosen by.
@@ -53,6 +55,12 @@ pub enum StoreChoice {
 #[derive(Debug)]
 pub struct StoreStartError(String);
 
+impl StoreStartError {
+    pub(crate) fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
 impl fmt::Display for StoreStartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -69,6 +77,17 @@ pub struct Seeded {
     pub clients: usize,
     /// Tokens inserted.
     pub tokens: usize,
+}
+
+/// An opened, seeded store, ready for the app.
+#[derive(Debug)]
+pub struct Opened {
+    /// The store, behind the guard cache if one was asked for.
+    pub store: BoxStore,
+    /// What seeding inserted.
+    pub seeded: Seeded,
+    /// The guard cache: `off`, or its staleness and how it is invalidated.
+    pub cache: String,
 }
 
 impl StoreChoice {
@@ -124,21 +143,27 @@ impl StoreChoice {
         }
     }
 
-    /// Opens the store, migrates it (durable stores) and seeds it with
-    /// `seed`, idempotently.
+    /// Opens the store, migrates it (durable stores), seeds it with
+    /// `seed`, idempotently, and puts it behind the guard cache when
+    /// `cache` is set (see [`guard_cache`](crate::guard_cache)), starting
+    /// the store's notice listener (PostgreSQL, Redis) on this runtime.
     ///
     /// # Errors
     /// The database cannot be reached, created, migrated or seeded.
-    pub async fn open(&self, seed: &Seed) -> Result<(BoxStore, Seeded), StoreStartError> {
+    pub async fn open(
+        &self,
+        seed: &Seed,
+        cache: Option<Duration>,
+    ) -> Result<Opened, StoreStartError> {
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
         let seeded = |(clients, tokens)| Seeded { clients, tokens };
-        Ok(match self {
+        let ((store, cache), seeded) = match self {
             Self::Memory => {
                 let store = MemoryStore::new();
                 let counts = store.seed(seed);
-                (BoxStore::new(store), seeded(counts))
+                (guard_cache::wrap(store, cache, None), seeded(counts))
             }
             Self::Sqlite(path) => {
                 let store = SqliteStore::open(path)
@@ -146,21 +171,45 @@ impl StoreChoice {
                     .map_err(|e| failed("open", e))?;
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                (BoxStore::new(store), seeded(counts))
+                (guard_cache::wrap(store, cache, None), seeded(counts))
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                (BoxStore::new(store), seeded(counts))
+                let channel = store.channel_name().to_owned();
+                let listener = move |cache| {
+                    let listener = PgRevocationListener::connect_lazy(url, cache)
+                        .expect("a URL that parsed before")
+                        .channel(channel);
+                    drop(tokio::spawn(listener.run()));
+                };
+                let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
+                (
+                    guard_cache::wrap(store, cache, Some(listen)),
+                    seeded(counts),
+                )
             }
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
                     .await
                     .map_err(|e| failed("connect to", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                (BoxStore::new(store), seeded(counts))
+                let client = redis_client(url)
+                    .map_err(|e| failed("connect to", tower_revoke::StoreError::new(e)))?;
+                let notices = store.clone();
+                let listener = move |cache| drop(tokio::spawn(notices.listen(client, cache)));
+                let listen = ("Redis pub/sub", Box::new(listener) as _);
+                (
+                    guard_cache::wrap(store, cache, Some(listen)),
+                    seeded(counts),
+                )
             }
+        };
+        Ok(Opened {
+            store,
+            seeded,
+            cache,
         })
     }
 }
