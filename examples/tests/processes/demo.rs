@@ -157,31 +157,53 @@ impl Demo {
 }
 
 /// A seed file of `count` access tokens of client `app1` (secret
-/// `s3cr3t`), named `{prefix}-0`, `{prefix}-1`, ...; written to a
-/// temporary file, removed on drop.
+/// `s3cr3t`), named `{prefix}-0`, `{prefix}-1`, ..., and `grant` more in
+/// grant `G` with refresh token `{prefix}-rt`: `{prefix}-g0`, ...; written
+/// to a temporary file, removed on drop.
 pub struct SeedFile {
     pub path: std::path::PathBuf,
     pub tokens: Vec<String>,
+    pub grant: Vec<String>,
+    pub refresh_token: String,
 }
 
 impl SeedFile {
     pub fn access_tokens(prefix: &str, count: usize) -> Self {
+        Self::with_grant(prefix, count, 0)
+    }
+
+    pub fn with_grant(prefix: &str, count: usize, grant: usize) -> Self {
         let tokens: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
-        let entries: Vec<serde_json::Value> = tokens
-            .iter()
-            .map(|token| {
-                serde_json::json!({
-                    "token": token, "type": "access_token", "client_id": "app1", "subject": "alice"
-                })
-            })
-            .collect();
+        let grant: Vec<String> = (0..grant).map(|i| format!("{prefix}-g{i}")).collect();
+        let refresh_token = format!("{prefix}-rt");
+        let access = |token: &String, grant: Option<&str>| {
+            let mut entry = serde_json::json!({
+                "token": token, "type": "access_token", "client_id": "app1", "subject": "alice"
+            });
+            if let Some(grant) = grant {
+                entry["grant_id"] = grant.into();
+            }
+            entry
+        };
+        let mut entries: Vec<serde_json::Value> = tokens.iter().map(|t| access(t, None)).collect();
+        if !grant.is_empty() {
+            entries.extend(grant.iter().map(|t| access(t, Some("G"))));
+            entries.push(serde_json::json!({
+                "token": refresh_token, "type": "refresh_token", "client_id": "app1", "grant_id": "G"
+            }));
+        }
         let document = serde_json::json!({
             "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
             "tokens": entries,
         });
         let path = std::env::temp_dir().join(format!("{prefix}.seed.json"));
         std::fs::write(&path, document.to_string()).expect("write the seed file");
-        Self { path, tokens }
+        Self {
+            path,
+            tokens,
+            grant,
+            refresh_token,
+        }
     }
 
     pub fn path(&self) -> &str {

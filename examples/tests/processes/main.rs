@@ -1,6 +1,7 @@
 //! The demo as real processes on real database servers: revocations that
-//! survive SIGKILL (SQLite, PostgreSQL), and an outage of PostgreSQL that
-//! the running demo rides out.
+//! survive SIGKILL (SQLite, PostgreSQL), an outage of PostgreSQL that the
+//! running demo rides out, and two instances on one store (PostgreSQL,
+//! Redis) with and without the guard cache.
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -12,8 +13,10 @@
 
 mod demo;
 mod durability;
+mod instances;
 mod outage;
 mod services;
+mod shared_store;
 
 /// Held for the whole of a test: one process test at a time.
 async fn serial() -> tokio::sync::MutexGuard<'static, ()> {

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 
 pub const POSTGRES_URL: &str = "TOWER_REVOKE_TEST_POSTGRES_URL";
+pub const REDIS_URL: &str = "TOWER_REVOKE_TEST_REDIS_URL";
 
 /// The URL in `var`, or `None` after printing why `test` is skipped.
 ///

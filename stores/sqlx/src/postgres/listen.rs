@@ -67,6 +67,12 @@ pub struct RevocationListener<S> {
     timeout: Duration,
 }
 
+impl<S> RevocationListener<S> {
+    /// The `application_name` of the connection [`connect_lazy`](Self::connect_lazy)
+    /// opens, to find it in `pg_stat_activity`.
+    pub const APPLICATION_NAME: &'static str = "tower-revoke listener";
+}
+
 impl<S: Invalidate> RevocationListener<S> {
     /// A listener taking its connection from `pool`, feeding `sink`, on
     /// the default channel [`PostgresStore::DEFAULT_CHANNEL`], with a
@@ -85,12 +91,15 @@ impl<S: Invalidate> RevocationListener<S> {
     }
 
     /// A listener on a connection of its own to `url` (a pool of one,
-    /// opened when [`run`](Self::run) starts), as [`new`](Self::new).
+    /// opened when [`run`](Self::run) starts, with the `application_name`
+    /// [`APPLICATION_NAME`](Self::APPLICATION_NAME)), as [`new`](Self::new).
     ///
     /// # Errors
     /// [`StoreError`] when `url` is not a PostgreSQL URL.
     pub fn connect_lazy(url: &str, sink: S) -> Result<Self, StoreError> {
-        let options = PgConnectOptions::from_str(url).map_err(failed("listen"))?;
+        let options = PgConnectOptions::from_str(url)
+            .map_err(failed("listen"))?
+            .application_name(Self::APPLICATION_NAME);
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(3))
