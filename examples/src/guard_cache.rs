@@ -66,6 +66,9 @@ pub fn parse(value: &str) -> Result<Option<Duration>, StoreStartError> {
     Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
+/// Starts a store's notice listener feeding the cache's invalidator.
+pub type StartListener<'a> = Box<dyn FnOnce(CacheInvalidator) + 'a>;
+
 /// `store` boxed, behind a [`CachedStore`] when `max_staleness` is set.
 /// `listen`, when given, starts the store's notice listener feeding the
 /// cache's invalidator (and then a revocation's grant cascade is left to
@@ -74,7 +77,7 @@ pub fn parse(value: &str) -> Result<Option<Duration>, StoreStartError> {
 pub fn wrap<St>(
     store: St,
     max_staleness: Option<Duration>,
-    listen: Option<(&'static str, Box<dyn FnOnce(CacheInvalidator) + '_>)>,
+    listen: Option<(&'static str, StartListener<'_>)>,
 ) -> (BoxStore, String)
 where
     St: RevocationStore + IntrospectionStore + SubjectRevocationStore,

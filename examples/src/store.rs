@@ -145,7 +145,7 @@ impl StoreChoice {
 
     /// Opens the store, migrates it (durable stores), seeds it with
     /// `seed`, idempotently, and puts it behind the guard cache when
-    /// `cache` is set (see [`guard_cache`](crate::guard_cache)), starting
+    /// `cache` is set (see [`crate::guard_cache`]), starting
     /// the store's notice listener (PostgreSQL, Redis) on this runtime.
     ///
     /// # Errors
