@@ -1,9 +1,11 @@
 //! `cargo run --example codegen`: Codegen's
-//! `POST /v1/oauth/tokens/revoke?provider=...&org_id=...` on the in-memory
-//! store seeded from `examples/codegen/seed.json`.
+//! `POST /v1/oauth/tokens/revoke?provider=...&org_id=...` on the store
+//! chosen by `TOWER_REVOKE_STORE`, seeded from `examples/codegen/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/codegen/seed.json`), `RUST_LOG`.
+//! Environment: `TOWER_REVOKE_STORE` (`memory` by default; `sqlite://PATH`,
+//! `postgres://USER@HOST:PORT/DB`, `redis://HOST:PORT/DB`), `TOWER_REVOKE_ADDR`
+//! (default `127.0.0.1:3000`), `TOWER_REVOKE_SEED` (default `examples/codegen/seed.json`,
+//! loaded idempotently), `RUST_LOG`.
 
 use tower_revoke_examples::{codegen as app, common};
 

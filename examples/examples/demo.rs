@@ -1,20 +1,27 @@
-//! `cargo run --example demo`: an axum app with `POST /oauth/revoke` on the
-//! in-memory store seeded from `examples/seed.json`.
+//! `cargo run --example demo`: an axum app with `POST /oauth/revoke` and
+//! `GET /me` behind the Bearer guard, on the store chosen by
+//! `TOWER_REVOKE_STORE`, seeded from `examples/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/seed.json`), `RUST_LOG`.
-
-use tower_revoke_examples::{common, demo as app};
+//! Environment:
+//! - `TOWER_REVOKE_STORE`: `memory` (default), `sqlite://PATH` (created if
+//!   missing), `postgres://USER@HOST:PORT/DB` or `redis://HOST:PORT/DB`;
+//!   the durable stores keep revocations across restarts.
+//! - `TOWER_REVOKE_SEED` (default `examples/seed.json`): loaded at start,
+//!   idempotently (a restart never re-activates a revoked token).
+//! - `TOWER_REVOKE_GUARD_CACHE` (default off): a duration such as `2s` or
+//!   `500ms` puts a cache in front of `/me`'s Bearer check, reusing an
+//!   active token's answer for at most that long; on PostgreSQL and Redis
+//!   the store's revocation notices (LISTEN/NOTIFY, pub/sub) reach it
+//!   within milliseconds from any instance.
+//! - `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), `RUST_LOG`.
+//!
+//! ```sh
+//! TOWER_REVOKE_STORE=sqlite://demo.db cargo run --example demo
+//! ```
+//!
+//! The same program is the `tower-revoke-demo` binary.
 
 #[tokio::main]
 async fn main() {
-    let try_it = [
-        "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
-        format!(
-            "curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{}",
-            app::REVOKE_PATH
-        ),
-        "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'   # now 401".to_owned(),
-    ];
-    common::run(app::SEED, app::app, &try_it).await;
+    tower_revoke_examples::demo::run().await;
 }

@@ -1,10 +1,13 @@
 //! `cargo run --example hyper`: the revocation endpoint on a plain hyper 1
 //! server, without axum. An ordinary `service_fn` app answers `GET /`;
 //! `RevocationEndpointLayer` in front of it answers `POST /oauth/revoke`
-//! from the in-memory store seeded from `examples/seed.json`.
+//! from the store chosen by `TOWER_REVOKE_STORE`, seeded from
+//! `examples/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/seed.json`), `RUST_LOG`.
+//! Environment: `TOWER_REVOKE_STORE` (`memory` by default; `sqlite://PATH`,
+//! `postgres://USER@HOST:PORT/DB`, `redis://HOST:PORT/DB`), `TOWER_REVOKE_ADDR`
+//! (default `127.0.0.1:3000`), `TOWER_REVOKE_SEED` (default `examples/seed.json`,
+//! loaded idempotently), `RUST_LOG`.
 //!
 //! Connections are served by `serve`, as in every example: header,
 //! idle and request timeouts, a connection cap, and a backoff on accept
@@ -44,7 +47,7 @@ async fn app(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infall
 #[tokio::main]
 async fn main() {
     common::init_tracing();
-    let store = common::store(tower_revoke_examples::demo::SEED);
+    let store = common::store(tower_revoke_examples::demo::SEED).await;
     let service = ServiceBuilder::new()
         .layer(RevocationEndpointLayer::new(store).path(REVOKE_PATH))
         .service(tower::service_fn(app));

@@ -1,8 +1,10 @@
 //! `cargo run --example notion`: Notion's `POST /v1/oauth/revoke` on the
-//! in-memory store seeded from `examples/notion/seed.json`.
+//! store chosen by `TOWER_REVOKE_STORE`, seeded from `examples/notion/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/notion/seed.json`), `RUST_LOG`.
+//! Environment: `TOWER_REVOKE_STORE` (`memory` by default; `sqlite://PATH`,
+//! `postgres://USER@HOST:PORT/DB`, `redis://HOST:PORT/DB`), `TOWER_REVOKE_ADDR`
+//! (default `127.0.0.1:3000`), `TOWER_REVOKE_SEED` (default `examples/notion/seed.json`,
+//! loaded idempotently), `RUST_LOG`.
 
 use tower_revoke_examples::{common, notion as app};
 

@@ -1,8 +1,10 @@
 //! `cargo run --example polar`: Polar's `POST /v1/oauth2/revoke` on the
-//! in-memory store seeded from `examples/polar/seed.json`.
+//! store chosen by `TOWER_REVOKE_STORE`, seeded from `examples/polar/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/polar/seed.json`), `RUST_LOG`.
+//! Environment: `TOWER_REVOKE_STORE` (`memory` by default; `sqlite://PATH`,
+//! `postgres://USER@HOST:PORT/DB`, `redis://HOST:PORT/DB`), `TOWER_REVOKE_ADDR`
+//! (default `127.0.0.1:3000`), `TOWER_REVOKE_SEED` (default `examples/polar/seed.json`,
+//! loaded idempotently), `RUST_LOG`.
 
 use tower_revoke_examples::{common, polar as app};
 

@@ -1,9 +1,12 @@
 //! `cargo run --example voucherify`: Voucherify's
-//! `POST /v1/oauth/token/revoke` on the in-memory store seeded from
+//! `POST /v1/oauth/token/revoke` on the store chosen by
+//! `TOWER_REVOKE_STORE`, seeded from
 //! `examples/voucherify/seed.json`.
 //!
-//! Environment: `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`),
-//! `TOWER_REVOKE_SEED` (default `examples/voucherify/seed.json`), `RUST_LOG`.
+//! Environment: `TOWER_REVOKE_STORE` (`memory` by default; `sqlite://PATH`,
+//! `postgres://USER@HOST:PORT/DB`, `redis://HOST:PORT/DB`), `TOWER_REVOKE_ADDR`
+//! (default `127.0.0.1:3000`), `TOWER_REVOKE_SEED` (default `examples/voucherify/seed.json`,
+//! loaded idempotently), `RUST_LOG`.
 
 use tower_revoke_examples::{common, voucherify as app};
 

@@ -1,30 +1,72 @@
 //! What every example app shares: configuration from the environment,
 //! tracing without secrets, serving on loopback within
 //! [`Limits`](crate::serve::Limits), and `GET /me` behind the Bearer guard.
+//!
+//! Every example reads:
+//!
+//! | variable | default | what |
+//! |---|---|---|
+//! | `TOWER_REVOKE_ADDR` | `127.0.0.1:3000` | the address to listen on (`127.0.0.1:0`: any free port, printed at start) |
+//! | `TOWER_REVOKE_STORE` | `memory` | the store: `memory`, `sqlite://PATH`, `postgres://USER@HOST:PORT/DB` or `redis://HOST:PORT/DB` (see [`crate::store`]) |
+//! | `TOWER_REVOKE_SEED` | the example's own seed file | clients and tokens loaded into the store at start, idempotently |
+//! | `TOWER_REVOKE_GUARD_CACHE` | `off` | the Bearer guard's cache and its maximum staleness, `2s` or `500ms` (see [`crate::guard_cache`]) |
+//! | `RUST_LOG` | `info,tower_revoke=debug` | the log filter |
+//!
+//! A value that cannot be used stops the example with one line on stderr
+//! (`error: ...`) and exit status 1.
 
-use crate::serve;
+use crate::store::StoreChoice;
+use crate::{guard_cache, serve};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
+use std::fmt::Display;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
-use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, MemoryStore};
+use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, Seed};
 use tracing_subscriber::EnvFilter;
 
 /// The store an example runs on, chosen at start.
 pub type Store = BoxStore;
 
 /// The address from `TOWER_REVOKE_ADDR`, default `127.0.0.1:3000`.
+/// Exits (see [`exit_with`]) when it is not an address.
 pub fn addr() -> SocketAddr {
     let addr = std::env::var("TOWER_REVOKE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     addr.parse()
-        .unwrap_or_else(|e| panic!("TOWER_REVOKE_ADDR={addr:?} is not an address: {e}"))
+        .unwrap_or_else(|e| exit_with(format!("TOWER_REVOKE_ADDR={addr:?} is not an address: {e}")))
 }
 
-/// The store seeded from `TOWER_REVOKE_SEED`, default `default_seed`.
-pub fn store(default_seed: &str) -> Store {
+/// The store named by `TOWER_REVOKE_STORE` (default `memory`), migrated
+/// where it has migrations and seeded from `TOWER_REVOKE_SEED` (default
+/// `default_seed`) idempotently, behind the guard cache when
+/// `TOWER_REVOKE_GUARD_CACHE` is set. Prints which store it uses (any
+/// password in its URL redacted), the cache, and what seeding inserted. Exits (see
+/// [`exit_with`]) when the store cannot be chosen, opened or seeded.
+pub async fn store(default_seed: &str) -> Store {
+    let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
+    let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
-    let store = MemoryStore::from_seed_file(&path);
-    BoxStore::new(store.unwrap_or_else(|e| panic!("cannot load seed {path}: {e}")))
+    let seed = Seed::from_file(&path)
+        .unwrap_or_else(|e| exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
+    let opened = choice
+        .open(&seed, cache)
+        .await
+        .unwrap_or_else(|e| exit_with(e));
+    if cache.is_some() {
+        println!("guard cache: {} (TOWER_REVOKE_GUARD_CACHE)", opened.cache);
+    }
+    println!(
+        "store: {choice} (TOWER_REVOKE_STORE), seeded from {path}: {} new client(s), {} new token(s)",
+        opened.seeded.clients, opened.seeded.tokens
+    );
+    opened.store
+}
+
+/// Prints `error: {message}` on stderr and exits with status 1: how an
+/// example refuses its configuration, without a panic's noise.
+pub fn exit_with(message: impl Display) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default `info,tower_revoke=debug`).
@@ -44,7 +86,7 @@ pub fn init_tracing() {
 pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
     let listener = TcpListener::bind(addr)
         .await
-        .unwrap_or_else(|e| panic!("cannot listen on {addr}: {e}"));
+        .unwrap_or_else(|e| exit_with(format!("cannot listen on {addr}: {e}")));
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
@@ -60,7 +102,7 @@ pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
 /// after printing the `curl` lines, within the default [`serve::Limits`].
 pub async fn run(default_seed: &str, app: fn(Store) -> Router, try_it: &[String]) {
     init_tracing();
-    let app = app(store(default_seed));
+    let app = app(store(default_seed).await);
     let listener = listen(addr(), try_it).await;
     serve::serve(listener, app, serve::Limits::default()).await;
 }

@@ -10,9 +10,12 @@
 //! | Voucherify's `POST /v1/oauth/token/revoke` | [`voucherify`] | `examples/voucherify.rs` |
 //! | Codegen's `POST /v1/oauth/tokens/revoke` | [`codegen`] | `examples/codegen.rs` |
 //!
-//! Every binary reads its configuration from the environment ([`common`])
-//! and serves through [`serve`]: header, idle and request timeouts, a
-//! connection cap, and a backoff on accept errors.
+//! Every binary reads its configuration from the environment ([`common`]),
+//! runs on the store `TOWER_REVOKE_STORE` names ([`store`]: in memory,
+//! SQLite, PostgreSQL or Redis), and serves through [`serve`]: header, idle
+//! and request timeouts, a connection cap, and a backoff on accept errors.
+//! The demo is also the binary `tower-revoke-demo`, which the process tests
+//! (`tests/processes`) start, kill and restart.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub, rust_2018_idioms)]
@@ -20,7 +23,9 @@
 pub mod codegen;
 pub mod common;
 pub mod demo;
+pub mod guard_cache;
 pub mod notion;
 pub mod polar;
 pub mod serve;
+pub mod store;
 pub mod voucherify;

@@ -76,6 +76,22 @@
 //! costs two and a Bearer check one, plus sqlx's pings (below). See
 //! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
 //!
+//! # Revocation notices (PostgreSQL)
+//! For the guard caches of several app instances: every statement of
+//! [`PostgresStore`] that ends tokens (a revocation and its grant cascade,
+//! a bulk revocation) also sends `pg_notify` with the digests of the tokens
+//! it ended, as [`RevocationNotice`](tower_revoke::RevocationNotice)
+//! payloads, on the store's [channel](PostgresStore::channel) (default
+//! `tower_revoke_revocations`). They ride in the same statement (no extra
+//! round trip) and PostgreSQL delivers them only after it commits.
+//! [`RevocationListener`] `LISTEN`s on a connection of its own and feeds
+//! any [`Invalidate`](tower_revoke::Invalidate) cache, flushing it on every
+//! (re)connection since notices sent meanwhile are lost. `NOTIFY` takes a
+//! database-wide lock at commit, which serialises the commits of
+//! concurrent revocations (not of introspection); the benchmarks measure
+//! the cost. SQLite has no such channel: a cache in front of
+//! [`SqliteStore`] relies on its maximum staleness alone.
+//!
 //! # Pool settings
 //! - `acquire_timeout`: sqlx waits 30 s by default for a connection; set 2
 //!   to 5 s so that requests fail fast (503) while the database is down.
@@ -155,7 +171,7 @@ mod sqlite;
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub use postgres::PostgresStore;
+pub use postgres::{PostgresStore, RevocationListener};
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteStore;

@@ -1,7 +1,10 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
+mod listen;
 mod sql;
 mod traits;
+
+pub use listen::RevocationListener;
 
 use crate::error::failed;
 use crate::rows::{now, secret_column, TokenRow};
@@ -35,6 +38,22 @@ const SEED_CHUNK: usize = 5_000;
 /// (see [pool settings](crate#pool-settings)). The test
 /// `tests/round_trips.rs` counts them through a TCP proxy.
 ///
+/// # Revocation notices
+/// Every statement that ends tokens (a revocation, with its grant
+/// cascade; a bulk revocation) also calls `pg_notify` on the store's
+/// [`channel`](Self::channel) (default `tower_revoke_revocations`) with
+/// the digests of every token it ended, as
+/// [`RevocationNotice`](tower_revoke::RevocationNotice) payloads of at
+/// most [`MAX_DIGESTS_PER_MESSAGE`](tower_revoke::RevocationNotice::MAX_DIGESTS_PER_MESSAGE)
+/// digests each (PostgreSQL's payload limit is 8000 bytes). The notices
+/// ride in the revoking statement, so they cost no round trip, and
+/// PostgreSQL delivers them only after that statement's transaction
+/// commits: a listener never hears of a revocation that did not happen.
+/// [`RevocationListener`] (or [`listen`](Self::listen)) receives them and
+/// feeds a cache. PostgreSQL drops notices for a listener that is not
+/// connected; the listener flushes its cache whenever it (re)connects.
+/// Payloads hold digests only, never a token.
+///
 /// # Example
 /// ```no_run
 /// use std::time::Duration;
@@ -57,16 +76,46 @@ const SEED_CHUNK: usize = 5_000;
 pub struct PostgresStore {
     pool: PgPool,
     access_token_revokes_grant: bool,
+    channel: String,
 }
 
 impl PostgresStore {
-    /// A store over `pool`. Nothing is checked or created until the first
-    /// call: run [`migrate`](Self::migrate) once at start.
+    /// The default channel of revocation notices.
+    pub const DEFAULT_CHANNEL: &'static str = "tower_revoke_revocations";
+
+    /// A store over `pool`, sending its revocation notices on
+    /// [`DEFAULT_CHANNEL`](Self::DEFAULT_CHANNEL). Nothing is checked or
+    /// created until the first call: run [`migrate`](Self::migrate) once at
+    /// start.
     pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
             access_token_revokes_grant: false,
+            channel: Self::DEFAULT_CHANNEL.to_owned(),
         }
+    }
+
+    /// The channel revocation notices are sent on with `pg_notify`
+    /// (default `tower_revoke_revocations`); listeners must use the same.
+    ///
+    /// # Panics
+    /// When `channel` is empty or longer than 63 bytes (PostgreSQL's limit
+    /// on a channel name).
+    #[must_use]
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        let channel = channel.into();
+        assert!(
+            (1..=63).contains(&channel.len()),
+            "PostgresStore::channel: expected a name of 1 to 63 bytes, got {} bytes",
+            channel.len()
+        );
+        self.channel = channel;
+        self
+    }
+
+    /// The channel revocation notices are sent on.
+    pub fn channel_name(&self) -> &str {
+        &self.channel
     }
 
     /// Whether revoking an access token revokes every token of its grant,
@@ -284,6 +333,7 @@ impl fmt::Debug for PostgresStore {
                 "access_token_revokes_grant",
                 &self.access_token_revokes_grant,
             )
+            .field("channel", &self.channel)
             .finish()
     }
 }

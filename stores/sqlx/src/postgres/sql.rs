@@ -1,6 +1,30 @@
 //! The SQL of [`PostgresStore`](super::PostgresStore), beside the code
 //! that runs it. Parameters: `$1`, `$2`, ... as noted on each constant.
 
+/// The revocation notices of a statement, as a CTE named `notices` over a
+/// CTE `revoked` of the digests the statement ended: one
+/// `pg_notify(CHANNEL, payload)` per message of at most `PER_MESSAGE`
+/// digests, each payload lowercase hex digests separated by single spaces,
+/// exactly the format of `tower_revoke::RevocationNotice`. The statement must
+/// read `notices` (a CTE that is not read is not run).
+macro_rules! notices {
+    ($channel:literal, $per_message:literal) => {
+        concat!(
+            "
+notices AS (
+    SELECT pg_notify(",
+            $channel,
+            ", string_agg(encode(digest, 'hex'), ' '))
+    FROM (SELECT digest, (row_number() OVER () - 1) / ",
+            $per_message,
+            " AS message
+          FROM revoked) AS numbered
+    GROUP BY message
+)"
+        )
+    };
+}
+
 /// Applied migrations, created by `migrate()` before anything else.
 pub(super) const MIGRATIONS_TABLE: &str = "
 CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
@@ -81,7 +105,8 @@ ON CONFLICT DO NOTHING";
 
 /// The whole revocation of RFC 7009 §2.1 in one statement, so one round
 /// trip and one implicit transaction. `$1` digest, `$2` the asking client's
-/// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant.
+/// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
+/// `$5` the notice channel, `$6` digests per notice.
 ///
 /// - `target`: the token and its grant as of the statement's snapshot.
 /// - `token`: revokes it if active, the caller's, and revocable. The
@@ -91,10 +116,16 @@ ON CONFLICT DO NOTHING";
 /// - `ended`: revokes the grant (scoped by client id) for a refresh token
 ///   just revoked, or for an expired, unrevoked refresh token of the
 ///   caller; again only if no one else revoked the grant first.
+/// - `cascaded`: the other tokens the grant held that were active until
+///   this statement ended it.
+/// - `notices`: `pg_notify` of the digests of every token this statement
+///   ended (see `notices!`); delivered by PostgreSQL only once the
+///   statement's transaction commits, never if it fails.
 /// - The result: one row (none for an unknown token) with the facts the
-///   outcome is decided from, and how many other active tokens the grant
-///   held when this statement ended it.
-pub(super) const REVOKE: &str = "
+///   outcome is decided from, how many other active tokens the grant held
+///   when this statement ended it, and how many notices were sent.
+pub(super) const REVOKE: &str = concat!(
+    "
 WITH target AS (
     SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
            t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
@@ -124,17 +155,25 @@ ended AS (
                ELSE target.kind = 'refresh_token'
           END
     RETURNING g.client_id, g.grant_id
-)
+),
+cascaded AS (
+    SELECT o.digest FROM tower_revoke_tokens o
+    JOIN ended ON o.client_id = ended.client_id AND o.grant_id = ended.grant_id
+    WHERE o.digest <> $1 AND o.revoked_at IS NULL
+      AND (o.expires_at IS NULL OR o.expires_at > $3)
+),
+revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
+    notices!("$5", "$6"),
+    "
 SELECT target.kind,
        target.client_id = $2 AS own,
        target.revocable,
        target.unrevoked AND target.unexpired AS active,
        EXISTS (SELECT 1 FROM token) AS revoked,
-       (SELECT count(*) FROM tower_revoke_tokens o
-        JOIN ended ON o.client_id = ended.client_id AND o.grant_id = ended.grant_id
-        WHERE o.digest <> $1 AND o.revoked_at IS NULL
-          AND (o.expires_at IS NULL OR o.expires_at > $3)) AS cascaded
-FROM target";
+       (SELECT count(*) FROM cascaded) AS cascaded,
+       (SELECT count(*) FROM notices) AS notices
+FROM target"
+);
 
 /// `$1` digest, `$2` now.
 pub(super) const INTROSPECT: &str = "
@@ -144,25 +183,35 @@ LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.
 WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
   AND (t.expires_at IS NULL OR t.expires_at > $2)";
 
-/// `$1` subject, `$2` now, `$3` wanted labels (a JSON object). The rows
-/// are locked in digest order first, so that concurrent bulk revocations
-/// of one subject wait for each other instead of deadlocking; a row
-/// revoked meanwhile fails the re-checked `revoked_at IS NULL` and is not
-/// counted twice.
-pub(super) const REVOKE_SUBJECT: &str = "
-UPDATE tower_revoke_tokens SET revoked_at = $2
-WHERE digest IN (
-    SELECT t.digest FROM tower_revoke_tokens t
-    WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
-      AND (t.expires_at IS NULL OR t.expires_at > $2)
-      AND t.labels @> $3::jsonb
-      AND NOT EXISTS (
-          SELECT 1 FROM tower_revoke_grants g
-          WHERE g.client_id = t.client_id AND g.grant_id = t.grant_id
-            AND g.revoked_at IS NOT NULL)
-    ORDER BY t.digest
-    FOR UPDATE OF t)
-  AND revoked_at IS NULL";
+/// `$1` subject, `$2` now, `$3` wanted labels (a JSON object), `$4` the
+/// notice channel, `$5` digests per notice. The rows are locked in digest
+/// order first, so that concurrent bulk revocations of one subject wait
+/// for each other instead of deadlocking; a row revoked meanwhile fails
+/// the re-checked `revoked_at IS NULL` and is not counted twice. Returns
+/// how many tokens it revoked, and how many notices (see `notices!`) it
+/// sent.
+pub(super) const REVOKE_SUBJECT: &str = concat!(
+    "
+WITH revoked AS (
+    UPDATE tower_revoke_tokens SET revoked_at = $2
+    WHERE digest IN (
+        SELECT t.digest FROM tower_revoke_tokens t
+        WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > $2)
+          AND t.labels @> $3::jsonb
+          AND NOT EXISTS (
+              SELECT 1 FROM tower_revoke_grants g
+              WHERE g.client_id = t.client_id AND g.grant_id = t.grant_id
+                AND g.revoked_at IS NOT NULL)
+        ORDER BY t.digest
+        FOR UPDATE OF t)
+      AND revoked_at IS NULL
+    RETURNING digest
+),",
+    notices!("$4", "$5"),
+    "
+SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
+);
 
 /// `$1` now, `$2` batch size.
 pub(super) const PURGE_TOKENS: &str = "

@@ -4,10 +4,13 @@ use super::{sql, PostgresStore};
 use crate::error::failed;
 use crate::rows::{active_token, kind, now, secret_digest, wanted_labels};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
-    RevocationRequest, RevocationStore, StoreError, StoredClient, SubjectRevocationStore, Token,
-    TokenDigest,
+    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationNotice,
+    RevocationOutcome, RevocationRequest, RevocationStore, StoreError, StoredClient,
+    SubjectRevocationStore, Token, TokenDigest,
 };
+
+/// Digests per `NOTIFY` payload, bound into the statements.
+const PER_NOTICE: i64 = RevocationNotice::MAX_DIGESTS_PER_MESSAGE as i64;
 
 impl RevocationStore for PostgresStore {
     /// One `SELECT` by client id, then
@@ -33,22 +36,25 @@ impl RevocationStore for PostgresStore {
         })
     }
 
-    /// One statement: see [`PostgresStore`]'s round trips.
+    /// One statement, which also sends the revocation notices: see
+    /// [`PostgresStore`]'s round trips and notices.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
         let digest = TokenDigest::of(request.token());
-        let row: Option<(String, bool, bool, bool, bool, i64)> = sqlx::query_as(sql::REVOKE)
+        let row: Option<(String, bool, bool, bool, bool, i64, i64)> = sqlx::query_as(sql::REVOKE)
             .bind(digest.as_bytes().as_slice())
             .bind(client.client_id.as_str())
             .bind(now())
             .bind(self.access_token_revokes_grant)
+            .bind(self.channel.as_str())
+            .bind(PER_NOTICE)
             .fetch_optional(&self.pool)
             .await
             .map_err(failed("revoke"))?;
-        let Some((kind_text, own, revocable, active, revoked, cascaded)) = row else {
+        let Some((kind_text, own, revocable, active, revoked, cascaded, _notices)) = row else {
             return Ok(RevocationOutcome::NotFound);
         };
         // The order of RevocationStore::revoke, over what the statement did.
@@ -88,8 +94,9 @@ impl IntrospectionStore for PostgresStore {
 }
 
 impl SubjectRevocationStore for PostgresStore {
-    /// One `UPDATE`; skips tokens that are not revocable and does not
-    /// extend to the other tokens of their grants.
+    /// One `UPDATE`, which also sends the revocation notices; skips tokens
+    /// that are not revocable and does not extend to the other tokens of
+    /// their grants.
     async fn revoke_subject_tokens(
         &self,
         subject: &str,
@@ -98,13 +105,15 @@ impl SubjectRevocationStore for PostgresStore {
         let Some(labels) = wanted_labels(labels) else {
             return Ok(0);
         };
-        let done = sqlx::query(sql::REVOKE_SUBJECT)
+        let (revoked, _notices): (i64, i64) = sqlx::query_as(sql::REVOKE_SUBJECT)
             .bind(subject)
             .bind(now())
             .bind(labels)
-            .execute(&self.pool)
+            .bind(self.channel.as_str())
+            .bind(PER_NOTICE)
+            .fetch_one(&self.pool)
             .await
             .map_err(failed("revoke subject tokens"))?;
-        Ok(done.rows_affected())
+        Ok(u64::try_from(revoked).unwrap_or(0))
     }
 }

@@ -4,6 +4,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 #[cfg(feature = "postgres")]
+pub mod notices;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod scenarios;
 #[cfg(feature = "sqlite")]

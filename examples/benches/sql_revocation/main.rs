@@ -1,0 +1,291 @@
+//! Revocation through the endpoint on the durable stores (issue 11):
+//! requests per second at 1 and 16 concurrent clients on SQLite and
+//! PostgreSQL, side by side with a hand-written axum + sqlx handler on the
+//! same schema (`handwritten.rs`), and PostgreSQL round trips per revoke
+//! counted by a TCP proxy (`proxy.rs`).
+//!
+//! ```sh
+//! eval "$(scripts/services start postgres)"   # else the PostgreSQL figures are skipped
+//! cargo bench -p tower-revoke-examples --bench sql_revocation
+//! ```
+//!
+//! In process: each request is an `http::Request` sent to the app's axum
+//! `Router` with `tower::ServiceExt::oneshot` from 1 or 16 tasks on a
+//! two-thread tokio runtime; no sockets between client and app, so the
+//! figures are the app, the store and the database (over TCP to
+//! PostgreSQL, in process for SQLite), not HTTP parsing. Every request
+//! revokes an access token never revoked before, with `client_secret_basic`
+//! credentials; every answer is checked to be 200 and the revoked rows are
+//! counted afterwards. Each contender gets a fresh database or schema and
+//! the same pool: for SQLite, `SqliteStore::open`'s (WAL,
+//! `synchronous = FULL`, 4 connections); for PostgreSQL, 16 connections
+//! with sqlx's defaults (`test_before_acquire(true)`), as the demo's.
+
+mod handwritten;
+mod proxy;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+use tower_revoke::{RevocationEndpointLayer, Seed};
+use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
+use tower_revoke_sqlx::{PostgresStore, SqliteStore};
+
+/// Requests per phase, and the cap on a phase's time.
+const WARM_UP: usize = 200;
+const ONE_CLIENT: usize = 1_500;
+const SIXTEEN_CLIENTS: usize = 6_000;
+const PHASE_CAP: Duration = Duration::from_secs(8);
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        println!(
+            "revocation through the endpoint, in process (Router::oneshot), 2 runtime threads"
+        );
+        println!("| store | app | clients | requests | req/s |");
+        println!("|---|---|---|---|---|");
+        sqlite().await;
+        match std::env::var("TOWER_REVOKE_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => postgres(&url).await,
+            _ => println!(
+                "\nPostgreSQL figures skipped: TOWER_REVOKE_TEST_POSTGRES_URL is not set \
+                 (eval \"$(scripts/services start postgres)\")"
+            ),
+        }
+    });
+}
+
+/// `count` access tokens of client `app1` (secret `s3cr3t`).
+fn seed(prefix: &str, count: usize) -> (Seed, Vec<String>) {
+    let tokens: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
+    let entries: Vec<String> = tokens
+        .iter()
+        .map(|t| format!(r#"{{"token":"{t}","type":"access_token","client_id":"app1"}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"clients":[{{"client_id":"app1","client_secret":"s3cr3t"}}],"tokens":[{}]}}"#,
+        entries.join(",")
+    );
+    (Seed::from_json(&json).unwrap(), tokens)
+}
+
+fn ours<St>(store: St) -> Router
+where
+    St: tower_revoke::RevocationStore + Clone,
+{
+    Router::new()
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(RevocationEndpointLayer::new(store).path("/oauth/revoke"))
+}
+
+fn revoke_request(token: &str) -> Request<Body> {
+    Request::post("/oauth/revoke")
+        // base64("app1:s3cr3t")
+        .header(header::AUTHORIZATION, "Basic YXBwMTpzM2NyM3Q=")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={token}")))
+        .unwrap()
+}
+
+/// Revokes `tokens` from `clients` tasks until they are all revoked or
+/// the phase's time is up; returns how many and the rate.
+async fn throughput(app: &Router, tokens: &[String], clients: usize) -> (usize, f64) {
+    let tokens: Arc<[String]> = tokens.into();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (app, tokens, next) = (app.clone(), tokens.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut done = 0;
+                while started.elapsed() < PHASE_CAP {
+                    let Some(token) = tokens.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let response = app.clone().oneshot(revoke_request(token)).await.unwrap();
+                    assert_eq!(response.status(), StatusCode::OK, "revoke {token}");
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for task in tasks {
+        done += task.await.unwrap();
+    }
+    (done, done as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Warm-up, then 1 client, then 16; prints a row per phase; returns how
+/// many tokens were revoked in all.
+async fn phases(store: &str, name: &str, app: &Router, tokens: &[String]) -> usize {
+    let (warm, rest) = tokens.split_at(WARM_UP);
+    let (one, sixteen) = rest.split_at(ONE_CLIENT);
+    let mut revoked = throughput(app, warm, 4).await.0;
+    for (clients, tokens) in [(1, one), (16, sixteen)] {
+        let (done, rate) = throughput(app, tokens, clients).await;
+        println!("| {store} | {name} | {clients} | {done} | {rate:.0} |");
+        revoked += done;
+    }
+    revoked
+}
+
+const TOKENS: usize = WARM_UP + ONE_CLIENT + SIXTEEN_CLIENTS;
+
+async fn sqlite() {
+    let dir = std::env::temp_dir().join(format!("trx-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["tower-revoke", "hand-written"] {
+        let store = SqliteStore::open(dir.join(format!("{name}.db")))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let (seed, tokens) = seed(name, TOKENS);
+        store.seed(&seed).await.unwrap();
+        let app = match name {
+            "tower-revoke" => ours(store.clone()),
+            _ => handwritten::sqlite(store.pool().clone()),
+        };
+        let revoked = phases("SQLite", name, &app, &tokens).await;
+        let rows: i64 = sqlx::query_scalar(REVOKED_ROWS)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(rows as usize, revoked, "every 200 revoked a row");
+        store.pool().close().await;
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+const REVOKED_ROWS: &str = "SELECT count(*) FROM tower_revoke_tokens WHERE revoked_at IS NOT NULL";
+
+async fn postgres(url: &str) {
+    let mut round_trips = Vec::new();
+    for name in ["tower-revoke", "hand-written"] {
+        let schema = Schema::create(url).await;
+        let pool = schema.pool(url, PgPoolOptions::new().max_connections(16));
+        let store = PostgresStore::new(pool.clone());
+        store.migrate().await.unwrap();
+        let (seed, tokens) = seed(name, TOKENS + 100);
+        store.seed(&seed).await.unwrap();
+        let (tokens, spare) = tokens.split_at(TOKENS);
+        let app = |pool: sqlx::PgPool| match name {
+            "tower-revoke" => ours(PostgresStore::new(pool)),
+            _ => handwritten::postgres(pool),
+        };
+        let revoked = phases("PostgreSQL", name, &app(pool.clone()), tokens).await;
+        let rows: i64 = sqlx::query_scalar(REVOKED_ROWS)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows as usize, revoked, "every 200 revoked a row");
+        for test_before_acquire in [false, true] {
+            let options = PgPoolOptions::new()
+                .max_connections(1)
+                .test_before_acquire(test_before_acquire);
+            let (port, sent) = proxy::counting_proxy(schema.target(url)).await;
+            let counted = schema.pool_at(url, port, options);
+            let spare = if test_before_acquire {
+                &spare[50..]
+            } else {
+                &spare[..50]
+            };
+            let counts = count_round_trips(&app(counted.clone()), spare, &sent).await;
+            round_trips.push((name, test_before_acquire, counts));
+            counted.close().await;
+        }
+        pool.close().await;
+        schema.drop(url).await;
+    }
+    println!(
+        "\nPostgreSQL round trips per revocation request, counted by a TCP proxy, pool of one \
+         connection: the client check and the revoke statement (2), sqlx's ping when the \
+         first call's connection goes back to the pool (awaited here by the second call, as \
+         the pool has one connection), and with test_before_acquire one ping per acquire"
+    );
+    println!("| app | test_before_acquire | on the request's path | with the release ping |");
+    println!("|---|---|---|---|");
+    for (name, test_before_acquire, (on_path, total)) in round_trips {
+        println!("| {name} | {test_before_acquire} | {on_path:.2} | {total:.2} |");
+    }
+}
+
+/// Average round trips per request over 20 sequential revocations, after 5
+/// to warm up (connect, prepare statements): on the request's path (until
+/// the answer) and in all (after sqlx's ping when the connection goes back
+/// to the pool).
+async fn count_round_trips(app: &Router, tokens: &[String], sent: &AtomicUsize) -> (f64, f64) {
+    let (warm, measured) = tokens.split_at(5);
+    for token in warm {
+        app.clone().oneshot(revoke_request(token)).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (mut on_path, mut total) = (0, 0);
+    for token in &measured[..20] {
+        let before = sent.load(Ordering::SeqCst);
+        let response = app.clone().oneshot(revoke_request(token)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        on_path += sent.load(Ordering::SeqCst) - before;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        total += sent.load(Ordering::SeqCst) - before;
+    }
+    (on_path as f64 / 20.0, total as f64 / 20.0)
+}
+
+/// A schema of the bench's own on the PostgreSQL server.
+struct Schema(String);
+
+impl Schema {
+    async fn create(url: &str) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("trx_bench_{}_{n}", std::process::id());
+        let mut admin = PgConnection::connect(url).await.unwrap();
+        sqlx::raw_sql(&format!("CREATE SCHEMA {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        Self(name)
+    }
+
+    fn options(&self, url: &str) -> PgConnectOptions {
+        let options: PgConnectOptions = url.parse().unwrap();
+        options.options([("search_path", self.0.as_str())])
+    }
+
+    fn target(&self, url: &str) -> (String, u16) {
+        let options = self.options(url);
+        (options.get_host().to_owned(), options.get_port())
+    }
+
+    fn pool(&self, url: &str, options: PgPoolOptions) -> sqlx::PgPool {
+        options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(self.options(url))
+    }
+
+    fn pool_at(&self, url: &str, port: u16, options: PgPoolOptions) -> sqlx::PgPool {
+        options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_lazy_with(self.options(url).host("127.0.0.1").port(port))
+    }
+
+    async fn drop(self, url: &str) {
+        let mut admin = PgConnection::connect(url).await.unwrap();
+        let drop = format!("DROP SCHEMA {} CASCADE", self.0);
+        sqlx::raw_sql(&drop).execute(&mut admin).await.unwrap();
+        admin.close().await.unwrap();
+    }
+}

@@ -1,0 +1,333 @@
+//! The store an example runs on, chosen at start by `TOWER_REVOKE_STORE`
+//! and seeded from `TOWER_REVOKE_SEED`.
+//!
+//! | `TOWER_REVOKE_STORE` | store |
+//! |---|---|
+//! | unset, empty or `memory` | [`MemoryStore`]: revocations last until the process exits |
+//! | `sqlite://PATH` | [`SqliteStore::open`] on the file at `PATH` (created if missing; `sqlite://revocations.db` is relative, `sqlite:///var/lib/app/revocations.db` absolute) |
+//! | `postgres://USER@HOST:PORT/DB` (or `postgresql://`) | [`PostgresStore`] over a pool that waits at most 3 s for a connection, so a database that is down answers 503 rather than stalling |
+//! | `redis://HOST:PORT/DB` | [`RedisStore::connect`] |
+//!
+//! The durable stores are migrated (`migrate()`, where the store has one)
+//! and then seeded with their idempotent `seed`: entries already stored
+//! are left as they are, so restarting on the same store and seed never
+//! re-activates a revoked token or changes a secret.
+//!
+//! # Security
+//! The [`Display`](fmt::Display) of a [`StoreChoice`] (which the examples
+//! print at start) replaces a password in the URL, and a `password` query
+//! parameter, with `***`.
+
+use crate::guard_cache;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+use tower_revoke::{BoxStore, MemoryStore, Seed};
+use tower_revoke_redis::RedisStore;
+use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
+use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
+
+/// The variable the store is chosen by.
+pub const STORE_VAR: &str = "TOWER_REVOKE_STORE";
+
+/// How long a request waits for a PostgreSQL connection before failing
+/// (503): short, as the `tower-revoke-sqlx` docs recommend.
+pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// A store named by `TOWER_REVOKE_STORE`, not opened yet.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// The in-memory store.
+    Memory,
+    /// A SQLite database file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its URL.
+    Postgres(String),
+    /// A Redis database, by its URL.
+    Redis(String),
+}
+
+/// A store that could not be chosen, opened or seeded. Its `Display`
+/// names the variable or the store (with any password redacted), never a
+/// token or a secret.
+#[derive(Debug)]
+pub struct StoreStartError(String);
+
+impl StoreStartError {
+    pub(crate) fn new(message: String) -> Self {
+        Self(message)
+    }
+}
+
+impl fmt::Display for StoreStartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreStartError {}
+
+/// How many clients and tokens seeding inserted (those already stored are
+/// not counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seeded {
+    /// Clients inserted.
+    pub clients: usize,
+    /// Tokens inserted.
+    pub tokens: usize,
+}
+
+/// An opened, seeded store, ready for the app.
+#[derive(Debug)]
+pub struct Opened {
+    /// The store, behind the guard cache if one was asked for.
+    pub store: BoxStore,
+    /// What seeding inserted.
+    pub seeded: Seeded,
+    /// The guard cache: `off`, or its staleness and how it is invalidated.
+    pub cache: String,
+}
+
+impl StoreChoice {
+    /// The choice in `TOWER_REVOKE_STORE` (unset: [`Memory`](Self::Memory)).
+    ///
+    /// # Errors
+    /// The value is not one of the forms in the [module docs](self).
+    pub fn from_env() -> Result<Self, StoreStartError> {
+        match std::env::var(STORE_VAR) {
+            Ok(value) => Self::parse(&value),
+            Err(std::env::VarError::NotPresent) => Ok(Self::Memory),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                Err(StoreStartError(format!("{STORE_VAR} is not valid UTF-8")))
+            }
+        }
+    }
+
+    /// Reads one value of `TOWER_REVOKE_STORE`.
+    ///
+    /// # Errors
+    /// The value is not one of the forms in the [module docs](self); the
+    /// message does not repeat a URL's password.
+    pub fn parse(value: &str) -> Result<Self, StoreStartError> {
+        let value = value.trim();
+        let expected = "expected memory, sqlite://PATH, postgres://USER@HOST:PORT/DB \
+                        or redis://HOST:PORT/DB";
+        let Some((scheme, rest)) = value.split_once("://") else {
+            return match value {
+                "" | "memory" => Ok(Self::Memory),
+                _ => Err(StoreStartError(format!(
+                    "{STORE_VAR}={value:?} is not a store: {expected}"
+                ))),
+            };
+        };
+        let refused = |why: String| {
+            let shown = redact(value);
+            StoreStartError(format!("{STORE_VAR}={shown:?}: {why}"))
+        };
+        match scheme {
+            "sqlite" if rest.is_empty() => {
+                Err(refused("the database file's path is missing".into()))
+            }
+            "sqlite" => Ok(Self::Sqlite(PathBuf::from(rest))),
+            "postgres" | "postgresql" => match PgConnectOptions::from_str(value) {
+                Ok(_) => Ok(Self::Postgres(value.to_owned())),
+                Err(e) => Err(refused(format!("not a PostgreSQL URL: {e}"))),
+            },
+            "redis" => match redis_client(value) {
+                Ok(_) => Ok(Self::Redis(value.to_owned())),
+                Err(e) => Err(refused(format!("not a Redis URL: {e}"))),
+            },
+            _ => Err(refused(format!("unknown scheme {scheme:?}: {expected}"))),
+        }
+    }
+
+    /// Opens the store, migrates it (durable stores), seeds it with
+    /// `seed`, idempotently, and puts it behind the guard cache when
+    /// `cache` is set (see [`crate::guard_cache`]), starting
+    /// the store's notice listener (PostgreSQL, Redis) on this runtime.
+    ///
+    /// # Errors
+    /// The database cannot be reached, created, migrated or seeded.
+    pub async fn open(
+        &self,
+        seed: &Seed,
+        cache: Option<Duration>,
+    ) -> Result<Opened, StoreStartError> {
+        let failed = |step: &str, error: tower_revoke::StoreError| {
+            StoreStartError(format!("cannot {step} the store {self}: {error}"))
+        };
+        let seeded = |(clients, tokens)| Seeded { clients, tokens };
+        let ((store, cache), seeded) = match self {
+            Self::Memory => {
+                let store = MemoryStore::new();
+                let counts = store.seed(seed);
+                (guard_cache::wrap(store, cache, None), seeded(counts))
+            }
+            Self::Sqlite(path) => {
+                let store = SqliteStore::open(path)
+                    .await
+                    .map_err(|e| failed("open", e))?;
+                store.migrate().await.map_err(|e| failed("migrate", e))?;
+                let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                (guard_cache::wrap(store, cache, None), seeded(counts))
+            }
+            Self::Postgres(url) => {
+                let store = PostgresStore::new(postgres_pool(url)?);
+                store.migrate().await.map_err(|e| failed("migrate", e))?;
+                let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                let channel = store.channel_name().to_owned();
+                let listener = move |cache| {
+                    let listener = PgRevocationListener::connect_lazy(url, cache)
+                        .expect("a URL that parsed before")
+                        .channel(channel);
+                    drop(tokio::spawn(listener.run()));
+                };
+                let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
+                (
+                    guard_cache::wrap(store, cache, Some(listen)),
+                    seeded(counts),
+                )
+            }
+            Self::Redis(url) => {
+                let store = RedisStore::connect(url)
+                    .await
+                    .map_err(|e| failed("connect to", e))?;
+                let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                let client = redis_client(url)
+                    .map_err(|e| failed("connect to", tower_revoke::StoreError::new(e)))?;
+                let notices = store.clone();
+                let listener = move |cache| drop(tokio::spawn(notices.listen(client, cache)));
+                let listen = ("Redis pub/sub", Box::new(listener) as _);
+                (
+                    guard_cache::wrap(store, cache, Some(listen)),
+                    seeded(counts),
+                )
+            }
+        };
+        Ok(Opened {
+            store,
+            seeded,
+            cache,
+        })
+    }
+}
+
+/// A lazy pool (connections open on first use) with a short
+/// [`POSTGRES_ACQUIRE_TIMEOUT`].
+fn postgres_pool(url: &str) -> Result<sqlx::PgPool, StoreStartError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreStartError(format!("{STORE_VAR}: not a PostgreSQL URL: {e}")))?;
+    Ok(PgPoolOptions::new()
+        .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options))
+}
+
+fn redis_client(url: &str) -> Result<tower_revoke_redis::redis::Client, String> {
+    tower_revoke_redis::redis::Client::open(url).map_err(|e| e.to_string())
+}
+
+/// `url` with its password and any `password` query parameter replaced by
+/// `***`; a value that is not a URL is shown up to its scheme only.
+pub fn redact(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return match url.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://..."),
+            None => url.to_owned(),
+        };
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if parsed.query_pairs().any(|(k, _)| k == "password") {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k == "password" {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+/// The store as `TOWER_REVOKE_STORE` names it, any password redacted.
+impl fmt::Display for StoreChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Memory => f.write_str("memory"),
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(url) | Self::Redis(url) => f.write_str(&redact(url)),
+        }
+    }
+}
+
+/// As [`Display`](fmt::Display): never a password.
+impl fmt::Debug for StoreChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StoreChoice({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_empty_and_memory_are_the_memory_store() {
+        for value in ["", "memory", " memory "] {
+            assert_eq!(StoreChoice::parse(value).unwrap(), StoreChoice::Memory);
+        }
+    }
+
+    #[test]
+    fn sqlite_takes_the_path_after_the_scheme() {
+        let relative = StoreChoice::parse("sqlite://revocations.db").unwrap();
+        assert_eq!(relative, StoreChoice::Sqlite("revocations.db".into()));
+        let absolute = StoreChoice::parse("sqlite:///tmp/r.db").unwrap();
+        assert_eq!(absolute, StoreChoice::Sqlite("/tmp/r.db".into()));
+        assert!(StoreChoice::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn database_urls_are_kept_whole() {
+        let pg = "postgres://app@127.0.0.1:5432/app";
+        assert_eq!(
+            StoreChoice::parse(pg).unwrap(),
+            StoreChoice::Postgres(pg.into())
+        );
+        let redis = "redis://127.0.0.1:6379/0";
+        assert_eq!(
+            StoreChoice::parse(redis).unwrap(),
+            StoreChoice::Redis(redis.into())
+        );
+    }
+
+    #[test]
+    fn unknown_values_are_refused_with_the_forms_expected() {
+        for value in ["mem", "mysql://u@h/db", "/tmp/x.db"] {
+            let error = StoreChoice::parse(value).unwrap_err().to_string();
+            assert!(error.starts_with("TOWER_REVOKE_STORE="), "{error}");
+            assert!(error.contains("sqlite://PATH"), "{error}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted_when_shown() {
+        let choice = StoreChoice::parse("postgres://app:hunter2@db:5432/app").unwrap();
+        assert_eq!(choice.to_string(), "postgres://app:***@db:5432/app");
+        assert!(!format!("{choice:?}").contains("hunter2"));
+        let redis = StoreChoice::parse("redis://:hunter2@cache:6379/1").unwrap();
+        assert_eq!(redis.to_string(), "redis://:***@cache:6379/1");
+        let query = redact("postgres://app@db/app?password=hunter2&sslmode=require");
+        assert_eq!(query, "postgres://app@db/app?password=***&sslmode=require");
+        let error = StoreChoice::parse("mysql://app:hunter2@db/app").unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+}

@@ -1,0 +1,218 @@
+//! The demo as a process (the `tower-revoke-demo` binary, the same program
+//! as `cargo run --example demo`), and the requests its README shows, over
+//! real HTTP.
+
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_tower-revoke-demo");
+
+/// A running demo process, killed (SIGKILL, by its PID) when dropped.
+pub struct Demo {
+    child: Child,
+    /// Where it listens: `127.0.0.1` and the free port it was given.
+    pub addr: SocketAddr,
+    /// The line it printed about its store: `store: ... seeded from ...`.
+    pub store_line: String,
+    client: Client<HttpConnector, Full<bytes::Bytes>>,
+}
+
+/// An answer: its status and its `Retry-After` header.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub retry_after: Option<String>,
+}
+
+impl Demo {
+    /// Starts the demo on `store` (`TOWER_REVOKE_STORE`) and the seed file
+    /// `seed`, on a free port, with `extra` variables; waits for the
+    /// `listening on http://ADDR` line it prints.
+    pub async fn start(store: &str, seed: &str, extra: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(BINARY);
+        command
+            .env("TOWER_REVOKE_STORE", store)
+            .env("TOWER_REVOKE_SEED", seed)
+            .env("TOWER_REVOKE_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .envs(extra.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("start tower-revoke-demo");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut store_line = String::new();
+        let addr = loop {
+            let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+                .await
+                .expect("the demo starts within 60 s")
+                .expect("read the demo's output")
+                .expect("the demo prints `listening on http://ADDR` before exiting");
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                break addr.parse().expect("an address");
+            }
+            if line.starts_with("store: ") {
+                store_line = line;
+            }
+        };
+        // Keep reading, so that the demo never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build_http();
+        Self {
+            child,
+            addr,
+            store_line,
+            client,
+        }
+    }
+
+    /// Sends SIGKILL to the process, by its PID, as a crash or an OOM kill
+    /// would: no shutdown, no flush. Callable while requests are in flight.
+    pub fn sigkill(&self) {
+        let pid = self.child.id().expect("the demo is running");
+        // SAFETY: kill(2) on our own child's PID; it is not reaped until
+        // `wait_killed`, so the PID cannot have been reused.
+        let sent = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        assert_eq!(sent, 0, "kill -KILL {pid}");
+    }
+
+    /// Waits for the killed process to exit.
+    pub async fn wait_killed(mut self) {
+        let status = self.child.wait().await.expect("wait for the demo");
+        assert!(!status.success(), "the demo was killed: {status}");
+    }
+
+    /// Whether the process is still running (it was never restarted).
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("poll the demo").is_none()
+    }
+
+    /// `curl -u app1:s3cr3t -d token=TOKEN http://ADDR/oauth/revoke`;
+    /// `Err` when no answer came (connection refused or cut).
+    pub async fn revoke(&self, token: &str) -> Result<Answer, String> {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("http://{}/oauth/revoke", self.addr))
+            .header("content-type", "application/x-www-form-urlencoded")
+            // base64("app1:s3cr3t")
+            .header("authorization", "Basic YXBwMTpzM2NyM3Q=")
+            .body(Full::from(format!("token={token}")))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// `GET /me` with `Authorization: Bearer TOKEN`.
+    pub async fn me(&self, token: &str) -> Result<Answer, String> {
+        let request = Request::builder()
+            .uri(format!("http://{}/me", self.addr))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Full::default())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// The status of `GET /me` for `token`, which must be answered.
+    pub async fn me_status(&self, token: &str) -> u16 {
+        let answer = self.me(token).await.expect("the demo answers /me");
+        answer.status.as_u16()
+    }
+
+    async fn send(&self, request: Request<Full<bytes::Bytes>>) -> Result<Answer, String> {
+        let call = async {
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap_or_default().to_owned());
+            response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(Answer {
+                status,
+                retry_after,
+            })
+        };
+        tokio::time::timeout(Duration::from_secs(30), call)
+            .await
+            .unwrap_or_else(|_| Err("no answer within 30 s".into()))
+    }
+}
+
+/// A seed file of `count` access tokens of client `app1` (secret
+/// `s3cr3t`), named `{prefix}-0`, `{prefix}-1`, ..., and `grant` more in
+/// grant `G` with refresh token `{prefix}-rt`: `{prefix}-g0`, ...; written
+/// to a temporary file, removed on drop.
+pub struct SeedFile {
+    pub path: std::path::PathBuf,
+    pub tokens: Vec<String>,
+    pub grant: Vec<String>,
+    pub refresh_token: String,
+}
+
+impl SeedFile {
+    pub fn access_tokens(prefix: &str, count: usize) -> Self {
+        Self::with_grant(prefix, count, 0)
+    }
+
+    pub fn with_grant(prefix: &str, count: usize, grant: usize) -> Self {
+        let tokens: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
+        let grant: Vec<String> = (0..grant).map(|i| format!("{prefix}-g{i}")).collect();
+        let refresh_token = format!("{prefix}-rt");
+        let access = |token: &String, grant: Option<&str>| {
+            let mut entry = serde_json::json!({
+                "token": token, "type": "access_token", "client_id": "app1", "subject": "alice"
+            });
+            if let Some(grant) = grant {
+                entry["grant_id"] = grant.into();
+            }
+            entry
+        };
+        let mut entries: Vec<serde_json::Value> = tokens.iter().map(|t| access(t, None)).collect();
+        if !grant.is_empty() {
+            entries.extend(grant.iter().map(|t| access(t, Some("G"))));
+            entries.push(serde_json::json!({
+                "token": refresh_token, "type": "refresh_token", "client_id": "app1", "grant_id": "G"
+            }));
+        }
+        let document = serde_json::json!({
+            "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+            "tokens": entries,
+        });
+        let path = std::env::temp_dir().join(format!("{prefix}.seed.json"));
+        std::fs::write(&path, document.to_string()).expect("write the seed file");
+        Self {
+            path,
+            tokens,
+            grant,
+            refresh_token,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        self.path.to_str().expect("a UTF-8 temporary path")
+    }
+}
+
+impl Drop for SeedFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
