@@ -2,13 +2,14 @@
 //! read the body, authenticate the client, revoke, answer (RFC 7009 §2).
 
 use super::layer::EndpointConfig;
-use crate::rejection::{FailedToReadBody, PayloadTooLarge, RequestRejection};
+use crate::rejection::RequestRejection;
+use crate::request::read_limited;
 use crate::RevocationStore;
 use bytes::Bytes;
 use http::request::Parts;
 use http::Response;
 use http_body::Body;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 
 /// Answers one revocation request whose head already passed the checks.
 pub(crate) async fn respond<St, B>(
@@ -38,19 +39,5 @@ where
     match params.into_request() {
         Ok(request) => responder.revoke(store, &client, &request).await,
         Err(missing) => RequestRejection::from(missing).into_http(),
-    }
-}
-
-/// Buffers at most `limit` bytes of `body` (`http_body_util::Limited`),
-/// which stops polling it as soon as the limit is passed.
-async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, RequestRejection>
-where
-    B: Body,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(PayloadTooLarge.into()),
-        Err(_) => Err(FailedToReadBody.into()),
     }
 }
