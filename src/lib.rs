@@ -27,8 +27,10 @@
 //!
 //! # The public API
 //! - Middleware: [`RevocationEndpointLayer`] ([`endpoint`]), the revocation
-//!   endpoint; [`BearerAuthLayer`] ([`guard`]), which admits only active
-//!   access tokens (RFC 6750), so a revoked token stops working at once.
+//!   endpoint; [`IntrospectionEndpointLayer`] ([`introspection`]), the
+//!   RFC 7662 introspection endpoint; [`BearerAuthLayer`] ([`guard`]), which
+//!   admits only active access tokens (RFC 6750), so a revoked token stops
+//!   working at once.
 //! - Reading requests: [`RequestReader`], configured with [`BodyEncoding`],
 //!   [`ClientAuthMethods`] of [`ClientAuthMethod`]s, [`BasicDecoding`] and
 //!   [`AppKeyHeaders`]; what it reads: [`RevocationRequest`] ([`Token`],
@@ -101,6 +103,7 @@ pub mod endpoint;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
 pub mod guard;
+pub mod introspection;
 mod log;
 pub mod rejection;
 mod request;
@@ -112,6 +115,7 @@ pub mod testkit;
 
 pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
+pub use introspection::{IntrospectionEndpoint, IntrospectionEndpointLayer};
 pub use request::{
     parse_basic, AppKeyHeaders, BasicDecoding, BearerToken, BodyEncoding, ClientAuthMethod,
     ClientAuthMethods, ClientCredentials, ClientId, ClientRevocation, ClientSecret, RequestReader,
