@@ -31,6 +31,8 @@
 //!   RFC 7662 introspection endpoint; [`BearerAuthLayer`] ([`guard`]), which
 //!   admits only active access tokens (RFC 6750), so a revoked token stops
 //!   working at once.
+//! - RFC 8414 metadata ([`metadata`]): [`AuthorizationServerMetadata`],
+//!   generated from the layers, served by [`MetadataService`].
 //! - Reading requests: [`RequestReader`], configured with [`BodyEncoding`],
 //!   [`ClientAuthMethods`] of [`ClientAuthMethod`]s, [`BasicDecoding`] and
 //!   [`AppKeyHeaders`]; what it reads: [`RevocationRequest`] ([`Token`],
@@ -105,6 +107,7 @@ pub mod extract;
 pub mod guard;
 pub mod introspection;
 mod log;
+pub mod metadata;
 pub mod rejection;
 mod request;
 mod response;
@@ -116,6 +119,7 @@ pub mod testkit;
 pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
 pub use introspection::{IntrospectionEndpoint, IntrospectionEndpointLayer};
+pub use metadata::{AuthorizationServerMetadata, MetadataService};
 pub use request::{
     parse_basic, AppKeyHeaders, BasicDecoding, BearerToken, BodyEncoding, ClientAuthMethod,
     ClientAuthMethods, ClientCredentials, ClientId, ClientRevocation, ClientSecret, RequestReader,

@@ -11,6 +11,7 @@
 //! | active and inactive answers, who may see what, store errors | [`answers`] |
 //! | revocation and introspection agree at every step | [`agreement`] |
 //! | real HTTP, inner never called | [`over_http`] |
+//! | RFC 8414 metadata from the layers | [`metadata`] |
 
 mod fixture;
 /// The loopback hyper server of the endpoint tests.
@@ -21,6 +22,7 @@ mod wire;
 mod agreement;
 mod answers;
 mod client_auth;
+mod metadata;
 mod over_http;
 mod request;
 
