@@ -44,7 +44,8 @@
 //!   response bodies [`EndpointBody`], [`ResponseBody`]; every refusal in
 //!   [`rejection`].
 //! - Stores ([`store`]): the traits [`RevocationStore`],
-//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`BoxStore`] and [`DynStore`]
+//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`JwtDenyList`]
+//!   ([`JwtRecord`]), [`BoxStore`] and [`DynStore`]
 //!   ([`BoxFuture`]); what they exchange: [`AuthenticatedClient`],
 //!   [`ClientType`], [`RevocationOutcome`], [`ActiveToken`], [`TokenKind`],
 //!   [`StoreError`]; digests [`TokenDigest`], [`SecretDigest`],
@@ -131,8 +132,8 @@ pub use response::{
 };
 pub use store::{
     ActiveToken, AuthenticatedClient, BoxFuture, BoxStore, ClientEntry, ClientType, DynStore,
-    IntrospectionStore, Invalidate, MemoryStore, RevocationNotice, RevocationOutcome,
-    RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
+    IntrospectionStore, Invalidate, JwtDenyList, JwtRecord, MemoryStore, RevocationNotice,
+    RevocationOutcome, RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
     SubjectRevocationStore, TokenDigest, TokenEntry, TokenKind,
 };
 
