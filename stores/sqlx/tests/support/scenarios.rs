@@ -194,3 +194,47 @@ pub async fn access_token_can_end_its_grant(store: impl Durable) {
         "app2's grant G1 is another grant"
     );
 }
+
+/// A JWT denied by one store instance is denied by another on the same
+/// database (a restart), and lapsed entries are purged.
+pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(first: D, second: D) {
+    use tower_revoke::JwtRecord;
+    let jwt = JwtRecord {
+        issuer: "https://as.example",
+        jti: "j1",
+        subject: "alice",
+        issued_at: 1_000,
+    };
+    let lapsed = JwtRecord { jti: "j0", ..jwt };
+    assert!(first.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    assert!(first.deny_jwt(&lapsed, 1_000).await.unwrap());
+    first
+        .deny_subject_jwts(jwt.issuer, "bob", 2_000)
+        .await
+        .unwrap();
+    drop(first);
+    assert!(second.jwt_denied(&jwt).await.unwrap(), "survives a restart");
+    assert!(!second.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    let bob = JwtRecord {
+        subject: "bob",
+        jti: "b1",
+        ..jwt
+    };
+    assert!(
+        second.jwt_denied(&bob).await.unwrap(),
+        "the cutoff survives"
+    );
+    assert_eq!(second.rows("tower_revoke_denied_jtis").await, 2);
+    second.purge(10).await.unwrap();
+    assert_eq!(
+        second.rows("tower_revoke_denied_jtis").await,
+        1,
+        "the lapsed entry is purged"
+    );
+    assert_eq!(
+        second.rows("tower_revoke_subject_cutoffs").await,
+        1,
+        "cutoffs are kept"
+    );
+    assert!(second.jwt_denied(&jwt).await.unwrap());
+}
