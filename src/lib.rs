@@ -53,6 +53,8 @@
 //!   [`RevocationNotice`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
 //!   [`TokenEntry`], [`SeedError`].
 //! - axum extractors ([`extract`], feature `axum`, on by default).
+//! - JWT access tokens (RFC 9068) that can be revoked: `jwt::JwtStore`,
+//!   `jwt::JwtVerifier` and `jwt::JwtKey` (feature `jwt`).
 //!
 //! # Testing
 //! The layers are ordinary Tower middleware, so `tower-test` drives them
@@ -107,6 +109,9 @@ pub mod endpoint;
 pub mod extract;
 pub mod guard;
 pub mod introspection;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub mod jwt;
 mod log;
 pub mod metadata;
 pub mod rejection;

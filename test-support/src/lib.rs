@@ -7,6 +7,7 @@
 #![allow(missing_docs)]
 
 pub mod bodies;
+pub mod jwt;
 pub mod reply;
 pub mod request;
 

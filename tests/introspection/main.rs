@@ -12,6 +12,7 @@
 //! | revocation and introspection agree at every step | [`agreement`] |
 //! | real HTTP, inner never called | [`over_http`] |
 //! | RFC 8414 metadata from the layers | [`metadata`] |
+//! | JWT access tokens that can be revoked (feature `jwt`) | [`jwt`] |
 
 mod fixture;
 /// The loopback hyper server of the endpoint tests.
@@ -22,6 +23,8 @@ mod wire;
 mod agreement;
 mod answers;
 mod client_auth;
+#[cfg(feature = "jwt")]
+mod jwt;
 mod metadata;
 mod over_http;
 mod request;
