@@ -69,6 +69,15 @@ async fn jwt_denials_survive_a_restart() {
     }
 }
 
+#[tokio::test]
+async fn jwt_store_revocations_survive_a_restart() {
+    let test = "jwt_store_revocations_survive_a_restart";
+    if let Some((store, schema)) = store(test, 2).await {
+        let second = PostgresStore::new(schema.pool.clone());
+        scenarios::jwt_store_revocations_survive_a_restart(store, second).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_migrations_apply_once() {
     let Some(url) = postgres_url("concurrent_migrations_apply_once") else {

@@ -64,6 +64,14 @@ async fn jwt_denials_survive_a_restart() {
     scenarios::jwt_denials_are_durable(first, second).await;
 }
 
+#[tokio::test]
+async fn jwt_store_revocations_survive_a_restart() {
+    let file = TestFile::new();
+    let first = store(&file, 2).await;
+    let second = SqliteStore::open(file.path()).await.expect("open again");
+    scenarios::jwt_store_revocations_survive_a_restart(first, second).await;
+}
+
 /// A file migrated by the first version gets the deny-list tables, and
 /// keeps its tokens and revocations.
 #[tokio::test]

@@ -238,3 +238,60 @@ pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(fir
     );
     assert!(second.jwt_denied(&jwt).await.unwrap());
 }
+
+/// JWT access tokens through `JwtStore` over `first`, then over `second`
+/// on the same database (a restart): a revoked JWT stays refused, a bulk
+/// revocation's cutoff too, and another client still may not revoke one.
+pub async fn jwt_store_revocations_survive_a_restart<D>(first: D, second: D)
+where
+    D: Durable + tower_revoke::JwtDenyList,
+{
+    use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+    use tower_revoke_test_support::jwt;
+    let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
+    first.seed_with(&testkit::seed()).await.unwrap();
+    let store = JwtStore::new(first, verifier());
+    let (revoked, alice, bob) = (
+        jwt::token("app1", "carol"),
+        jwt::token("app1", "alice"),
+        jwt::token("app1", "bob"),
+    );
+    assert!(is_active(&store, &revoked).await);
+    let outcome = revoke(&store, &revoked).await;
+    assert!(
+        matches!(outcome, RevocationOutcome::Revoked { .. }),
+        "{outcome:?}"
+    );
+    assert!(!is_active(&store, &revoked).await);
+    store.revoke_subject_tokens("alice", &[]).await.unwrap();
+    assert!(!is_active(&store, &alice).await);
+    drop(store);
+
+    let store = JwtStore::new(second, verifier());
+    assert!(
+        !is_active(&store, &revoked).await,
+        "still revoked after a restart"
+    );
+    assert!(
+        !is_active(&store, &alice).await,
+        "the cutoff survives a restart"
+    );
+    assert!(is_active(&store, &bob).await);
+    assert_eq!(revoke(&store, &revoked).await, RevocationOutcome::NotFound);
+    let app2 = AuthenticatedClient {
+        client_id: ClientId::new("app2").unwrap(),
+        client_type: ClientType::Confidential,
+    };
+    let request = RevocationRequest::new(Token::new(bob.clone()).unwrap(), None);
+    let outcome = store.revoke(&app2, &request).await.unwrap();
+    assert_eq!(outcome, RevocationOutcome::IssuedToAnotherClient);
+    assert!(is_active(&store, &bob).await);
+    assert!(
+        is_active(&store, "AT2").await,
+        "opaque tokens are the store's as before"
+    );
+    assert!(
+        !is_active(&store, "AT1").await,
+        "alice's opaque tokens were revoked in bulk"
+    );
+}
