@@ -29,7 +29,7 @@ pub struct JwtRecord<'a> {
 /// of a subject records a cutoff instead: every JWT of that subject issued
 /// at or before it is refused, however many there are.
 ///
-/// [`JwtStore`](crate::jwt::JwtStore) (feature `jwt`) puts verified JWTs on
+/// `jwt::JwtStore` (feature `jwt`) puts verified JWTs on
 /// the list of the store it wraps, and checks it on every introspection.
 /// Every store of this workspace implements it; the conformance kit
 /// (`testkit`) checks it. Times are Unix seconds by the store's clock.

@@ -19,7 +19,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// [`RevocationStore`], [`IntrospectionStore`], [`SubjectRevocationStore`]
 /// and [`JwtDenyList`]; [`BoxStore`] holds one and implements all four in
 /// turn, so it serves the revocation and introspection endpoints, the
-/// Bearer guard, bulk revocation and [`JwtStore`](crate::jwt::JwtStore)
+/// Bearer guard, bulk revocation and `jwt::JwtStore`
 /// like the store it holds.
 ///
 /// The box costs one allocation per call, next to a database round trip;

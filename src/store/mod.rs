@@ -7,7 +7,7 @@
 //! | [`RevocationStore`] | [`RevocationEndpointLayer`](crate::RevocationEndpointLayer) |
 //! | [`IntrospectionStore`] | [`BearerAuthLayer`](crate::BearerAuthLayer) |
 //! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") |
-//! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through [`JwtStore`](crate::jwt::JwtStore) |
+//! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) |
 //! | [`BoxStore`] ([`DynStore`]) | choosing a store at run time |
 
 mod deny_list;

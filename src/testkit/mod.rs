@@ -35,7 +35,7 @@
 //! | `subject_revocation` | bulk revocation by subject and labels, counted once, idempotent |
 //! | `concurrent_revocations` | many tasks revoking tokens and grants at once: one `Revoked` per token, an exact end state |
 //! | `concurrent_subject_revocations` | concurrent bulk revocations count every token once |
-//! | `jwt_deny_list` | [`JwtDenyList`](crate::JwtDenyList): a denied (issuer, jti) stays denied until it lapses, is denied once, and never matches another pair |
+//! | `jwt_deny_list` | [`JwtDenyList`]: a denied (issuer, jti) stays denied until it lapses, is denied once, and never matches another pair |
 //! | `jwt_subject_cutoff` | a subject's cutoff refuses its JWTs issued at or before it, for that issuer only, and only moves forward |
 //! | `concurrent_jwt_denials` | of concurrent denials of one JWT, exactly one is first |
 //! | `no_raw_secrets` (with [`Conformance::dump`]) | the store's storage holds no seeded token or secret |
