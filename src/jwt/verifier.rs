@@ -282,3 +282,64 @@ impl fmt::Debug for JwtVerifier {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{encode, EncodingKey, Header};
+
+    const SECRET: &[u8] = b"a shared secret of at least 32 bytes!";
+
+    fn verifier() -> JwtVerifier {
+        JwtVerifier::new("https://as", [JwtKey::hs256(SECRET).unwrap()])
+    }
+
+    fn token(typ: Option<&str>, exp_offset: i64) -> String {
+        let now = jsonwebtoken::get_current_timestamp() as i64;
+        let claims = serde_json::json!({
+            "iss": "https://as", "sub": "alice", "client_id": "app1", "jti": "j1",
+            "iat": now, "exp": now + exp_offset,
+        });
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = typ.map(str::to_owned);
+        encode(&header, &claims, &EncodingKey::from_secret(SECRET).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn both_spellings_of_the_access_token_type_are_accepted_in_any_case() {
+        for typ in [
+            "at+jwt",
+            "AT+JWT",
+            "application/at+jwt",
+            "Application/At+Jwt",
+        ] {
+            assert!(verifier().verify(&token(Some(typ), 60)).is_ok(), "{typ}");
+        }
+        for typ in [Some("JWT"), Some("at+jwt; x"), None] {
+            let refused = verifier().verify(&token(typ, 60));
+            assert_eq!(refused.unwrap_err(), JwtError::NotAnAccessToken, "{typ:?}");
+        }
+    }
+
+    #[test]
+    fn the_leeway_bounds_expiry() {
+        assert!(verifier().verify(&token(Some("at+jwt"), -10)).is_ok());
+        let expired = verifier().verify(&token(Some("at+jwt"), -31));
+        assert_eq!(expired.unwrap_err(), JwtError::Expired);
+        let strict = verifier().leeway(Duration::ZERO);
+        assert_eq!(
+            strict.verify(&token(Some("at+jwt"), -10)).unwrap_err(),
+            JwtError::Expired
+        );
+    }
+
+    #[test]
+    fn debug_and_errors_never_show_the_key_or_the_token() {
+        let debug = format!("{:?}", verifier());
+        assert!(!debug.contains("shared secret"), "{debug}");
+        let token = token(Some("JWT"), 60);
+        let error = verifier().verify(&token).unwrap_err().to_string();
+        assert!(!error.contains(&token[..20]), "{error}");
+        assert_eq!(verifier().verify("a.b").unwrap_err(), JwtError::Malformed);
+    }
+}
