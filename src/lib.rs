@@ -53,6 +53,8 @@
 //!   [`RevocationNotice`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
 //!   [`TokenEntry`], [`SeedError`].
 //! - axum extractors ([`extract`], feature `axum`, on by default).
+//! - A cache of the guard's lookups, invalidated by the store's revocation
+//!   notices (`cache`, feature `cache`): `CachedStore`, `CacheInvalidator`.
 //! - JWT access tokens (RFC 9068) that can be revoked: `jwt::JwtStore`,
 //!   `jwt::JwtVerifier` and `jwt::JwtKey` (feature `jwt`).
 //!
@@ -103,6 +105,11 @@
 #[macro_use]
 mod macros;
 
+pub mod audit;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
+mod cors;
 pub mod endpoint;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -122,6 +129,8 @@ pub mod store;
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
+pub use audit::{EventOutcome, RevocationEvent, RevocationEvents};
+pub use cors::CorsPolicy;
 pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
 pub use introspection::{IntrospectionEndpoint, IntrospectionEndpointLayer};

@@ -190,3 +190,66 @@ fn seed_files_name_their_path_in_errors() {
     assert!(err.starts_with(&prefix), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A store with the revocation capability only: it knows one client and
+/// revokes any token it is asked about.
+struct RevocationOnly;
+
+impl RevocationStore for RevocationOnly {
+    async fn authenticate_client(
+        &self,
+        credentials: &tower_revoke::ClientCredentials,
+    ) -> Result<Option<AuthenticatedClient>, tower_revoke::StoreError> {
+        let known = credentials.client_id().as_str() == "app1";
+        Ok(known.then(app1))
+    }
+
+    async fn revoke(
+        &self,
+        _: &AuthenticatedClient,
+        _: &RevocationRequest,
+    ) -> Result<RevocationOutcome, tower_revoke::StoreError> {
+        let kind = TokenKind::AccessToken;
+        Ok(RevocationOutcome::Revoked { kind, cascaded: 0 })
+    }
+}
+
+/// A store with the introspection capability only: `AT1` is active.
+struct IntrospectionOnly;
+
+impl IntrospectionStore for IntrospectionOnly {
+    async fn introspect(
+        &self,
+        token: &Token,
+    ) -> Result<Option<tower_revoke::ActiveToken>, tower_revoke::StoreError> {
+        let active =
+            tower_revoke::ActiveToken::new(ClientId::new("app1").unwrap(), TokenKind::AccessToken);
+        Ok((token.secret() == "AT1").then_some(active))
+    }
+}
+
+#[tokio::test]
+async fn a_store_with_one_capability_serves_the_layer_that_needs_it() {
+    use tower::ServiceExt;
+    let ok = || axum::routing::get(|| async { "ok" });
+    let endpoint = axum::Router::new()
+        .route("/", ok())
+        .layer(tower_revoke::RevocationEndpointLayer::new(RevocationOnly));
+    let request = http::Request::post("/revoke")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("token=x&client_id=app1"))
+        .unwrap();
+    assert_eq!(endpoint.oneshot(request).await.unwrap().status(), 200);
+
+    let guarded = axum::Router::new()
+        .route("/me", ok())
+        .layer(tower_revoke::BearerAuthLayer::new(IntrospectionOnly));
+    for (token, status) in [("AT1", 200), ("AT2", 401)] {
+        let request = http::Request::get("/me")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = guarded.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), status, "{token}");
+    }
+}

@@ -30,6 +30,7 @@ mod exec;
 mod fixture;
 mod handwritten;
 mod routers;
+mod scaling;
 mod suite;
 mod summary;
 
@@ -173,14 +174,14 @@ fn main() {
         let mut config = summary::Config::FULL;
         config.thread_rounds = rounds.parse().unwrap();
         let only = std::env::var("REVOKE_SCALING_TARGET").ok();
-        let targets: Vec<_> = summary::Target::ALL
+        let targets: Vec<_> = scaling::Target::ALL
             .into_iter()
             .filter(|t| {
                 only.as_ref()
                     .is_none_or(|o| format!("{t:?}").eq_ignore_ascii_case(o))
             })
             .collect();
-        let scaling = summary::Scaling::measure(config, &targets);
+        let scaling = scaling::Scaling::measure(config, &targets);
         for target in targets {
             let (median, best, one, two) = scaling.ratio(target);
             println!(

@@ -1,7 +1,16 @@
 //! [`RevocationEndpointLayer`]: the endpoint's configuration and builder.
 
 use super::RevocationEndpoint;
-use crate::{RequestReader, RevocationResponder, RevocationStore};
+use crate::audit::Hook;
+use crate::{
+    ClientAuthMethod, ClientId, CorsPolicy, RequestReader, RevocationEvents, RevocationResponder,
+    RevocationStore,
+};
+use bytes::Bytes;
+use http::header::{HeaderValue, ORIGIN};
+use http::request::Parts;
+use http::Response;
+use http_body_util::Full;
 use std::sync::Arc;
 use tower_layer::Layer;
 
@@ -11,6 +20,8 @@ pub(crate) struct EndpointConfig {
     pub(crate) path: Box<str>,
     pub(crate) reader: RequestReader,
     pub(crate) responder: RevocationResponder,
+    pub(crate) cors: Option<CorsPolicy>,
+    pub(crate) events: Hook,
 }
 
 impl Default for EndpointConfig {
@@ -19,7 +30,40 @@ impl Default for EndpointConfig {
             path: "/revoke".into(),
             reader: RequestReader::default(),
             responder: RevocationResponder::default(),
+            cors: None,
+            events: Hook::default(),
         }
+    }
+}
+
+impl EndpointConfig {
+    /// The CORS headers of an answer (when CORS is on), and no content for
+    /// `HEAD`.
+    pub(crate) fn finish(
+        &self,
+        parts: &Parts,
+        mut response: Response<Full<Bytes>>,
+        client: Option<&ClientId>,
+    ) -> Response<Full<Bytes>> {
+        if let Some(cors) = &self.cors {
+            let origin = parts.headers.get(ORIGIN);
+            cors.decorate(response.headers_mut(), origin, client);
+        }
+        crate::response::for_method(response, &parts.method)
+    }
+
+    /// The headers a preflight may ask for: what the reader reads.
+    pub(crate) fn cors_request_headers(&self) -> HeaderValue {
+        let mut names = vec!["authorization", "content-type"];
+        let app_key = &self.reader.app_key_headers;
+        if self
+            .reader
+            .methods
+            .contains(ClientAuthMethod::AppKeyHeaders)
+        {
+            names.extend([app_key.client_id.as_str(), app_key.client_secret.as_str()]);
+        }
+        HeaderValue::from_str(&names.join(", ")).expect("header names are a valid value")
     }
 }
 
@@ -112,6 +156,26 @@ impl<St> RevocationEndpointLayer<St> {
     #[must_use]
     pub fn responder(mut self, responder: RevocationResponder) -> Self {
         self.config_mut().responder = responder;
+        self
+    }
+
+    /// Turns CORS on for the endpoint, per client (see [`CorsPolicy`]):
+    /// preflights on the path are answered here, and answers carry the
+    /// grant for the origins the client may call from. Default off: a
+    /// preflight gets 405 like any other method.
+    #[must_use]
+    pub fn cors(mut self, policy: CorsPolicy) -> Self {
+        self.config_mut().cors = Some(policy);
+        self
+    }
+
+    /// A hook called once per revocation request with its
+    /// [`RevocationEvent`](crate::RevocationEvent) (see
+    /// [`audit`](crate::audit)). Whatever the hook, every request also
+    /// emits the `tower_revoke::audit` tracing event.
+    #[must_use]
+    pub fn events(mut self, events: impl RevocationEvents) -> Self {
+        self.config_mut().events = Hook::new(events);
         self
     }
 }

@@ -3,8 +3,10 @@
 use super::future::ResponseFuture;
 use super::layer::EndpointConfig;
 use super::respond;
+use crate::audit::{EventOutcome, RevocationEvent};
+use crate::cors::is_preflight;
 use crate::rejection::{MethodNotAllowed, PayloadTooLarge, RequestRejection};
-use crate::response::{for_method, EndpointBody};
+use crate::response::EndpointBody;
 use crate::{RevocationEndpointLayer, RevocationStore};
 use http::{Method, Request, Response};
 use http_body::Body;
@@ -99,7 +101,16 @@ where
             return ResponseFuture::inner(self.inner.call(request));
         }
         let (parts, body) = request.into_parts();
-        let reader = &self.config.reader;
+        let config = &self.config;
+        if let Some(cors) = config
+            .cors
+            .as_ref()
+            .filter(|_| is_preflight(&parts.method, &parts.headers))
+        {
+            let response = cors.preflight(&parts.headers, &config.cors_request_headers());
+            return ResponseFuture::ready(response);
+        }
+        let reader = &config.reader;
         let refused = if parts.method != Method::POST {
             Some(RequestRejection::from(MethodNotAllowed))
         } else if body.size_hint().lower() > reader.max_body_size as u64 {
@@ -108,7 +119,12 @@ where
             reader.check_head(&parts).err()
         };
         if let Some(rejection) = refused {
-            return ResponseFuture::ready(for_method(rejection.into_http(), &parts.method));
+            let response = rejection.into_http();
+            let status = response.status().as_u16();
+            let event =
+                RevocationEvent::new(EventOutcome::MalformedRequest, status, &parts.headers);
+            config.events.record(&event);
+            return ResponseFuture::ready(config.finish(&parts, response, None));
         }
         let store = Arc::clone(&self.store);
         let config = Arc::clone(&self.config);

@@ -2,7 +2,8 @@
 
 use super::future::ResponseFuture;
 use super::layer::GuardConfig;
-use crate::rejection::MalformedBearerToken;
+use crate::audit::{guard_outcome, StoreTimer};
+use crate::rejection::{BearerError, MalformedBearerToken};
 use crate::request::presented_bearer_token;
 use crate::response::EndpointBody;
 use crate::{ActiveToken, IntrospectionStore, StoreError, Token, TokenKind};
@@ -77,7 +78,13 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let token = match presented_bearer_token(request.headers()) {
             Ok(token) => token,
-            Err(error) => return ResponseFuture::refused(&self.config, error, request.method()),
+            Err(error) => {
+                guard_outcome(match error {
+                    BearerError::MissingBearerToken(_) => "no_token",
+                    _ => "malformed",
+                });
+                return ResponseFuture::refused(&self.config, error, request.method());
+            }
         };
         if let Some(answer) = self.store.introspect_now(token) {
             return decide(&mut self.inner, &self.config, request, answer);
@@ -89,7 +96,12 @@ where
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
         let store = Arc::clone(&self.store);
-        let lookup = Box::pin(async move { store.introspect(&token).await });
+        let lookup = Box::pin(async move {
+            let timer = StoreTimer::start("introspect");
+            let answer = store.introspect(&token).await;
+            timer.stop();
+            answer
+        });
         ResponseFuture::lookup(lookup, inner, request, Arc::clone(&self.config))
     }
 }
@@ -107,10 +119,17 @@ where
 {
     match answer {
         Ok(Some(active)) if active.kind() == TokenKind::AccessToken => {
+            guard_outcome("admitted");
             request.extensions_mut().insert(active);
             ResponseFuture::inner(inner.call(request))
         }
-        Ok(_) => ResponseFuture::inactive(config, request.method()),
-        Err(error) => ResponseFuture::unavailable(config, &error, request.method()),
+        Ok(_) => {
+            guard_outcome("inactive");
+            ResponseFuture::inactive(config, request.method())
+        }
+        Err(error) => {
+            guard_outcome("store_unavailable");
+            ResponseFuture::unavailable(config, &error, request.method())
+        }
     }
 }

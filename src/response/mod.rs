@@ -16,6 +16,7 @@ pub use revocation::{
 };
 
 pub(crate) use error::{no_store, retry_after_value, store_unavailable};
+pub(crate) use revocation::authenticate;
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_LENGTH};

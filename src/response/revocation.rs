@@ -107,22 +107,25 @@ impl RevocationResponder {
         reader: &RequestReader,
         credentials: &ClientCredentials,
     ) -> Result<AuthenticatedClient, Response<Full<Bytes>>> {
-        let mut found = store.authenticate_client(credentials).await;
-        if let (Ok(None), Some(raw)) = (&found, credentials.raw_alternative()) {
-            found = store.authenticate_client(raw).await;
-        }
-        match found {
+        match authenticate(store, credentials).await {
             Ok(Some(client)) => Ok(client),
-            Ok(None) => {
-                tracing::debug!(
-                    client_id = %Bounded(credentials.client_id().as_str()),
-                    method = credentials.method().as_str(),
-                    "client authentication failed"
-                );
-                Err(reader.authentication_failed(credentials).into_http())
-            }
+            Ok(None) => Err(self.authenticate_refusal(reader, credentials)),
             Err(error) => Err(self.store_unavailable(&error)),
         }
+    }
+
+    /// The 401 for credentials the store did not accept, logged once.
+    pub(crate) fn authenticate_refusal(
+        &self,
+        reader: &RequestReader,
+        credentials: &ClientCredentials,
+    ) -> Response<Full<Bytes>> {
+        tracing::debug!(
+            client_id = %Bounded(credentials.client_id().as_str()),
+            method = credentials.method().as_str(),
+            "client authentication failed"
+        );
+        reader.authentication_failed(credentials).into_http()
     }
 
     /// Revokes `request.token()` for `client` through the store and answers
@@ -203,6 +206,22 @@ impl RevocationResponder {
             UnknownTokenResponse::NotFound => empty(StatusCode::NOT_FOUND),
         }
     }
+}
+
+/// Asks the store about `credentials`, then about their raw reading under
+/// [`BasicDecoding::Lenient`](crate::BasicDecoding::Lenient) when the first
+/// reading is not accepted.
+pub(crate) async fn authenticate<St: RevocationStore>(
+    store: &St,
+    credentials: &ClientCredentials,
+) -> Result<Option<AuthenticatedClient>, StoreError> {
+    let timer = crate::audit::StoreTimer::start("authenticate_client");
+    let mut found = store.authenticate_client(credentials).await;
+    if let (Ok(None), Some(raw)) = (&found, credentials.raw_alternative()) {
+        found = store.authenticate_client(raw).await;
+    }
+    timer.stop();
+    found
 }
 
 fn empty(status: StatusCode) -> Response<Full<Bytes>> {

@@ -37,7 +37,15 @@ pub struct TokenDigest([u8; 32]);
 impl TokenDigest {
     /// The SHA-256 digest of `token`'s UTF-8 bytes.
     pub fn of(token: &Token) -> Self {
-        Self(Sha256::digest(token.secret().as_bytes()).into())
+        Self::of_secret(token.secret())
+    }
+
+    /// The digest of a token value borrowed from a request, as
+    /// [`IntrospectionStore::introspect_now`](crate::IntrospectionStore::introspect_now)
+    /// receives it.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn of_secret(token: &str) -> Self {
+        Self(Sha256::digest(token.as_bytes()).into())
     }
 
     /// A digest read back from storage.

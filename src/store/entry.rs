@@ -13,6 +13,10 @@ pub struct ClientEntry {
     pub client_id: ClientId,
     /// Its secret; `None` for a public client (method `none`).
     pub client_secret: Option<ClientSecret>,
+    /// The origins a browser app of this client may call the revocation
+    /// endpoint from (serialized origins, `https://spa.example`), for
+    /// [`CorsPolicy::from_seed`](crate::CorsPolicy::from_seed).
+    pub allowed_origins: Vec<String>,
 }
 
 impl ClientEntry {
@@ -21,6 +25,7 @@ impl ClientEntry {
         Self {
             client_id,
             client_secret,
+            allowed_origins: Vec::new(),
         }
     }
 }

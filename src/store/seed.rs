@@ -177,6 +177,7 @@ fn expected(at: &str) -> &'static str {
         "revocable" => "expected true or false",
         "client_id" | "client_secret" => PRINTABLE,
         "labels" => "expected an object of strings",
+        "allowed_origins" => "expected a list of origins (scheme://host[:port])",
         "clients" | "tokens" => "expected a list of objects",
         _ if parent.ends_with("labels") => NON_EMPTY,
         "" => "expected an object",
@@ -218,6 +219,8 @@ struct RawClient {
     client_id: String,
     #[serde(default, deserialize_with = "some_printable")]
     client_secret: Option<String>,
+    #[serde(default, deserialize_with = "origins")]
+    allowed_origins: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -254,7 +257,9 @@ impl RawSeed {
                 return Err(SeedError::new(at("client_id"), "duplicate client id"));
             }
             let client_secret = raw.client_secret.and_then(ClientSecret::new);
-            clients.push(ClientEntry::new(client_id, client_secret));
+            let mut client = ClientEntry::new(client_id, client_secret);
+            client.allowed_origins = raw.allowed_origins;
+            clients.push(client);
         }
         let mut seen_tokens = HashSet::new();
         let mut tokens = Vec::with_capacity(self.tokens.len());
@@ -316,6 +321,14 @@ fn some_non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 
 fn some_printable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     printable(d).map(Some)
+}
+
+fn origins<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let origins = Vec::<String>::deserialize(d)?;
+    match origins.iter().all(|origin| crate::cors::is_origin(origin)) {
+        true => Ok(origins),
+        false => Err(de::Error::custom("not an origin")),
+    }
 }
 
 fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<TokenKind, D::Error> {

@@ -239,6 +239,13 @@ impl Reply {
         self.assert(200, b"{}", JSON);
     }
 
+    /// Asserts the endpoint's 200 `{}` with these extra headers.
+    #[track_caller]
+    pub fn assert_revoked_with(&self, extra: &[(&str, &str)]) {
+        let headers: Vec<_> = JSON.iter().chain(extra).copied().collect();
+        self.assert(200, b"{}", &headers);
+    }
+
     /// Asserts that none of `secrets` appears in the body or any header.
     #[track_caller]
     pub fn assert_hides(&self, secrets: &[&str]) {

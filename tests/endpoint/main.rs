@@ -18,6 +18,8 @@
 //! | inner never called, readiness, hand-polled futures | [`mock`] |
 //! | placement in an axum `Router` | [`placement`] |
 //! | real HTTP | [`over_http`] |
+//! | CORS per client | [`cors`] |
+//! | revocation events, audit log, metrics | [`events`] |
 //! | store faults: errors, slowness, panics | [`faults`] |
 //! | slow and oversized bodies | [`slow_bodies`] |
 //! | a loopback soak of concurrent clients | [`soak`] |
@@ -28,6 +30,8 @@ mod wire;
 
 mod body_limit;
 mod client_auth;
+mod cors;
+mod events;
 mod faults;
 mod guard;
 mod method;
