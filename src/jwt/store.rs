@@ -36,6 +36,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Bearer guard without a future; otherwise a JWT is verified in
 /// `introspect_now` and again in `introspect`.
 ///
+/// With the guard cache (feature `cache`), put the `JwtStore` outside it,
+/// `JwtStore::new(CachedStore::new(store, staleness), verifier)`: the cache
+/// forwards the deny-list uncached, so a JWT revoked on any instance is
+/// refused at once, while opaque tokens are answered from the cache (see
+/// the `cache` module docs).
+///
 /// # Example
 /// ```
 /// use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
