@@ -27,8 +27,12 @@
 //!
 //! # The public API
 //! - Middleware: [`RevocationEndpointLayer`] ([`endpoint`]), the revocation
-//!   endpoint; [`BearerAuthLayer`] ([`guard`]), which admits only active
-//!   access tokens (RFC 6750), so a revoked token stops working at once.
+//!   endpoint; [`IntrospectionEndpointLayer`] ([`introspection`]), the
+//!   RFC 7662 introspection endpoint; [`BearerAuthLayer`] ([`guard`]), which
+//!   admits only active access tokens (RFC 6750), so a revoked token stops
+//!   working at once.
+//! - RFC 8414 metadata ([`metadata`]): [`AuthorizationServerMetadata`],
+//!   generated from the layers, served by [`MetadataService`].
 //! - Reading requests: [`RequestReader`], configured with [`BodyEncoding`],
 //!   [`ClientAuthMethods`] of [`ClientAuthMethod`]s, [`BasicDecoding`] and
 //!   [`AppKeyHeaders`]; what it reads: [`RevocationRequest`] ([`Token`],
@@ -40,7 +44,8 @@
 //!   response bodies [`EndpointBody`], [`ResponseBody`]; every refusal in
 //!   [`rejection`].
 //! - Stores ([`store`]): the traits [`RevocationStore`],
-//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`BoxStore`] and [`DynStore`]
+//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`JwtDenyList`]
+//!   ([`JwtRecord`]), [`BoxStore`] and [`DynStore`]
 //!   ([`BoxFuture`]); what they exchange: [`AuthenticatedClient`],
 //!   [`ClientType`], [`RevocationOutcome`], [`ActiveToken`], [`TokenKind`],
 //!   [`StoreError`]; digests [`TokenDigest`], [`SecretDigest`],
@@ -50,6 +55,8 @@
 //! - axum extractors ([`extract`], feature `axum`, on by default).
 //! - A cache of the guard's lookups, invalidated by the store's revocation
 //!   notices (`cache`, feature `cache`): `CachedStore`, `CacheInvalidator`.
+//! - JWT access tokens (RFC 9068) that can be revoked: `jwt::JwtStore`,
+//!   `jwt::JwtVerifier` and `jwt::JwtKey` (feature `jwt`).
 //!
 //! # Testing
 //! The layers are ordinary Tower middleware, so `tower-test` drives them
@@ -108,7 +115,12 @@ pub mod endpoint;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
 pub mod guard;
+pub mod introspection;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub mod jwt;
 mod log;
+pub mod metadata;
 pub mod rejection;
 mod request;
 mod response;
@@ -121,6 +133,8 @@ pub use audit::{EventOutcome, RevocationEvent, RevocationEvents};
 pub use cors::CorsPolicy;
 pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
 pub use guard::{BearerAuth, BearerAuthLayer};
+pub use introspection::{IntrospectionEndpoint, IntrospectionEndpointLayer};
+pub use metadata::{AuthorizationServerMetadata, MetadataService};
 pub use request::{
     parse_basic, AppKeyHeaders, BasicDecoding, BearerToken, BodyEncoding, ClientAuthMethod,
     ClientAuthMethods, ClientCredentials, ClientId, ClientRevocation, ClientSecret, RequestReader,
@@ -132,8 +146,8 @@ pub use response::{
 };
 pub use store::{
     ActiveToken, AuthenticatedClient, BoxFuture, BoxStore, ClientEntry, ClientType, DynStore,
-    IntrospectionStore, Invalidate, MemoryStore, RevocationNotice, RevocationOutcome,
-    RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
+    IntrospectionStore, Invalidate, JwtDenyList, JwtRecord, MemoryStore, RevocationNotice,
+    RevocationOutcome, RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
     SubjectRevocationStore, TokenDigest, TokenEntry, TokenKind,
 };
 

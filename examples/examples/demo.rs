@@ -1,5 +1,6 @@
-//! `cargo run --example demo`: an axum app with `POST /oauth/revoke` and
-//! `GET /me` behind the Bearer guard, on the store chosen by
+//! `cargo run --example demo`: an axum app with `POST /oauth/revoke`,
+//! `POST /oauth/introspect`, `GET /me` behind the Bearer guard and
+//! `GET /.well-known/oauth-authorization-server`, on the store chosen by
 //! `TOWER_REVOKE_STORE`, seeded from `examples/seed.json`.
 //!
 //! Environment:
@@ -13,6 +14,11 @@
 //!   active token's answer for at most that long; on PostgreSQL and Redis
 //!   the store's revocation notices (LISTEN/NOTIFY, pub/sub) reach it
 //!   within milliseconds from any instance.
+//! - `TOWER_REVOKE_ISSUER` (default `http://` and the address): the issuer
+//!   the metadata names and JWTs must carry.
+//! - `TOWER_REVOKE_JWT_HS256_SECRET` (at least 32 bytes): turns on HS256
+//!   JWT access tokens (RFC 9068); the demo prints one for alice.
+//! - `TOWER_REVOKE_JWT_AUDIENCE`: the `aud` JWTs must name.
 //! - `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), `RUST_LOG`.
 //!
 //! ```sh

@@ -1,13 +1,22 @@
-//! The demo application: an ordinary axum app with the revocation endpoint
-//! added by one layer, and `/me` behind the Bearer guard.
+//! The demo application: an ordinary axum app with the revocation and
+//! introspection endpoints added by one layer each, `/me` behind the Bearer
+//! guard, RFC 8414 metadata, and, when a secret is configured, HS256 JWT
+//! access tokens (RFC 9068) that can be revoked.
 //!
 //! Shared by `examples/demo.rs`, the `tower-revoke-demo` binary (the same
 //! program, for the process tests in `tests/processes/`), and the tests in
-//! `tests/apps/demo.rs`.
+//! `tests/apps/demo*.rs`.
 
 use crate::common;
 use axum::{routing::get, Extension, Json, Router};
-use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, RevocationEndpointLayer};
+use std::fmt;
+use std::time::Duration;
+use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+use tower_revoke::{
+    ActiveToken, AuthorizationServerMetadata, BearerAuthLayer, BoxStore,
+    IntrospectionEndpointLayer, RevocationEndpointLayer,
+};
 
 /// The demo's seed, `examples/seed.json`.
 pub const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seed.json");
@@ -15,31 +24,162 @@ pub const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seed.json");
 /// The revocation endpoint's path in the demo.
 pub const REVOKE_PATH: &str = "/oauth/revoke";
 
+/// The introspection endpoint's path in the demo.
+pub const INTROSPECT_PATH: &str = "/oauth/introspect";
+
+/// The demo's configuration: the issuer its metadata names and, with a
+/// secret, its JWT access tokens.
+#[derive(Clone)]
+pub struct Config {
+    /// `TOWER_REVOKE_ISSUER`, default `http://` and the listen address.
+    pub issuer: String,
+    /// `TOWER_REVOKE_JWT_HS256_SECRET` (UTF-8, at least 32 bytes): JWT
+    /// access tokens signed HS256, with `iss` the issuer. `None`: opaque
+    /// tokens only.
+    pub jwt_secret: Option<String>,
+    /// `TOWER_REVOKE_JWT_AUDIENCE`: when set, the `aud` every JWT must name.
+    pub jwt_audience: Option<String>,
+}
+
+impl Config {
+    /// The configuration from the environment (see the fields).
+    pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// The configuration from `var`, which looks an environment variable up.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let issuer =
+            var("TOWER_REVOKE_ISSUER").unwrap_or_else(|| format!("http://{}", common::addr()));
+        Self {
+            issuer,
+            jwt_secret: var("TOWER_REVOKE_JWT_HS256_SECRET"),
+            jwt_audience: var("TOWER_REVOKE_JWT_AUDIENCE"),
+        }
+    }
+
+    /// The JWT verifier, when JWT access tokens are on.
+    ///
+    /// # Panics
+    /// When the secret is shorter than 32 bytes (RFC 7518 §3.2).
+    pub fn verifier(&self) -> Option<JwtVerifier> {
+        let secret = self.jwt_secret.as_ref()?;
+        let key = JwtKey::hs256(secret.as_bytes())
+            .unwrap_or_else(|e| panic!("TOWER_REVOKE_JWT_HS256_SECRET: {e}"));
+        let verifier = JwtVerifier::new(&self.issuer, [key]);
+        Some(match &self.jwt_audience {
+            Some(audience) => verifier.audience(audience),
+            None => verifier,
+        })
+    }
+
+    /// A JWT access token (RFC 9068) of `client_id` for `sub`, valid for
+    /// `lifetime`, as the demo's own authorization server would issue: the
+    /// demo prints one at start. `None` when JWTs are off.
+    pub fn mint(&self, client_id: &str, sub: &str, lifetime: Duration) -> Option<String> {
+        let secret = self.jwt_secret.as_ref()?;
+        let now = now();
+        let mut claims = serde_json::json!({
+            "iss": self.issuer, "sub": sub, "client_id": client_id,
+            "iat": now, "exp": now + lifetime.as_secs(), "jti": jti(now), "scope": "profile",
+        });
+        if let Some(audience) = &self.jwt_audience {
+            claims["aud"] = audience.as_str().into();
+        }
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("at+jwt".into());
+        let key = EncodingKey::from_secret(secret.as_bytes()).ok()?;
+        encode(&header, &claims, &key).ok()
+    }
+}
+
+/// Shows whether JWTs are on, never the secret.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("issuer", &self.issuer)
+            .field("jwt", &self.jwt_secret.as_ref().map(|_| "HS256"))
+            .field("jwt_audience", &self.jwt_audience)
+            .finish()
+    }
+}
+
+fn now() -> u64 {
+    let elapsed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    elapsed.map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// A `jti` unique to this process and call: the time, and a random
+/// per-process key hashed with a counter.
+fn jti(now: u64) -> String {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let random = KEYS.get_or_init(Default::default).hash_one(n);
+    format!("{now:x}-{random:016x}")
+}
+
 /// The demo's `main`: [`app`] on the store chosen by `TOWER_REVOKE_STORE`
 /// (default in memory), seeded from `TOWER_REVOKE_SEED` (default
 /// [`SEED`]), behind the guard cache when `TOWER_REVOKE_GUARD_CACHE` is
-/// set, served at `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`). Prints the
-/// cache, the store (password redacted), `listening on http://ADDR`, and the
-/// `curl` lines to try.
+/// set, served at `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), with JWT
+/// access tokens when `TOWER_REVOKE_JWT_HS256_SECRET` is set (see
+/// [`Config`]). Prints the cache, the store (password redacted),
+/// `listening on http://ADDR`, and the `curl` lines to try, with a JWT for
+/// alice when JWTs are on.
 pub async fn run() {
-    let try_it = [
+    let config = Config::from_env();
+    let mut try_it = vec![
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
+        format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{INTROSPECT_PATH}"),
         format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{REVOKE_PATH}"),
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'   # now 401".to_owned(),
+        "curl -i http://{addr}/.well-known/oauth-authorization-server".to_owned(),
     ];
+    if let Some(jwt) = config.mint("app1", "alice", Duration::from_secs(3600)) {
+        try_it.extend([
+            format!("JWT={jwt}   # alice's JWT access token, valid one hour"),
+            "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"".to_owned(),
+            format!("curl -i -u app1:s3cr3t -d token=$JWT http://{{addr}}{REVOKE_PATH}"),
+            "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"   # now 401".to_owned(),
+        ]);
+    }
     common::run(SEED, app, &try_it).await;
 }
 
-/// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`),
-/// and `POST /oauth/revoke`.
+/// [`app_with`] on the configuration from the environment.
 pub fn app(store: BoxStore) -> Router {
+    app_with(store, &Config::from_env())
+}
+
+/// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub",
+/// "client_id"}`), `POST /oauth/revoke`, `POST /oauth/introspect` and
+/// `GET /.well-known/oauth-authorization-server`, on `store`, which holds
+/// the JWT deny-list too when JWTs are on.
+pub fn app_with(store: BoxStore, config: &Config) -> Router {
+    let store = match config.verifier() {
+        Some(verifier) => BoxStore::new(JwtStore::new(store, verifier)),
+        None => store,
+    };
+    let revocation = RevocationEndpointLayer::new(store.clone()).path(REVOKE_PATH);
+    let introspection = IntrospectionEndpointLayer::new(store.clone()).path(INTROSPECT_PATH);
+    let metadata = AuthorizationServerMetadata::new(config.issuer.as_str())
+        .revocation_endpoint(&revocation)
+        .introspection_endpoint(&introspection)
+        // RFC 8414 §2 requires it: the demo has no authorization endpoint.
+        .member("response_types_supported", serde_json::json!([]));
     Router::new()
         .route(
             "/",
             get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),
         )
-        .route("/me", get(me).layer(BearerAuthLayer::new(store.clone())))
-        .layer(RevocationEndpointLayer::new(store).path(REVOKE_PATH))
+        .route("/me", get(me).layer(BearerAuthLayer::new(store)))
+        .route_service(&metadata.well_known_path(), metadata.service())
+        .layer(revocation)
+        .layer(introspection)
 }
 
 async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {

@@ -19,7 +19,9 @@
 use crate::store::StoreStartError;
 use std::time::Duration;
 use tower_revoke::cache::{CacheInvalidator, CachedStore};
-use tower_revoke::{BoxStore, IntrospectionStore, RevocationStore, SubjectRevocationStore};
+use tower_revoke::{
+    BoxStore, IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
+};
 
 /// The variable the guard cache is chosen by.
 pub const CACHE_VAR: &str = "TOWER_REVOKE_GUARD_CACHE";
@@ -80,7 +82,7 @@ pub fn wrap<St>(
     listen: Option<(&'static str, StartListener<'_>)>,
 ) -> (BoxStore, String)
 where
-    St: RevocationStore + IntrospectionStore + SubjectRevocationStore,
+    St: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList,
 {
     let Some(max_staleness) = max_staleness else {
         return (BoxStore::new(store), "off".to_owned());

@@ -3,7 +3,7 @@
 //!
 //! | app | module | binary |
 //! |---|---|---|
-//! | the demo: `POST /oauth/revoke`, `GET /me` | [`demo`] | `examples/demo.rs` |
+//! | the demo: `POST /oauth/revoke`, `POST /oauth/introspect`, `GET /me`, RFC 8414 metadata, JWTs | [`demo`] | `examples/demo.rs` |
 //! | the same endpoint on plain hyper | (in the binary) | `examples/hyper.rs` |
 //! | Polar's `POST /v1/oauth2/revoke` | [`polar`] | `examples/polar.rs` |
 //! | Notion's `POST /v1/oauth/revoke` | [`notion`] | `examples/notion.rs` |

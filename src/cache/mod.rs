@@ -43,6 +43,18 @@
 //! name every token a revocation ends. A store without notices keeps the
 //! default, and revocations made elsewhere wait out `max_staleness`.
 //!
+//! # JWT access tokens
+//! Put `jwt::JwtStore` (feature `jwt`) outside the
+//! cache: `JwtStore::new(CachedStore::new(store, staleness), verifier)`.
+//! The cache forwards the JWT deny-list uncached, so a JWT is verified and
+//! checked against the store's deny-list on every request, and a JWT
+//! revoked on any instance is refused at once; opaque tokens are answered
+//! from the cache as above. Inside the cache (`CachedStore<JwtStore<St>>`)
+//! a JWT's answer is cached like any other: a revocation through the same
+//! cache forgets it at once, but a bulk revocation of its subject or a
+//! revocation on another instance only within `max_staleness` (the
+//! deny-list sends no notices).
+//!
 //! # Memory
 //! At most [`max_entries`](CachedStore::max_entries) answers (default
 //! 100 000), with quick_cache's S3-FIFO eviction: a flood of made-up
@@ -74,6 +86,7 @@
 //! notices to the cache so that the bound is rarely reached.
 
 mod answers;
+mod deny;
 mod flushes;
 mod invalidator;
 mod store;

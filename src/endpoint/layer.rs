@@ -140,6 +140,16 @@ impl<St> RevocationEndpointLayer<St> {
         self
     }
 
+    /// The path the endpoint answers (for RFC 8414 metadata).
+    pub(crate) fn endpoint_path(&self) -> &str {
+        &self.config.path
+    }
+
+    /// The reader the endpoint reads with (for RFC 8414 metadata).
+    pub(crate) fn request_reader(&self) -> &RequestReader {
+        &self.config.reader
+    }
+
     /// How outcomes are answered: revoked and unknown tokens, another
     /// client's token, and `Retry-After` on 503. Default
     /// [`RevocationResponder::default`].

@@ -4,14 +4,15 @@
 
 use super::layer::EndpointConfig;
 use crate::audit::{EventOutcome, RevocationEvent, StoreTimer};
-use crate::rejection::{FailedToReadBody, PayloadTooLarge, RequestRejection};
+use crate::rejection::RequestRejection;
+use crate::request::read_limited;
 use crate::response::authenticate;
 use crate::{ClientId, RevocationOutcome, RevocationStore};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Response, StatusCode};
 use http_body::Body;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 
 /// Answers one revocation request whose head already passed the checks,
 /// records its event, and adds the CORS headers its client calls for.
@@ -131,19 +132,5 @@ fn kind_of(outcome: RevocationOutcome) -> Option<crate::TokenKind> {
     match outcome {
         RevocationOutcome::Revoked { kind, .. } => Some(kind),
         _ => None,
-    }
-}
-
-/// Buffers at most `limit` bytes of `body` (`http_body_util::Limited`),
-/// which stops polling it as soon as the limit is passed.
-async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, RequestRejection>
-where
-    B: Body,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(PayloadTooLarge.into()),
-        Err(_) => Err(FailedToReadBody.into()),
     }
 }

@@ -13,6 +13,15 @@ define_rejection! {
 }
 
 define_rejection! {
+    #[status = METHOD_NOT_ALLOWED]
+    #[code = InvalidRequest]
+    #[description = "the introspection endpoint accepts only POST"]
+    /// The introspection endpoint was called with a method other than POST
+    /// (RFC 7662 §2.1). Renders with `Allow: POST`.
+    pub struct IntrospectionMethodNotAllowed;
+}
+
+define_rejection! {
     #[status = BAD_REQUEST]
     #[code = InvalidRequest]
     #[description = "unsupported or missing content type"]
@@ -84,13 +93,16 @@ define_rejection! {
 }
 
 composite_rejection! {
-    /// Why a revocation request was refused before client authentication.
+    /// Why a revocation or introspection request was refused before client
+    /// authentication.
     ///
     /// Each variant renders as an RFC 6749 §5.2 JSON error with
     /// `Cache-Control: no-store` and `Pragma: no-cache`.
     pub enum RequestRejection {
         /// See [`MethodNotAllowed`].
         MethodNotAllowed,
+        /// See [`IntrospectionMethodNotAllowed`].
+        IntrospectionMethodNotAllowed,
         /// See [`InvalidContentType`].
         InvalidContentType,
         /// See [`PayloadTooLarge`].
@@ -116,7 +128,9 @@ impl RequestRejection {
         let response =
             ErrorResponse::new(self.status(), self.error_code()).description(self.description());
         match self {
-            Self::MethodNotAllowed(_) => response.header(ALLOW, HeaderValue::from_static("POST")),
+            Self::MethodNotAllowed(_) | Self::IntrospectionMethodNotAllowed(_) => {
+                response.header(ALLOW, HeaderValue::from_static("POST"))
+            }
             _ => response,
         }
     }

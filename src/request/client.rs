@@ -118,6 +118,22 @@ impl ClientAuthMethod {
         }
     }
 
+    /// Whether the method is in the IANA "OAuth Token Endpoint
+    /// Authentication Methods" registry (RFC 7591 §2), and so may be
+    /// advertised in RFC 8414 §2 metadata: every method but
+    /// [`AppKeyHeaders`](ClientAuthMethod::AppKeyHeaders).
+    pub const fn is_registered(self) -> bool {
+        !matches!(self, Self::AppKeyHeaders)
+    }
+
+    /// Every method, registered ones first in registry order.
+    const ALL: [Self; 4] = [
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::None,
+        Self::AppKeyHeaders,
+    ];
+
     const fn bit(self) -> u8 {
         match self {
             Self::ClientSecretBasic => 1,
@@ -167,6 +183,14 @@ impl ClientAuthMethods {
     /// Whether `method` is in the set.
     pub const fn contains(self, method: ClientAuthMethod) -> bool {
         self.0 & method.bit() != 0
+    }
+
+    /// The methods in the set: `client_secret_basic`, `client_secret_post`,
+    /// `none`, then app-key headers, each if present.
+    pub fn iter(self) -> impl Iterator<Item = ClientAuthMethod> {
+        ClientAuthMethod::ALL
+            .into_iter()
+            .filter(move |&method| self.contains(method))
     }
 }
 
@@ -285,5 +309,15 @@ mod tests {
         assert!(!set
             .without(ClientAuthMethod::None)
             .contains(ClientAuthMethod::None));
+    }
+
+    #[test]
+    fn iteration_follows_registry_order() {
+        let set = ClientAuthMethods::only(ClientAuthMethod::AppKeyHeaders)
+            .with(ClientAuthMethod::None)
+            .with(ClientAuthMethod::ClientSecretBasic);
+        let names: Vec<_> = set.iter().map(ClientAuthMethod::as_str).collect();
+        assert_eq!(names, ["client_secret_basic", "none", "app_key_headers"]);
+        assert!(!ClientAuthMethod::AppKeyHeaders.is_registered());
     }
 }

@@ -12,6 +12,7 @@ mod bearer;
 mod client;
 mod client_auth;
 mod form;
+mod limited;
 mod params;
 mod reader;
 mod scheme;
@@ -25,6 +26,7 @@ pub use reader::ClientRevocation;
 pub use token::{RevocationRequest, Token, TokenTypeHint};
 
 pub(crate) use client::is_printable;
+pub(crate) use limited::read_limited;
 
 use crate::response::Realm;
 use http::HeaderName;
@@ -179,6 +181,39 @@ impl RequestReader {
     pub fn realm(mut self, realm: Realm) -> Self {
         self.realm = realm;
         self
+    }
+
+    /// The accepted client authentication methods by their IANA names
+    /// (RFC 7591 §2), as RFC 8414 §2 metadata lists them in
+    /// `revocation_endpoint_auth_methods_supported` and
+    /// `introspection_endpoint_auth_methods_supported`: `client_secret_basic`,
+    /// `client_secret_post`, `none`, each if accepted, in that order.
+    ///
+    /// [`ClientAuthMethod::AppKeyHeaders`] is left out even when accepted:
+    /// it is not a registered method, and no client could find out from
+    /// metadata which headers to send.
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::{ClientAuthMethod, ClientAuthMethods, RequestReader};
+    ///
+    /// assert_eq!(
+    ///     RequestReader::default().client_auth_methods_supported(),
+    ///     ["client_secret_basic", "client_secret_post", "none"]
+    /// );
+    /// let app_keys = ClientAuthMethods::only(ClientAuthMethod::AppKeyHeaders)
+    ///     .with(ClientAuthMethod::ClientSecretPost);
+    /// let reader = RequestReader::default().client_auth_methods(app_keys);
+    /// assert_eq!(reader.client_auth_methods_supported(), ["client_secret_post"]);
+    /// ```
+    pub fn client_auth_methods_supported(&self) -> Vec<&'static str> {
+        let registered = self.methods.iter().filter(|m| m.is_registered());
+        registered.map(ClientAuthMethod::as_str).collect()
+    }
+
+    /// The body media type this reader accepts.
+    pub(crate) fn accepts_json(&self) -> bool {
+        self.body_encoding == BodyEncoding::Json
     }
 
     /// Panics, naming the options, on a combination that could never

@@ -1,9 +1,10 @@
 //! What the endpoints answer: RFC 6749 §5.2 JSON errors, the realm and its
-//! `WWW-Authenticate` challenges, the revocation endpoint's answers, and the
-//! response bodies of the middleware.
+//! `WWW-Authenticate` challenges, the revocation and introspection
+//! endpoints' answers, and the response bodies of the middleware.
 
 mod body;
 mod error;
+pub(crate) mod introspection;
 mod realm;
 mod revocation;
 

@@ -2,8 +2,8 @@
 //! app can choose its store at run time.
 
 use super::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
-    StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, JwtRecord,
+    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
 };
 use crate::request::{ClientCredentials, RevocationRequest, Token};
 use std::future::Future;
@@ -16,10 +16,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Every store trait at once, dyn-compatible, behind [`BoxStore`]: each
 /// method returns a boxed future (the methods carry a `dyn_` prefix, so that they never clash with
 /// the store traits' own). Implemented for every store that implements
-/// [`RevocationStore`], [`IntrospectionStore`] and
-/// [`SubjectRevocationStore`]; [`BoxStore`] holds one and implements all
-/// three in turn, so it serves the revocation endpoint, the Bearer guard
-/// and bulk revocation like the store it holds.
+/// [`RevocationStore`], [`IntrospectionStore`], [`SubjectRevocationStore`]
+/// and [`JwtDenyList`]; [`BoxStore`] holds one and implements all four in
+/// turn, so it serves the revocation and introspection endpoints, the
+/// Bearer guard, bulk revocation and `jwt::JwtStore`
+/// like the store it holds.
 ///
 /// The box costs one allocation per call, next to a database round trip;
 /// [`introspect_now`](IntrospectionStore::introspect_now) is forwarded
@@ -54,11 +55,35 @@ pub trait DynStore: Send + Sync + 'static {
         subject: &'a str,
         labels: &'a [(&'a str, &'a str)],
     ) -> BoxFuture<'a, Result<u64, StoreError>>;
+
+    /// [`JwtDenyList::deny_jwt`], boxed.
+    fn dyn_deny_jwt<'a>(
+        &'a self,
+        jwt: &'a JwtRecord<'a>,
+        until: u64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// [`JwtDenyList::jwt_denied`], boxed.
+    fn dyn_jwt_denied<'a>(
+        &'a self,
+        jwt: &'a JwtRecord<'a>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// [`JwtDenyList::jwt_denied_now`], as it is.
+    fn dyn_jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>>;
+
+    /// [`JwtDenyList::deny_subject_jwts`], boxed.
+    fn dyn_deny_subject_jwts<'a>(
+        &'a self,
+        issuer: &'a str,
+        subject: &'a str,
+        cutoff: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 impl<T> DynStore for T
 where
-    T: RevocationStore + IntrospectionStore + SubjectRevocationStore,
+    T: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList,
 {
     fn dyn_authenticate_client<'a>(
         &'a self,
@@ -95,11 +120,41 @@ where
             self, subject, labels,
         ))
     }
+
+    fn dyn_deny_jwt<'a>(
+        &'a self,
+        jwt: &'a JwtRecord<'a>,
+        until: u64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(JwtDenyList::deny_jwt(self, jwt, until))
+    }
+
+    fn dyn_jwt_denied<'a>(
+        &'a self,
+        jwt: &'a JwtRecord<'a>,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(JwtDenyList::jwt_denied(self, jwt))
+    }
+
+    fn dyn_jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>> {
+        JwtDenyList::jwt_denied_now(self, jwt)
+    }
+
+    fn dyn_deny_subject_jwts<'a>(
+        &'a self,
+        issuer: &'a str,
+        subject: &'a str,
+        cutoff: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(JwtDenyList::deny_subject_jwts(
+            self, issuer, subject, cutoff,
+        ))
+    }
 }
 
-/// A store chosen at run time: any store implementing the three store
+/// A store chosen at run time: any store implementing the four store
 /// traits behind one type, through [`DynStore`]'s boxed futures. Cheap to
-/// clone (an `Arc`); it implements the three traits itself.
+/// clone (an `Arc`); it implements the four traits itself.
 ///
 /// # Example
 /// ```
@@ -185,6 +240,74 @@ impl SubjectRevocationStore for BoxStore {
                 .map(|(n, v)| (n.as_str(), v.as_str()))
                 .collect();
             store.0.dyn_revoke_subject_tokens(&subject, &labels).await
+        }
+    }
+}
+
+/// The record's strings are copied into the future, as the other methods'
+/// arguments are.
+impl JwtDenyList for BoxStore {
+    fn deny_jwt(
+        &self,
+        jwt: &JwtRecord<'_>,
+        until: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        let (store, owned) = (self.clone(), OwnedRecord::of(jwt));
+        async move { store.0.dyn_deny_jwt(&owned.record(), until).await }
+    }
+
+    fn jwt_denied(
+        &self,
+        jwt: &JwtRecord<'_>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        let (store, owned) = (self.clone(), OwnedRecord::of(jwt));
+        async move { store.0.dyn_jwt_denied(&owned.record()).await }
+    }
+
+    fn jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>> {
+        self.0.dyn_jwt_denied_now(jwt)
+    }
+
+    fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let (store, issuer, subject) = (self.clone(), issuer.to_owned(), subject.to_owned());
+        async move {
+            store
+                .0
+                .dyn_deny_subject_jwts(&issuer, &subject, cutoff)
+                .await
+        }
+    }
+}
+
+/// A [`JwtRecord`] whose strings the future owns.
+struct OwnedRecord {
+    issuer: String,
+    jti: String,
+    subject: String,
+    issued_at: u64,
+}
+
+impl OwnedRecord {
+    fn of(jwt: &JwtRecord<'_>) -> Self {
+        Self {
+            issuer: jwt.issuer.to_owned(),
+            jti: jwt.jti.to_owned(),
+            subject: jwt.subject.to_owned(),
+            issued_at: jwt.issued_at,
+        }
+    }
+
+    fn record(&self) -> JwtRecord<'_> {
+        JwtRecord {
+            issuer: &self.issuer,
+            jti: &self.jti,
+            subject: &self.subject,
+            issued_at: self.issued_at,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! [`MemoryStore`]: the embedded, in-memory store.
 
+mod deny;
 mod fingerprint;
 mod record;
 mod rules;
@@ -18,8 +19,9 @@ use std::sync::Arc;
 /// An in-memory store implementing every store trait
 /// ([`RevocationStore`](crate::RevocationStore),
 /// [`IntrospectionStore`](crate::IntrospectionStore),
-/// [`SubjectRevocationStore`](crate::SubjectRevocationStore)): clients and
-/// tokens in sharded hash maps, each token with an atomic revoked flag.
+/// [`SubjectRevocationStore`](crate::SubjectRevocationStore),
+/// [`JwtDenyList`](crate::JwtDenyList)): clients and tokens in sharded hash
+/// maps, each token with an atomic revoked flag.
 ///
 /// Cloning is cheap and every clone shares the same state, so one store can
 /// back a revocation endpoint and the protected routes of the same app.
@@ -104,6 +106,8 @@ struct Shared {
     subjects: ShardedMap<Box<str>, Vec<Fingerprint>>,
     /// What an unknown client's lookup copies instead of a stored digest.
     stand_in: SecretDigest,
+    /// The JWT deny-list ([`JwtDenyList`](crate::JwtDenyList)).
+    jwts: deny::DeniedJwts,
 }
 
 impl MemoryStore {
@@ -117,6 +121,7 @@ impl MemoryStore {
                 grants: ShardedMap::new(),
                 subjects: ShardedMap::new(),
                 stand_in: SecretDigest::from_bytes([0; 32]),
+                jwts: deny::DeniedJwts::default(),
             }),
             access_token_revokes_grant: false,
         }

@@ -7,8 +7,10 @@
 //! | [`RevocationStore`] | [`RevocationEndpointLayer`](crate::RevocationEndpointLayer) |
 //! | [`IntrospectionStore`] | [`BearerAuthLayer`](crate::BearerAuthLayer) |
 //! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") |
+//! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) |
 //! | [`BoxStore`] ([`DynStore`]) | choosing a store at run time |
 
+mod deny_list;
 mod digest;
 mod dyn_store;
 mod entry;
@@ -18,6 +20,7 @@ mod seed;
 mod traits;
 mod types;
 
+pub use deny_list::{JwtDenyList, JwtRecord};
 pub use digest::{SecretDigest, StoredClient, TokenDigest};
 pub use dyn_store::{BoxFuture, BoxStore, DynStore};
 pub use entry::{ClientEntry, TokenEntry};

@@ -92,7 +92,11 @@ pub enum RevocationOutcome {
 }
 
 /// What the store knows of an active token: the RFC 7662 §2.2 members of an
-/// introspection response, less `active` itself (always `true` here).
+/// introspection response, less `active` itself (always `true` here) and
+/// `token_type` (derived from [`kind`](Self::kind)).
+///
+/// `iss`, `aud` and `jti` are known for JWT access tokens (RFC 9068 §2.2);
+/// stores of opaque tokens leave them unset.
 ///
 /// Cheap to clone: the strings are reference-counted, so a store can hand
 /// out the same facts for every request without allocating.
@@ -116,6 +120,9 @@ pub struct ActiveToken {
     exp: Option<u64>,
     iat: Option<u64>,
     scope: Option<Arc<str>>,
+    iss: Option<Arc<str>>,
+    aud: Option<Arc<[Box<str>]>>,
+    jti: Option<Arc<str>>,
 }
 
 impl ActiveToken {
@@ -128,6 +135,9 @@ impl ActiveToken {
             exp: None,
             iat: None,
             scope: None,
+            iss: None,
+            aud: None,
+            jti: None,
         }
     }
 
@@ -159,6 +169,30 @@ impl ActiveToken {
         self
     }
 
+    /// Sets `iss`, the issuer of the token (RFC 7519 §4.1.1).
+    #[must_use]
+    pub fn with_iss(mut self, iss: impl Into<Arc<str>>) -> Self {
+        self.iss = Some(iss.into());
+        self
+    }
+
+    /// Sets `aud`, the audiences the token is meant for (RFC 7519 §4.1.3);
+    /// an empty list unsets it.
+    #[must_use]
+    pub fn with_aud<A: Into<Box<str>>>(mut self, aud: impl IntoIterator<Item = A>) -> Self {
+        let aud: Arc<[Box<str>]> = aud.into_iter().map(Into::into).collect();
+        self.aud = (!aud.is_empty()).then_some(aud);
+        self
+    }
+
+    /// Sets `jti`, the token's unique identifier at its issuer (RFC 7519
+    /// §4.1.7).
+    #[must_use]
+    pub fn with_jti(mut self, jti: impl Into<Arc<str>>) -> Self {
+        self.jti = Some(jti.into());
+        self
+    }
+
     /// `client_id`: the client the token was issued to.
     pub fn client_id(&self) -> &ClientId {
         &self.client_id
@@ -187,6 +221,22 @@ impl ActiveToken {
     /// `scope`: space-separated scopes, if known.
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_deref()
+    }
+
+    /// `iss`: the issuer, if known (JWT access tokens).
+    pub fn iss(&self) -> Option<&str> {
+        self.iss.as_deref()
+    }
+
+    /// `aud`: the audiences, if known (JWT access tokens); never empty.
+    pub fn aud(&self) -> Option<&[Box<str>]> {
+        self.aud.as_deref()
+    }
+
+    /// `jti`: the issuer's identifier of the token, if known (JWT access
+    /// tokens).
+    pub fn jti(&self) -> Option<&str> {
+        self.jti.as_deref()
     }
 }
 
@@ -247,6 +297,20 @@ mod tests {
             assert_eq!(TokenKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(TokenKind::parse("Access_Token"), None);
+    }
+
+    #[test]
+    fn jwt_members_are_optional_and_an_empty_audience_is_none() {
+        let token = ActiveToken::new(ClientId::new("app1").unwrap(), TokenKind::AccessToken);
+        assert_eq!((token.iss(), token.aud(), token.jti()), (None, None, None));
+        let token = token
+            .with_iss("https://as.example")
+            .with_aud(["api", "other"])
+            .with_jti("j1");
+        assert_eq!(token.iss(), Some("https://as.example"));
+        assert_eq!(token.aud().map(<[_]>::len), Some(2));
+        assert_eq!(token.jti(), Some("j1"));
+        assert_eq!(token.with_aud(Vec::<String>::new()).aud(), None);
     }
 
     #[test]

@@ -35,6 +35,9 @@
 //! | `subject_revocation` | bulk revocation by subject and labels, counted once, idempotent |
 //! | `concurrent_revocations` | many tasks revoking tokens and grants at once: one `Revoked` per token, an exact end state |
 //! | `concurrent_subject_revocations` | concurrent bulk revocations count every token once |
+//! | `jwt_deny_list` | [`JwtDenyList`]: a denied (issuer, jti) stays denied until it lapses, is denied once, and never matches another pair |
+//! | `jwt_subject_cutoff` | a subject's cutoff refuses its JWTs issued at or before it, for that issuer only, and only moves forward |
+//! | `concurrent_jwt_denials` | of concurrent denials of one JWT, exactly one is first |
 //! | `no_raw_secrets` (with [`Conformance::dump`]) | the store's storage holds no seeded token or secret |
 //!
 //! The concurrency checks spawn tokio tasks: run the kit on a
@@ -42,7 +45,7 @@
 
 mod checks;
 
-use crate::{IntrospectionStore, RevocationStore, Seed, SubjectRevocationStore};
+use crate::{IntrospectionStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -75,7 +78,7 @@ pub struct Conformance<St, F> {
 
 impl<St, F, Fut> Conformance<St, F>
 where
-    St: RevocationStore + IntrospectionStore + SubjectRevocationStore,
+    St: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList,
     F: FnMut(Seed) -> Fut,
     Fut: Future<Output = St>,
 {
@@ -114,6 +117,9 @@ where
         checks::concurrent_revocations(store).await;
         let store = Arc::new((self.make)(grant_seed(checks::GRANTS)).await);
         checks::concurrent_subject_revocations(store).await;
+        checks::jwt_deny_list(&self.fresh().await).await;
+        checks::jwt_subject_cutoff(&self.fresh().await).await;
+        checks::concurrent_jwt_denials(Arc::new(self.fresh().await)).await;
         if let Some(dump) = &self.dump {
             let store = Arc::new((self.make)(seed()).await);
             checks::no_raw_secrets(dump(store).await);

@@ -7,12 +7,14 @@
 #![allow(missing_docs)]
 
 pub mod bodies;
+pub mod jwt;
 pub mod reply;
 pub mod request;
 
 /// The `error_description` of each refusal.
 pub mod desc {
     pub const METHOD: &str = "the revocation endpoint accepts only POST";
+    pub const INTROSPECTION_METHOD: &str = "the introspection endpoint accepts only POST";
     pub const CONTENT_TYPE: &str = "unsupported or missing content type";
     pub const TOO_LARGE: &str = "request body is too large";
     pub const FAILED_TO_READ: &str = "failed to read the request body";

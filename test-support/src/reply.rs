@@ -210,6 +210,29 @@ impl Reply {
         );
     }
 
+    /// Asserts the introspection endpoint's 405 with `Allow: POST`.
+    #[track_caller]
+    pub fn assert_introspection_method_not_allowed(&self) {
+        let description = desc::INTROSPECTION_METHOD;
+        self.assert_error(405, "invalid_request", description, &[("allow", "POST")]);
+    }
+
+    /// Asserts the introspection answer for a token the caller may not
+    /// learn about: 200 and exactly `{"active":false}` (RFC 7662 §2.2).
+    #[track_caller]
+    pub fn assert_inactive(&self) {
+        self.assert(200, br#"{"active":false}"#, JSON);
+    }
+
+    /// Asserts an active introspection answer and returns its members.
+    #[track_caller]
+    pub fn assert_active(&self) -> serde_json::Map<String, Value> {
+        self.assert(200, &self.body, JSON);
+        let body = self.json();
+        assert_eq!(body["active"], true, "{self:?}");
+        body.as_object().expect("a JSON object").clone()
+    }
+
     /// Asserts the default success: 200, `application/json`, body `{}`.
     #[track_caller]
     pub fn assert_revoked(&self) {

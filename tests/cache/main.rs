@@ -7,6 +7,7 @@
 //! | hits, misses, lifetimes, errors | [`lookups`] |
 //! | revocations, notices, in-flight lookups | [`invalidation`] |
 //! | the guard over HTTP | [`guard`] |
+//! | JWT access tokens outside the cache (feature `jwt`) | [`jwt`] |
 
 use tower_revoke_test_support as support;
 
@@ -14,4 +15,6 @@ mod fixture;
 
 mod guard;
 mod invalidation;
+#[cfg(feature = "jwt")]
+mod jwt;
 mod lookups;

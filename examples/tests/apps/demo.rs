@@ -60,3 +60,69 @@ async fn default_revoke_path_is_not_the_demo_endpoint() {
     assert_eq!(request.send(&app).await.status, 404);
     DEMO.assert_only_revoked(&store, &[]);
 }
+
+/// `curl -u app1:s3cr3t -d token=AT1 http://{addr}/oauth/introspect`
+fn introspect(token: &str) -> Req {
+    form(app::INTROSPECT_PATH, format!("token={token}")).basic("app1", "s3cr3t")
+}
+
+#[tokio::test]
+async fn introspection_answers_beside_revocation_and_agrees_with_it() {
+    let (_, app) = DEMO.start();
+    let members = introspect("AT1").send(&app).await.assert_active();
+    assert_eq!(
+        (&members["sub"], &members["client_id"]),
+        (&"alice".into(), &"app1".into())
+    );
+    revoke("AT1").send(&app).await.assert_revoked();
+    introspect("AT1").send(&app).await.assert_inactive();
+    // app1 may not learn about app2's token; pub1, a public client, nothing.
+    introspect("OT1").send(&app).await.assert_inactive();
+    let public = form(app::INTROSPECT_PATH, "token=PAT1&client_id=pub1")
+        .send(&app)
+        .await;
+    assert_eq!(public.status, 401);
+}
+
+#[tokio::test]
+async fn the_metadata_document_names_the_demo_endpoints() {
+    let store = tower_revoke::MemoryStore::from_seed_file(SEED).unwrap();
+    let config = app::Config::from_vars(|name| {
+        (name == "TOWER_REVOKE_ISSUER").then(|| "https://demo.example".to_owned())
+    });
+    let app = app::app_with(tower_revoke::BoxStore::new(store), &config);
+    let document = get("/.well-known/oauth-authorization-server")
+        .send(&app)
+        .await
+        .ok();
+    assert_eq!(document["issuer"], "https://demo.example");
+    assert_eq!(
+        document["revocation_endpoint"],
+        "https://demo.example/oauth/revoke"
+    );
+    assert_eq!(
+        document["introspection_endpoint"],
+        "https://demo.example/oauth/introspect"
+    );
+    let methods = &document["introspection_endpoint_auth_methods_supported"];
+    assert_eq!(
+        methods,
+        &serde_json::json!(["client_secret_basic", "client_secret_post"])
+    );
+}
+
+#[test]
+fn the_issuer_defaults_to_http_and_the_listen_address() {
+    let config = app::Config::from_vars(|_| None);
+    let addr = tower_revoke_examples::common::addr();
+    assert_eq!(config.issuer, format!("http://{addr}"));
+    assert!(config.verifier().is_none(), "JWTs are off without a secret");
+    let debug = format!(
+        "{:?}",
+        app::Config {
+            jwt_secret: Some("x".repeat(40)),
+            ..config
+        }
+    );
+    assert!(!debug.contains("xxxx"), "{debug}");
+}

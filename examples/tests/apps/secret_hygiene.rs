@@ -48,7 +48,7 @@ const SECRETS: &[&str] = &[
 
 /// A buffer the subscriber writes into.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -70,7 +70,7 @@ impl<'a> MakeWriter<'a> for Capture {
 }
 
 impl Capture {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }

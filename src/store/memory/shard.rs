@@ -86,6 +86,31 @@ impl<K: Hash + Eq, V, P: BuildHasher, S: BuildHasher> ShardedMap<K, V, P, S> {
         }
     }
 
+    /// Inserts `value` at `key` unless the value there is to be kept
+    /// (`replace` says `false` for it). Returns whether it wrote `value`.
+    pub(super) fn insert_unless(&self, key: K, value: V, replace: impl FnOnce(&V) -> bool) -> bool {
+        match self.write(&key).entry(key) {
+            Entry::Occupied(mut slot) if replace(slot.get()) => {
+                slot.insert(value);
+                true
+            }
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+                true
+            }
+        }
+    }
+
+    /// Keeps only the entries `keep` accepts, one shard's write lock at a
+    /// time.
+    pub(super) fn retain(&self, mut keep: impl FnMut(&V) -> bool) {
+        for shard in self.shards.iter() {
+            let mut shard = shard.0.write().unwrap_or_else(PoisonError::into_inner);
+            shard.retain(|_, value| keep(value));
+        }
+    }
+
     /// Runs `f` on the value of `key`, inserting `V::default()` first if the
     /// key is absent, under the shard's write lock.
     pub(super) fn upsert<Q, R>(&self, key: &Q, f: impl FnOnce(&mut V) -> R) -> R
@@ -128,6 +153,17 @@ mod tests {
         map.upsert("g", |v| v.push(1));
         map.upsert("g", |v| v.push(2));
         assert_eq!(map.with("g", Vec::clone), Some(vec![1, 2]));
+    }
+
+    #[test]
+    fn insert_unless_keeps_what_replace_refuses() {
+        let map = ShardedMap::<Box<str>, u64>::new();
+        assert!(map.insert_unless("a".into(), 5, |_| unreachable!()));
+        assert!(!map.insert_unless("a".into(), 3, |old| *old < 3));
+        assert!(map.insert_unless("a".into(), 9, |old| *old < 9));
+        assert_eq!(map.with("a", |v| *v), Some(9));
+        map.retain(|v| *v < 9);
+        assert_eq!(map.len(), 0);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The conformance checks, each on a freshly seeded store: the seed and
 //! the helpers here, the rules in [`rules`], concurrency and storage in
-//! [`concurrency`].
+//! [`concurrency`], the JWT deny-list in [`deny_list`].
 
 mod concurrency;
+mod deny_list;
 mod rules;
 
 pub(super) use concurrency::{
     concurrent_revocations, concurrent_subject_revocations, no_raw_secrets,
 };
+pub(super) use deny_list::{concurrent_jwt_denials, jwt_deny_list, jwt_subject_cutoff};
 pub(super) use rules::{
     client_authentication, expired_refresh_token_ends_its_grant, grant_cascade, hint_is_advice,
     introspection, outcomes_in_order, subject_revocation,

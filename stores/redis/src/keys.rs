@@ -52,6 +52,22 @@ impl Keys {
         format!("{}:g:{{{tag}}}:ended", self.prefix)
     }
 
+    /// `P:jd:{<issuer>:<jti>}`: present while the JWT is denied.
+    pub(crate) fn denied_jti(&self, issuer: &str, jti: &str) -> String {
+        format!("{}:jd:{{{}:{}}}", self.prefix, escape(issuer), escape(jti))
+    }
+
+    /// `P:jc:{<issuer>:<subject>}`: the subject's JWT cutoff (Unix
+    /// seconds).
+    pub(crate) fn subject_cutoff(&self, issuer: &str, subject: &str) -> String {
+        format!(
+            "{}:jc:{{{}:{}}}",
+            self.prefix,
+            escape(issuer),
+            escape(subject)
+        )
+    }
+
     /// `P:s:{<subject>}`: the subject's tokens (a sorted set).
     pub(crate) fn subject(&self, subject: &str) -> String {
         format!("{}:s:{{{}}}", self.prefix, escape(subject))
@@ -99,6 +115,17 @@ mod tests {
         assert_eq!(keys.client(&id), "trv:c:{a%7Db}");
         let digest = TokenDigest::of(&Token::new("abc").unwrap());
         assert!(keys.token(&digest).starts_with("trv:t:{ba7816bf"));
+    }
+
+    #[test]
+    fn deny_list_keys_keep_their_parts_apart() {
+        let keys = Keys::new("trv");
+        assert_eq!(
+            keys.denied_jti("https://as", "j1"),
+            "trv:jd:{https%3A//as:j1}"
+        );
+        assert_ne!(keys.denied_jti("a:b", "c"), keys.denied_jti("a", "b:c"));
+        assert_eq!(keys.subject_cutoff("i", "{s}"), "trv:jc:{i:%7Bs%7D}");
     }
 
     #[test]

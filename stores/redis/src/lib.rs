@@ -39,6 +39,8 @@
 //! | `P:g:{<client_id>:<grant_id>}` | sorted set | the digests of the grant's tokens, scored by when their keys expire | with its last token |
 //! | `P:g:{<client_id>:<grant_id>}:ended` | string | `1`: the grant was ended | with the grant's set |
 //! | `P:s:{<subject>}` | sorted set | the subject's token digests, scored alike | with its last token |
+//! | `P:jd:{<issuer>:<jti>}` | string | `1`: the JWT is denied ([`JwtDenyList`](tower_revoke::JwtDenyList)) | when the entry lapses (PXAT) |
+//! | `P:jc:{<issuer>:<subject>}` | string | the subject's JWT cutoff, Unix seconds (raised by a script, never lowered) | never |
 //!
 //! A token's hash holds `client`, `kind` (`access_token`, `refresh_token`),
 //! `revocable` (`1`, `0`), and when set `grant`, `sub`, `exp` (Unix
@@ -145,6 +147,7 @@
 
 mod cascade;
 mod client;
+mod deny;
 mod error;
 mod keys;
 mod listen;

@@ -12,7 +12,8 @@ use tower_revoke::StoreError;
 /// A store in Redis implementing every store trait of `tower_revoke`
 /// ([`RevocationStore`](tower_revoke::RevocationStore),
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
-/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore)) with
+/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
+/// [`JwtDenyList`](tower_revoke::JwtDenyList)) with
 /// the same rules as [`MemoryStore`](tower_revoke::MemoryStore).
 ///
 /// `C` is the connection: a [`ConnectionManager`] (standalone Redis,

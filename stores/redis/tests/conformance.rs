@@ -41,3 +41,52 @@ async fn redis_store_conforms() {
         common::clean(&mut conn, &prefix).await;
     }
 }
+
+/// JWT access tokens through `JwtStore` over Redis: a revocation from one
+/// connection is refused through another (another instance of the app),
+/// and so is a bulk revocation's cutoff.
+#[tokio::test]
+async fn jwt_revocations_are_seen_by_every_instance() {
+    use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+    use tower_revoke::{
+        AuthenticatedClient, ClientId, ClientType, IntrospectionStore, RevocationOutcome,
+        RevocationRequest, RevocationStore, SubjectRevocationStore, Token,
+    };
+    use tower_revoke_test_support::jwt;
+    let Some(url) = common::redis_url("jwt_revocations_are_seen_by_every_instance") else {
+        return;
+    };
+    let first = common::store(&url, "jwt").await;
+    first.seed(&tower_revoke::testkit::seed()).await.unwrap();
+    let second = RedisStore::new(common::manager(&url).await).prefix(first.key_prefix());
+    let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
+    let (one, two) = (
+        JwtStore::new(first.clone(), verifier()),
+        JwtStore::new(second, verifier()),
+    );
+    let active = |store: &JwtStore<RedisStore>, token: &str| {
+        let (store, token) = (store.clone(), Token::new(token).unwrap());
+        async move { store.introspect(&token).await.unwrap().is_some() }
+    };
+    let (token, alice) = (jwt::token("app1", "carol"), jwt::token("app1", "alice"));
+    assert!(active(&two, &token).await);
+    let app1 = AuthenticatedClient {
+        client_id: ClientId::new("app1").unwrap(),
+        client_type: ClientType::Confidential,
+    };
+    let request = RevocationRequest::new(Token::new(token.clone()).unwrap(), None);
+    let outcome = one.revoke(&app1, &request).await.unwrap();
+    assert!(
+        matches!(outcome, RevocationOutcome::Revoked { .. }),
+        "{outcome:?}"
+    );
+    assert!(!active(&two, &token).await);
+    assert_eq!(
+        two.revoke(&app1, &request).await.unwrap(),
+        RevocationOutcome::NotFound
+    );
+    one.revoke_subject_tokens("alice", &[]).await.unwrap();
+    assert!(!active(&two, &alice).await);
+    let mut conn = common::manager(&url).await;
+    common::clean(&mut conn, first.key_prefix()).await;
+}

@@ -123,3 +123,36 @@ async fn an_index_forgets_tokens_whose_keys_are_gone() {
     assert_eq!(members, [common::digest("NEXT").to_hex()]);
     common::clean(&mut conn, &p).await;
 }
+
+#[tokio::test]
+async fn denied_jwts_expire_when_their_entry_lapses_and_cutoffs_stay() {
+    use tower_revoke::{JwtDenyList, JwtRecord};
+    let Some(url) = common::redis_url("denied_jwts_expire_when_their_entry_lapses") else {
+        return;
+    };
+    let store = common::store(&url, "jwt-expiry").await;
+    let jwt = JwtRecord {
+        issuer: "https://as.example",
+        jti: "j1",
+        subject: "alice",
+        issued_at: now(),
+    };
+    assert!(store.deny_jwt(&jwt, now() + 5).await.unwrap());
+    store
+        .deny_subject_jwts(jwt.issuer, "bob", now())
+        .await
+        .unwrap();
+    let p = store.key_prefix().to_owned();
+    let mut conn = store.connection().clone();
+    let ttl = pttl(&mut conn, &format!("{p}:jd:{{https%3A//as.example:j1}}")).await;
+    assert!((1..=5_000).contains(&ttl), "PTTL {ttl}");
+    let cutoff = pttl(&mut conn, &format!("{p}:jc:{{https%3A//as.example:bob}}")).await;
+    assert_eq!(cutoff, -1, "a cutoff never expires");
+    let denied = JwtRecord {
+        jti: "j2",
+        subject: "bob",
+        ..jwt
+    };
+    assert!(store.jwt_denied(&denied).await.unwrap());
+    common::clean(&mut conn, &p).await;
+}

@@ -5,7 +5,8 @@
 //! Both implement every store trait of tower-revoke
 //! ([`RevocationStore`](tower_revoke::RevocationStore),
 //! [`IntrospectionStore`](tower_revoke::IntrospectionStore),
-//! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore)) with
+//! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
+//! [`JwtDenyList`](tower_revoke::JwtDenyList)) with
 //! exactly [`MemoryStore`](tower_revoke::MemoryStore)'s rules, and pass
 //! tower-revoke's conformance kit (`tower_revoke::testkit`, feature
 //! `testkit`). This crate is released in lockstep with tower-revoke and
@@ -142,6 +143,22 @@
 //! | `revocable` | boolean | `false` for a token the store cannot revoke alone |
 //! | `revoked_at` | integer or `NULL` | when the token itself was revoked |
 //!
+//! `tower_revoke_denied_jtis` (version 2): the JWT access tokens revoked
+//! before their expiry ([`JwtDenyList`](tower_revoke::JwtDenyList)).
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `issuer`, `jti` | text, text; primary key | the JWT's `iss` and `jti` (RFC 9068 §2.2) |
+//! | `denied_until` | integer | when the entry lapses (the token's `exp` plus the verifier's leeway); indexed for the purge |
+//!
+//! `tower_revoke_subject_cutoffs` (version 2): one row per subject whose JWTs
+//! were revoked in bulk.
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `issuer`, `subject` | text, text; primary key | the JWTs' `iss` and `sub` |
+//! | `revoked_through` | integer | JWTs issued (`iat`) at or before this are refused; only ever raised |
+//!
 //! Indexes, each for one query: the primary keys serve client
 //! authentication, revocation and introspection (one index lookup each);
 //! `tower_revoke_tokens_grant` (`client_id`, `grant_id`) counts a grant's
@@ -152,7 +169,8 @@
 //!
 //! A token is active while it is stored, `revoked_at` is `NULL` for it and
 //! for its grant, and `expires_at` is `NULL` or later than now. Rows are
-//! never deleted except by `purge_expired`.
+//! never deleted except by `purge_expired`, which also deletes lapsed
+//! deny-list entries (subject cutoffs are kept).
 //!
 //! [tower-revoke]: tower_revoke
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -61,6 +61,23 @@ async fn access_token_ends_its_grant_when_configured() {
     }
 }
 
+#[tokio::test]
+async fn jwt_denials_survive_a_restart() {
+    if let Some((store, schema)) = store("jwt_denials_survive_a_restart", 2).await {
+        let second = PostgresStore::new(schema.pool.clone());
+        scenarios::jwt_denials_are_durable(store, second).await;
+    }
+}
+
+#[tokio::test]
+async fn jwt_store_revocations_survive_a_restart() {
+    let test = "jwt_store_revocations_survive_a_restart";
+    if let Some((store, schema)) = store(test, 2).await {
+        let second = PostgresStore::new(schema.pool.clone());
+        scenarios::jwt_store_revocations_survive_a_restart(store, second).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_migrations_apply_once() {
     let Some(url) = postgres_url("concurrent_migrations_apply_once") else {
@@ -83,5 +100,5 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 1);
+    assert_eq!(versions, 2);
 }

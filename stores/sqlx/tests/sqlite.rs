@@ -24,7 +24,7 @@ async fn sqlite_store_passes_the_conformance_kit() {
     Conformance::new(move |seed| {
         let store = store.clone();
         async move {
-            sqlx::raw_sql("DELETE FROM tower_revoke_tokens; DELETE FROM tower_revoke_grants; DELETE FROM tower_revoke_clients;")
+            sqlx::raw_sql("DELETE FROM tower_revoke_tokens; DELETE FROM tower_revoke_grants; DELETE FROM tower_revoke_clients; DELETE FROM tower_revoke_denied_jtis; DELETE FROM tower_revoke_subject_cutoffs;")
                 .execute(store.pool())
                 .await
                 .expect("empty the tables");
@@ -57,6 +57,52 @@ async fn access_token_ends_its_grant_when_configured() {
 }
 
 #[tokio::test]
+async fn jwt_denials_survive_a_restart() {
+    let file = TestFile::new();
+    let first = store(&file, 2).await;
+    let second = SqliteStore::open(file.path()).await.expect("open again");
+    scenarios::jwt_denials_are_durable(first, second).await;
+}
+
+#[tokio::test]
+async fn jwt_store_revocations_survive_a_restart() {
+    let file = TestFile::new();
+    let first = store(&file, 2).await;
+    let second = SqliteStore::open(file.path()).await.expect("open again");
+    scenarios::jwt_store_revocations_survive_a_restart(first, second).await;
+}
+
+/// A file migrated by the first version gets the deny-list tables, and
+/// keeps its tokens and revocations.
+#[tokio::test]
+async fn a_version_1_file_is_upgraded_in_place() {
+    let file = TestFile::new();
+    let store = store(&file, 2).await;
+    store.seed(&testkit::seed()).await.expect("seed");
+    scenarios::revoke(&store, "AT1").await;
+    let back_to_v1 = "DROP TABLE tower_revoke_denied_jtis; DROP TABLE tower_revoke_subject_cutoffs;
+        DELETE FROM tower_revoke_migrations WHERE version = 2;";
+    sqlx::raw_sql(back_to_v1)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.migrate().await.expect("upgrade");
+    assert!(
+        !scenarios::is_active(&store, "AT1").await,
+        "AT1 stays revoked"
+    );
+    assert!(scenarios::is_active(&store, "AT2").await);
+    let jwt = tower_revoke::JwtRecord {
+        issuer: "i",
+        jti: "j",
+        subject: "s",
+        issued_at: 1,
+    };
+    use tower_revoke::JwtDenyList;
+    assert!(store.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+}
+
+#[tokio::test]
 async fn open_creates_the_file_in_wal_mode() {
     let file = TestFile::new();
     let store = SqliteStore::open(file.path()).await.expect("open");
@@ -72,7 +118,7 @@ async fn open_creates_the_file_in_wal_mode() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(versions, 1);
+    assert_eq!(versions, 2);
 }
 
 /// Set for the child processes of `several_processes_share_one_file`: the

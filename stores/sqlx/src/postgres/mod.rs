@@ -1,5 +1,6 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
+mod deny;
 mod listen;
 mod sql;
 mod traits;
@@ -203,7 +204,8 @@ impl PostgresStore {
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
-    /// not), then grants no token refers to any more, each in batches of
+    /// not), then lapsed entries of the JWT deny-list, then grants no token
+    /// refers to any more, each in batches of
     /// `batch` rows (at least 1), one short statement per batch, so other
     /// requests are never blocked for long. Returns how many tokens it
     /// deleted.
@@ -255,6 +257,18 @@ impl PostgresStore {
             }
         }
         loop {
+            let deleted = sqlx::query(sql::PURGE_DENIED_JWTS)
+                .bind(now)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
+            if deleted < batch as u64 {
+                break;
+            }
+        }
+        loop {
             let deleted = sqlx::query(sql::PURGE_GRANTS)
                 .bind(batch)
                 .execute(&self.pool)
@@ -298,7 +312,10 @@ async fn apply(
 }
 
 /// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "clients, grants and tokens", sql::SCHEMA_V1)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "clients, grants and tokens", sql::SCHEMA_V1),
+    (2, "the JWT deny-list", sql::SCHEMA_V2),
+];
 
 async fn insert_tokens(tx: &mut sqlx::PgConnection, rows: &[TokenRow]) -> Result<u64, StoreError> {
     let digests: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();

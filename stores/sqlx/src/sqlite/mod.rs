@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
+mod deny;
 mod sql;
 mod traits;
 
@@ -201,7 +202,8 @@ impl SqliteStore {
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
-    /// not), then grants no token refers to any more, in batches of
+    /// not), then lapsed entries of the JWT deny-list, then grants no token
+    /// refers to any more, in batches of
     /// `batch` rows (at least 1), one short write transaction per batch,
     /// so revocations wait for one batch at most. Returns how many tokens
     /// it deleted.
@@ -227,6 +229,18 @@ impl SqliteStore {
                 .map_err(failed("purge"))?
                 .rows_affected();
             tokens += deleted;
+            if deleted < batch as u64 {
+                break;
+            }
+        }
+        loop {
+            let deleted = sqlx::query(sql::PURGE_DENIED_JWTS)
+                .bind(now)
+                .bind(batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("purge"))?
+                .rows_affected();
             if deleted < batch as u64 {
                 break;
             }
@@ -278,7 +292,10 @@ async fn apply(
 }
 
 /// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "clients, grants and tokens", sql::SCHEMA_V1)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "clients, grants and tokens", sql::SCHEMA_V1),
+    (2, "the JWT deny-list", sql::SCHEMA_V2),
+];
 
 /// Shows the pool's size, never its connection options.
 impl fmt::Debug for SqliteStore {

@@ -47,6 +47,49 @@ CREATE INDEX tower_revoke_tokens_expiry ON tower_revoke_tokens (expires_at)
     WHERE expires_at IS NOT NULL;
 ";
 
+/// Version 2: the JWT deny-list (see the crate docs).
+pub(super) const SCHEMA_V2: &str = "
+CREATE TABLE tower_revoke_denied_jtis (
+    issuer       TEXT NOT NULL,
+    jti          TEXT NOT NULL,
+    denied_until INTEGER NOT NULL,
+    PRIMARY KEY (issuer, jti)
+);
+CREATE INDEX tower_revoke_denied_jtis_until ON tower_revoke_denied_jtis (denied_until);
+CREATE TABLE tower_revoke_subject_cutoffs (
+    issuer          TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    revoked_through INTEGER NOT NULL,
+    PRIMARY KEY (issuer, subject)
+);
+";
+
+/// Denies a JWT unless a live entry denies it already (an entry that
+/// lapsed is replaced): one row affected when this call denied it. `?1`
+/// issuer, `?2` jti, `?3` until, `?4` now.
+pub(super) const DENY_JWT: &str = "
+INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES (?1, ?2, ?3)
+ON CONFLICT (issuer, jti) DO UPDATE SET denied_until = excluded.denied_until
+WHERE tower_revoke_denied_jtis.denied_until <= ?4";
+
+/// Whether a JWT is denied: by its (issuer, jti), or by its subject's
+/// cutoff. `?1` issuer, `?2` jti, `?3` subject, `?4` issued at, `?5` now.
+pub(super) const JWT_DENIED: &str = "
+SELECT EXISTS (
+    SELECT 1 FROM tower_revoke_denied_jtis
+    WHERE issuer = ?1 AND jti = ?2 AND denied_until > ?5
+) OR EXISTS (
+    SELECT 1 FROM tower_revoke_subject_cutoffs
+    WHERE issuer = ?1 AND subject = ?3 AND revoked_through >= ?4
+)";
+
+/// Records a subject's cutoff unless a later one is recorded. `?1`
+/// issuer, `?2` subject, `?3` cutoff.
+pub(super) const DENY_SUBJECT_JWTS: &str = "
+INSERT INTO tower_revoke_subject_cutoffs (issuer, subject, revoked_through) VALUES (?1, ?2, ?3)
+ON CONFLICT (issuer, subject) DO UPDATE SET revoked_through = excluded.revoked_through
+WHERE tower_revoke_subject_cutoffs.revoked_through < excluded.revoked_through";
+
 /// `?1` client id.
 pub(super) const CLIENT: &str =
     "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = ?1";
@@ -134,3 +177,8 @@ DELETE FROM tower_revoke_grants WHERE rowid IN (
         SELECT 1 FROM tower_revoke_tokens t
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT ?1)";
+
+/// `?1` now, `?2` batch size: lapsed deny-list entries.
+pub(super) const PURGE_DENIED_JWTS: &str = "
+DELETE FROM tower_revoke_denied_jtis WHERE rowid IN (
+    SELECT rowid FROM tower_revoke_denied_jtis WHERE denied_until <= ?1 LIMIT ?2)";

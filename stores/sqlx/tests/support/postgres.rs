@@ -53,10 +53,13 @@ impl TestSchema {
     /// Empties the store's tables (the conformance kit's factory does this
     /// before seeding).
     pub async fn truncate(&self) {
-        sqlx::raw_sql("TRUNCATE tower_revoke_tokens, tower_revoke_grants, tower_revoke_clients")
-            .execute(&self.pool)
-            .await
-            .expect("truncate");
+        sqlx::raw_sql(
+            "TRUNCATE tower_revoke_tokens, tower_revoke_grants, tower_revoke_clients, \
+             tower_revoke_denied_jtis, tower_revoke_subject_cutoffs",
+        )
+        .execute(&self.pool)
+        .await
+        .expect("truncate");
     }
 }
 

@@ -194,3 +194,104 @@ pub async fn access_token_can_end_its_grant(store: impl Durable) {
         "app2's grant G1 is another grant"
     );
 }
+
+/// A JWT denied by one store instance is denied by another on the same
+/// database (a restart), and lapsed entries are purged.
+pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(first: D, second: D) {
+    use tower_revoke::JwtRecord;
+    let jwt = JwtRecord {
+        issuer: "https://as.example",
+        jti: "j1",
+        subject: "alice",
+        issued_at: 1_000,
+    };
+    let lapsed = JwtRecord { jti: "j0", ..jwt };
+    assert!(first.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    assert!(first.deny_jwt(&lapsed, 1_000).await.unwrap());
+    first
+        .deny_subject_jwts(jwt.issuer, "bob", 2_000)
+        .await
+        .unwrap();
+    drop(first);
+    assert!(second.jwt_denied(&jwt).await.unwrap(), "survives a restart");
+    assert!(!second.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    let bob = JwtRecord {
+        subject: "bob",
+        jti: "b1",
+        ..jwt
+    };
+    assert!(
+        second.jwt_denied(&bob).await.unwrap(),
+        "the cutoff survives"
+    );
+    assert_eq!(second.rows("tower_revoke_denied_jtis").await, 2);
+    second.purge(10).await.unwrap();
+    assert_eq!(
+        second.rows("tower_revoke_denied_jtis").await,
+        1,
+        "the lapsed entry is purged"
+    );
+    assert_eq!(
+        second.rows("tower_revoke_subject_cutoffs").await,
+        1,
+        "cutoffs are kept"
+    );
+    assert!(second.jwt_denied(&jwt).await.unwrap());
+}
+
+/// JWT access tokens through `JwtStore` over `first`, then over `second`
+/// on the same database (a restart): a revoked JWT stays refused, a bulk
+/// revocation's cutoff too, and another client still may not revoke one.
+pub async fn jwt_store_revocations_survive_a_restart<D>(first: D, second: D)
+where
+    D: Durable + tower_revoke::JwtDenyList,
+{
+    use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+    use tower_revoke_test_support::jwt;
+    let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
+    first.seed_with(&testkit::seed()).await.unwrap();
+    let store = JwtStore::new(first, verifier());
+    let (revoked, alice, bob) = (
+        jwt::token("app1", "carol"),
+        jwt::token("app1", "alice"),
+        jwt::token("app1", "bob"),
+    );
+    assert!(is_active(&store, &revoked).await);
+    let outcome = revoke(&store, &revoked).await;
+    assert!(
+        matches!(outcome, RevocationOutcome::Revoked { .. }),
+        "{outcome:?}"
+    );
+    assert!(!is_active(&store, &revoked).await);
+    store.revoke_subject_tokens("alice", &[]).await.unwrap();
+    assert!(!is_active(&store, &alice).await);
+    drop(store);
+
+    let store = JwtStore::new(second, verifier());
+    assert!(
+        !is_active(&store, &revoked).await,
+        "still revoked after a restart"
+    );
+    assert!(
+        !is_active(&store, &alice).await,
+        "the cutoff survives a restart"
+    );
+    assert!(is_active(&store, &bob).await);
+    assert_eq!(revoke(&store, &revoked).await, RevocationOutcome::NotFound);
+    let app2 = AuthenticatedClient {
+        client_id: ClientId::new("app2").unwrap(),
+        client_type: ClientType::Confidential,
+    };
+    let request = RevocationRequest::new(Token::new(bob.clone()).unwrap(), None);
+    let outcome = store.revoke(&app2, &request).await.unwrap();
+    assert_eq!(outcome, RevocationOutcome::IssuedToAnotherClient);
+    assert!(is_active(&store, &bob).await);
+    assert!(
+        is_active(&store, "AT2").await,
+        "opaque tokens are the store's as before"
+    );
+    assert!(
+        !is_active(&store, "AT1").await,
+        "alice's opaque tokens were revoked in bulk"
+    );
+}
