@@ -1,7 +1,8 @@
 //! `cargo run --example demo`: an axum app with `POST /oauth/revoke`,
 //! `POST /oauth/introspect`, `GET /me` behind the Bearer guard and
 //! `GET /.well-known/oauth-authorization-server`, on the store chosen by
-//! `TOWER_REVOKE_STORE`, seeded from `examples/seed.json`.
+//! `TOWER_REVOKE_STORE`, seeded from `examples/seed.json`, with CORS on the
+//! revocation endpoint for the origins the seed's clients list.
 //!
 //! Environment:
 //! - `TOWER_REVOKE_STORE`: `memory` (default), `sqlite://PATH` (created if
@@ -19,6 +20,8 @@
 //! - `TOWER_REVOKE_JWT_HS256_SECRET` (at least 32 bytes): turns on HS256
 //!   JWT access tokens (RFC 9068); the demo prints one for alice.
 //! - `TOWER_REVOKE_JWT_AUDIENCE`: the `aud` JWTs must name.
+//! - `TOWER_REVOKE_AUDIT=1`: each revocation request's audit event as one
+//!   line of JSON on stdout.
 //! - `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), `RUST_LOG`.
 //!
 //! ```sh

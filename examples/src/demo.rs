@@ -14,8 +14,8 @@ use std::time::Duration;
 use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
 use tower_revoke::{
-    ActiveToken, AuthorizationServerMetadata, BearerAuthLayer, BoxStore,
-    IntrospectionEndpointLayer, RevocationEndpointLayer,
+    ActiveToken, AuthorizationServerMetadata, BearerAuthLayer, BoxStore, CorsPolicy,
+    IntrospectionEndpointLayer, RevocationEndpointLayer, RevocationEvent, Seed,
 };
 
 /// The demo's seed, `examples/seed.json`.
@@ -39,6 +39,13 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `TOWER_REVOKE_JWT_AUDIENCE`: when set, the `aud` every JWT must name.
     pub jwt_audience: Option<String>,
+    /// The revocation endpoint's CORS policy: the `allowed_origins` of the
+    /// seed's clients (`TOWER_REVOKE_SEED`, default [`SEED`]); a seed
+    /// without any leaves CORS off in effect (no origin is granted).
+    pub cors: CorsPolicy,
+    /// `TOWER_REVOKE_AUDIT=1`: print each revocation request's audit event
+    /// ([`RevocationEvent::to_json`]) as one line of JSON on stdout.
+    pub audit: bool,
 }
 
 impl Config {
@@ -48,13 +55,27 @@ impl Config {
     }
 
     /// The configuration from `var`, which looks an environment variable up.
+    /// Exits (see [`common::exit_with`]) when the seed cannot be read, or
+    /// `TOWER_REVOKE_AUDIT` is neither `0` nor `1`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         let issuer =
             var("TOWER_REVOKE_ISSUER").unwrap_or_else(|| format!("http://{}", common::addr()));
+        let seed = var("TOWER_REVOKE_SEED").unwrap_or_else(|| SEED.to_owned());
+        let seed = Seed::from_file(&seed)
+            .unwrap_or_else(|e| common::exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
+        let audit = match var("TOWER_REVOKE_AUDIT").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => common::exit_with(format!(
+                "TOWER_REVOKE_AUDIT={other:?}: expected 1 (print audit events) or 0"
+            )),
+        };
         Self {
             issuer,
             jwt_secret: var("TOWER_REVOKE_JWT_HS256_SECRET"),
             jwt_audience: var("TOWER_REVOKE_JWT_AUDIENCE"),
+            cors: CorsPolicy::from_seed(&seed),
+            audit,
         }
     }
 
@@ -100,6 +121,8 @@ impl fmt::Debug for Config {
             .field("issuer", &self.issuer)
             .field("jwt", &self.jwt_secret.as_ref().map(|_| "HS256"))
             .field("jwt_audience", &self.jwt_audience)
+            .field("cors", &self.cors)
+            .field("audit", &self.audit)
             .finish()
     }
 }
@@ -156,7 +179,8 @@ pub fn app(store: BoxStore) -> Router {
 }
 
 /// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub",
-/// "client_id"}`), `POST /oauth/revoke`, `POST /oauth/introspect` and
+/// "client_id"}`), `POST /oauth/revoke` (CORS and audit events as
+/// `config` says), `POST /oauth/introspect` and
 /// `GET /.well-known/oauth-authorization-server`, on `store`, which holds
 /// the JWT deny-list too when JWTs are on.
 pub fn app_with(store: BoxStore, config: &Config) -> Router {
@@ -164,7 +188,12 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
         Some(verifier) => BoxStore::new(JwtStore::new(store, verifier)),
         None => store,
     };
-    let revocation = RevocationEndpointLayer::new(store.clone()).path(REVOKE_PATH);
+    let mut revocation = RevocationEndpointLayer::new(store.clone())
+        .path(REVOKE_PATH)
+        .cors(config.cors.clone());
+    if config.audit {
+        revocation = revocation.events(|event: &RevocationEvent| println!("{}", event.to_json()));
+    }
     let introspection = IntrospectionEndpointLayer::new(store.clone()).path(INTROSPECT_PATH);
     let metadata = AuthorizationServerMetadata::new(config.issuer.as_str())
         .revocation_endpoint(&revocation)

@@ -4,7 +4,7 @@
 
 use tower_revoke_examples::demo as app;
 
-use crate::example::{assert_me, me, Example};
+use crate::example::{assert_me, me, Example, VARY_ORIGIN};
 use crate::support::request::{form, get, Req};
 use crate::support::{challenge, desc};
 
@@ -13,7 +13,7 @@ const SEED: &str = app::SEED;
 const DEMO: Example = Example {
     seed: SEED,
     app: app::app,
-    active: &["AT1", "RT1", "AT2", "jwt", "PAT1", "OT1"],
+    active: &["AT1", "RT1", "AT2", "jwt", "PAT1", "OT1", "SPA1"],
 };
 
 /// `curl -u app1:s3cr3t -d token=AT1 http://{addr}/oauth/revoke`
@@ -39,7 +39,10 @@ async fn me_shows_the_client_and_subject_of_an_active_token() {
 #[tokio::test]
 async fn revoking_at_the_demo_path_ends_the_token() {
     let (store, app) = DEMO.start();
-    revoke("AT1").send(&app).await.assert_revoked();
+    revoke("AT1")
+        .send(&app)
+        .await
+        .assert_revoked_with(&[VARY_ORIGIN]);
     // An access token does not take its grant.
     DEMO.assert_only_revoked(&store, &["AT1"]);
     let reply = me("AT1").send(&app).await;
@@ -74,7 +77,10 @@ async fn introspection_answers_beside_revocation_and_agrees_with_it() {
         (&members["sub"], &members["client_id"]),
         (&"alice".into(), &"app1".into())
     );
-    revoke("AT1").send(&app).await.assert_revoked();
+    revoke("AT1")
+        .send(&app)
+        .await
+        .assert_revoked_with(&[VARY_ORIGIN]);
     introspect("AT1").send(&app).await.assert_inactive();
     // app1 may not learn about app2's token; pub1, a public client, nothing.
     introspect("OT1").send(&app).await.assert_inactive();

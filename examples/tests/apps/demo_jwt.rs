@@ -7,6 +7,7 @@
 
 use tower_revoke_examples::demo as app;
 
+use crate::example::VARY_ORIGIN;
 use crate::support::jwt::{self, claims, hs256_with, with};
 use crate::support::reply::Reply;
 use crate::support::request::{form, get, Req};
@@ -24,6 +25,7 @@ fn config(audience: Option<&str>) -> app::Config {
         issuer: ISSUER.to_owned(),
         jwt_secret: Some(String::from_utf8(jwt::SECRET.to_vec()).unwrap()),
         jwt_audience: audience.map(str::to_owned),
+        ..app::Config::from_vars(|_| None)
     }
 }
 
@@ -77,13 +79,13 @@ async fn revoking_a_jwt_turns_me_and_introspection_away() {
     revoke("app1", "s3cr3t", &token)
         .send(&app)
         .await
-        .assert_revoked();
+        .assert_revoked_with(&[VARY_ORIGIN]);
     assert_refused(&me(&token).send(&app).await);
     introspect(&token).send(&app).await.assert_inactive();
     // A JWT of another client is refused as an opaque token would be.
     let other = mint(&config, "app2", "dave");
     let reply = revoke("app1", "s3cr3t", &other).send(&app).await;
-    reply.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[]);
+    reply.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[VARY_ORIGIN]);
     me(&other).send(&app).await.ok();
 }
 
@@ -154,7 +156,7 @@ async fn tokens_the_demo_did_not_issue_are_unknown() {
             .case(case)
             .send(&app)
             .await
-            .assert_revoked();
+            .assert_revoked_with(&[VARY_ORIGIN]);
     }
 }
 
@@ -206,7 +208,7 @@ async fn a_revoked_jwt_stays_revoked_across_a_restart_on_sqlite() {
     revoke("app1", "s3cr3t", &token)
         .send(&first)
         .await
-        .assert_revoked();
+        .assert_revoked_with(&[VARY_ORIGIN]);
     drop(first);
     let second = start().await;
     assert_refused(&me(&token).send(&second).await);
@@ -253,7 +255,7 @@ async fn the_readme_flow_over_http_leaves_no_token_in_the_logs() {
     send(addr, introspect(&token)).await.assert_active();
     send(addr, revoke("app1", "s3cr3t", &token))
         .await
-        .assert_revoked();
+        .assert_revoked_with(&[VARY_ORIGIN]);
     assert_refused(&send(addr, me(&token)).await);
     send(addr, introspect(&token)).await.assert_inactive();
     let document: Value = send(addr, get("/.well-known/oauth-authorization-server"))

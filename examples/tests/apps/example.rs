@@ -7,6 +7,10 @@ use crate::support::request::{get, Req};
 use axum::Router;
 use tower_revoke::{BoxStore, MemoryStore};
 
+/// The demo's revocation answers vary by `Origin`: its endpoint has CORS
+/// on, from the seed's `allowed_origins` (issue 15).
+pub const VARY_ORIGIN: (&str, &str) = ("vary", "origin");
+
 /// An example app under test.
 pub struct Example {
     /// The seed file its store is loaded from.

@@ -22,14 +22,18 @@ pub struct Demo {
     pub addr: SocketAddr,
     /// The line it printed about its store: `store: ... seeded from ...`.
     pub store_line: String,
+    /// What it prints on stdout after `listening on`, line by line.
+    pub output: tokio::sync::mpsc::UnboundedReceiver<String>,
     client: Client<HttpConnector, Full<bytes::Bytes>>,
 }
 
-/// An answer: its status and its `Retry-After` header.
+/// An answer: its status, headers and body.
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub retry_after: Option<String>,
+    pub headers: http::HeaderMap,
+    pub body: bytes::Bytes,
 }
 
 impl Demo {
@@ -65,7 +69,12 @@ impl Demo {
             }
         };
         // Keep reading, so that the demo never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let (sender, output) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let _ = sender.send(line);
+            }
+        });
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(5))
             .build_http();
@@ -73,6 +82,7 @@ impl Demo {
             child,
             addr,
             store_line,
+            output,
             client,
         }
     }
@@ -128,26 +138,38 @@ impl Demo {
         answer.status.as_u16()
     }
 
-    async fn send(&self, request: Request<Full<bytes::Bytes>>) -> Result<Answer, String> {
+    /// The next line the demo prints on stdout, within 10 s.
+    pub async fn next_line(&mut self) -> String {
+        tokio::time::timeout(Duration::from_secs(10), self.output.recv())
+            .await
+            .expect("the demo prints a line within 10 s")
+            .expect("the demo is running")
+    }
+
+    /// Sends `request`, its URI a path on the demo; `Err` when no answer
+    /// came (connection refused or cut) within 30 s.
+    pub async fn send(&self, mut request: Request<Full<bytes::Bytes>>) -> Result<Answer, String> {
+        if request.uri().authority().is_none() {
+            let uri = format!("http://{}{}", self.addr, request.uri());
+            *request.uri_mut() = uri.parse().expect("a path");
+        }
         let call = async {
             let response = self
                 .client
                 .request(request)
                 .await
                 .map_err(|e| e.to_string())?;
-            let status = response.status();
-            let retry_after = response
-                .headers()
+            let (parts, body) = response.into_parts();
+            let retry_after = parts
+                .headers
                 .get("retry-after")
                 .map(|v| v.to_str().unwrap_or_default().to_owned());
-            response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.to_string())?;
+            let body = body.collect().await.map_err(|e| e.to_string())?;
             Ok(Answer {
-                status,
+                status: parts.status,
                 retry_after,
+                headers: parts.headers,
+                body: body.to_bytes(),
             })
         };
         tokio::time::timeout(Duration::from_secs(30), call)

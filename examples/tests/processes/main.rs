@@ -1,7 +1,8 @@
 //! The demo as real processes on real database servers: revocations that
 //! survive SIGKILL (SQLite, PostgreSQL), an outage of PostgreSQL that the
 //! running demo rides out, and two instances on one store (PostgreSQL,
-//! Redis) with and without the guard cache.
+//! Redis) with and without the guard cache; and on the memory store, a
+//! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`.
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -11,6 +12,8 @@
 //! ([`serial`]): each starts processes and floods them, and several at once
 //! on a small machine would measure the machine.
 
+mod audit;
+mod browser;
 mod demo;
 mod durability;
 mod instances;
