@@ -127,7 +127,7 @@ impl ClientAuthMethod {
     }
 
     /// Every method, registered ones first in registry order.
-    const ALL: [Self; 4] = [
+    pub(crate) const ALL: [Self; 4] = [
         Self::ClientSecretBasic,
         Self::ClientSecretPost,
         Self::None,

@@ -160,6 +160,14 @@ fn metrics_count_outcomes_and_time_the_store_without_secrets() {
     };
     let name = "tower_revoke_revocation_requests_total";
     assert_eq!(counter(name, "revoked"), Some(1));
+    let methods: Vec<_> = snapshot
+        .iter()
+        .filter(|(key, _, _, _)| key.key().name() == name)
+        .flat_map(|(key, _, _, _)| key.key().labels().cloned().collect::<Vec<_>>())
+        .filter(|label| label.key() == "client_auth_method")
+        .map(|label| label.value().to_owned())
+        .collect();
+    assert_eq!(methods, ["client_secret_basic"; 3]);
     assert_eq!(counter(name, "unknown"), Some(1));
     assert_eq!(counter(name, "client_authentication_failed"), Some(1));
     let timed = snapshot.iter().filter(|(key, _, _, value)| {
@@ -177,4 +185,54 @@ fn metrics_count_outcomes_and_time_the_store_without_secrets() {
             "{secret} in a metric label: {labels}"
         );
     }
+}
+
+#[test]
+fn metrics_count_each_guard_decision() {
+    use axum::routing::get as route_get;
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let guard = tower_revoke::BearerAuthLayer::new(store());
+            let app = axum::Router::new().route("/me", route_get(|| async { "me" }).layer(guard));
+            for request in [
+                get("/me").bearer("AT1"),
+                get("/me").bearer("AT1"),
+                get("/me").bearer("never-issued"),
+                get("/me"),
+                get("/me").header("authorization", "Bearer a b"),
+            ] {
+                request.send(&app).await;
+            }
+        });
+    });
+    let mut counts: Vec<(String, u64)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, _, _, _)| key.key().name() == "tower_revoke_guard_requests_total")
+        .map(|(key, _, _, value)| {
+            let outcome = key.key().labels().next().unwrap().value().to_owned();
+            match value {
+                DebugValue::Counter(n) => (outcome, n),
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    counts.sort();
+    let expected = [
+        ("admitted", 2),
+        ("inactive", 1),
+        ("malformed", 1),
+        ("no_token", 1),
+    ];
+    let expected: Vec<(String, u64)> = expected
+        .iter()
+        .map(|(outcome, n)| (outcome.to_string(), *n))
+        .collect();
+    assert_eq!(counts, expected);
 }

@@ -31,6 +31,9 @@
 //! Labels hold fixed words only: no client id, so that their number stays
 //! bounded whatever clients send.
 
+#[cfg(feature = "metrics")]
+mod metrics;
+
 use crate::log::Bounded;
 use crate::{ClientAuthMethod, ClientId, TokenKind, TokenTypeHint};
 use http::HeaderMap;
@@ -186,12 +189,7 @@ impl RevocationEvent {
             "revocation request"
         );
         #[cfg(feature = "metrics")]
-        metrics::counter!(
-            "tower_revoke_revocation_requests_total",
-            "outcome" => self.outcome.as_str(),
-            "client_auth_method" => self.client_auth_method.map_or("unknown", ClientAuthMethod::as_str),
-        )
-        .increment(1);
+        metrics::revocation(self.outcome, self.client_auth_method);
     }
 }
 
@@ -271,8 +269,7 @@ impl StoreTimer {
 
     pub(crate) fn stop(self) {
         #[cfg(feature = "metrics")]
-        metrics::histogram!("tower_revoke_store_duration_seconds", "operation" => self.operation)
-            .record(self.started.elapsed().as_secs_f64());
+        metrics::store_duration(self.operation, self.started.elapsed());
     }
 }
 
@@ -280,7 +277,7 @@ impl StoreTimer {
 pub(crate) fn guard_outcome(outcome: &'static str) {
     let _ = outcome;
     #[cfg(feature = "metrics")]
-    metrics::counter!("tower_revoke_guard_requests_total", "outcome" => outcome).increment(1);
+    metrics::guard(outcome);
 }
 
 fn bounded(value: &str) -> String {
