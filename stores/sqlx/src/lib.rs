@@ -184,6 +184,7 @@ mod error;
 mod postgres;
 mod rows;
 mod rules;
+mod seed;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 

@@ -2,19 +2,17 @@
 
 mod deny;
 mod listen;
+mod seed;
 mod sql;
 mod traits;
 
 pub use listen::RevocationListener;
 
 use crate::error::failed;
-use crate::rows::{now, secret_column, TokenRow};
+use crate::rows::now;
 use sqlx::PgPool;
 use std::fmt;
 use tower_revoke::{Seed, StoreError};
-
-/// Seed rows sent per `INSERT` (as parallel arrays).
-const SEED_CHUNK: usize = 5_000;
 
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
 /// every store trait of tower-revoke:
@@ -172,35 +170,9 @@ impl PostgresStore {
     /// conflicts with stored rows (a token of a client that is not stored).
     pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("seed"))?;
-        let (ids, secrets): (Vec<_>, Vec<_>) = seed
-            .clients()
-            .iter()
-            .map(|c| (c.client_id.as_str().to_owned(), secret_column(c)))
-            .unzip();
-        let clients = sqlx::query(sql::SEED_CLIENTS)
-            .bind(ids)
-            .bind(secrets)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed("seed"))?
-            .rows_affected();
-        let mut tokens = 0;
-        for chunk in seed.tokens().chunks(SEED_CHUNK) {
-            let rows: Vec<_> = chunk.iter().map(TokenRow::of).collect();
-            let grants = rows
-                .iter()
-                .filter_map(|r| Some((&r.client_id, r.grant_id.as_ref()?)));
-            let (grant_clients, grant_ids): (Vec<_>, Vec<_>) = grants.unzip();
-            sqlx::query(sql::SEED_GRANTS)
-                .bind(grant_clients)
-                .bind(grant_ids)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?;
-            tokens += insert_tokens(&mut tx, &rows).await?;
-        }
+        let inserted = crate::seed::insert(&mut *tx, seed).await?;
         tx.commit().await.map_err(failed("seed"))?;
-        Ok((clients as usize, tokens as usize))
+        Ok(inserted)
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
@@ -316,30 +288,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "clients, grants and tokens", sql::SCHEMA_V1),
     (2, "the JWT deny-list", sql::SCHEMA_V2),
 ];
-
-async fn insert_tokens(tx: &mut sqlx::PgConnection, rows: &[TokenRow]) -> Result<u64, StoreError> {
-    let digests: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();
-    let kinds: Vec<&str> = rows.iter().map(|r| r.kind).collect();
-    let clients: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
-    let grants: Vec<Option<&str>> = rows.iter().map(|r| r.grant_id.as_deref()).collect();
-    let subjects: Vec<Option<&str>> = rows.iter().map(|r| r.subject.as_deref()).collect();
-    let labels: Vec<&str> = rows.iter().map(|r| r.labels.as_str()).collect();
-    let expiry: Vec<Option<i64>> = rows.iter().map(|r| r.expires_at).collect();
-    let revocable: Vec<bool> = rows.iter().map(|r| r.revocable).collect();
-    let done = sqlx::query(sql::SEED_TOKENS)
-        .bind(digests)
-        .bind(kinds)
-        .bind(clients)
-        .bind(grants)
-        .bind(subjects)
-        .bind(labels)
-        .bind(expiry)
-        .bind(revocable)
-        .execute(tx)
-        .await
-        .map_err(failed("seed"))?;
-    Ok(done.rows_affected())
-}
 
 /// Shows the pool's size, never its connection options.
 impl fmt::Debug for PostgresStore {

@@ -1,11 +1,12 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
 mod deny;
+mod seed;
 mod sql;
 mod traits;
 
 use crate::error::failed;
-use crate::rows::{now, secret_column, TokenRow};
+use crate::rows::now;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::fmt;
@@ -163,42 +164,9 @@ impl SqliteStore {
             .begin_with(BEGIN_WRITE)
             .await
             .map_err(failed("seed"))?;
-        let mut clients = 0;
-        for client in seed.clients() {
-            clients += sqlx::query(sql::SEED_CLIENT)
-                .bind(client.client_id.as_str())
-                .bind(secret_column(client))
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?
-                .rows_affected();
-        }
-        let mut tokens = 0;
-        for row in seed.tokens().iter().map(TokenRow::of) {
-            if let Some(grant_id) = &row.grant_id {
-                sqlx::query(sql::SEED_GRANT)
-                    .bind(&row.client_id)
-                    .bind(grant_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(failed("seed"))?;
-            }
-            tokens += sqlx::query(sql::SEED_TOKEN)
-                .bind(&row.digest)
-                .bind(row.kind)
-                .bind(&row.client_id)
-                .bind(&row.grant_id)
-                .bind(&row.subject)
-                .bind(&row.labels)
-                .bind(row.expires_at)
-                .bind(row.revocable)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?
-                .rows_affected();
-        }
+        let inserted = crate::seed::insert(&mut *tx, seed).await?;
         tx.commit().await.map_err(failed("seed"))?;
-        Ok((clients as usize, tokens as usize))
+        Ok(inserted)
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
