@@ -1,6 +1,5 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
-mod deny;
 mod listen;
 mod seed;
 mod sql;
@@ -9,8 +8,9 @@ mod traits;
 pub use listen::RevocationListener;
 
 use crate::error::failed;
-use crate::rows::now;
-use sqlx::PgPool;
+use crate::migrate;
+use crate::shared::Shared;
+use sqlx::{PgPool, Postgres};
 use std::fmt;
 use tower_revoke::{Seed, StoreError};
 
@@ -145,17 +145,8 @@ impl PostgresStore {
     /// DDL (for example, the role may not create tables).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("migrate"))?;
-        run_script(&mut tx, sql::MIGRATION_LOCK).await?;
-        run_script(&mut tx, sql::MIGRATIONS_TABLE).await?;
-        let version: i64 = sqlx::query_scalar(sql::MIGRATED_VERSION)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed("migrate"))?;
-        for migration in MIGRATIONS {
-            if migration.0 > version {
-                apply(&mut tx, migration).await?;
-            }
-        }
+        migrate::run_script(&mut tx, sql::MIGRATION_LOCK).await?;
+        migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
     }
 
@@ -212,82 +203,14 @@ impl PostgresStore {
     /// token into a grant that is being purged at the same moment makes
     /// one of the two fail on the foreign key: run it again.
     pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
-        let batch = i64::from(batch.max(1));
-        let now = now();
-        let mut tokens = 0;
-        loop {
-            let deleted = sqlx::query(sql::PURGE_TOKENS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            tokens += deleted;
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_DENIED_JWTS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_GRANTS)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                return Ok(tokens);
-            }
-        }
+        self.shared().purge_expired(batch).await
+    }
+
+    /// The statements this store runs as `SqliteStore` does.
+    fn shared(&self) -> Shared<'_, Postgres> {
+        Shared::new(&self.pool)
     }
 }
-
-/// Runs `script` (several statements, so the simple query protocol) for
-/// `migrate`.
-async fn run_script(conn: &mut sqlx::PgConnection, script: &'static str) -> Result<(), StoreError> {
-    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
-    // is an `async fn` generic over lifetimes, whose future is not
-    // `Send` for every lifetime (tokio::spawn refuses it).
-    let script = sqlx::raw_sql(script);
-    sqlx::Executor::execute(conn, script)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// Applies one migration and records it.
-async fn apply(
-    conn: &mut sqlx::PgConnection,
-    &(version, description, script): &'static (i64, &'static str, &'static str),
-) -> Result<(), StoreError> {
-    run_script(&mut *conn, script).await?;
-    sqlx::query(sql::RECORD_MIGRATION)
-        .bind(version)
-        .bind(description)
-        .bind(now())
-        .execute(conn)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "clients, grants and tokens", sql::SCHEMA_V1),
-    (2, "the JWT deny-list", sql::SCHEMA_V2),
-];
 
 /// Shows the pool's size, never its connection options.
 impl fmt::Debug for PostgresStore {
