@@ -179,11 +179,15 @@
 #![warn(unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
+mod dialect;
 mod error;
+mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod rows;
 mod rules;
+mod seed;
+mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 

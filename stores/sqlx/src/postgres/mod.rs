@@ -1,20 +1,18 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
-mod deny;
 mod listen;
+mod seed;
 mod sql;
 mod traits;
 
 pub use listen::RevocationListener;
 
 use crate::error::failed;
-use crate::rows::{now, secret_column, TokenRow};
-use sqlx::PgPool;
+use crate::migrate;
+use crate::shared::Shared;
+use sqlx::{PgPool, Postgres};
 use std::fmt;
 use tower_revoke::{Seed, StoreError};
-
-/// Seed rows sent per `INSERT` (as parallel arrays).
-const SEED_CHUNK: usize = 5_000;
 
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
 /// every store trait of tower-revoke:
@@ -147,17 +145,8 @@ impl PostgresStore {
     /// DDL (for example, the role may not create tables).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("migrate"))?;
-        run_script(&mut tx, sql::MIGRATION_LOCK).await?;
-        run_script(&mut tx, sql::MIGRATIONS_TABLE).await?;
-        let version: i64 = sqlx::query_scalar(sql::MIGRATED_VERSION)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed("migrate"))?;
-        for migration in MIGRATIONS {
-            if migration.0 > version {
-                apply(&mut tx, migration).await?;
-            }
-        }
+        migrate::run_script(&mut tx, sql::MIGRATION_LOCK).await?;
+        migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
     }
 
@@ -172,35 +161,9 @@ impl PostgresStore {
     /// conflicts with stored rows (a token of a client that is not stored).
     pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("seed"))?;
-        let (ids, secrets): (Vec<_>, Vec<_>) = seed
-            .clients()
-            .iter()
-            .map(|c| (c.client_id.as_str().to_owned(), secret_column(c)))
-            .unzip();
-        let clients = sqlx::query(sql::SEED_CLIENTS)
-            .bind(ids)
-            .bind(secrets)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed("seed"))?
-            .rows_affected();
-        let mut tokens = 0;
-        for chunk in seed.tokens().chunks(SEED_CHUNK) {
-            let rows: Vec<_> = chunk.iter().map(TokenRow::of).collect();
-            let grants = rows
-                .iter()
-                .filter_map(|r| Some((&r.client_id, r.grant_id.as_ref()?)));
-            let (grant_clients, grant_ids): (Vec<_>, Vec<_>) = grants.unzip();
-            sqlx::query(sql::SEED_GRANTS)
-                .bind(grant_clients)
-                .bind(grant_ids)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?;
-            tokens += insert_tokens(&mut tx, &rows).await?;
-        }
+        let inserted = crate::seed::insert(&mut *tx, seed).await?;
         tx.commit().await.map_err(failed("seed"))?;
-        Ok((clients as usize, tokens as usize))
+        Ok(inserted)
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
@@ -240,105 +203,13 @@ impl PostgresStore {
     /// token into a grant that is being purged at the same moment makes
     /// one of the two fail on the foreign key: run it again.
     pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
-        let batch = i64::from(batch.max(1));
-        let now = now();
-        let mut tokens = 0;
-        loop {
-            let deleted = sqlx::query(sql::PURGE_TOKENS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            tokens += deleted;
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_DENIED_JWTS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_GRANTS)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                return Ok(tokens);
-            }
-        }
+        self.shared().purge_expired(batch).await
     }
-}
 
-/// Runs `script` (several statements, so the simple query protocol) for
-/// `migrate`.
-async fn run_script(conn: &mut sqlx::PgConnection, script: &'static str) -> Result<(), StoreError> {
-    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
-    // is an `async fn` generic over lifetimes, whose future is not
-    // `Send` for every lifetime (tokio::spawn refuses it).
-    let script = sqlx::raw_sql(script);
-    sqlx::Executor::execute(conn, script)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// Applies one migration and records it.
-async fn apply(
-    conn: &mut sqlx::PgConnection,
-    &(version, description, script): &'static (i64, &'static str, &'static str),
-) -> Result<(), StoreError> {
-    run_script(&mut *conn, script).await?;
-    sqlx::query(sql::RECORD_MIGRATION)
-        .bind(version)
-        .bind(description)
-        .bind(now())
-        .execute(conn)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "clients, grants and tokens", sql::SCHEMA_V1),
-    (2, "the JWT deny-list", sql::SCHEMA_V2),
-];
-
-async fn insert_tokens(tx: &mut sqlx::PgConnection, rows: &[TokenRow]) -> Result<u64, StoreError> {
-    let digests: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();
-    let kinds: Vec<&str> = rows.iter().map(|r| r.kind).collect();
-    let clients: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
-    let grants: Vec<Option<&str>> = rows.iter().map(|r| r.grant_id.as_deref()).collect();
-    let subjects: Vec<Option<&str>> = rows.iter().map(|r| r.subject.as_deref()).collect();
-    let labels: Vec<&str> = rows.iter().map(|r| r.labels.as_str()).collect();
-    let expiry: Vec<Option<i64>> = rows.iter().map(|r| r.expires_at).collect();
-    let revocable: Vec<bool> = rows.iter().map(|r| r.revocable).collect();
-    let done = sqlx::query(sql::SEED_TOKENS)
-        .bind(digests)
-        .bind(kinds)
-        .bind(clients)
-        .bind(grants)
-        .bind(subjects)
-        .bind(labels)
-        .bind(expiry)
-        .bind(revocable)
-        .execute(tx)
-        .await
-        .map_err(failed("seed"))?;
-    Ok(done.rows_affected())
+    /// The statements this store runs as `SqliteStore` does.
+    fn shared(&self) -> Shared<'_, Postgres> {
+        Shared::new(&self.pool)
+    }
 }
 
 /// Shows the pool's size, never its connection options.

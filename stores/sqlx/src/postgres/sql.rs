@@ -1,5 +1,76 @@
 //! The SQL of [`PostgresStore`](super::PostgresStore), beside the code
-//! that runs it. Parameters: `$1`, `$2`, ... as noted on each constant.
+//! that runs it: first the statements it runs as SQLite does (their
+//! parameters are noted on [`Dialect`]), then its own, with their
+//! parameters `$1`, `$2`, ... noted on each constant.
+
+use crate::dialect::Dialect;
+use sqlx::postgres::PgQueryResult;
+
+impl Dialect for sqlx::Postgres {
+    const MIGRATIONS_TABLE: &'static str = "
+CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
+    version     BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  BIGINT NOT NULL
+)";
+
+    const MIGRATED_VERSION: &'static str =
+        "SELECT COALESCE(MAX(version), 0) FROM tower_revoke_migrations";
+
+    const RECORD_MIGRATION: &'static str =
+    "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES ($1, $2, $3)";
+
+    const CLIENT: &'static str =
+        "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = $1";
+
+    const INTROSPECT: &'static str = "
+SELECT t.client_id, t.kind, t.subject, t.expires_at
+FROM tower_revoke_tokens t
+LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
+  AND (t.expires_at IS NULL OR t.expires_at > $2)";
+
+    const DENY_JWT: &'static str = "
+INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES ($1, $2, $3)
+ON CONFLICT (issuer, jti) DO UPDATE SET denied_until = excluded.denied_until
+WHERE tower_revoke_denied_jtis.denied_until <= $4";
+
+    const JWT_DENIED: &'static str = "
+SELECT EXISTS (
+    SELECT 1 FROM tower_revoke_denied_jtis
+    WHERE issuer = $1 AND jti = $2 AND denied_until > $5
+) OR EXISTS (
+    SELECT 1 FROM tower_revoke_subject_cutoffs
+    WHERE issuer = $1 AND subject = $3 AND revoked_through >= $4
+)";
+
+    const DENY_SUBJECT_JWTS: &'static str = "
+INSERT INTO tower_revoke_subject_cutoffs (issuer, subject, revoked_through) VALUES ($1, $2, $3)
+ON CONFLICT (issuer, subject) DO UPDATE SET revoked_through = excluded.revoked_through
+WHERE tower_revoke_subject_cutoffs.revoked_through < excluded.revoked_through";
+
+    const PURGE_TOKENS: &'static str = "
+DELETE FROM tower_revoke_tokens WHERE digest IN (
+    SELECT digest FROM tower_revoke_tokens WHERE expires_at <= $1 LIMIT $2)";
+
+    const PURGE_DENIED_JWTS: &'static str = "
+DELETE FROM tower_revoke_denied_jtis WHERE (issuer, jti) IN (
+    SELECT issuer, jti FROM tower_revoke_denied_jtis WHERE denied_until <= $1 LIMIT $2)";
+
+    const PURGE_GRANTS: &'static str = "
+DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
+    SELECT g.client_id, g.grant_id FROM tower_revoke_grants g
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tower_revoke_tokens t
+        WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
+    LIMIT $1)";
+
+    const SCHEMA: [&'static str; 2] = [SCHEMA_V1, SCHEMA_V2];
+
+    fn rows_affected(done: &PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
+}
 
 /// The revocation notices of a statement, as a CTE named `notices` over a
 /// CTE `revoked` of the digests the statement ended: one
@@ -25,27 +96,12 @@ notices AS (
     };
 }
 
-/// Applied migrations, created by `migrate()` before anything else.
-pub(super) const MIGRATIONS_TABLE: &str = "
-CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
-    version     BIGINT PRIMARY KEY,
-    description TEXT NOT NULL,
-    applied_at  BIGINT NOT NULL
-)";
-
 /// Serialises concurrent `migrate()` calls (several app instances starting
 /// at once): a transaction-scoped advisory lock on a fixed key.
 pub(super) const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7009700970097009)";
 
-pub(super) const MIGRATED_VERSION: &str =
-    "SELECT COALESCE(MAX(version), 0) FROM tower_revoke_migrations";
-
-/// `$1` version, `$2` description, `$3` Unix seconds.
-pub(super) const RECORD_MIGRATION: &str =
-    "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES ($1, $2, $3)";
-
 /// Version 1: the three tables and their indexes (see the crate docs).
-pub(super) const SCHEMA_V1: &str = "
+const SCHEMA_V1: &str = "
 CREATE TABLE tower_revoke_clients (
     client_id     TEXT PRIMARY KEY,
     secret_digest BYTEA CHECK (octet_length(secret_digest) = 32)
@@ -77,7 +133,7 @@ CREATE INDEX tower_revoke_tokens_expiry ON tower_revoke_tokens (expires_at)
 ";
 
 /// Version 2: the JWT deny-list (see the crate docs).
-pub(super) const SCHEMA_V2: &str = "
+const SCHEMA_V2: &str = "
 CREATE TABLE tower_revoke_denied_jtis (
     issuer       TEXT NOT NULL,
     jti          TEXT NOT NULL,
@@ -92,36 +148,6 @@ CREATE TABLE tower_revoke_subject_cutoffs (
     PRIMARY KEY (issuer, subject)
 );
 ";
-
-/// Denies a JWT unless a live entry denies it already (an entry that
-/// lapsed is replaced): one row affected when this call denied it. `$1`
-/// issuer, `$2` jti, `$3` until, `$4` now.
-pub(super) const DENY_JWT: &str = "
-INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES ($1, $2, $3)
-ON CONFLICT (issuer, jti) DO UPDATE SET denied_until = excluded.denied_until
-WHERE tower_revoke_denied_jtis.denied_until <= $4";
-
-/// Whether a JWT is denied: by its (issuer, jti), or by its subject's
-/// cutoff. `$1` issuer, `$2` jti, `$3` subject, `$4` issued at, `$5` now.
-pub(super) const JWT_DENIED: &str = "
-SELECT EXISTS (
-    SELECT 1 FROM tower_revoke_denied_jtis
-    WHERE issuer = $1 AND jti = $2 AND denied_until > $5
-) OR EXISTS (
-    SELECT 1 FROM tower_revoke_subject_cutoffs
-    WHERE issuer = $1 AND subject = $3 AND revoked_through >= $4
-)";
-
-/// Records a subject's cutoff unless a later one is recorded. `$1`
-/// issuer, `$2` subject, `$3` cutoff.
-pub(super) const DENY_SUBJECT_JWTS: &str = "
-INSERT INTO tower_revoke_subject_cutoffs (issuer, subject, revoked_through) VALUES ($1, $2, $3)
-ON CONFLICT (issuer, subject) DO UPDATE SET revoked_through = excluded.revoked_through
-WHERE tower_revoke_subject_cutoffs.revoked_through < excluded.revoked_through";
-
-/// `$1` client id.
-pub(super) const CLIENT: &str =
-    "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = $1";
 
 /// `$1` client ids, `$2` secret digests (`NULL` for public clients).
 pub(super) const SEED_CLIENTS: &str = "
@@ -218,14 +244,6 @@ SELECT target.kind,
 FROM target"
 );
 
-/// `$1` digest, `$2` now.
-pub(super) const INTROSPECT: &str = "
-SELECT t.client_id, t.kind, t.subject, t.expires_at
-FROM tower_revoke_tokens t
-LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
-WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > $2)";
-
 /// `$1` subject, `$2` now, `$3` wanted labels (a JSON object), `$4` the
 /// notice channel, `$5` digests per notice. The rows are locked in digest
 /// order first, so that concurrent bulk revocations of one subject wait
@@ -255,22 +273,3 @@ WITH revoked AS (
     "
 SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 );
-
-/// `$1` now, `$2` batch size.
-pub(super) const PURGE_TOKENS: &str = "
-DELETE FROM tower_revoke_tokens WHERE digest IN (
-    SELECT digest FROM tower_revoke_tokens WHERE expires_at <= $1 LIMIT $2)";
-
-/// `$1` batch size: grants no token refers to any more.
-pub(super) const PURGE_GRANTS: &str = "
-DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
-    SELECT g.client_id, g.grant_id FROM tower_revoke_grants g
-    WHERE NOT EXISTS (
-        SELECT 1 FROM tower_revoke_tokens t
-        WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
-    LIMIT $1)";
-
-/// `$1` now, `$2` batch size: lapsed deny-list entries.
-pub(super) const PURGE_DENIED_JWTS: &str = "
-DELETE FROM tower_revoke_denied_jtis WHERE (issuer, jti) IN (
-    SELECT issuer, jti FROM tower_revoke_denied_jtis WHERE denied_until <= $1 LIMIT $2)";

@@ -1,11 +1,12 @@
 //! The store traits for [`PostgresStore`]: each method one statement.
+//! Those it runs as `SqliteStore` does are [`Shared`](crate::shared::Shared)'s.
 
 use super::{sql, PostgresStore};
 use crate::error::failed;
-use crate::rows::{active_token, kind, now, secret_digest, wanted_labels};
+use crate::rows::{kind, now, wanted_labels};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationNotice,
-    RevocationOutcome, RevocationRequest, RevocationStore, StoreError, StoredClient,
+    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, JwtDenyList,
+    JwtRecord, RevocationNotice, RevocationOutcome, RevocationRequest, RevocationStore, StoreError,
     SubjectRevocationStore, Token, TokenDigest,
 };
 
@@ -14,26 +15,15 @@ const PER_NOTICE: i64 = RevocationNotice::MAX_DIGESTS_PER_MESSAGE as i64;
 
 impl RevocationStore for PostgresStore {
     /// One `SELECT` by client id, then
-    /// [`StoredClient::authenticate`]: the same work for an unknown client
-    /// as for a known one. Ignores
+    /// [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+    /// the same work for an unknown client as for a known one. Ignores
     /// [`raw_alternative`](ClientCredentials::raw_alternative): the
     /// endpoint asks again with it.
     async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
-        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(sql::CLIENT)
-            .bind(credentials.client_id().as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(failed("authenticate client"))?;
-        Ok(match stored {
-            None => StoredClient::Unknown.authenticate(credentials),
-            Some(None) => StoredClient::Public.authenticate(credentials),
-            Some(Some(bytes)) => {
-                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
-            }
-        })
+        self.shared().authenticate_client(credentials).await
     }
 
     /// One statement, which also sends the revocation notices: see
@@ -79,17 +69,7 @@ impl RevocationStore for PostgresStore {
 impl IntrospectionStore for PostgresStore {
     /// One `SELECT` by digest, joined with the token's grant.
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
-        let row: Option<(String, String, Option<String>, Option<i64>)> =
-            sqlx::query_as(sql::INTROSPECT)
-                .bind(TokenDigest::of(token).as_bytes().as_slice())
-                .bind(now())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(failed("introspect"))?;
-        let Some((client_id, kind_text, subject, expires_at)) = row else {
-            return Ok(None);
-        };
-        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+        self.shared().introspect(token).await
     }
 }
 
@@ -115,5 +95,31 @@ impl SubjectRevocationStore for PostgresStore {
             .await
             .map_err(failed("revoke subject tokens"))?;
         Ok(u64::try_from(revoked).unwrap_or(0))
+    }
+}
+
+impl JwtDenyList for PostgresStore {
+    /// One `INSERT ... ON CONFLICT`: a row of `tower_revoke_denied_jtis`,
+    /// kept until [`purge_expired`](PostgresStore::purge_expired) deletes it
+    /// after `until`.
+    async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
+        self.shared().deny_jwt(jwt, until).await
+    }
+
+    /// One `SELECT` over both deny-list tables (primary-key lookups).
+    async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
+        self.shared().jwt_denied(jwt).await
+    }
+
+    /// One `INSERT ... ON CONFLICT` into `tower_revoke_subject_cutoffs`.
+    async fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> Result<(), StoreError> {
+        self.shared()
+            .deny_subject_jwts(issuer, subject, cutoff)
+            .await
     }
 }

@@ -1,13 +1,14 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
-mod deny;
+mod seed;
 mod sql;
 mod traits;
 
 use crate::error::failed;
-use crate::rows::{now, secret_column, TokenRow};
+use crate::migrate;
+use crate::shared::Shared;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool};
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
@@ -135,16 +136,7 @@ impl SqliteStore {
             .begin_with(BEGIN_WRITE)
             .await
             .map_err(failed("migrate"))?;
-        run_script(&mut tx, sql::MIGRATIONS_TABLE).await?;
-        let version: i64 = sqlx::query_scalar(sql::MIGRATED_VERSION)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed("migrate"))?;
-        for migration in MIGRATIONS {
-            if migration.0 > version {
-                apply(&mut tx, migration).await?;
-            }
-        }
+        migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
     }
 
@@ -163,42 +155,9 @@ impl SqliteStore {
             .begin_with(BEGIN_WRITE)
             .await
             .map_err(failed("seed"))?;
-        let mut clients = 0;
-        for client in seed.clients() {
-            clients += sqlx::query(sql::SEED_CLIENT)
-                .bind(client.client_id.as_str())
-                .bind(secret_column(client))
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?
-                .rows_affected();
-        }
-        let mut tokens = 0;
-        for row in seed.tokens().iter().map(TokenRow::of) {
-            if let Some(grant_id) = &row.grant_id {
-                sqlx::query(sql::SEED_GRANT)
-                    .bind(&row.client_id)
-                    .bind(grant_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(failed("seed"))?;
-            }
-            tokens += sqlx::query(sql::SEED_TOKEN)
-                .bind(&row.digest)
-                .bind(row.kind)
-                .bind(&row.client_id)
-                .bind(&row.grant_id)
-                .bind(&row.subject)
-                .bind(&row.labels)
-                .bind(row.expires_at)
-                .bind(row.revocable)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("seed"))?
-                .rows_affected();
-        }
+        let inserted = crate::seed::insert(&mut *tx, seed).await?;
         tx.commit().await.map_err(failed("seed"))?;
-        Ok((clients as usize, tokens as usize))
+        Ok(inserted)
     }
 
     /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
@@ -217,85 +176,14 @@ impl SqliteStore {
     /// [`StoreError`] when the file cannot be written; the batches deleted
     /// before the error stay deleted.
     pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
-        let batch = i64::from(batch.max(1));
-        let now = now();
-        let mut tokens = 0;
-        loop {
-            let deleted = sqlx::query(sql::PURGE_TOKENS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            tokens += deleted;
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_DENIED_JWTS)
-                .bind(now)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                break;
-            }
-        }
-        loop {
-            let deleted = sqlx::query(sql::PURGE_GRANTS)
-                .bind(batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed("purge"))?
-                .rows_affected();
-            if deleted < batch as u64 {
-                return Ok(tokens);
-            }
-        }
+        self.shared().purge_expired(batch).await
+    }
+
+    /// The statements this store runs as `PostgresStore` does.
+    fn shared(&self) -> Shared<'_, Sqlite> {
+        Shared::new(&self.pool)
     }
 }
-
-/// Runs `script` (several statements, so the simple query protocol) for
-/// `migrate`.
-async fn run_script(
-    conn: &mut sqlx::SqliteConnection,
-    script: &'static str,
-) -> Result<(), StoreError> {
-    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
-    // is an `async fn` generic over lifetimes, whose future is not
-    // `Send` for every lifetime (tokio::spawn refuses it).
-    let script = sqlx::raw_sql(script);
-    sqlx::Executor::execute(conn, script)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// Applies one migration and records it.
-async fn apply(
-    conn: &mut sqlx::SqliteConnection,
-    &(version, description, script): &'static (i64, &'static str, &'static str),
-) -> Result<(), StoreError> {
-    run_script(&mut *conn, script).await?;
-    sqlx::query(sql::RECORD_MIGRATION)
-        .bind(version)
-        .bind(description)
-        .bind(now())
-        .execute(conn)
-        .await
-        .map_err(failed("migrate"))?;
-    Ok(())
-}
-
-/// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "clients, grants and tokens", sql::SCHEMA_V1),
-    (2, "the JWT deny-list", sql::SCHEMA_V2),
-];
 
 /// Shows the pool's size, never its connection options.
 impl fmt::Debug for SqliteStore {

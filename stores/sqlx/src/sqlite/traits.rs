@@ -1,39 +1,30 @@
 //! The store traits for [`SqliteStore`]: reads are one statement; a
 //! revocation is one `BEGIN IMMEDIATE` transaction that reads the token,
-//! decides by [`plan`], and writes.
+//! decides by [`plan`], and writes. The statements it runs as
+//! `PostgresStore` does are [`Shared`](crate::shared::Shared)'s.
 
 use super::{sql, SqliteStore, BEGIN_WRITE};
 use crate::error::failed;
-use crate::rows::{active_token, kind, now, secret_digest, wanted_labels};
+use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
 use sqlx::SqliteConnection;
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
-    RevocationRequest, RevocationStore, StoreError, StoredClient, SubjectRevocationStore, Token,
-    TokenDigest,
+    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, JwtDenyList,
+    JwtRecord, RevocationOutcome, RevocationRequest, RevocationStore, StoreError,
+    SubjectRevocationStore, Token, TokenDigest,
 };
 
 impl RevocationStore for SqliteStore {
-    /// One `SELECT` by client id, then [`StoredClient::authenticate`]: the
-    /// same work for an unknown client as for a known one. Ignores
+    /// One `SELECT` by client id, then
+    /// [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+    /// the same work for an unknown client as for a known one. Ignores
     /// [`raw_alternative`](ClientCredentials::raw_alternative): the
     /// endpoint asks again with it.
     async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
-        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(sql::CLIENT)
-            .bind(credentials.client_id().as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(failed("authenticate client"))?;
-        Ok(match stored {
-            None => StoredClient::Unknown.authenticate(credentials),
-            Some(None) => StoredClient::Public.authenticate(credentials),
-            Some(Some(bytes)) => {
-                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
-            }
-        })
+        self.shared().authenticate_client(credentials).await
     }
 
     /// One write transaction: the token and, for a refresh token, its
@@ -137,17 +128,7 @@ async fn end_grant(
 impl IntrospectionStore for SqliteStore {
     /// One `SELECT` by digest, joined with the token's grant.
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
-        let row: Option<(String, String, Option<String>, Option<i64>)> =
-            sqlx::query_as(sql::INTROSPECT)
-                .bind(TokenDigest::of(token).as_bytes().as_slice())
-                .bind(now())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(failed("introspect"))?;
-        let Some((client_id, kind_text, subject, expires_at)) = row else {
-            return Ok(None);
-        };
-        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+        self.shared().introspect(token).await
     }
 }
 
@@ -171,5 +152,31 @@ impl SubjectRevocationStore for SqliteStore {
             .await
             .map_err(failed("revoke subject tokens"))?;
         Ok(done.rows_affected())
+    }
+}
+
+impl JwtDenyList for SqliteStore {
+    /// One `INSERT ... ON CONFLICT`: a row of `tower_revoke_denied_jtis`,
+    /// kept until [`purge_expired`](SqliteStore::purge_expired) deletes it
+    /// after `until`.
+    async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
+        self.shared().deny_jwt(jwt, until).await
+    }
+
+    /// One `SELECT` over both deny-list tables (primary-key lookups).
+    async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
+        self.shared().jwt_denied(jwt).await
+    }
+
+    /// One `INSERT ... ON CONFLICT` into `tower_revoke_subject_cutoffs`.
+    async fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> Result<(), StoreError> {
+        self.shared()
+            .deny_subject_jwts(issuer, subject, cutoff)
+            .await
     }
 }

@@ -15,39 +15,33 @@ pub trait Durable: RevocationStore + IntrospectionStore + SubjectRevocationStore
     fn rows(&self, table: &str) -> impl Future<Output = i64>;
 }
 
-#[cfg(feature = "postgres")]
-impl Durable for tower_revoke_sqlx::PostgresStore {
-    async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
-        self.seed(seed).await
-    }
-    async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
-        self.purge_expired(batch).await
-    }
-    async fn rows(&self, table: &str) -> i64 {
-        let query = format!("SELECT count(*) FROM {table}");
-        sqlx::query_scalar(&query)
-            .fetch_one(self.pool())
-            .await
-            .expect("count")
-    }
+/// Implements [`Durable`] for a store: both have the same inherent methods
+/// and a `pool()` of their own database.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+macro_rules! durable {
+    ($store:ty) => {
+        impl Durable for $store {
+            async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+                self.seed(seed).await
+            }
+            async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
+                self.purge_expired(batch).await
+            }
+            async fn rows(&self, table: &str) -> i64 {
+                let query = format!("SELECT count(*) FROM {table}");
+                sqlx::query_scalar(&query)
+                    .fetch_one(self.pool())
+                    .await
+                    .expect("count")
+            }
+        }
+    };
 }
 
+#[cfg(feature = "postgres")]
+durable!(tower_revoke_sqlx::PostgresStore);
 #[cfg(feature = "sqlite")]
-impl Durable for tower_revoke_sqlx::SqliteStore {
-    async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
-        self.seed(seed).await
-    }
-    async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
-        self.purge_expired(batch).await
-    }
-    async fn rows(&self, table: &str) -> i64 {
-        let query = format!("SELECT count(*) FROM {table}");
-        sqlx::query_scalar(&query)
-            .fetch_one(self.pool())
-            .await
-            .expect("count")
-    }
-}
+durable!(tower_revoke_sqlx::SqliteStore);
 
 pub fn app1() -> AuthenticatedClient {
     AuthenticatedClient {

@@ -1,0 +1,65 @@
+//! The migrations both stores apply, inside the transaction their
+//! `migrate()` opened (PostgreSQL's under an advisory lock, SQLite's with
+//! `BEGIN IMMEDIATE`): the versions, their bookkeeping in
+//! `tower_revoke_migrations`, each database's scripts from its [`Dialect`].
+
+use crate::dialect::Dialect;
+use crate::error::failed;
+use crate::rows::now;
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Transaction, Type};
+use tower_revoke::StoreError;
+
+/// The migrations, in order: (version, description); the SQL of each is
+/// the same entry of [`Dialect::SCHEMA`].
+const MIGRATIONS: [(i64, &str); 2] = [(1, "clients, grants and tokens"), (2, "the JWT deny-list")];
+
+/// Creates the bookkeeping table if missing, then applies and records
+/// every migration later than the latest one applied, in `tx`.
+pub(crate) async fn pending<DB>(tx: &mut Transaction<'_, DB>) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    run_script(tx, DB::MIGRATIONS_TABLE).await?;
+    let version: i64 = sqlx::query_scalar(DB::MIGRATED_VERSION)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(failed("migrate"))?;
+    for ((number, description), script) in MIGRATIONS.into_iter().zip(DB::SCHEMA) {
+        if number > version {
+            run_script(tx, script).await?;
+            sqlx::query(DB::RECORD_MIGRATION)
+                .bind(number)
+                .bind(description)
+                .bind(now())
+                .execute(&mut **tx)
+                .await
+                .map_err(failed("migrate"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `script` (several statements, so the simple query protocol) in
+/// `migrate`'s transaction.
+pub(crate) async fn run_script<DB>(
+    tx: &mut Transaction<'_, DB>,
+    script: &'static str,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    // Through `Executor`, whose boxed future is `Send`: `RawSql::execute`
+    // is an `async fn` generic over lifetimes, whose future is not
+    // `Send` for every lifetime (tokio::spawn refuses it).
+    let script = sqlx::raw_sql(script);
+    sqlx::Executor::execute(&mut **tx, script)
+        .await
+        .map_err(failed("migrate"))?;
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! [`Shared`]: the statements both stores run alike on their pool (client
+//! authentication, introspection, the JWT deny-list, the purge), written
+//! once over sqlx's [`Database`]. Each database gives its SQL
+//! ([`Dialect`]); the values bound, the columns read and the decisions
+//! taken on them are the same.
+
+use crate::dialect::Dialect;
+use crate::error::failed;
+use crate::rows::{active_token, now, secret_digest, unix};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use tower_revoke::{
+    ActiveToken, AuthenticatedClient, ClientCredentials, JwtRecord, StoreError, StoredClient,
+    Token, TokenDigest,
+};
+
+/// A store's pool, for the statements both databases run alike.
+pub(crate) struct Shared<'p, DB: Database> {
+    pool: &'p Pool<DB>,
+}
+
+impl<'p, DB: Database> Shared<'p, DB> {
+    pub(crate) fn new(pool: &'p Pool<DB>) -> Self {
+        Self { pool }
+    }
+}
+
+// What sqlx needs to run these statements on `DB`'s pool: the values they
+// bind (text, bytes, integers) and read (bytes, text, integers, booleans),
+// by column index. PostgreSQL and SQLite have them all.
+impl<DB> Shared<'_, DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    /// [`RevocationStore::authenticate_client`](tower_revoke::RevocationStore::authenticate_client):
+    /// one `SELECT` by client id, then [`StoredClient::authenticate`], the
+    /// same work for an unknown client as for a known one.
+    pub(crate) async fn authenticate_client(
+        &self,
+        credentials: &ClientCredentials,
+    ) -> Result<Option<AuthenticatedClient>, StoreError> {
+        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(DB::CLIENT)
+            .bind(credentials.client_id().as_str())
+            .fetch_optional(self.pool)
+            .await
+            .map_err(failed("authenticate client"))?;
+        Ok(match stored {
+            None => StoredClient::Unknown.authenticate(credentials),
+            Some(None) => StoredClient::Public.authenticate(credentials),
+            Some(Some(bytes)) => {
+                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
+            }
+        })
+    }
+
+    /// [`IntrospectionStore::introspect`](tower_revoke::IntrospectionStore::introspect):
+    /// one `SELECT` by digest, joined with the token's grant.
+    pub(crate) async fn introspect(
+        &self,
+        token: &Token,
+    ) -> Result<Option<ActiveToken>, StoreError> {
+        let row: Option<(String, String, Option<String>, Option<i64>)> =
+            sqlx::query_as(DB::INTROSPECT)
+                .bind(TokenDigest::of(token).as_bytes().as_slice())
+                .bind(now())
+                .fetch_optional(self.pool)
+                .await
+                .map_err(failed("introspect"))?;
+        let Some((client_id, kind_text, subject, expires_at)) = row else {
+            return Ok(None);
+        };
+        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+    }
+
+    /// [`JwtDenyList::deny_jwt`](tower_revoke::JwtDenyList::deny_jwt): one
+    /// `INSERT ... ON CONFLICT`.
+    pub(crate) async fn deny_jwt(
+        &self,
+        jwt: &JwtRecord<'_>,
+        until: u64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(DB::DENY_JWT)
+            .bind(jwt.issuer)
+            .bind(jwt.jti)
+            .bind(unix(until))
+            .bind(now())
+            .execute(self.pool)
+            .await
+            .map_err(failed("deny jwt"))?;
+        Ok(DB::rows_affected(&done) == 1)
+    }
+
+    /// [`JwtDenyList::jwt_denied`](tower_revoke::JwtDenyList::jwt_denied):
+    /// one `SELECT` over both deny-list tables.
+    pub(crate) async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
+        sqlx::query_scalar(DB::JWT_DENIED)
+            .bind(jwt.issuer)
+            .bind(jwt.jti)
+            .bind(jwt.subject)
+            .bind(unix(jwt.issued_at))
+            .bind(now())
+            .fetch_one(self.pool)
+            .await
+            .map_err(failed("check jwt"))
+    }
+
+    /// [`JwtDenyList::deny_subject_jwts`](tower_revoke::JwtDenyList::deny_subject_jwts):
+    /// one `INSERT ... ON CONFLICT`.
+    pub(crate) async fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(DB::DENY_SUBJECT_JWTS)
+            .bind(issuer)
+            .bind(subject)
+            .bind(unix(cutoff))
+            .execute(self.pool)
+            .await
+            .map_err(failed("deny subject jwts"))?;
+        Ok(())
+    }
+
+    /// The stores' `purge_expired`: deletes expired tokens, then lapsed
+    /// deny-list entries, then grants no token refers to any more, each in
+    /// batches of `batch` rows (at least 1), one statement per batch.
+    /// Returns how many tokens it deleted.
+    pub(crate) async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
+        let batch = i64::from(batch.max(1));
+        let now = now();
+        let tokens = self.in_batches(DB::PURGE_TOKENS, Some(now), batch).await?;
+        self.in_batches(DB::PURGE_DENIED_JWTS, Some(now), batch)
+            .await?;
+        self.in_batches(DB::PURGE_GRANTS, None, batch).await?;
+        Ok(tokens)
+    }
+
+    /// Runs the deletion `sql` (parameters: `now` when given, then `batch`)
+    /// until a run deletes fewer than `batch` rows; returns how many rows
+    /// it deleted in all.
+    async fn in_batches(
+        &self,
+        sql: &'static str,
+        now: Option<i64>,
+        batch: i64,
+    ) -> Result<u64, StoreError> {
+        let mut total = 0;
+        loop {
+            let mut query = sqlx::query(sql);
+            if let Some(now) = now {
+                query = query.bind(now);
+            }
+            let done = query
+                .bind(batch)
+                .execute(self.pool)
+                .await
+                .map_err(failed("purge"))?;
+            let deleted = DB::rows_affected(&done);
+            total += deleted;
+            if deleted < batch as u64 {
+                return Ok(total);
+            }
+        }
+    }
+}
