@@ -185,6 +185,7 @@ mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod rows;
+#[cfg(feature = "sqlite")]
 mod rules;
 mod seed;
 mod shared;

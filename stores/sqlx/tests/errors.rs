@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 use support::scenarios::app1;
 use tower_revoke::{
-    testkit, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, IntrospectionStore,
+    ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, IntrospectionStore,
     RevocationRequest, RevocationStore, StoreError, SubjectRevocationStore, Token,
 };
 
@@ -62,6 +62,7 @@ where
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on.
+#[cfg(feature = "postgres")]
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
@@ -85,7 +86,7 @@ async fn postgres_down_fails_every_call_within_the_acquire_timeout() {
     let messages = every_call_fails(&store, Duration::from_secs(3)).await;
     eprintln!("{messages:#?}");
     assert!(store.migrate().await.is_err());
-    assert!(store.seed(&testkit::seed()).await.is_err());
+    assert!(store.seed(&tower_revoke::testkit::seed()).await.is_err());
     assert!(store.purge_expired(10).await.is_err());
 }
 
