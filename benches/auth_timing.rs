@@ -10,14 +10,15 @@
 //! clients, whom nothing sets apart but where their entries happen to lie.
 //! Not a timed test: a report to read.
 
+#[path = "common/poll.rs"]
+mod poll;
+
 use axum::body::Body;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use http::{Request, Response, StatusCode};
+use poll::block_on;
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 use tower::{service_fn, Layer, Service};
 use tower_revoke::{ClientId, ClientSecret, MemoryStore, RevocationEndpointLayer};
@@ -88,16 +89,4 @@ fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^ (x >> 31)
-}
-
-/// Polls `future` on this thread: every future here completes without
-/// waiting (an in-memory body and store).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
 }

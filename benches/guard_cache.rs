@@ -25,23 +25,23 @@
 //! checks. `max_staleness` is 60 s so that no entry expires during the run:
 //! what is measured is the hit path, whatever the staleness.
 
+#[path = "common/hand_guard.rs"]
+mod hand_guard;
+#[path = "common/poll.rs"]
+mod poll;
+
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header::AUTHORIZATION, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
-use axum_extra::headers::authorization::Bearer;
-use axum_extra::headers::Authorization;
-use axum_extra::TypedHeader;
+use hand_guard::{hand_guard, User};
+use poll::block_on;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tower::{Service, ServiceExt};
 use tower_revoke::cache::CachedStore;
@@ -93,18 +93,6 @@ unsafe impl GlobalAlloc for CountingAlloc {
 #[global_allocator]
 static ALLOCATOR: CountingAlloc = CountingAlloc;
 
-/// Polls `future` on this thread; every future here completes without
-/// waiting (the slow store blocks the thread instead).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-}
-
 /// SplitMix64: distinct token values.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -143,32 +131,6 @@ impl IntrospectionStore for Slow {
         self.lookups.fetch_add(1, Ordering::Relaxed);
         std::thread::sleep(Duration::from_millis(1));
         self.store.introspect(token).await
-    }
-}
-
-/// What the hand-written guard tells the handler, as ours does (the
-/// handler reads neither, here).
-#[derive(Clone)]
-#[allow(dead_code)]
-struct User {
-    client_id: String,
-    subject: String,
-}
-
-/// The middleware a user writes: the typed Bearer header, a map lookup,
-/// the user in the request extensions.
-async fn handwritten_auth(
-    State(users): State<Arc<HashMap<String, User>>>,
-    TypedHeader(Authorization(bearer)): TypedHeader<Authorization<Bearer>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    match users.get(bearer.token()) {
-        Some(user) => {
-            request.extensions_mut().insert(user.clone());
-            next.run(request).await
-        }
-        None => StatusCode::UNAUTHORIZED.into_response(),
     }
 }
 
@@ -224,10 +186,7 @@ fn main() {
         lookups: Arc::default(),
     };
     let minute = Duration::from_secs(60);
-    let user = User {
-        client_id: "app1".to_owned(),
-        subject: "alice".to_owned(),
-    };
+    let user = User::alice("app1");
     let users: HashMap<_, _> = tokens.iter().map(|t| (t.clone(), user.clone())).collect();
 
     let router = || Router::new().route("/me", get(me));
@@ -235,7 +194,7 @@ fn main() {
         ("bare", router()),
         (
             "handwritten",
-            router().layer(from_fn_with_state(Arc::new(users), handwritten_auth)),
+            router().layer(from_fn_with_state(Arc::new(users), hand_guard)),
         ),
         (
             "memory",

@@ -105,6 +105,7 @@
 #[macro_use]
 mod macros;
 
+mod answer;
 pub mod audit;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]

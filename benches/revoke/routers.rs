@@ -7,15 +7,11 @@
 
 use super::contenders::{Contender, Fixed};
 use super::fixture::{self, Requests};
+use super::hand_guard::{hand_guard, User};
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
-use axum_extra::headers::authorization::Bearer;
-use axum_extra::headers::Authorization;
-use axum_extra::TypedHeader;
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 use std::collections::HashMap;
@@ -93,7 +89,10 @@ pub fn protected(guard: Guard) -> Box<dyn Contender> {
             me().layer(BearerAuthLayer::new(store.expect("the seed is valid")))
         }
         Guard::Hand => {
-            let users: HashMap<_, _> = tokens.iter().map(|t| (t.clone(), user())).collect();
+            let users: HashMap<_, _> = tokens
+                .iter()
+                .map(|t| (t.clone(), User::alice(fixture::CLIENT_ID)))
+                .collect();
             me().layer(middleware::from_fn_with_state(Arc::new(users), hand_guard))
         }
     };
@@ -107,37 +106,4 @@ pub fn protected(guard: Guard) -> Box<dyn Contender> {
         request.headers_mut().insert(AUTHORIZATION, value);
         request
     }))
-}
-
-/// What the hand-written guard tells the handler, as ours does (the
-/// handler reads neither, here).
-#[derive(Clone)]
-#[allow(dead_code)]
-struct User {
-    client_id: String,
-    subject: String,
-}
-
-fn user() -> User {
-    User {
-        client_id: fixture::CLIENT_ID.to_owned(),
-        subject: "alice".to_owned(),
-    }
-}
-
-/// The middleware a user writes: the typed Bearer header, a map lookup,
-/// the user in the request extensions.
-async fn hand_guard(
-    State(users): State<Arc<HashMap<String, User>>>,
-    TypedHeader(Authorization(bearer)): TypedHeader<Authorization<Bearer>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    match users.get(bearer.token()) {
-        Some(user) => {
-            request.extensions_mut().insert(user.clone());
-            next.run(request).await
-        }
-        None => StatusCode::UNAUTHORIZED.into_response(),
-    }
 }

@@ -1,16 +1,22 @@
-//! [`RevocationEndpoint`]: the endpoint service.
+//! [`RevocationEndpoint`]: the endpoint service, and what it does with the
+//! requests at its path.
 
 use super::future::ResponseFuture;
 use super::layer::EndpointConfig;
 use super::respond;
+use crate::answer::{refuse_head, Endpoint, Mount, RequestBody};
 use crate::audit::{EventOutcome, RevocationEvent};
 use crate::cors::is_preflight;
-use crate::rejection::{MethodNotAllowed, PayloadTooLarge, RequestRejection};
+use crate::rejection::MethodNotAllowed;
 use crate::response::EndpointBody;
 use crate::{RevocationEndpointLayer, RevocationStore};
-use http::{Method, Request, Response};
+use bytes::Bytes;
+use http::request::Parts;
+use http::{Request, Response};
 use http_body::Body;
+use http_body_util::Full;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_service::Service;
@@ -27,17 +33,13 @@ use tower_service::Service;
 /// call (as with tower-http's `Cors` and preflight requests); with a
 /// `tower::buffer::Buffer` inside, that is one slot held meanwhile.
 pub struct RevocationEndpoint<S, St> {
-    inner: S,
-    store: Arc<St>,
-    config: Arc<EndpointConfig>,
+    mount: Mount<S, St, EndpointConfig>,
 }
 
 impl<S, St> RevocationEndpoint<S, St> {
     pub(crate) fn from_parts(inner: S, store: Arc<St>, config: Arc<EndpointConfig>) -> Self {
         Self {
-            inner,
-            store,
-            config,
+            mount: Mount::new(inner, store, config),
         }
     }
 
@@ -57,25 +59,20 @@ impl<S, St> RevocationEndpoint<S, St> {
         RevocationEndpointLayer::new(store)
     }
 
-    define_inner_service_accessors!();
+    define_inner_service_accessors!(mount.inner);
 }
 
 impl<S: Clone, St> Clone for RevocationEndpoint<S, St> {
     fn clone(&self) -> Self {
         Self {
-            inner: self.inner.clone(),
-            store: Arc::clone(&self.store),
-            config: Arc::clone(&self.config),
+            mount: self.mount.clone(),
         }
     }
 }
 
 impl<S: fmt::Debug, St> fmt::Debug for RevocationEndpoint<S, St> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RevocationEndpoint")
-            .field("inner", &self.inner)
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        self.mount.debug("RevocationEndpoint", f)
     }
 }
 
@@ -92,44 +89,46 @@ where
     type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
+    #[inline]
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.mount.poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        if request.uri().path() != &*self.config.path {
-            return ResponseFuture::inner(self.inner.call(request));
-        }
-        let (parts, body) = request.into_parts();
-        let config = &self.config;
-        if let Some(cors) = config
+        ResponseFuture::new(self.mount.call(request))
+    }
+}
+
+/// RFC 7009: CORS preflights (when CORS is on) and requests refused from
+/// their head are answered at once, each refusal with its event; the rest
+/// by [`respond::respond`].
+impl<St: RevocationStore> Endpoint<St> for EndpointConfig {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn answer_head<B: Body>(&self, parts: &Parts, body: &B) -> Option<Response<Full<Bytes>>> {
+        if let Some(cors) = self
             .cors
             .as_ref()
             .filter(|_| is_preflight(&parts.method, &parts.headers))
         {
-            let response = cors.preflight(&parts.headers, &config.cors_request_headers());
-            return ResponseFuture::ready(response);
+            return Some(cors.preflight(&parts.headers, &self.cors_request_headers()));
         }
-        let reader = &config.reader;
-        let refused = if parts.method != Method::POST {
-            Some(RequestRejection::from(MethodNotAllowed))
-        } else if body.size_hint().lower() > reader.max_body_size as u64 {
-            Some(PayloadTooLarge.into())
-        } else {
-            reader.check_head(&parts).err()
-        };
-        if let Some(rejection) = refused {
-            let response = rejection.into_http();
-            let status = response.status().as_u16();
-            let event =
-                RevocationEvent::new(EventOutcome::MalformedRequest, status, &parts.headers);
-            config.events.record(&event);
-            return ResponseFuture::ready(config.finish(&parts, response, None));
-        }
-        let store = Arc::clone(&self.store);
-        let config = Arc::clone(&self.config);
-        ResponseFuture::endpoint(Box::pin(async move {
-            respond::respond(&*store, &config, &parts, body).await
-        }))
+        let response = refuse_head(&self.reader, parts, body, MethodNotAllowed)?.into_http();
+        let status = response.status().as_u16();
+        let event = RevocationEvent::new(EventOutcome::MalformedRequest, status, &parts.headers);
+        self.events.record(&event);
+        Some(self.finish(parts, response, None))
+    }
+
+    fn respond<B: RequestBody>(
+        &self,
+        store: &St,
+        parts: &Parts,
+        body: B,
+    ) -> impl Future<Output = Response<Full<Bytes>>> + Send {
+        respond::respond(store, self, parts, body)
     }
 }

@@ -1,14 +1,20 @@
-//! [`IntrospectionEndpoint`]: the endpoint service.
+//! [`IntrospectionEndpoint`]: the endpoint service, and what it does with
+//! the requests at its path.
 
 use super::future::ResponseFuture;
 use super::layer::IntrospectionConfig;
 use super::respond;
-use crate::rejection::{IntrospectionMethodNotAllowed, PayloadTooLarge, RequestRejection};
+use crate::answer::{refuse_head, Endpoint, Mount, RequestBody};
+use crate::rejection::IntrospectionMethodNotAllowed;
 use crate::response::{for_method, EndpointBody};
 use crate::{IntrospectionEndpointLayer, IntrospectionStore, RevocationStore};
-use http::{Method, Request, Response};
+use bytes::Bytes;
+use http::request::Parts;
+use http::{Request, Response};
 use http_body::Body;
+use http_body_util::Full;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_service::Service;
@@ -24,17 +30,13 @@ use tower_service::Service;
 /// [`RevocationEndpoint`](crate::RevocationEndpoint) for what that means
 /// for readiness).
 pub struct IntrospectionEndpoint<S, St> {
-    inner: S,
-    store: Arc<St>,
-    config: Arc<IntrospectionConfig>,
+    mount: Mount<S, St, IntrospectionConfig>,
 }
 
 impl<S, St> IntrospectionEndpoint<S, St> {
     pub(crate) fn from_parts(inner: S, store: Arc<St>, config: Arc<IntrospectionConfig>) -> Self {
         Self {
-            inner,
-            store,
-            config,
+            mount: Mount::new(inner, store, config),
         }
     }
 
@@ -54,25 +56,20 @@ impl<S, St> IntrospectionEndpoint<S, St> {
         IntrospectionEndpointLayer::new(store)
     }
 
-    define_inner_service_accessors!();
+    define_inner_service_accessors!(mount.inner);
 }
 
 impl<S: Clone, St> Clone for IntrospectionEndpoint<S, St> {
     fn clone(&self) -> Self {
         Self {
-            inner: self.inner.clone(),
-            store: Arc::clone(&self.store),
-            config: Arc::clone(&self.config),
+            mount: self.mount.clone(),
         }
     }
 }
 
 impl<S: fmt::Debug, St> fmt::Debug for IntrospectionEndpoint<S, St> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IntrospectionEndpoint")
-            .field("inner", &self.inner)
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        self.mount.debug("IntrospectionEndpoint", f)
     }
 }
 
@@ -89,30 +86,35 @@ where
     type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
+    #[inline]
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.mount.poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        if request.uri().path() != &*self.config.path {
-            return ResponseFuture::inner(self.inner.call(request));
-        }
-        let (parts, body) = request.into_parts();
-        let reader = &self.config.reader;
-        let refused = if parts.method != Method::POST {
-            Some(RequestRejection::from(IntrospectionMethodNotAllowed))
-        } else if body.size_hint().lower() > reader.max_body_size as u64 {
-            Some(PayloadTooLarge.into())
-        } else {
-            reader.check_head(&parts).err()
-        };
-        if let Some(rejection) = refused {
-            return ResponseFuture::ready(for_method(rejection.into_http(), &parts.method));
-        }
-        let store = Arc::clone(&self.store);
-        let config = Arc::clone(&self.config);
-        ResponseFuture::endpoint(Box::pin(async move {
-            respond::respond(&*store, &config, &parts, body).await
-        }))
+        ResponseFuture::new(self.mount.call(request))
+    }
+}
+
+/// RFC 7662: requests refused from their head are answered at once, the
+/// rest by [`respond::respond`].
+impl<St: RevocationStore + IntrospectionStore> Endpoint<St> for IntrospectionConfig {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn answer_head<B: Body>(&self, parts: &Parts, body: &B) -> Option<Response<Full<Bytes>>> {
+        let rejection = refuse_head(&self.reader, parts, body, IntrospectionMethodNotAllowed)?;
+        Some(for_method(rejection.into_http(), &parts.method))
+    }
+
+    fn respond<B: RequestBody>(
+        &self,
+        store: &St,
+        parts: &Parts,
+        body: B,
+    ) -> impl Future<Output = Response<Full<Bytes>>> + Send {
+        respond::respond(store, self, parts, body)
     }
 }

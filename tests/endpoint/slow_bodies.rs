@@ -246,6 +246,17 @@ mod over_hyper {
         String::from_utf8_lossy(&answer).into_owned()
     }
 
+    /// Reads what the server has sent so far, up to 1 KiB (waiting at most
+    /// 5 s for it), without waiting for the connection to close.
+    async fn read_answer(stream: &mut TcpStream) -> String {
+        let mut answer = vec![0; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+            .await
+            .expect("an answer")
+            .unwrap();
+        String::from_utf8_lossy(&answer[..n]).into_owned()
+    }
+
     #[tokio::test]
     async fn stalled_head_is_closed_by_header_read_timeout() {
         let addr = serve(store()).await;
@@ -278,12 +289,7 @@ mod over_hyper {
         );
         stream.write_all(head.as_bytes()).await.unwrap();
         let started = Instant::now();
-        let mut answer = vec![0; 1024];
-        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
-            .await
-            .expect("an answer")
-            .unwrap();
-        let answer = String::from_utf8_lossy(&answer[..n]);
+        let answer = read_answer(&mut stream).await;
         assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
         assert!(started.elapsed() >= REQUEST_TIMEOUT - Duration::from_millis(50));
         assert!(store.is_active("AT1"));
@@ -303,12 +309,7 @@ mod over_hyper {
             request.extend_from_slice(format!("200\r\n&{}\r\n", "x".repeat(0x1ff)).as_bytes());
         }
         stream.write_all(&request).await.unwrap();
-        let mut answer = vec![0; 1024];
-        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
-            .await
-            .expect("an answer")
-            .unwrap();
-        let answer = String::from_utf8_lossy(&answer[..n]);
+        let answer = read_answer(&mut stream).await;
         assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
         assert!(store.is_active("AT1"));
     }
