@@ -42,6 +42,17 @@ static GUARD_OUTCOMES: [[Label; 1]; 5] = [
     [Label::from_static_parts("outcome", "store_unavailable")],
 ];
 
+static INTROSPECTION_OUTCOMES: [[Label; 1]; 5] = [
+    [Label::from_static_parts("outcome", "active")],
+    [Label::from_static_parts("outcome", "inactive")],
+    [Label::from_static_parts(
+        "outcome",
+        "client_authentication_failed",
+    )],
+    [Label::from_static_parts("outcome", "malformed_request")],
+    [Label::from_static_parts("outcome", "store_unavailable")],
+];
+
 static OPERATIONS: [[Label; 1]; 3] = [
     [Label::from_static_parts("operation", "authenticate_client")],
     [Label::from_static_parts("operation", "revoke")],
@@ -63,8 +74,7 @@ pub(super) fn revocation(outcome: EventOutcome, method: Option<ClientAuthMethod>
         pairs.collect()
     });
     let labels = &table[outcome_index(outcome) * METHODS.len() + method_index(method)];
-    let key = Key::from_static_parts("tower_revoke_revocation_requests_total", labels);
-    metrics::with_recorder(|recorder| recorder.register_counter(&key, &METADATA)).increment(1);
+    increment("tower_revoke_revocation_requests_total", labels);
 }
 
 /// `tower_revoke_guard_requests_total{outcome}`.
@@ -75,6 +85,13 @@ pub(super) fn guard(outcome: &'static str) {
     }
 }
 
+/// `tower_revoke_introspection_requests_total{outcome}`.
+pub(super) fn introspection(outcome: &'static str) {
+    if let Some(labels) = find(&INTROSPECTION_OUTCOMES, outcome) {
+        increment("tower_revoke_introspection_requests_total", labels);
+    }
+}
+
 /// `tower_revoke_store_duration_seconds{operation}`.
 pub(super) fn store_duration(operation: &'static str, elapsed: Duration) {
     if let Some(labels) = find(&OPERATIONS, operation) {
@@ -82,6 +99,12 @@ pub(super) fn store_duration(operation: &'static str, elapsed: Duration) {
         metrics::with_recorder(|recorder| recorder.register_histogram(&key, &METADATA))
             .record(elapsed.as_secs_f64());
     }
+}
+
+/// Adds one to the counter `name` with `labels`.
+fn increment(name: &'static str, labels: &'static [Label]) {
+    let key = Key::from_static_parts(name, labels);
+    metrics::with_recorder(|recorder| recorder.register_counter(&key, &METADATA)).increment(1);
 }
 
 /// The static label set whose one value is `value`; `None` (and a failed

@@ -25,6 +25,9 @@
 //!   and `client_auth_method` (`unknown` when none was read).
 //! - `tower_revoke_guard_requests_total` (counter), label `outcome`:
 //!   `admitted`, `no_token`, `malformed`, `inactive`, `store_unavailable`.
+//! - `tower_revoke_introspection_requests_total` (counter), label
+//!   `outcome`: `active`, `inactive`, `client_authentication_failed`,
+//!   `malformed_request`, `store_unavailable` (RFC 7662 requests).
 //! - `tower_revoke_store_duration_seconds` (histogram), label `operation`:
 //!   `authenticate_client`, `revoke`, `introspect`.
 //!
@@ -271,6 +274,13 @@ impl StoreTimer {
         #[cfg(feature = "metrics")]
         metrics::store_duration(self.operation, self.started.elapsed());
     }
+}
+
+/// Counts one introspection request's outcome (feature `metrics`).
+pub(crate) fn introspection_outcome(outcome: &'static str) {
+    let _ = outcome;
+    #[cfg(feature = "metrics")]
+    metrics::introspection(outcome);
 }
 
 /// Counts one guard decision (feature `metrics`).

@@ -12,6 +12,7 @@
 //! | revocation and introspection agree at every step | [`agreement`] |
 //! | real HTTP, inner never called | [`over_http`] |
 //! | RFC 8414 metadata from the layers | [`metadata`] |
+//! | requests counted by outcome (feature `metrics`) | `metrics` |
 //! | JWT access tokens that can be revoked (feature `jwt`) | [`jwt`] |
 
 mod fixture;
@@ -26,6 +27,8 @@ mod client_auth;
 #[cfg(feature = "jwt")]
 mod jwt;
 mod metadata;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod over_http;
 mod request;
 
