@@ -8,6 +8,7 @@
 
 pub mod bodies;
 pub mod jwt;
+pub mod metrics;
 pub mod reply;
 pub mod request;
 

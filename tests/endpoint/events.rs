@@ -4,8 +4,8 @@
 
 use crate::fixture::{app, as_app1, revoke, store};
 use crate::stores::FailingStore;
+use crate::support::metrics::{counts, record};
 use crate::support::request::{get, Req};
-use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::sync::{Arc, Mutex};
 use tower_revoke::{
     ClientAuthMethod, ClientId, EventOutcome, RevocationEndpointLayer, RevocationEvent,
@@ -129,110 +129,60 @@ async fn long_client_ids_are_cut_in_events() {
 
 #[test]
 fn metrics_count_outcomes_and_time_the_store_without_secrets() {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let (app, _) = app(RevocationEndpointLayer::new(store()));
-            as_app1("token=AT1").send(&app).await;
-            as_app1("token=AT1").send(&app).await;
-            revoke("token=AT2")
-                .basic("app1", "s3cr3t-wrong")
-                .send(&app)
-                .await;
-        });
+    let recorded = record(|| async {
+        let (app, _) = app(RevocationEndpointLayer::new(store()));
+        as_app1("token=AT1").send(&app).await;
+        as_app1("token=AT1").send(&app).await;
+        revoke("token=AT2")
+            .basic("app1", "s3cr3t-wrong")
+            .send(&app)
+            .await;
     });
-    let snapshot = snapshotter.snapshot().into_vec();
-    let counter = |name: &str, outcome: &str| {
-        snapshot.iter().find_map(|(key, _, _, value)| {
-            let key = key.key();
-            let labelled = key
-                .labels()
-                .any(|l| l.key() == "outcome" && l.value() == outcome);
-            match value {
-                DebugValue::Counter(n) if key.name() == name && labelled => Some(*n),
-                _ => None,
-            }
-        })
-    };
     let name = "tower_revoke_revocation_requests_total";
-    assert_eq!(counter(name, "revoked"), Some(1));
-    let methods: Vec<_> = snapshot
-        .iter()
-        .filter(|(key, _, _, _)| key.key().name() == name)
-        .flat_map(|(key, _, _, _)| key.key().labels().cloned().collect::<Vec<_>>())
-        .filter(|label| label.key() == "client_auth_method")
-        .map(|label| label.value().to_owned())
-        .collect();
-    assert_eq!(methods, ["client_secret_basic"; 3]);
-    assert_eq!(counter(name, "unknown"), Some(1));
-    assert_eq!(counter(name, "client_authentication_failed"), Some(1));
-    let timed = snapshot.iter().filter(|(key, _, _, value)| {
-        key.key().name() == "tower_revoke_store_duration_seconds"
-            && matches!(value, DebugValue::Histogram(samples) if !samples.is_empty())
-    });
-    assert_eq!(timed.count(), 2, "authenticate_client and revoke are timed");
-    let labels: String = snapshot
-        .iter()
-        .map(|(key, _, _, _)| format!("{:?}", key.key()))
-        .collect();
+    let outcomes = [
+        ("client_authentication_failed", 1),
+        ("revoked", 1),
+        ("unknown", 1),
+    ];
+    assert_eq!(recorded.counters(name, "outcome"), counts(&outcomes));
+    let methods = recorded.counters(name, "client_auth_method");
+    assert_eq!(methods, counts(&[("client_secret_basic", 3)]));
+    let histogram = "tower_revoke_store_duration_seconds";
+    let timed = |operation| recorded.samples(histogram, "operation", operation);
+    assert_eq!(timed("authenticate_client"), Some(3));
+    assert_eq!(
+        timed("revoke"),
+        Some(2),
+        "no revoke after a failed authentication"
+    );
+    let keys = recorded.keys();
     for secret in ["AT1", "AT2", "s3cr3t", "app1"] {
-        assert!(
-            !labels.contains(secret),
-            "{secret} in a metric label: {labels}"
-        );
+        assert!(!keys.contains(secret), "{secret} in a metric label: {keys}");
     }
 }
 
 #[test]
 fn metrics_count_each_guard_decision() {
     use axum::routing::get as route_get;
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let guard = tower_revoke::BearerAuthLayer::new(store());
-            let app = axum::Router::new().route("/me", route_get(|| async { "me" }).layer(guard));
-            for request in [
-                get("/me").bearer("AT1"),
-                get("/me").bearer("AT1"),
-                get("/me").bearer("never-issued"),
-                get("/me"),
-                get("/me").header("authorization", "Bearer a b"),
-            ] {
-                request.send(&app).await;
-            }
-        });
+    let recorded = record(|| async {
+        let guard = tower_revoke::BearerAuthLayer::new(store());
+        let app = axum::Router::new().route("/me", route_get(|| async { "me" }).layer(guard));
+        for request in [
+            get("/me").bearer("AT1"),
+            get("/me").bearer("AT1"),
+            get("/me").bearer("never-issued"),
+            get("/me"),
+            get("/me").header("authorization", "Bearer a b"),
+        ] {
+            request.send(&app).await;
+        }
     });
-    let mut counts: Vec<(String, u64)> = snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter(|(key, _, _, _)| key.key().name() == "tower_revoke_guard_requests_total")
-        .map(|(key, _, _, value)| {
-            let outcome = key.key().labels().next().unwrap().value().to_owned();
-            match value {
-                DebugValue::Counter(n) => (outcome, n),
-                other => panic!("{other:?}"),
-            }
-        })
-        .collect();
-    counts.sort();
-    let expected = [
+    let outcomes = [
         ("admitted", 2),
         ("inactive", 1),
         ("malformed", 1),
         ("no_token", 1),
     ];
-    let expected: Vec<(String, u64)> = expected
-        .iter()
-        .map(|(outcome, n)| (outcome.to_string(), *n))
-        .collect();
-    assert_eq!(counts, expected);
+    let name = "tower_revoke_guard_requests_total";
+    assert_eq!(recorded.counters(name, "outcome"), counts(&outcomes));
 }
