@@ -21,7 +21,8 @@ use poll::block_on;
 use std::convert::Infallible;
 use std::time::Instant;
 use tower::{service_fn, Layer, Service};
-use tower_revoke::{ClientId, ClientSecret, MemoryStore, RevocationEndpointLayer};
+use tower_revoke::client::{ClientId, ClientSecret};
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
 /// Samples of each kind, per secret length.
 const SAMPLES: usize = 40_000;

@@ -45,9 +45,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::{Service, ServiceExt};
 use tower_revoke::cache::CachedStore;
+use tower_revoke::client::ClientId;
+use tower_revoke::request::Token;
+use tower_revoke::store::TokenEntry;
 use tower_revoke::{
-    ActiveToken, BearerAuthLayer, ClientId, IntrospectionStore, MemoryStore, StoreError, Token,
-    TokenEntry, TokenKind,
+    ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, StoreError, TokenKind,
 };
 
 const TOKENS: usize = 1_000;
@@ -114,7 +116,7 @@ fn memory_store(tokens: &[String]) -> MemoryStore {
     for value in tokens {
         let token = Token::new(value.as_str()).unwrap();
         let entry = TokenEntry::new(token, TokenKind::AccessToken, app1.clone());
-        store.insert_token(entry.subject("alice")).unwrap();
+        store.insert_token(entry.with_subject("alice")).unwrap();
     }
     store
 }
@@ -267,7 +269,7 @@ fn parts(tokens: &[String], slow: &Slow) {
         median(&rounds)
     };
     let digest = time(&|t| {
-        std::hint::black_box(tower_revoke::TokenDigest::of(t));
+        std::hint::black_box(tower_revoke::store::TokenDigest::of(t));
         true
     });
     let memory_now = time(&|t| matches!(memory.introspect_now(t.secret()), Some(Ok(Some(_)))));

@@ -4,7 +4,7 @@
 //!
 //! [`CorsPolicy`] says which origins each client may call from (and which
 //! origins any client may). The endpoint, given one with
-//! [`RevocationEndpointLayer::cors`](crate::RevocationEndpointLayer::cors):
+//! [`RevocationEndpointLayer::cors`](crate::revocation::RevocationEndpointLayer::cors):
 //! - answers a preflight (`OPTIONS` with `Origin` and
 //!   `Access-Control-Request-Method: POST`) on its path itself: 204 with the
 //!   grant when the origin is allowed for some client, 204 without any grant
@@ -26,7 +26,8 @@
 //! the authenticated client, so it is written for the endpoint (the
 //! response headers are the Fetch standard's, §3.2.3).
 
-use crate::{ClientId, Seed};
+use crate::client::ClientId;
+use crate::store::Seed;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 use std::collections::{HashMap, HashSet};
@@ -38,7 +39,8 @@ use std::time::Duration;
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{CorsPolicy, MemoryStore, RevocationEndpointLayer};
+/// use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+/// use tower_revoke::cors::CorsPolicy;
 ///
 /// let cors = CorsPolicy::new().allow_origin_for_client("spa", "https://spa.example");
 /// let layer = RevocationEndpointLayer::new(MemoryStore::new()).cors(cors);

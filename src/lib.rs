@@ -26,37 +26,37 @@
 //! ```
 //!
 //! # The public API
-//! - Middleware: [`RevocationEndpointLayer`] ([`endpoint`]), the revocation
-//!   endpoint; [`IntrospectionEndpointLayer`] ([`introspection`]), the
-//!   RFC 7662 introspection endpoint; [`BearerAuthLayer`] ([`guard`]), which
-//!   admits only active access tokens (RFC 6750), so a revoked token stops
-//!   working at once.
-//! - RFC 8414 metadata ([`metadata`]): [`AuthorizationServerMetadata`],
-//!   generated from the layers, served by [`MetadataService`].
-//! - Reading requests: [`RequestReader`], configured with [`BodyEncoding`],
-//!   [`ClientAuthMethods`] of [`ClientAuthMethod`]s, [`BasicDecoding`] and
-//!   [`AppKeyHeaders`]; what it reads: [`RevocationRequest`] ([`Token`],
-//!   [`TokenTypeHint`]), [`ClientRevocation`], [`ClientCredentials`]
-//!   ([`ClientId`], [`ClientSecret`]), [`BearerToken`]; [`parse_basic`].
-//! - Answering: [`RevocationResponder`] with [`OtherClientToken`],
-//!   [`RevokedResponse`], [`UnknownTokenResponse`]; [`ErrorResponse`] and
-//!   [`ErrorCode`] (RFC 6749 §5.2); [`Realm`] and [`BearerChallenge`];
-//!   response bodies [`EndpointBody`], [`ResponseBody`]; every refusal in
-//!   [`rejection`].
-//! - Stores ([`store`]): the traits [`RevocationStore`],
-//!   [`IntrospectionStore`], [`SubjectRevocationStore`], [`JwtDenyList`]
-//!   ([`JwtRecord`]), [`BoxStore`] and [`DynStore`]
-//!   ([`BoxFuture`]); what they exchange: [`AuthenticatedClient`],
-//!   [`ClientType`], [`RevocationOutcome`], [`ActiveToken`], [`TokenKind`],
-//!   [`StoreError`]; digests [`TokenDigest`], [`SecretDigest`],
-//!   [`StoredClient`]; cache invalidation [`Invalidate`],
-//!   [`RevocationNotice`]; [`MemoryStore`]; seeds [`Seed`], [`ClientEntry`],
-//!   [`TokenEntry`], [`SeedError`].
-//! - axum extractors ([`extract`], feature `axum`, on by default).
-//! - A cache of the guard's lookups, invalidated by the store's revocation
-//!   notices (`cache`, feature `cache`): `CachedStore`, `CacheInvalidator`.
-//! - JWT access tokens (RFC 9068) that can be revoked: `jwt::JwtStore`,
-//!   `jwt::JwtVerifier` and `jwt::JwtKey` (feature `jwt`).
+//! At the crate root, the two-minute path: the layers
+//! [`RevocationEndpointLayer`] (RFC 7009), [`IntrospectionEndpointLayer`]
+//! (RFC 7662) and [`BearerAuthLayer`] (RFC 6750), the embedded
+//! [`MemoryStore`], the store traits [`RevocationStore`],
+//! [`IntrospectionStore`], [`SubjectRevocationStore`] and [`JwtDenyList`],
+//! and the types a store implementation answers with
+//! ([`AuthenticatedClient`], [`ClientType`], [`ActiveToken`], [`TokenKind`],
+//! [`RevocationOutcome`], [`StoreError`]). Everything else has one path,
+//! under the module that holds it:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`revocation`] | the revocation endpoint's service and future, and [`RevocationResponder`](revocation::RevocationResponder) for handlers of your own |
+//! | [`introspection`] | the introspection endpoint's service and future |
+//! | [`guard`] | the Bearer guard's service and future |
+//! | [`metadata`] | RFC 8414 authorization server metadata, generated from the layers |
+//! | [`request`] | [`RequestReader`](request::RequestReader) and what it reads: the revocation request, tokens, Bearer credentials |
+//! | [`client`] | client identifiers, secrets, credentials and authentication methods (RFC 6749 §2) |
+//! | [`response`] | RFC 6749 §5.2 error responses, realms and challenges, response bodies |
+//! | [`rejection`] | every refusal, as a typed rejection |
+//! | [`store`] | digests, seeds, revocation notices, the store traits as trait objects |
+//! | [`cors`] | per-client CORS on the revocation endpoint |
+//! | [`audit`] | one event per revocation request, and metrics |
+//! | [`extract`] | axum extractors (feature `axum`, on by default) |
+//! | `cache` | a cache of the guard's lookups, invalidated by revocation notices (feature `cache`) |
+//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked (feature `jwt`) |
+//! | `testkit` | the store conformance kit (feature `testkit`) |
+//!
+//! Every layer is configured the same way: `new(store)`, then `#[must_use]`
+//! builder methods in any order; the options the layers share have the
+//! same names (`realm`, `retry_after`, `path`, `reader`).
 //!
 //! # Testing
 //! The layers are ordinary Tower middleware, so `tower-test` drives them
@@ -105,13 +105,12 @@
 #[macro_use]
 mod macros;
 
-mod answer;
 pub mod audit;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
-mod cors;
-pub mod endpoint;
+pub mod client;
+pub mod cors;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod extract;
@@ -122,35 +121,25 @@ pub mod introspection;
 pub mod jwt;
 mod log;
 pub mod metadata;
+mod mount;
 pub mod rejection;
-mod request;
-mod response;
+pub mod request;
+pub mod response;
+pub mod revocation;
 pub mod store;
 #[cfg(feature = "testkit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub mod testkit;
 
-pub use audit::{EventOutcome, RevocationEvent, RevocationEvents};
-pub use cors::CorsPolicy;
-pub use endpoint::{RevocationEndpoint, RevocationEndpointLayer};
-pub use guard::{BearerAuth, BearerAuthLayer};
-pub use introspection::{IntrospectionEndpoint, IntrospectionEndpointLayer};
-pub use metadata::{AuthorizationServerMetadata, MetadataService};
-pub use request::{
-    parse_basic, AppKeyHeaders, BasicDecoding, BearerToken, BodyEncoding, ClientAuthMethod,
-    ClientAuthMethods, ClientCredentials, ClientId, ClientRevocation, ClientSecret, RequestReader,
-    RevocationRequest, Token, TokenTypeHint,
-};
-pub use response::{
-    BearerChallenge, EndpointBody, ErrorCode, ErrorResponse, OtherClientToken, Realm, ResponseBody,
-    RevocationResponder, RevokedResponse, UnknownTokenResponse,
-};
-pub use store::{
-    ActiveToken, AuthenticatedClient, BoxFuture, BoxStore, ClientEntry, ClientType, DynStore,
-    IntrospectionStore, Invalidate, JwtDenyList, JwtRecord, MemoryStore, RevocationNotice,
-    RevocationOutcome, RevocationStore, SecretDigest, Seed, SeedError, StoreError, StoredClient,
-    SubjectRevocationStore, TokenDigest, TokenEntry, TokenKind,
-};
+pub use guard::layer::BearerAuthLayer;
+pub use introspection::layer::IntrospectionEndpointLayer;
+pub use revocation::layer::RevocationEndpointLayer;
+pub use store::client::{AuthenticatedClient, ClientType};
+pub use store::error::StoreError;
+pub use store::memory::MemoryStore;
+pub use store::outcome::RevocationOutcome;
+pub use store::token::{ActiveToken, TokenKind};
+pub use store::traits::{IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore};
 
 /// The README's Rust snippets, compiled as doc tests.
 #[cfg(doctest)]

@@ -26,7 +26,7 @@ macro_rules! define_inner_service_accessors {
 }
 
 /// The public `ResponseFuture<F>` of an endpoint service, with the doc
-/// comment given: a newtype over [`Answer`](crate::answer::Answer), after
+/// comment given: a newtype over [`Answer`](crate::mount::Answer), after
 /// tower's `opaque_future!`, so that each endpoint keeps a future type of
 /// its own while the polling is written once. `ResponseFuture::new` wraps
 /// an `Answer`.
@@ -36,13 +36,13 @@ macro_rules! define_answer_future {
             $(#[$doc])*
             pub struct ResponseFuture<F> {
                 #[pin]
-                answer: crate::answer::Answer<F>,
+                answer: crate::mount::Answer<F>,
             }
         }
 
         impl<F> ResponseFuture<F> {
             #[inline]
-            pub(crate) fn new(answer: crate::answer::Answer<F>) -> Self {
+            pub(crate) fn new(answer: crate::mount::Answer<F>) -> Self {
                 Self { answer }
             }
         }

@@ -17,9 +17,8 @@ use http::HeaderValue;
 use proptest::prelude::*;
 use std::path::Path;
 use tower_revoke::rejection::{ClientAuthError, RequestRejection};
-use tower_revoke::{
-    parse_basic, BasicDecoding, BearerToken, BodyEncoding, ErrorCode, RequestReader,
-};
+use tower_revoke::request::{parse_basic, BasicDecoding, BearerToken, BodyEncoding, RequestReader};
+use tower_revoke::response::ErrorCode;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 const KNOWN: [&str; 4] = ["token", "token_type_hint", "client_id", "client_secret"];

@@ -3,10 +3,13 @@
 //! `Arc<dyn DynStore>`).
 
 use std::sync::Arc;
+use tower_revoke::client::ClientId;
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::BoxStore;
 use tower_revoke::testkit::{self, Conformance};
 use tower_revoke::{
-    AuthenticatedClient, BoxStore, ClientId, ClientType, IntrospectionStore, MemoryStore,
-    RevocationOutcome, RevocationRequest, RevocationStore, Token, TokenKind,
+    AuthenticatedClient, ClientType, IntrospectionStore, MemoryStore, RevocationOutcome,
+    RevocationStore, TokenKind,
 };
 
 fn store() -> MemoryStore {
@@ -198,7 +201,7 @@ struct RevocationOnly;
 impl RevocationStore for RevocationOnly {
     async fn authenticate_client(
         &self,
-        credentials: &tower_revoke::ClientCredentials,
+        credentials: &tower_revoke::client::ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, tower_revoke::StoreError> {
         let known = credentials.client_id().as_str() == "app1";
         Ok(known.then(app1))

@@ -18,10 +18,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::{service_fn, Layer, Service};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::{RevocationRequest, Token, TokenTypeHint};
+use tower_revoke::revocation::RevocationEndpoint;
 use tower_revoke::{
-    AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, MemoryStore,
-    RevocationEndpoint, RevocationEndpointLayer, RevocationOutcome, RevocationRequest,
-    RevocationStore, Token, TokenTypeHint,
+    AuthenticatedClient, MemoryStore, RevocationEndpointLayer, RevocationOutcome, RevocationStore,
 };
 
 /// Something measured a batch at a time.

@@ -22,7 +22,8 @@ use axum::{Extension, Json, Router};
 use std::fmt::Display;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
-use tower_revoke::{ActiveToken, BearerAuthLayer, BoxStore, Seed};
+use tower_revoke::store::{BoxStore, Seed};
+use tower_revoke::{ActiveToken, BearerAuthLayer};
 use tracing_subscriber::EnvFilter;
 
 /// The store an example runs on, chosen at start.

@@ -11,11 +11,14 @@ use crate::common;
 use axum::{routing::get, Extension, Json, Router};
 use std::fmt;
 use std::time::Duration;
+use tower_revoke::audit::RevocationEvent;
+use tower_revoke::cors::CorsPolicy;
 use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+use tower_revoke::metadata::AuthorizationServerMetadata;
+use tower_revoke::store::{BoxStore, Seed};
 use tower_revoke::{
-    ActiveToken, AuthorizationServerMetadata, BearerAuthLayer, BoxStore, CorsPolicy,
-    IntrospectionEndpointLayer, RevocationEndpointLayer, RevocationEvent, Seed,
+    ActiveToken, BearerAuthLayer, IntrospectionEndpointLayer, RevocationEndpointLayer,
 };
 
 /// The demo's seed, `examples/seed.json`.

@@ -19,9 +19,8 @@
 use crate::store::StoreStartError;
 use std::time::Duration;
 use tower_revoke::cache::{CacheInvalidator, CachedStore};
-use tower_revoke::{
-    BoxStore, IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
-};
+use tower_revoke::store::BoxStore;
+use tower_revoke::{IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore};
 
 /// The variable the guard cache is chosen by.
 pub const CACHE_VAR: &str = "TOWER_REVOKE_GUARD_CACHE";

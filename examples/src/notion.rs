@@ -7,10 +7,10 @@
 use crate::common::me_route;
 use crate::common::Store;
 use axum::Router;
-use tower_revoke::{
-    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader,
-    RevocationEndpointLayer,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{BasicDecoding, BodyEncoding, RequestReader};
+use tower_revoke::response::Realm;
+use tower_revoke::RevocationEndpointLayer;
 
 /// Notion's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth/revoke";
@@ -41,9 +41,9 @@ pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
             RequestReader::default()
                 .body_encoding(BodyEncoding::Json)
                 .basic_decoding(BasicDecoding::Raw)
-                .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic))
-                .realm(Realm::new("notion")),
+                .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic)),
         )
+        .realm(Realm::new("notion"))
 }
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and

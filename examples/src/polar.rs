@@ -7,10 +7,11 @@
 use crate::common::me_route;
 use crate::common::Store;
 use axum::Router;
-use tower_revoke::{
-    ClientAuthMethod, ClientAuthMethods, OtherClientToken, Realm, RequestReader,
-    RevocationEndpointLayer, RevocationResponder,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::RequestReader;
+use tower_revoke::response::Realm;
+use tower_revoke::revocation::OtherClientToken;
+use tower_revoke::RevocationEndpointLayer;
 
 /// Polar's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth2/revoke";
@@ -39,14 +40,9 @@ pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
         .with(ClientAuthMethod::ClientSecretBasic);
     RevocationEndpointLayer::new(store)
         .path(REVOKE_PATH)
-        .reader(
-            RequestReader::default()
-                .realm(Realm::new("polar"))
-                .client_auth_methods(methods),
-        )
-        .responder(
-            RevocationResponder::default().other_client_token(OtherClientToken::InvalidGrant),
-        )
+        .reader(RequestReader::default().client_auth_methods(methods))
+        .realm(Realm::new("polar"))
+        .other_client_token(OtherClientToken::InvalidGrant)
 }
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and

@@ -7,10 +7,11 @@
 use crate::common::me_route;
 use crate::common::Store;
 use axum::Router;
-use tower_revoke::{
-    AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, OtherClientToken, Realm, RequestReader,
-    RevocationEndpointLayer, RevocationResponder, RevokedResponse, UnknownTokenResponse,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{AppKeyHeaders, RequestReader};
+use tower_revoke::response::Realm;
+use tower_revoke::revocation::{OtherClientToken, RevokedResponse, UnknownTokenResponse};
+use tower_revoke::RevocationEndpointLayer;
 
 /// Voucherify's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth/token/revoke";
@@ -38,15 +39,12 @@ pub fn revocation_endpoint(store: Store) -> RevocationEndpointLayer<Store> {
             RequestReader::default()
                 .token_parameter("access_token")
                 .client_auth_methods(ClientAuthMethods::only(ClientAuthMethod::AppKeyHeaders))
-                .app_key_headers(AppKeyHeaders::default())
-                .realm(Realm::new("voucherify")),
+                .app_key_headers(AppKeyHeaders::default()),
         )
-        .responder(
-            RevocationResponder::default()
-                .other_client_token(OtherClientToken::LikeUnknown)
-                .revoked_response(RevokedResponse::NoContent)
-                .unknown_token_response(UnknownTokenResponse::NotFound),
-        )
+        .realm(Realm::new("voucherify"))
+        .other_client_token(OtherClientToken::LikeUnknown)
+        .revoked_response(RevokedResponse::NoContent)
+        .unknown_token_response(UnknownTokenResponse::NotFound)
 }
 
 /// `GET /me` (Bearer guard, 200 JSON `{"sub", "client_id"}`) and

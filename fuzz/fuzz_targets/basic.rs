@@ -25,9 +25,8 @@ use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use tower_revoke::rejection::ClientAuthError;
-use tower_revoke::{
-    parse_basic, BasicDecoding, ClientAuthMethod, ClientCredentials, RequestReader,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials};
+use tower_revoke::request::{parse_basic, BasicDecoding, RequestReader};
 use tower_revoke_fuzz::basic_authorization;
 
 const POLICIES: [BasicDecoding; 3] = [

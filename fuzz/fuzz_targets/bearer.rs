@@ -14,7 +14,7 @@ use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use tower_revoke::rejection::BearerError;
-use tower_revoke::BearerToken;
+use tower_revoke::request::BearerToken;
 
 /// The RFC 6750 §2.1 `b64token` grammar, written independently.
 fn is_b64token(input: &[u8]) -> bool {

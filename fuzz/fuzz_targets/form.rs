@@ -11,7 +11,9 @@
 
 use http::request::Parts;
 use libfuzzer_sys::fuzz_target;
-use tower_revoke::{ClientAuthMethod, ErrorCode, RequestReader};
+use tower_revoke::client::ClientAuthMethod;
+use tower_revoke::request::RequestReader;
+use tower_revoke::response::ErrorCode;
 use tower_revoke_fuzz::form_encode;
 
 fn parts() -> Parts {

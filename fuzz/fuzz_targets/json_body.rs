@@ -16,10 +16,9 @@
 use http::request::Parts;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use tower_revoke::{
-    BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, ErrorCode, RequestReader,
-    TokenTypeHint,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{BasicDecoding, BodyEncoding, RequestReader, TokenTypeHint};
+use tower_revoke::response::ErrorCode;
 
 fn parts(authorization: Option<&str>) -> Parts {
     let mut request = http::Request::post("/revoke").header("content-type", "application/json");

@@ -12,10 +12,12 @@ use http::Request;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tower_layer::Layer;
-use tower_revoke::{
-    AppKeyHeaders, BasicDecoding, BodyEncoding, ClientAuthMethod, ClientAuthMethods, MemoryStore,
-    OtherClientToken, RequestReader, RevocationEndpoint, RevocationEndpointLayer,
-    RevocationResponder, RevokedResponse, UnknownTokenResponse,
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{AppKeyHeaders, BasicDecoding, BodyEncoding, RequestReader};
+use tower_revoke::revocation::{
+    OtherClientToken, RevocationEndpoint, RevocationResponder, RevokedResponse,
+    UnknownTokenResponse,
 };
 
 /// The endpoint under test, the store behind it and the model beside it.
@@ -77,7 +79,10 @@ impl Harness {
         let store = MemoryStore::from_seed_json(SEED)
             .expect("seed loads")
             .access_token_revokes_grant(c.access_token_revokes_grant);
-        let responder = RevocationResponder::default()
+        // An `Arc` of the store: the endpoint shares it with the checks.
+        let layer = RevocationEndpointLayer::new(Arc::new(store.clone()))
+            .path(PATH)
+            .reader(reader.clone())
             .other_client_token(other_client)
             .revoked_response(if c.no_content {
                 RevokedResponse::NoContent
@@ -89,11 +94,6 @@ impl Harness {
             } else {
                 UnknownTokenResponse::LikeRevoked
             });
-        // An `Arc` of the store: the endpoint shares it with the checks.
-        let layer = RevocationEndpointLayer::new(Arc::new(store.clone()))
-            .path(PATH)
-            .reader(reader.clone())
-            .responder(responder);
         let calls = Arc::new(AtomicUsize::new(0));
         let revoked = if c.no_content { 204 } else { 200 };
         Self {

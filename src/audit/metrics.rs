@@ -5,7 +5,7 @@
 //! per call, three per revocation request).
 
 use super::EventOutcome;
-use crate::ClientAuthMethod;
+use crate::client::ClientAuthMethod;
 use metrics::{Key, Label, Level, Metadata};
 use std::sync::OnceLock;
 use std::time::Duration;

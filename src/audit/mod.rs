@@ -37,8 +37,10 @@
 #[cfg(feature = "metrics")]
 mod metrics;
 
+use crate::client::{ClientAuthMethod, ClientId};
 use crate::log::Bounded;
-use crate::{ClientAuthMethod, ClientId, TokenKind, TokenTypeHint};
+use crate::request::TokenTypeHint;
+use crate::store::TokenKind;
 use http::HeaderMap;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -197,7 +199,7 @@ impl RevocationEvent {
 }
 
 /// Where revocation events go: a hook you give
-/// [`RevocationEndpointLayer::events`](crate::RevocationEndpointLayer::events),
+/// [`RevocationEndpointLayer::events`](crate::revocation::RevocationEndpointLayer::events),
 /// called once per revocation request, after the answer is decided and
 /// before it is sent. Keep it quick (hand slow work to a channel): it runs
 /// on the request's task.
@@ -206,7 +208,8 @@ impl RevocationEvent {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{MemoryStore, RevocationEndpointLayer, RevocationEvent};
+/// use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+/// use tower_revoke::audit::RevocationEvent;
 ///
 /// let layer = RevocationEndpointLayer::new(MemoryStore::new())
 ///     .events(|event: &RevocationEvent| println!("{}", event.to_json()));

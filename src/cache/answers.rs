@@ -3,7 +3,7 @@
 //! with its own time to live.
 
 use super::flushes::{Flushes, Scope};
-use crate::{ActiveToken, StoreError, TokenDigest};
+use crate::store::{ActiveToken, StoreError, TokenDigest};
 use quick_cache::sync::Cache;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -185,7 +185,9 @@ impl Answers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ClientId, Token, TokenKind};
+    use crate::client::ClientId;
+    use crate::request::Token;
+    use crate::store::TokenKind;
 
     fn active(exp: Option<u64>) -> Option<ActiveToken> {
         let token = ActiveToken::new(ClientId::new("app1").unwrap(), TokenKind::AccessToken);

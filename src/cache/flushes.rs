@@ -1,7 +1,7 @@
 //! [`Flushes`]: which clients' and subjects' cached "active" answers a
 //! revocation made stale, when it cannot name the tokens it ended.
 
-use crate::ActiveToken;
+use crate::store::ActiveToken;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
@@ -88,7 +88,8 @@ impl Flushes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ClientId, TokenKind};
+    use crate::client::ClientId;
+    use crate::store::TokenKind;
 
     fn active(client: &str, sub: &str) -> ActiveToken {
         ActiveToken::new(ClientId::new(client).unwrap(), TokenKind::AccessToken).with_sub(sub)

@@ -3,7 +3,7 @@
 
 use super::answers::Answers;
 use super::CachedStore;
-use crate::{Invalidate, TokenDigest};
+use crate::store::{Invalidate, TokenDigest};
 use std::fmt;
 use std::sync::Arc;
 
@@ -20,7 +20,8 @@ use std::sync::Arc;
 /// ```
 /// use std::time::Duration;
 /// use tower_revoke::cache::CachedStore;
-/// use tower_revoke::{Invalidate, MemoryStore, RevocationNotice};
+/// use tower_revoke::MemoryStore;
+/// use tower_revoke::store::{Invalidate, RevocationNotice};
 ///
 /// let store = CachedStore::new(MemoryStore::new(), Duration::from_secs(2));
 /// let invalidator = store.invalidator();

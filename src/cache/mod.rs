@@ -5,7 +5,7 @@
 //!
 //! [`CachedStore`] wraps any store and keeps its introspection answers
 //! (RFC 7662 §2.2) in a bounded [`quick_cache`](https://docs.rs/quick_cache) cache, keyed
-//! by [`TokenDigest`](crate::TokenDigest). One setting matters: the
+//! by [`TokenDigest`](crate::store::TokenDigest). One setting matters: the
 //! maximum staleness, say 2 s.
 //!
 //! # How stale an answer can be
@@ -23,7 +23,7 @@
 //!   [`flush_on_cascade`](CachedStore::flush_on_cascade)). The store
 //!   conformance kit passes through the cache.
 //! - A revocation elsewhere (another instance, or the store itself) takes
-//!   effect when the store's notice reaches [`Invalidate::invalidate`](crate::Invalidate),
+//!   effect when the store's notice reaches [`Invalidate::invalidate`](crate::store::Invalidate),
 //!   through [`CachedStore::invalidator`]: within milliseconds while the
 //!   store's channel (PostgreSQL `LISTEN`/`NOTIFY`, Redis pub/sub) is up.
 //!   A lookup already waiting for the store when the notice arrives does
@@ -31,7 +31,7 @@
 //! - With the channel down, or with no channel at all, a revoked token is
 //!   admitted at most `max_staleness` after the revocation committed: every
 //!   "active" entry read before the commit expires by then. A listener
-//!   calls [`Invalidate::invalidate_all`](crate::Invalidate::invalidate_all)
+//!   calls [`Invalidate::invalidate_all`](crate::store::Invalidate::invalidate_all)
 //!   when it reconnects, because notices sent meanwhile are lost; that flush
 //!   is what keeps the bound hard afterwards.
 //!
@@ -79,7 +79,7 @@
 //! ```
 //!
 //! # Security
-//! The cache holds digests and [`ActiveToken`](crate::ActiveToken) facts,
+//! The cache holds digests and [`ActiveToken`](crate::store::ActiveToken) facts,
 //! never a token, and `Debug` shows counts and settings only. Caching is a
 //! trade: within the bounds above, a revoked token can still be admitted;
 //! choose `max_staleness` as the longest you accept, and feed the store's

@@ -4,8 +4,9 @@
 use super::answers::{Answers, Settings};
 use super::flushes::Scope;
 use super::CacheInvalidator;
-use crate::request::{ClientCredentials, RevocationRequest, Token};
-use crate::{
+use crate::client::ClientCredentials;
+use crate::request::{RevocationRequest, Token};
+use crate::store::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
     StoreError, SubjectRevocationStore, TokenDigest,
 };
@@ -23,7 +24,7 @@ use std::time::Duration;
 /// [`RevocationStore`] and [`SubjectRevocationStore`] by forwarding, then
 /// forgetting what the revocation ended. One value (or its clones, which
 /// share the cache) serves the endpoint and the guard. It implements
-/// [`Invalidate`](crate::Invalidate) for a store's notice listener; so does
+/// [`Invalidate`](crate::store::Invalidate) for a store's notice listener; so does
 /// [`invalidator`](Self::invalidator), without the store.
 ///
 /// # Settings
@@ -133,7 +134,7 @@ impl<St> CachedStore<St> {
     }
 
     /// A handle on this cache, for a store's notice listener: it implements
-    /// [`Invalidate`](crate::Invalidate) and holds no store.
+    /// [`Invalidate`](crate::store::Invalidate) and holds no store.
     pub fn invalidator(&self) -> CacheInvalidator {
         CacheInvalidator::new(Arc::clone(&self.answers))
     }
@@ -289,7 +290,8 @@ impl<St: SubjectRevocationStore> SubjectRevocationStore for CachedStore<St> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ClientId, ClientType, MemoryStore, TokenKind};
+    use crate::client::ClientId;
+    use crate::store::{ClientType, MemoryStore, TokenKind};
 
     /// Which of AT1 and AT2 (app1's) and OT1 (app2's) stay cached active
     /// after app1's revocation of AT1 ends with `outcome`.

@@ -1,6 +1,6 @@
 //! [`BearerToken`] as a parts extractor.
 
-use super::reader;
+use super::realm;
 use crate::rejection::BearerRejection;
 use crate::request::BearerToken;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
@@ -12,7 +12,7 @@ use http::request::Parts;
 /// against a store here.
 ///
 /// The realm of the challenge comes from the request's
-/// [`RequestReader`](crate::RequestReader) extension, or the default
+/// [`Realm`](crate::response::Realm) extension, or the default
 /// `"tower-revoke"`.
 ///
 /// # Errors
@@ -26,7 +26,7 @@ impl<S: Send + Sync> FromRequestParts<S> for BearerToken {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Self::from_headers(&parts.headers)
-            .map_err(|error| BearerRejection::new(error, reader(&parts.extensions).realm.clone()))
+            .map_err(|error| BearerRejection::new(error, realm(&parts.extensions).clone()))
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`ClientCredentials`] as a parts extractor.
 
-use super::reader;
+use super::{reader, realm};
+use crate::client::ClientCredentials;
 use crate::rejection::{ClientAuthError, ClientAuthRejection};
-use crate::request::ClientCredentials;
 use axum_core::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
@@ -10,12 +10,12 @@ use http::request::Parts;
 /// `Authorization: Basic <base64(id:secret)>`, or the app-key header pair
 /// when the configuration turns it on. The body is not read, so body
 /// `client_id` / `client_secret` are not seen; use
-/// [`ClientRevocation`](crate::ClientRevocation) for those.
+/// [`ClientRevocation`](crate::request::ClientRevocation) for those.
 ///
 /// The Basic scheme is matched without regard to case, followed by one or
 /// more spaces and standard base64 with or without padding; the decoded
 /// text is split at the first `:` and decoded per
-/// [`BasicDecoding`](crate::BasicDecoding).
+/// [`BasicDecoding`](crate::request::BasicDecoding).
 ///
 /// # Errors
 /// A [`ClientAuthRejection`]: 401 `invalid_client` for no credentials,
@@ -30,7 +30,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientCredentials {
     type Rejection = ClientAuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        reader(&parts.extensions).read_client_credentials(&parts.headers)
+        reader(&parts.extensions)
+            .read_client_credentials(&parts.headers)
+            .map_err(|rejection| rejection.realm(realm(&parts.extensions)))
     }
 }
 

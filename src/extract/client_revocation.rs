@@ -11,7 +11,7 @@ use axum_core::extract::{FromRequest, Request};
 /// body together.
 ///
 /// The methods are `client_secret_basic` (`Authorization: Basic`, decoded
-/// per [`BasicDecoding`](crate::BasicDecoding)), `client_secret_post` (body
+/// per [`BasicDecoding`](crate::request::BasicDecoding)), `client_secret_post` (body
 /// `client_id` and `client_secret`), `none` (body `client_id` alone) and,
 /// when configured, the app-key header pair. A body `client_id` beside a
 /// header method must equal the header's id. The credentials are not
@@ -19,7 +19,7 @@ use axum_core::extract::{FromRequest, Request};
 ///
 /// # Errors
 /// - [`RevocationRejection::Request`] for a malformed request, as for the
-///   [`RevocationRequest`](crate::RevocationRequest) extractor; the head is
+///   [`RevocationRequest`](crate::request::RevocationRequest) extractor; the head is
 ///   checked before the body is read, and a missing token is reported only
 ///   once the client is known.
 /// - [`RevocationRejection::ClientAuth`]: 400 `invalid_request` for more
@@ -38,7 +38,8 @@ impl<S: Send + Sync> FromRequest<S> for ClientRevocation {
         let buffered = Buffered::read(req, state).await?;
         let (credentials, params) = buffered
             .reader()
-            .read_body(&buffered.parts.headers, &buffered.body)?;
+            .read_body(&buffered.parts.headers, &buffered.body)
+            .map_err(|rejection| rejection.realm(buffered.realm()))?;
         let request = params.into_request()?;
         Ok(Self {
             credentials,

@@ -22,7 +22,8 @@
 //! for example one inserted by axum's `Extension` layer, and use
 //! `RequestReader::default()` when there is none: a form body with a
 //! `token` parameter, `client_secret_basic` (form-decoded),
-//! `client_secret_post` and `none`, realm `"tower-revoke"`.
+//! `client_secret_post` and `none`. The realm of their challenges is a
+//! [`Realm`] extension's, `"tower-revoke"` when there is none.
 //!
 //! The body extractors check the `Content-Type` and the query string before
 //! they read the body, then buffer it through axum's `Bytes` extractor, so
@@ -33,7 +34,7 @@
 //! ```
 //! use axum::{extract::DefaultBodyLimit, routing::post, Extension, Router};
 //! use tower::ServiceExt;
-//! use tower_revoke::{BasicDecoding, ClientRevocation, RequestReader};
+//! use tower_revoke::request::{BasicDecoding, ClientRevocation, RequestReader};
 //!
 //! async fn revoke(revocation: ClientRevocation) -> &'static str {
 //!     let client_id = revocation.credentials.client_id();
@@ -69,13 +70,13 @@
 //! clients require an HTTPS URL).
 //! Rejections never echo a submitted token, client id or secret.
 //!
-//! [`RevocationRequest`]: crate::RevocationRequest
-//! [`ClientRevocation`]: crate::ClientRevocation
-//! [`ClientCredentials`]: crate::ClientCredentials
-//! [`BearerToken`]: crate::BearerToken
-//! [`RequestReader`]: crate::RequestReader
-//! [`ClientSecret::verify`]: crate::ClientSecret::verify
-//! [`RevocationStore`]: crate::RevocationStore
+//! [`RevocationRequest`]: crate::request::RevocationRequest
+//! [`ClientRevocation`]: crate::request::ClientRevocation
+//! [`ClientCredentials`]: crate::client::ClientCredentials
+//! [`BearerToken`]: crate::request::BearerToken
+//! [`RequestReader`]: crate::request::RequestReader
+//! [`ClientSecret::verify`]: crate::client::ClientSecret::verify
+//! [`RevocationStore`]: crate::store::RevocationStore
 //! [`RequestRejection`]: crate::rejection::RequestRejection
 //! [`RevocationRejection`]: crate::rejection::RevocationRejection
 //! [`ClientAuthRejection`]: crate::rejection::ClientAuthRejection
@@ -89,6 +90,7 @@ mod revocation_request;
 
 use crate::rejection::{FailedToReadBody, PayloadTooLarge, RequestRejection};
 use crate::request::RequestReader;
+use crate::response::Realm;
 use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRequest, Request};
 use bytes::Bytes;
@@ -99,9 +101,17 @@ use std::sync::LazyLock;
 /// The reader used when a request carries none.
 static DEFAULT_READER: LazyLock<RequestReader> = LazyLock::new(RequestReader::default);
 
+/// The realm used when a request carries none.
+static DEFAULT_REALM: LazyLock<Realm> = LazyLock::new(Realm::default);
+
 /// The request's [`RequestReader`] extension, or the default.
 fn reader(extensions: &Extensions) -> &RequestReader {
     or_default(extensions.get())
+}
+
+/// The request's [`Realm`] extension, or the default `"tower-revoke"`.
+fn realm(extensions: &Extensions) -> &Realm {
+    extensions.get().unwrap_or(&DEFAULT_REALM)
 }
 
 fn or_default(reader: Option<&RequestReader>) -> &RequestReader {
@@ -109,11 +119,12 @@ fn or_default(reader: Option<&RequestReader>) -> &RequestReader {
 }
 
 /// What a body extractor works from: the head, already checked; the body,
-/// buffered within axum's `DefaultBodyLimit`; the reader.
+/// buffered within axum's `DefaultBodyLimit`; the reader and the realm.
 struct Buffered {
     parts: Parts,
     body: Bytes,
     reader: Option<RequestReader>,
+    realm: Option<Realm>,
 }
 
 impl Buffered {
@@ -126,6 +137,7 @@ impl Buffered {
     async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Self, RequestRejection> {
         let (mut parts, body) = req.into_parts();
         let reader = parts.extensions.remove::<RequestReader>();
+        let realm = parts.extensions.remove::<Realm>();
         or_default(reader.as_ref()).check_head(&parts)?;
         let mut body = Request::new(body);
         *body.extensions_mut() = std::mem::take(&mut parts.extensions);
@@ -136,11 +148,16 @@ impl Buffered {
             parts,
             body,
             reader,
+            realm,
         })
     }
 
     fn reader(&self) -> &RequestReader {
         or_default(self.reader.as_ref())
+    }
+
+    fn realm(&self) -> &Realm {
+        self.realm.as_ref().unwrap_or(&DEFAULT_REALM)
     }
 }
 

@@ -10,11 +10,11 @@ use axum_core::extract::{FromRequest, Request};
 /// `token_type_hint`.
 ///
 /// The body is `application/x-www-form-urlencoded` (or JSON, per
-/// [`RequestReader::body_encoding`](crate::RequestReader::body_encoding)),
+/// [`RequestReader::body_encoding`](crate::request::RequestReader::body_encoding)),
 /// decoded strictly: `+` is a space, an empty value is absent, unknown
 /// parameters are ignored, and `;` does not separate parameters. Body
 /// `client_id` / `client_secret` are checked for repeats and otherwise
-/// ignored; use [`ClientRevocation`](crate::ClientRevocation) to
+/// ignored; use [`ClientRevocation`](crate::request::ClientRevocation) to
 /// authenticate the client as well.
 ///
 /// # Errors

@@ -6,7 +6,7 @@ use super::layer::GuardConfig;
 use super::service::decide;
 use crate::rejection::{BearerError, BearerRejection, InvalidBearerToken};
 use crate::response::{for_method, store_unavailable, EndpointBody};
-use crate::{ActiveToken, StoreError};
+use crate::store::{ActiveToken, StoreError};
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use http_body_util::Full;

@@ -2,7 +2,8 @@
 
 use super::BearerAuth;
 use crate::response::retry_after_value;
-use crate::{IntrospectionStore, Realm};
+use crate::response::Realm;
+use crate::store::IntrospectionStore;
 use http::HeaderValue;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,15 @@ use tower_layer::Layer;
 pub(crate) struct GuardConfig {
     pub(crate) realm: Realm,
     pub(crate) retry_after: HeaderValue,
+}
+
+impl Default for GuardConfig {
+    fn default() -> Self {
+        Self {
+            realm: Realm::default(),
+            retry_after: HeaderValue::from_static("5"),
+        }
+    }
 }
 
 /// Requires an active Bearer access token on every request of the wrapped
@@ -34,15 +44,12 @@ impl<St> Clone for BearerAuthLayer<St> {
 
 impl<St: IntrospectionStore> BearerAuthLayer<St> {
     /// A guard backed by `store` (which may be an `Arc` of a store shared
-    /// with a [`RevocationEndpointLayer`](crate::RevocationEndpointLayer)),
+    /// with a [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer)),
     /// realm `"tower-revoke"`, `Retry-After: 5`.
     pub fn new(store: St) -> Self {
         Self {
             store: Arc::new(store),
-            config: Arc::new(GuardConfig {
-                realm: Realm::default(),
-                retry_after: HeaderValue::from_static("5"),
-            }),
+            config: Arc::default(),
         }
     }
 }

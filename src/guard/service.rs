@@ -1,12 +1,13 @@
 //! [`BearerAuth`]: the guard service.
 
 use super::future::ResponseFuture;
-use super::layer::GuardConfig;
+use super::layer::{BearerAuthLayer, GuardConfig};
 use crate::audit::{guard_outcome, StoreTimer};
 use crate::rejection::{BearerError, MalformedBearerToken};
 use crate::request::presented_bearer_token;
+use crate::request::Token;
 use crate::response::EndpointBody;
-use crate::{ActiveToken, IntrospectionStore, StoreError, Token, TokenKind};
+use crate::store::{ActiveToken, IntrospectionStore, StoreError, TokenKind};
 use http::{Request, Response};
 use std::fmt;
 use std::sync::Arc;
@@ -15,11 +16,11 @@ use tower_service::Service;
 
 /// Lets requests with an active Bearer access token through to `inner`,
 /// with the token's [`ActiveToken`] facts in their extensions; answers the
-/// others itself. Made by [`BearerAuthLayer`](crate::BearerAuthLayer).
+/// others itself. Made by [`BearerAuthLayer`](crate::guard::BearerAuthLayer).
 ///
 /// `poll_ready` delegates to `inner`. When the store answers at once
 /// ([`IntrospectionStore::introspect_now`], as
-/// [`MemoryStore`](crate::MemoryStore) and a warm cache do), `inner` is
+/// [`MemoryStore`](crate::store::MemoryStore) and a warm cache do), `inner` is
 /// called inside `call`, with no allocation. Otherwise `inner` is called
 /// inside the response future, once the store has answered, on a clone of
 /// it taken ready from `self` (the usual Tower pattern for middleware that
@@ -37,6 +38,23 @@ impl<S, St> BearerAuth<S, St> {
             store,
             config,
         }
+    }
+
+    /// A guard in front of `inner` with the default configuration.
+    pub fn new(inner: S, store: St) -> Self
+    where
+        St: IntrospectionStore,
+    {
+        Self::from_parts(inner, Arc::new(store), Arc::default())
+    }
+
+    /// A [`BearerAuthLayer`](crate::BearerAuthLayer) with the default
+    /// configuration.
+    pub fn layer(store: St) -> BearerAuthLayer<St>
+    where
+        St: IntrospectionStore,
+    {
+        BearerAuthLayer::new(store)
     }
 
     define_inner_service_accessors!();

@@ -1,10 +1,11 @@
 //! [`IntrospectionEndpointLayer`]: the endpoint's configuration and builder.
 
 use super::IntrospectionEndpoint;
-use crate::{
-    ActiveToken, AuthenticatedClient, ClientAuthMethod, ClientId, IntrospectionStore,
-    RequestReader, RevocationResponder, RevocationStore,
-};
+use crate::client::{ClientAuthMethod, ClientId};
+use crate::request::RequestReader;
+use crate::response::Realm;
+use crate::revocation::RevocationResponder;
+use crate::store::{ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationStore};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_layer::Layer;
@@ -161,6 +162,15 @@ impl<St> IntrospectionEndpointLayer<St> {
         self
     }
 
+    /// The realm of the `WWW-Authenticate: Basic` challenges. Default
+    /// `"tower-revoke"`.
+    #[must_use]
+    pub fn realm(mut self, realm: Realm) -> Self {
+        let responder = self.config.responder.clone().realm(realm);
+        self.config_mut().responder = responder;
+        self
+    }
+
     /// The `Retry-After` sent with 503 `temporarily_unavailable` when the
     /// store fails, in whole seconds (a fraction is rounded up). Default
     /// 5 s.
@@ -193,7 +203,9 @@ impl<S, St> Layer<S> for IntrospectionEndpointLayer<St> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BodyEncoding, ClientAuthMethods, MemoryStore};
+    use crate::client::ClientAuthMethods;
+    use crate::request::BodyEncoding;
+    use crate::store::MemoryStore;
 
     fn layer() -> IntrospectionEndpointLayer<MemoryStore> {
         IntrospectionEndpointLayer::new(MemoryStore::new())

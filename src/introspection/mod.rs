@@ -3,12 +3,12 @@
 //! [`IntrospectionEndpointLayer`] wraps an application service. A request
 //! whose path is the endpoint's path (default `/introspect`) is answered by
 //! the endpoint: the caller authenticates as a confidential client
-//! ([`RevocationStore::authenticate_client`](crate::RevocationStore::authenticate_client)),
+//! ([`RevocationStore::authenticate_client`](crate::store::RevocationStore::authenticate_client)),
 //! and the token is looked up with
-//! [`IntrospectionStore::introspect`](crate::IntrospectionStore::introspect).
+//! [`IntrospectionStore::introspect`](crate::store::IntrospectionStore::introspect).
 //! Any other request goes to the application untouched.
 //!
-//! Requests are read by the same [`RequestReader`](crate::RequestReader)
+//! Requests are read by the same [`RequestReader`](crate::request::RequestReader)
 //! as the revocation endpoint's, so both accept and refuse exactly the same
 //! requests, with two differences RFC 7662 §2.1 makes: the body is always
 //! a form, and public clients (`none`) are refused.
@@ -53,7 +53,7 @@
 //! TLS is not enforced by this middleware: RFC 7662 §4 requires it, so
 //! serve the endpoint behind TLS. Nor does it limit request rates, which
 //! RFC 7662 §4 asks for against token scanning: add a limit in front of it
-//! as the [revocation endpoint's docs](crate::endpoint) show.
+//! as the [revocation endpoint's docs](crate::revocation) show.
 //!
 //! # Example
 //! ```
@@ -94,11 +94,13 @@
 //! # }
 //! ```
 
+mod answers;
 mod future;
-mod layer;
-mod respond;
+mod handle;
+pub(crate) mod layer;
 mod service;
 
 pub use future::ResponseFuture;
-pub use layer::IntrospectionEndpointLayer;
 pub use service::IntrospectionEndpoint;
+
+pub(crate) use layer::IntrospectionEndpointLayer;

@@ -2,12 +2,13 @@
 //! the requests at its path.
 
 use super::future::ResponseFuture;
+use super::handle;
 use super::layer::IntrospectionConfig;
-use super::respond;
-use crate::answer::{refuse_head, Endpoint, Mount, RequestBody};
+use crate::introspection::IntrospectionEndpointLayer;
+use crate::mount::{refuse_head, Endpoint, Mount, RequestBody};
 use crate::rejection::IntrospectionMethodNotAllowed;
 use crate::response::{for_method, EndpointBody};
-use crate::{IntrospectionEndpointLayer, IntrospectionStore, RevocationStore};
+use crate::store::{IntrospectionStore, RevocationStore};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Request, Response};
@@ -27,7 +28,7 @@ use tower_service::Service;
 /// body read, no clone, no allocation, no boxing, and the inner response
 /// is returned as it is. An introspection request is answered without
 /// calling `inner` (see
-/// [`RevocationEndpoint`](crate::RevocationEndpoint) for what that means
+/// [`RevocationEndpoint`](crate::revocation::RevocationEndpoint) for what that means
 /// for readiness).
 pub struct IntrospectionEndpoint<S, St> {
     mount: Mount<S, St, IntrospectionConfig>,
@@ -98,7 +99,7 @@ where
 }
 
 /// RFC 7662: requests refused from their head are answered at once, the
-/// rest by [`respond::respond`].
+/// rest by [`handle::respond`].
 impl<St: RevocationStore + IntrospectionStore> Endpoint<St> for IntrospectionConfig {
     fn path(&self) -> &str {
         &self.path
@@ -115,6 +116,6 @@ impl<St: RevocationStore + IntrospectionStore> Endpoint<St> for IntrospectionCon
         parts: &Parts,
         body: B,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send {
-        respond::respond(store, self, parts, body)
+        handle::respond(store, self, parts, body)
     }
 }

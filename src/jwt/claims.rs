@@ -1,7 +1,7 @@
 //! The claims of a verified JWT access token (RFC 9068 §2.2), as read from
 //! its payload and as the stores and endpoints use them.
 
-use crate::request::ClientId;
+use crate::client::ClientId;
 use crate::store::{ActiveToken, JwtRecord, TokenKind};
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
@@ -65,7 +65,7 @@ impl VerifiedJwt {
         &self.audience
     }
 
-    /// What a [`JwtDenyList`](crate::JwtDenyList) needs to know of it.
+    /// What a [`JwtDenyList`](crate::store::JwtDenyList) needs to know of it.
     pub fn record(&self) -> JwtRecord<'_> {
         JwtRecord {
             issuer: &self.issuer,

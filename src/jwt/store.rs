@@ -2,8 +2,9 @@
 //! layers revoke and introspect them without a change.
 
 use super::verifier::JwtVerifier;
+use crate::client::ClientCredentials;
 use crate::log::Bounded;
-use crate::request::{ClientCredentials, RevocationRequest, Token};
+use crate::request::{RevocationRequest, Token};
 use crate::store::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, JwtRecord,
     RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
@@ -23,15 +24,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// | [`revoke_subject_tokens`](SubjectRevocationStore::revoke_subject_tokens) | without labels, the subject's JWTs issued at or before now are denied too (JWTs carry no labels) | `St` |
 /// | [`authenticate_client`](RevocationStore::authenticate_client) | `St` | `St` |
 ///
-/// So [`RevocationEndpointLayer`](crate::RevocationEndpointLayer),
-/// [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer) and
-/// [`BearerAuthLayer`](crate::BearerAuthLayer) over a `JwtStore` revoke,
+/// So [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer),
+/// [`IntrospectionEndpointLayer`](crate::introspection::IntrospectionEndpointLayer) and
+/// [`BearerAuthLayer`](crate::guard::BearerAuthLayer) over a `JwtStore` revoke,
 /// introspect and admit JWT access tokens with no change. The token type
 /// hint stays advice: a JWT is recognised by verifying it.
 ///
 /// Round trips: verifying is local; a JWT's revocation costs two calls of
 /// the deny-list (is it denied, deny it), its introspection one. With an
-/// in-process deny-list ([`MemoryStore`](crate::MemoryStore)),
+/// in-process deny-list ([`MemoryStore`](crate::store::MemoryStore)),
 /// [`introspect_now`](IntrospectionStore::introspect_now) answers the
 /// Bearer guard without a future; otherwise a JWT is verified in
 /// `introspect_now` and again in `introspect`.
@@ -71,8 +72,13 @@ impl<St> JwtStore<St> {
     }
 
     /// The wrapped store.
-    pub fn inner(&self) -> &St {
+    pub fn get_ref(&self) -> &St {
         &self.inner
+    }
+
+    /// The wrapped store, unwrapped.
+    pub fn into_inner(self) -> St {
+        self.inner
     }
 
     /// The verifier.
@@ -195,7 +201,7 @@ impl<St: SubjectRevocationStore + JwtDenyList> SubjectRevocationStore for JwtSto
 }
 
 /// Forwards to `St`, so that a `JwtStore` fits in a
-/// [`BoxStore`](crate::BoxStore).
+/// [`BoxStore`](crate::store::BoxStore).
 impl<St: JwtDenyList> JwtDenyList for JwtStore<St> {
     async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
         self.inner.deny_jwt(jwt, until).await

@@ -17,10 +17,8 @@
 //! # Example
 //! ```
 //! use axum::Router;
-//! use tower_revoke::{
-//!     AuthorizationServerMetadata, IntrospectionEndpointLayer, MemoryStore,
-//!     RevocationEndpointLayer,
-//! };
+//! use tower_revoke::{IntrospectionEndpointLayer, MemoryStore, RevocationEndpointLayer};
+//! use tower_revoke::metadata::AuthorizationServerMetadata;
 //!
 //! let store = MemoryStore::new();
 //! let revocation = RevocationEndpointLayer::new(store.clone()).path("/oauth/revoke");
@@ -49,7 +47,9 @@ mod service;
 
 pub use service::MetadataService;
 
-use crate::{IntrospectionEndpointLayer, RequestReader, RevocationEndpointLayer};
+use crate::introspection::IntrospectionEndpointLayer;
+use crate::request::RequestReader;
+use crate::revocation::RevocationEndpointLayer;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
@@ -192,7 +192,9 @@ impl AuthorizationServerMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, MemoryStore};
+    use crate::client::{ClientAuthMethod, ClientAuthMethods};
+    use crate::request::AppKeyHeaders;
+    use crate::store::MemoryStore;
 
     #[test]
     fn endpoint_urls_join_the_origin_and_the_layer_paths() {

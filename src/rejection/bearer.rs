@@ -1,7 +1,7 @@
 //! Rejections of a Bearer-protected resource request (RFC 6750 §3).
 
 use crate::response::BearerChallenge;
-use crate::{ErrorResponse, Realm};
+use crate::response::{ErrorResponse, Realm};
 use http::header::WWW_AUTHENTICATE;
 
 define_rejection! {

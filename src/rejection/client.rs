@@ -1,7 +1,7 @@
 //! Rejections of client authentication (RFC 6749 §2.3, §5.2).
 
-use crate::{ErrorResponse, Realm};
-use http::header::{HeaderValue, WWW_AUTHENTICATE};
+use crate::response::{ErrorResponse, Realm};
+use http::header::WWW_AUTHENTICATE;
 
 define_rejection! {
     #[status = UNAUTHORIZED]
@@ -99,31 +99,41 @@ composite_rejection! {
 ///
 /// A 401 carries `WWW-Authenticate: Basic realm="..."`, plus
 /// `error="invalid_client"` when the client used an `Authorization` header
-/// (RFC 6749 §5.2), whenever a realm is given: the endpoint gives one when
-/// it accepts `client_secret_basic` or the client sent an `Authorization`
-/// header. A 400 carries no challenge.
+/// (RFC 6749 §5.2), whenever it challenges: the readers challenge when they
+/// accept `client_secret_basic` or the client sent an `Authorization`
+/// header. A 400 carries no challenge. The realm is `"tower-revoke"` unless
+/// set with [`realm`](Self::realm), as each layer does with its own.
 #[derive(Debug, Clone)]
 pub struct ClientAuthRejection {
     error: ClientAuthError,
-    challenge: Option<HeaderValue>,
+    challenge: bool,
+    authorization_header: bool,
+    realm: Realm,
 }
 
 impl ClientAuthRejection {
-    /// A rejection for `error`, challenging in `realm` (if any), with
-    /// `error="invalid_client"` in the challenge when `authorization_header`.
+    /// A rejection for `error`, with a `Basic` challenge when `challenge`
+    /// and the status is 401, and `error="invalid_client"` in the challenge
+    /// when `authorization_header`.
     pub fn new(
         error: impl Into<ClientAuthError>,
-        realm: Option<&Realm>,
+        challenge: bool,
         authorization_header: bool,
     ) -> Self {
         let error = error.into();
-        let unauthorized = error.status() == http::StatusCode::UNAUTHORIZED;
         Self {
+            challenge: challenge && error.status() == http::StatusCode::UNAUTHORIZED,
             error,
-            challenge: realm
-                .filter(|_| unauthorized)
-                .map(|realm| realm.basic(authorization_header)),
+            authorization_header,
+            realm: Realm::default(),
         }
+    }
+
+    /// The realm of the challenge. Default `"tower-revoke"`.
+    #[must_use]
+    pub fn realm(mut self, realm: &Realm) -> Self {
+        self.realm = realm.clone();
+        self
     }
 
     /// What went wrong.
@@ -140,9 +150,11 @@ impl ClientAuthRejection {
     pub fn error_response(&self) -> ErrorResponse {
         let response = ErrorResponse::new(self.error.status(), self.error.error_code())
             .description(self.error.description());
-        match &self.challenge {
-            Some(challenge) => response.header(WWW_AUTHENTICATE, challenge.clone()),
-            None => response,
+        if self.challenge {
+            let challenge = self.realm.basic(self.authorization_header);
+            response.header(WWW_AUTHENTICATE, challenge)
+        } else {
+            response
         }
     }
 

@@ -21,8 +21,8 @@ macro_rules! define_rejection {
             }
 
             /// The RFC 6749 §5.2 `error` code.
-            pub const fn error_code(&self) -> $crate::ErrorCode {
-                $crate::ErrorCode::$code
+            pub const fn error_code(&self) -> $crate::response::ErrorCode {
+                $crate::response::ErrorCode::$code
             }
 
             /// The `error_description`: short, ASCII, never echoing input.
@@ -63,7 +63,7 @@ macro_rules! composite_rejection {
             }
 
             /// The RFC 6749 §5.2 `error` code.
-            pub const fn error_code(&self) -> $crate::ErrorCode {
+            pub const fn error_code(&self) -> $crate::response::ErrorCode {
                 match self { $(Self::$variant(inner) => inner.error_code(),)+ }
             }
 

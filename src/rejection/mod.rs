@@ -12,7 +12,7 @@ pub use bearer::*;
 pub use client::*;
 pub use request::*;
 
-use crate::ErrorResponse;
+use crate::response::{ErrorResponse, Realm};
 use bytes::Bytes;
 use http::Response;
 use http_body_util::Full;
@@ -79,6 +79,16 @@ impl RevocationRejection {
         match self {
             Self::Request(r) => r.error_response(),
             Self::ClientAuth(r) => r.error_response(),
+        }
+    }
+
+    /// The realm of a client authentication challenge
+    /// ([`ClientAuthRejection::realm`]); a malformed request has none.
+    #[must_use]
+    pub fn realm(self, realm: &Realm) -> Self {
+        match self {
+            Self::ClientAuth(r) => Self::ClientAuth(r.realm(realm)),
+            request => request,
         }
     }
 

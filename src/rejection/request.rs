@@ -1,6 +1,6 @@
 //! Rejections of the revocation request itself (RFC 7009 §2.1, RFC 6749 §3.2).
 
-use crate::ErrorResponse;
+use crate::response::ErrorResponse;
 use http::header::{HeaderValue, ALLOW};
 
 define_rejection! {

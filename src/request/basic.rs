@@ -1,9 +1,9 @@
 //! `client_secret_basic`: client credentials in `Authorization: Basic`
 //! (RFC 6749 §2.3.1, RFC 7617 §2).
 
-use super::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use super::form;
 use super::scheme::{self, Scheme};
+use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use crate::rejection::{ClientAuthError, MalformedClientCredentials, UnsupportedAuthScheme};
 use base64::alphabet::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -55,7 +55,7 @@ pub enum BasicDecoding {
 /// The RFC 6749 §2.3.1 example header:
 /// ```
 /// use http::HeaderValue;
-/// use tower_revoke::{parse_basic, BasicDecoding};
+/// use tower_revoke::request::{parse_basic, BasicDecoding};
 ///
 /// let value = HeaderValue::from_static("Basic czZCaGRSa3F0Mzo3RmpmcDBaQnIxS3REUmJuZlZkbUl3");
 /// let credentials = parse_basic(&value, BasicDecoding::FormUrlEncoded).unwrap();

@@ -17,7 +17,7 @@ use std::fmt;
 /// # Example
 /// ```
 /// use http::{header::AUTHORIZATION, HeaderMap};
-/// use tower_revoke::BearerToken;
+/// use tower_revoke::request::BearerToken;
 ///
 /// let mut headers = HeaderMap::new();
 /// headers.insert(AUTHORIZATION, "Bearer mF_9.B5f-4.1JqM".parse().unwrap());

@@ -1,9 +1,8 @@
 //! Resolving exactly one client authentication method across the headers
 //! and the body (RFC 6749 §2.3).
 
-use super::{
-    parse_basic, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, RequestReader,
-};
+use super::{parse_basic, RequestReader};
+use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use crate::rejection::{
     ClientAuthError, ClientAuthMethodNotAllowed, ClientIdMismatch, MalformedClientCredentials,
     MissingClientCredentials, MissingClientId, MultipleClientAuthMethods,

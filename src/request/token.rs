@@ -1,4 +1,4 @@
-//! The revocation request (RFC 7009 §2.1): the token and its type hint.
+//! The token a request presents, and its type hint (RFC 7009 §2.1).
 
 use std::fmt;
 
@@ -48,7 +48,7 @@ impl fmt::Debug for Token {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::TokenTypeHint;
+/// use tower_revoke::request::TokenTypeHint;
 ///
 /// assert_eq!(TokenTypeHint::parse("refresh_token"), TokenTypeHint::RefreshToken);
 /// assert_eq!(
@@ -94,42 +94,6 @@ impl TokenTypeHint {
     }
 }
 
-/// A checked revocation request (RFC 7009 §2.1): a non-empty `token` and an
-/// optional `token_type_hint`.
-///
-/// Built by the parsers of this crate from a form or JSON body, or by hand
-/// with [`RevocationRequest::new`].
-#[derive(Debug, Clone)]
-pub struct RevocationRequest {
-    token: Token,
-    token_type_hint: Option<TokenTypeHint>,
-}
-
-impl RevocationRequest {
-    /// A request for this token with this hint.
-    pub fn new(token: Token, token_type_hint: Option<TokenTypeHint>) -> Self {
-        Self {
-            token,
-            token_type_hint,
-        }
-    }
-
-    /// The token the client wants revoked.
-    pub fn token(&self) -> &Token {
-        &self.token
-    }
-
-    /// The client's guess of the token's type, if it sent one.
-    pub fn token_type_hint(&self) -> Option<&TokenTypeHint> {
-        self.token_type_hint.as_ref()
-    }
-
-    /// Splits the request into its token and hint.
-    pub fn into_parts(self) -> (Token, Option<TokenTypeHint>) {
-        (self.token, self.token_type_hint)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,8 +102,6 @@ mod tests {
     fn token_debug_is_redacted() {
         let token = Token::new("45ghiukldjahdnhzdauz").unwrap();
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
-        let request = RevocationRequest::new(token, None);
-        assert!(!format!("{request:?}").contains("45ghiukldjahdnhzdauz"));
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::task::{Context, Poll};
 /// A response body type that can also carry a middleware's own small,
 /// buffered response (a JSON error, `{}`, or nothing).
 ///
-/// [`RevocationEndpoint`](crate::RevocationEndpoint) and
-/// [`BearerAuth`](crate::BearerAuth) answer with the inner service's body
+/// [`RevocationEndpoint`](crate::revocation::RevocationEndpoint) and
+/// [`BearerAuth`](crate::guard::BearerAuth) answer with the inner service's body
 /// type: the inner responses pass through untouched (no wrapper, no box),
 /// and the middleware's own responses are built in that type once. So an
 /// axum `Router` wrapped by a layer is still a service of
@@ -72,7 +72,8 @@ pin_project! {
     /// use http::{Request, Response};
     /// use std::convert::Infallible;
     /// use tower::{service_fn, ServiceBuilder};
-    /// use tower_revoke::{MemoryStore, ResponseBody, RevocationEndpointLayer};
+    /// use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+    /// use tower_revoke::response::ResponseBody;
     ///
     /// // An app answering with `String` bodies.
     /// let app = service_fn(|_: Request<String>| async {

@@ -62,7 +62,7 @@ impl fmt::Display for ErrorCode {
 /// # Example
 /// ```
 /// use http::StatusCode;
-/// use tower_revoke::{ErrorCode, ErrorResponse};
+/// use tower_revoke::response::{ErrorCode, ErrorResponse};
 ///
 /// let response = ErrorResponse::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest)
 ///     .description("token is missing")
@@ -173,7 +173,7 @@ pub(crate) fn retry_after_value(delay: std::time::Duration) -> HeaderValue {
 
 /// 503 `temporarily_unavailable` with `Retry-After` (RFC 7009 §2.2.1,
 /// RFC 9110 §10.2.3), logging the store's error (whose `Display` must not
-/// hold secrets, as [`StoreError`](crate::StoreError)
+/// hold secrets, as [`StoreError`](crate::store::StoreError)
 /// requires).
 pub(crate) fn store_unavailable(
     retry_after: &HeaderValue,

@@ -1,22 +1,17 @@
-//! What the endpoints answer: RFC 6749 §5.2 JSON errors, the realm and its
-//! `WWW-Authenticate` challenges, the revocation and introspection
-//! endpoints' answers, and the response bodies of the middleware.
+//! What every middleware answers with: RFC 6749 §5.2 JSON errors, the
+//! realm and its `WWW-Authenticate` challenges, and the response bodies of
+//! the middleware. Each endpoint's own answers are in its module
+//! ([`revocation`](crate::revocation), [`introspection`](crate::introspection)).
 
 mod body;
 mod error;
-pub(crate) mod introspection;
 mod realm;
-mod revocation;
 
 pub use body::{EndpointBody, ResponseBody};
 pub use error::{ErrorCode, ErrorResponse};
 pub use realm::{BearerChallenge, Realm};
-pub use revocation::{
-    OtherClientToken, RevocationResponder, RevokedResponse, UnknownTokenResponse,
-};
 
-pub(crate) use error::{no_store, retry_after_value, store_unavailable};
-pub(crate) use revocation::authenticate;
+pub(crate) use error::{json_response, no_store, retry_after_value, store_unavailable};
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_LENGTH};

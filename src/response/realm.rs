@@ -12,7 +12,7 @@ use std::sync::Arc;
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{BearerChallenge, Realm};
+/// use tower_revoke::response::{BearerChallenge, Realm};
 ///
 /// let realm = Realm::new("api \"v2\"");
 /// assert_eq!(realm.basic(false), r#"Basic realm="api \"v2\"""#);

@@ -1,8 +1,7 @@
-//! Digests a store keeps instead of tokens and client secrets, and the
-//! client authentication decision over them (RFC 6749 §2.3).
+//! Digests a store keeps instead of tokens and client secrets.
 
-use super::{AuthenticatedClient, ClientType};
-use crate::request::{ClientAuthMethod, ClientCredentials, ClientSecret, Token};
+use crate::client::ClientSecret;
+use crate::request::Token;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
@@ -23,7 +22,8 @@ use subtle::ConstantTimeEq;
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{Token, TokenDigest};
+/// use tower_revoke::request::Token;
+/// use tower_revoke::store::TokenDigest;
 ///
 /// let digest = TokenDigest::of(&Token::new("abc").unwrap());
 /// assert_eq!(
@@ -41,7 +41,7 @@ impl TokenDigest {
     }
 
     /// The digest of a token value borrowed from a request, as
-    /// [`IntrospectionStore::introspect_now`](crate::IntrospectionStore::introspect_now)
+    /// [`IntrospectionStore::introspect_now`](crate::store::IntrospectionStore::introspect_now)
     /// receives it.
     #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     pub(crate) fn of_secret(token: &str) -> Self {
@@ -92,7 +92,7 @@ impl fmt::Debug for TokenDigest {
 ///
 /// For secrets a person chose, keep an argon2 hash instead and verify it
 /// off the async runtime (`tokio::task::spawn_blocking`), inside
-/// [`RevocationStore::authenticate_client`](crate::RevocationStore::authenticate_client):
+/// [`RevocationStore::authenticate_client`](crate::store::RevocationStore::authenticate_client):
 /// a password hash takes tens of milliseconds of CPU on purpose, which would
 /// stall every other request on the runtime thread. Verify a dummy hash for
 /// unknown clients, so both cost the same.
@@ -108,7 +108,7 @@ impl SecretDigest {
         Self::of_bytes(secret.secret().as_bytes())
     }
 
-    fn of_bytes(secret: &[u8]) -> Self {
+    pub(super) fn of_bytes(secret: &[u8]) -> Self {
         Self(Sha256::digest(secret).into())
     }
 
@@ -125,7 +125,7 @@ impl SecretDigest {
     /// Whether `presented` hashes to this digest: one SHA-256 and one
     /// 32-byte constant-time comparison, whatever the secret's length or
     /// content.
-    fn matches(&self, presented: &ClientSecret) -> bool {
+    pub(super) fn matches(&self, presented: &ClientSecret) -> bool {
         let presented = Self::of(presented);
         self.0.ct_eq(&presented.0).into()
     }
@@ -135,80 +135,6 @@ impl fmt::Debug for SecretDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretDigest(<redacted>)")
     }
-}
-
-/// What a store holds about the client that presented credentials, for
-/// [`authenticate`](Self::authenticate).
-#[derive(Debug, Clone, Copy)]
-pub enum StoredClient<'a> {
-    /// No client has the presented id.
-    Unknown,
-    /// A public client (RFC 6749 §2.1): it has no secret.
-    Public,
-    /// A confidential client, with the digest of its secret.
-    Confidential(&'a SecretDigest),
-}
-
-impl StoredClient<'_> {
-    /// Decides client authentication (RFC 6749 §2.3.1, RFC 7591 §2):
-    /// a confidential client must present its secret, by any method that
-    /// carries one; a public client must present none (method `none`).
-    /// `None` for every failure alike.
-    ///
-    /// # Security
-    /// When a secret is presented, the work is the same whether the client
-    /// is unknown, public or confidential, and whatever the secret's length:
-    /// one SHA-256 of the presented secret and one comparison of two
-    /// 32-byte digests in constant time (against a fixed digest when there
-    /// is nothing to compare with). Timing tells neither which client ids
-    /// exist nor anything about the stored secret.
-    ///
-    /// # Example
-    /// ```
-    /// use tower_revoke::{
-    ///     ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, ClientType,
-    ///     SecretDigest, StoredClient,
-    /// };
-    ///
-    /// let stored = SecretDigest::of(&ClientSecret::new("s3cr3t").unwrap());
-    /// let presented = ClientCredentials::new(
-    ///     ClientId::new("app1").unwrap(),
-    ///     ClientSecret::new("s3cr3t"),
-    ///     ClientAuthMethod::ClientSecretBasic,
-    /// );
-    /// let client = StoredClient::Confidential(&stored).authenticate(&presented).unwrap();
-    /// assert_eq!(client.client_type, ClientType::Confidential);
-    /// assert!(StoredClient::Unknown.authenticate(&presented).is_none());
-    /// assert!(StoredClient::Public.authenticate(&presented).is_none());
-    /// ```
-    pub fn authenticate(self, credentials: &ClientCredentials) -> Option<AuthenticatedClient> {
-        // One code path whatever the client: the same instructions hash and
-        // compare, against the stored digest or the fixed one.
-        let expected = match self {
-            Self::Confidential(stored) => stored,
-            Self::Unknown | Self::Public => dummy(),
-        };
-        let secret_matches = credentials
-            .client_secret()
-            .map(|presented| expected.matches(presented));
-        let client_type = match (self, secret_matches) {
-            (Self::Confidential(_), Some(true)) => Some(ClientType::Confidential),
-            (Self::Public, None) if credentials.method() == ClientAuthMethod::None => {
-                Some(ClientType::Public)
-            }
-            _ => None,
-        }?;
-        Some(AuthenticatedClient {
-            client_id: credentials.client_id().clone(),
-            client_type,
-        })
-    }
-}
-
-/// What a presented secret is compared with when there is no stored digest.
-fn dummy() -> &'static SecretDigest {
-    static DUMMY: std::sync::OnceLock<SecretDigest> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| SecretDigest::of_bytes(b"tower-revoke: no such client"))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -224,40 +150,6 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::ClientId;
-
-    fn credentials(secret: Option<&str>, method: ClientAuthMethod) -> ClientCredentials {
-        let secret = secret.map(|s| ClientSecret::new(s).unwrap());
-        ClientCredentials::new(ClientId::new("app1").unwrap(), secret, method)
-    }
-
-    #[test]
-    fn confidential_client_needs_its_exact_secret() {
-        let stored = SecretDigest::of(&ClientSecret::new("s3cr3t").unwrap());
-        let client = StoredClient::Confidential(&stored);
-        let post = ClientAuthMethod::ClientSecretPost;
-        assert!(client
-            .authenticate(&credentials(Some("s3cr3t"), post))
-            .is_some());
-        assert!(client
-            .authenticate(&credentials(Some("s3cr3T"), post))
-            .is_none());
-        assert!(client
-            .authenticate(&credentials(Some("s3cr3"), post))
-            .is_none());
-        let none = credentials(None, ClientAuthMethod::None);
-        assert!(client.authenticate(&none).is_none());
-    }
-
-    #[test]
-    fn public_client_must_present_no_secret() {
-        let none = credentials(None, ClientAuthMethod::None);
-        let found = StoredClient::Public.authenticate(&none).unwrap();
-        assert_eq!(found.client_type, ClientType::Public);
-        let post = credentials(Some("x"), ClientAuthMethod::ClientSecretPost);
-        assert!(StoredClient::Public.authenticate(&post).is_none());
-        assert!(StoredClient::Unknown.authenticate(&none).is_none());
-    }
 
     #[test]
     fn digests_are_sha256_and_redacted() {

@@ -22,7 +22,8 @@ pub trait Invalidate: Send + Sync + 'static {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{RevocationNotice, Token, TokenDigest};
+/// use tower_revoke::request::Token;
+/// use tower_revoke::store::{RevocationNotice, TokenDigest};
 ///
 /// let digest = TokenDigest::of(&Token::new("AT1").unwrap());
 /// let payload = RevocationNotice::new(vec![digest]).to_payload();

@@ -2,8 +2,10 @@
 //! used, with blanket impls for `&T`, `Box<T>` and `Arc<T>`.
 
 use super::{ActiveToken, AuthenticatedClient, RevocationOutcome, StoreError};
-use crate::request::{ClientCredentials, RevocationRequest, Token};
+use crate::client::ClientCredentials;
+use crate::request::{RevocationRequest, Token};
 use std::future::Future;
+use std::ops::Deref;
 use std::sync::Arc;
 
 /// What the revocation endpoint needs: authenticate a client, revoke a
@@ -16,16 +18,15 @@ use std::sync::Arc;
 /// change is committed: the endpoint's 200 follows it.
 ///
 /// A store that only implements this trait serves
-/// [`RevocationEndpointLayer`](crate::RevocationEndpointLayer); the Bearer
+/// [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer); the Bearer
 /// guard asks for [`IntrospectionStore`], bulk revocation for
 /// [`SubjectRevocationStore`].
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{
-///     AuthenticatedClient, ClientCredentials, RevocationOutcome, RevocationRequest,
-///     RevocationStore, StoreError,
-/// };
+/// use tower_revoke::{AuthenticatedClient, RevocationOutcome, RevocationStore, StoreError};
+/// use tower_revoke::client::ClientCredentials;
+/// use tower_revoke::request::RevocationRequest;
 ///
 /// /// A store that knows nothing and accepts no client.
 /// struct Empty;
@@ -55,7 +56,7 @@ pub trait RevocationStore: Send + Sync + 'static {
     ///
     /// # Security
     /// Keep secrets as digests and decide with
-    /// [`StoredClient::authenticate`](crate::StoredClient::authenticate): it
+    /// [`StoredClient::authenticate`](crate::store::StoredClient::authenticate): it
     /// compares fixed-length digests in constant time and spends the same
     /// work on an unknown client as on a known one.
     fn authenticate_client(
@@ -94,7 +95,8 @@ pub trait RevocationStore: Send + Sync + 'static {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{ActiveToken, IntrospectionStore, StoreError, Token};
+/// use tower_revoke::{ActiveToken, IntrospectionStore, StoreError};
+/// use tower_revoke::request::Token;
 ///
 /// /// No token is ever active.
 /// struct Nothing;
@@ -143,14 +145,86 @@ pub trait SubjectRevocationStore: Send + Sync + 'static {
 }
 
 /// Implements the three traits for a pointer type `$ptr<T>` by deref.
+/// What a deny-list knows of a verified JWT access token: the claims that
+/// identify it (RFC 9068 §2.2). Not a secret: a JWT's `jti` cannot be used
+/// as the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JwtRecord<'a> {
+    /// `iss`: the issuer; a `jti` is unique only within its issuer.
+    pub issuer: &'a str,
+    /// `jti`: the issuer's identifier of the token (RFC 7519 §4.1.7).
+    pub jti: &'a str,
+    /// `sub`: the resource owner the token acts for.
+    pub subject: &'a str,
+    /// `iat`: when the token was issued, in Unix seconds.
+    pub issued_at: u64,
+}
+
+/// A deny-list of JWT access tokens revoked before their expiry, and of
+/// subjects whose earlier JWTs were all revoked at once.
+///
+/// A JWT access token is checked by signature, not looked up, so revoking
+/// one means remembering its (`iss`, `jti`) until it would have expired
+/// anyway: the list never holds more than the live tokens. Bulk revocation
+/// of a subject records a cutoff instead: every JWT of that subject issued
+/// at or before it is refused, however many there are.
+///
+/// `jwt::JwtStore` (feature `jwt`) puts verified JWTs on
+/// the list of the store it wraps, and checks it on every introspection.
+/// Every store of this workspace implements it; the conformance kit
+/// (`testkit`) checks it. Times are Unix seconds by the store's clock.
+pub trait JwtDenyList: Send + Sync + 'static {
+    /// Denies `jwt` until `until` (Unix seconds; after that, the entry may
+    /// be forgotten). Returns `true` when the JWT was not denied before this
+    /// call, `false` when it already was (of concurrent calls for one JWT,
+    /// exactly one returns `true`). An earlier entry that has lapsed counts
+    /// as absent.
+    fn deny_jwt(
+        &self,
+        jwt: &JwtRecord<'_>,
+        until: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether `jwt` is refused: its (`issuer`, `jti`) is denied and the
+    /// entry has not lapsed, or its subject's cutoff (for its issuer) is at
+    /// or after its `issued_at`.
+    fn jwt_denied(
+        &self,
+        jwt: &JwtRecord<'_>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The answer of [`jwt_denied`](Self::jwt_denied) when the store has it
+    /// at hand (an in-process map), or `None` to wait for `jwt_denied`. The
+    /// Bearer guard's fast path. The default is `None`.
+    fn jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>> {
+        let _ = jwt;
+        None
+    }
+
+    /// Refuses every JWT of `subject` from `issuer` issued at or before
+    /// `cutoff` (Unix seconds): "log this user out everywhere" for JWT
+    /// access tokens. A later cutoff replaces an earlier one; an earlier
+    /// one changes nothing. Cutoffs are kept: one entry per subject.
+    fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Implements [`JwtDenyList`] for a pointer type by deref.
 macro_rules! forward_store_traits {
-    ($(impl<$t:ident> for $ptr:ty;)+) => {$(
-        impl<$t: RevocationStore> RevocationStore for $ptr {
+    ($(impl<$($t:ident)?> for $ptr:ty;)+) => {$(
+        impl<$($t: ?Sized)?> RevocationStore for $ptr
+        where
+            <$ptr as Deref>::Target: RevocationStore,
+        {
             fn authenticate_client(
                 &self,
                 credentials: &ClientCredentials,
             ) -> impl Future<Output = Result<Option<AuthenticatedClient>, StoreError>> + Send {
-                (**self).authenticate_client(credentials)
+                RevocationStore::authenticate_client(&**self, credentials)
             }
 
             fn revoke(
@@ -158,33 +232,72 @@ macro_rules! forward_store_traits {
                 client: &AuthenticatedClient,
                 request: &RevocationRequest,
             ) -> impl Future<Output = Result<RevocationOutcome, StoreError>> + Send {
-                (**self).revoke(client, request)
+                RevocationStore::revoke(&**self, client, request)
             }
         }
 
-        impl<$t: IntrospectionStore> IntrospectionStore for $ptr {
+        impl<$($t: ?Sized)?> IntrospectionStore for $ptr
+        where
+            <$ptr as Deref>::Target: IntrospectionStore,
+        {
             fn introspect(
                 &self,
                 token: &Token,
             ) -> impl Future<Output = Result<Option<ActiveToken>, StoreError>> + Send {
-                (**self).introspect(token)
+                IntrospectionStore::introspect(&**self, token)
             }
 
             fn introspect_now(
                 &self,
                 token: &str,
             ) -> Option<Result<Option<ActiveToken>, StoreError>> {
-                (**self).introspect_now(token)
+                IntrospectionStore::introspect_now(&**self, token)
             }
         }
 
-        impl<$t: SubjectRevocationStore> SubjectRevocationStore for $ptr {
+        impl<$($t: ?Sized)?> SubjectRevocationStore for $ptr
+        where
+            <$ptr as Deref>::Target: SubjectRevocationStore,
+        {
             fn revoke_subject_tokens(
                 &self,
                 subject: &str,
                 labels: &[(&str, &str)],
             ) -> impl Future<Output = Result<u64, StoreError>> + Send {
-                (**self).revoke_subject_tokens(subject, labels)
+                SubjectRevocationStore::revoke_subject_tokens(&**self, subject, labels)
+            }
+        }
+
+        impl<$($t: ?Sized)?> JwtDenyList for $ptr
+        where
+            <$ptr as Deref>::Target: JwtDenyList,
+        {
+            fn deny_jwt(
+                &self,
+                jwt: &JwtRecord<'_>,
+                until: u64,
+            ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+                JwtDenyList::deny_jwt(&**self, jwt, until)
+            }
+
+            fn jwt_denied(
+                &self,
+                jwt: &JwtRecord<'_>,
+            ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+                JwtDenyList::jwt_denied(&**self, jwt)
+            }
+
+            fn jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>> {
+                JwtDenyList::jwt_denied_now(&**self, jwt)
+            }
+
+            fn deny_subject_jwts(
+                &self,
+                issuer: &str,
+                subject: &str,
+                cutoff: u64,
+            ) -> impl Future<Output = Result<(), StoreError>> + Send {
+                JwtDenyList::deny_subject_jwts(&**self, issuer, subject, cutoff)
             }
         }
     )+};
@@ -194,4 +307,5 @@ forward_store_traits! {
     impl<T> for Arc<T>;
     impl<T> for Box<T>;
     impl<T> for &'static T;
+    impl<> for super::BoxStore;
 }

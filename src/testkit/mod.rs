@@ -45,7 +45,9 @@
 
 mod checks;
 
-use crate::{IntrospectionStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore};
+use crate::store::{
+    IntrospectionStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore,
+};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -5,10 +5,12 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Notify;
+use tower_revoke::client::ClientId;
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::TokenDigest;
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientId, ClientType, IntrospectionStore, MemoryStore,
-    RevocationOutcome, RevocationRequest, RevocationStore, StoreError, SubjectRevocationStore,
-    Token, TokenDigest,
+    ActiveToken, AuthenticatedClient, ClientType, IntrospectionStore, MemoryStore,
+    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 pub const SEED: &str = r#"{
@@ -123,7 +125,7 @@ impl IntrospectionStore for Remote {
 impl RevocationStore for Remote {
     async fn authenticate_client(
         &self,
-        credentials: &tower_revoke::ClientCredentials,
+        credentials: &tower_revoke::client::ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
         self.store.authenticate_client(credentials).await
     }

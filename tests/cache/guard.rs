@@ -11,9 +11,8 @@ use axum::routing::get as route_get;
 use axum::{Extension, Router};
 use std::time::{Duration, Instant};
 use tower_revoke::cache::CachedStore;
-use tower_revoke::{
-    ActiveToken, BearerAuthLayer, Invalidate, MemoryStore, RevocationEndpointLayer,
-};
+use tower_revoke::store::Invalidate;
+use tower_revoke::{ActiveToken, BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
 
 /// `GET /me` behind the guard and `POST /revoke`, on one cached store.
 fn app(cache: &CachedStore<MemoryStore>) -> Router {

@@ -4,10 +4,8 @@
 use crate::fixture::{digest, revoke, store, token, Remote};
 use std::time::Duration;
 use tower_revoke::cache::CachedStore;
-use tower_revoke::{
-    IntrospectionStore, Invalidate, RevocationNotice, RevocationOutcome, SubjectRevocationStore,
-    TokenKind,
-};
+use tower_revoke::store::{Invalidate, RevocationNotice};
+use tower_revoke::{IntrospectionStore, RevocationOutcome, SubjectRevocationStore, TokenKind};
 
 const MINUTE: Duration = Duration::from_secs(60);
 

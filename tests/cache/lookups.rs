@@ -4,7 +4,9 @@
 use crate::fixture::{revoke, store, token, Remote};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_revoke::cache::CachedStore;
-use tower_revoke::{ClientId, IntrospectionStore, MemoryStore, TokenEntry, TokenKind};
+use tower_revoke::client::ClientId;
+use tower_revoke::store::TokenEntry;
+use tower_revoke::{IntrospectionStore, MemoryStore, TokenKind};
 
 const STALENESS: Duration = Duration::from_millis(200);
 /// How late past its bound an answer may be found gone, on a busy machine.
@@ -100,7 +102,7 @@ async fn active_answer_never_outlives_the_tokens_exp() {
     store.insert_client(app1.clone(), None).unwrap();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     let exp = now.as_secs() + 1;
-    let entry = TokenEntry::new(token("SHORT"), TokenKind::AccessToken, app1).expires_at(exp);
+    let entry = TokenEntry::new(token("SHORT"), TokenKind::AccessToken, app1).with_expires_at(exp);
     store.insert_token(entry).unwrap();
     let remote = Remote::new(store);
     let cache = cached(&remote, Duration::from_secs(60));

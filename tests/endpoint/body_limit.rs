@@ -10,7 +10,8 @@ use axum::Router;
 use http::Method;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tower_revoke::{RequestReader, RevocationEndpointLayer};
+use tower_revoke::request::RequestReader;
+use tower_revoke::RevocationEndpointLayer;
 
 const DEFAULT_LIMIT: usize = 16 * 1024;
 

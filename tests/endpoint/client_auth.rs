@@ -3,10 +3,10 @@
 
 use crate::fixture::{app, as_app1, default_app, revoke, send_fresh, store};
 use crate::support::{challenge, desc};
-use tower_revoke::{
-    BasicDecoding, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader,
-    RevocationEndpointLayer,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{BasicDecoding, RequestReader};
+use tower_revoke::response::Realm;
+use tower_revoke::RevocationEndpointLayer;
 
 #[tokio::test]
 async fn client_secret_basic_authenticates() {
@@ -85,8 +85,7 @@ async fn failed_body_credentials_challenge_without_error() {
 
 #[tokio::test]
 async fn realm_names_the_challenge() {
-    let (app, _) = app(RevocationEndpointLayer::new(store())
-        .reader(RequestReader::default().realm(Realm::new("x"))));
+    let (app, _) = app(RevocationEndpointLayer::new(store()).realm(Realm::new("x")));
     let header = revoke("token=AT1").basic("app1", "wrong").send(&app).await;
     let expected = r#"Basic realm="x", error="invalid_client""#;
     header.assert_invalid_client(desc::AUTH_FAILED, expected);

@@ -5,7 +5,8 @@
 use crate::fixture::{app, as_app1, revoke, store, Inner};
 use crate::support::request::{request, Req};
 use http::Method;
-use tower_revoke::{CorsPolicy, RevocationEndpointLayer};
+use tower_revoke::cors::CorsPolicy;
+use tower_revoke::RevocationEndpointLayer;
 
 const SPA: &str = "https://spa.example";
 const APP1_ORIGIN: &str = "https://app1.example";

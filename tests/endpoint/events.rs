@@ -7,10 +7,10 @@ use crate::stores::FailingStore;
 use crate::support::metrics::{counts, record};
 use crate::support::request::{get, Req};
 use std::sync::{Arc, Mutex};
-use tower_revoke::{
-    ClientAuthMethod, ClientId, EventOutcome, RevocationEndpointLayer, RevocationEvent,
-    RevocationStore, TokenKind, TokenTypeHint,
-};
+use tower_revoke::audit::{EventOutcome, RevocationEvent};
+use tower_revoke::client::{ClientAuthMethod, ClientId};
+use tower_revoke::request::TokenTypeHint;
+use tower_revoke::{RevocationEndpointLayer, RevocationStore, TokenKind};
 
 /// The events a hook received.
 #[derive(Clone, Default)]

@@ -11,8 +11,9 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
+use tower_revoke::response::Realm;
 use tower_revoke::{
-    ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, Realm, RevocationEndpointLayer,
+    ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, RevocationEndpointLayer,
 };
 
 async fn me(Extension(token): Extension<ActiveToken>) -> Json<Value> {

@@ -16,7 +16,7 @@ use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 use tower_test::mock::{self, Handle, Spawn};
 
 type Inner<B> = mock::Mock<Request<B>, Response<Full<Bytes>>>;
-type Endpoint<B> = tower_revoke::RevocationEndpoint<Inner<B>, MemoryStore>;
+type Endpoint<B> = tower_revoke::revocation::RevocationEndpoint<Inner<B>, MemoryStore>;
 type InnerHandle<B> = Handle<Request<B>, Response<Full<Bytes>>>;
 
 /// The endpoint in front of a mock, and the mock's handle.

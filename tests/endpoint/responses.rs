@@ -7,18 +7,15 @@ use crate::stores::FailingStore;
 use crate::support::request::{form, get, post, Req};
 use crate::support::{JSON, NO_STORE};
 use axum::Router;
-use tower_revoke::{
-    MemoryStore, RevocationEndpointLayer, RevocationResponder, RevokedResponse,
-    UnknownTokenResponse,
-};
+use tower_revoke::revocation::{RevokedResponse, UnknownTokenResponse};
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
 /// A fresh store, and the app in front of it with a layer answering an
 /// unknown token with 404.
 fn not_found_app() -> (MemoryStore, Router) {
     let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone()).responder(
-        RevocationResponder::default().unknown_token_response(UnknownTokenResponse::NotFound),
-    );
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .unknown_token_response(UnknownTokenResponse::NotFound);
     (store, app(layer).0)
 }
 
@@ -37,8 +34,8 @@ async fn revoked_token_is_200_with_an_empty_json_object() {
 #[tokio::test]
 async fn no_content_response_is_204_with_an_empty_body() {
     let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone())
-        .responder(RevocationResponder::default().revoked_response(RevokedResponse::NoContent));
+    let layer =
+        RevocationEndpointLayer::new(store.clone()).revoked_response(RevokedResponse::NoContent);
     let (app, _) = app(layer);
     as_app1("token=AT1")
         .send(&app)
@@ -96,11 +93,9 @@ fn every_kind_of_request() -> Vec<Req> {
 async fn every_endpoint_response_forbids_caching() {
     let configurations = [
         RevocationEndpointLayer::new(store()),
+        RevocationEndpointLayer::new(store()).revoked_response(RevokedResponse::NoContent),
         RevocationEndpointLayer::new(store())
-            .responder(RevocationResponder::default().revoked_response(RevokedResponse::NoContent)),
-        RevocationEndpointLayer::new(store()).responder(
-            RevocationResponder::default().unknown_token_response(UnknownTokenResponse::NotFound),
-        ),
+            .unknown_token_response(UnknownTokenResponse::NotFound),
     ];
     let mut statuses = Vec::new();
     for layer in configurations {

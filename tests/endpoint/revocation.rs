@@ -3,7 +3,8 @@
 
 use crate::fixture::{app, as_app1, default_app, revoke, send_fresh, store};
 use crate::support::desc;
-use tower_revoke::{OtherClientToken, RevocationEndpointLayer, RevocationResponder};
+use tower_revoke::revocation::OtherClientToken;
+use tower_revoke::RevocationEndpointLayer;
 
 #[tokio::test]
 async fn token_type_hint_does_not_limit_the_lookup() {
@@ -64,9 +65,8 @@ async fn token_of_another_client_looks_unknown_to_a_public_client() {
 #[tokio::test]
 async fn like_unknown_policy_answers_every_client_like_an_unknown_token() {
     let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone()).responder(
-        RevocationResponder::default().other_client_token(OtherClientToken::LikeUnknown),
-    );
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .other_client_token(OtherClientToken::LikeUnknown);
     let (app, _) = app(layer);
     for request in [as_app1("token=OT1"), revoke("token=AT1&client_id=pub1")] {
         request.send(&app).await.assert_revoked();
@@ -77,9 +77,8 @@ async fn like_unknown_policy_answers_every_client_like_an_unknown_token() {
 #[tokio::test]
 async fn invalid_grant_policy_refuses_public_clients_too() {
     let store = store();
-    let layer = RevocationEndpointLayer::new(store.clone()).responder(
-        RevocationResponder::default().other_client_token(OtherClientToken::InvalidGrant),
-    );
+    let layer = RevocationEndpointLayer::new(store.clone())
+        .other_client_token(OtherClientToken::InvalidGrant);
     let (app, _) = app(layer);
     for request in [revoke("token=AT1&client_id=pub1"), as_app1("token=OT1")] {
         let reply = request.send(&app).await;

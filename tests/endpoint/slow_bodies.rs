@@ -26,7 +26,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tower::{service_fn, ServiceBuilder, ServiceExt};
-use tower_revoke::{MemoryStore, RequestReader, RevocationEndpointLayer};
+use tower_revoke::request::RequestReader;
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
 const SEED: &str = r#"{
     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],

@@ -6,7 +6,7 @@ use crate::stores::FailingStore;
 use crate::support::desc;
 use crate::support::request::get;
 use std::time::Duration;
-use tower_revoke::{RevocationEndpointLayer, RevocationResponder};
+use tower_revoke::RevocationEndpointLayer;
 
 #[tokio::test]
 async fn failing_client_authentication_is_temporarily_unavailable() {
@@ -43,7 +43,7 @@ async fn failing_revocation_still_refuses_a_wrong_secret_with_401() {
 async fn retry_after_is_configurable() {
     let store = store();
     let layer = RevocationEndpointLayer::new(FailingStore::revoke_only(store.clone()))
-        .responder(RevocationResponder::default().retry_after(Duration::from_secs(30)));
+        .retry_after(Duration::from_secs(30));
     let (app, _) = app(layer);
     as_app1("token=AT1")
         .send(&app)
@@ -54,8 +54,8 @@ async fn retry_after_is_configurable() {
 
 #[tokio::test]
 async fn fractional_retry_after_is_rounded_up_to_whole_seconds() {
-    let layer = RevocationEndpointLayer::new(FailingStore::DOWN)
-        .responder(RevocationResponder::default().retry_after(Duration::from_millis(1500)));
+    let layer =
+        RevocationEndpointLayer::new(FailingStore::DOWN).retry_after(Duration::from_millis(1500));
     let (app, _) = app(layer);
     let reply = as_app1("token=AT1").send(&app).await;
     assert_eq!(reply.header("retry-after"), Some("2"));

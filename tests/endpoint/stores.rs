@@ -1,8 +1,10 @@
 //! A store that fails, to reach the endpoint's 503 `temporarily_unavailable`.
 
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, MemoryStore,
-    RevocationOutcome, RevocationRequest, RevocationStore, StoreError, Token,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, MemoryStore, RevocationOutcome,
+    RevocationStore, StoreError,
 };
 
 /// A store whose `revoke` fails. Every other call is answered by the

@@ -8,7 +8,7 @@ use crate::support::reply::Reply;
 use crate::support::request::{basic, form, get};
 use crate::support::{challenge, desc};
 use serde_json::{json, Value};
-use tower_revoke::{BasicDecoding, RequestReader};
+use tower_revoke::request::{BasicDecoding, RequestReader};
 
 /// The secret as the client holds it.
 const SECRET: &str = "p:a%b+c d-ä";

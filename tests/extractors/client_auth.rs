@@ -8,7 +8,8 @@ use axum::Router;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
 use base64::Engine;
 use serde_json::Value;
-use tower_revoke::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, RequestReader};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{AppKeyHeaders, RequestReader};
 
 fn app_keys() -> Router {
     router_with(

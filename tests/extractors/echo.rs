@@ -3,9 +3,9 @@
 
 use axum::{routing, Extension, Json, Router};
 use serde_json::{json, Value};
-use tower_revoke::{
-    BasicDecoding, BearerToken, ClientCredentials, ClientRevocation, ClientSecret, RequestReader,
-    RevocationRequest, TokenTypeHint,
+use tower_revoke::client::{ClientCredentials, ClientSecret};
+use tower_revoke::request::{
+    BasicDecoding, BearerToken, ClientRevocation, RequestReader, RevocationRequest, TokenTypeHint,
 };
 
 /// The routes, without configuration: the extractors use the default.

@@ -5,9 +5,12 @@
 use crate::echo::{basic_creds, creds, router, router_with};
 use crate::support::request::{basic, form, get, Req};
 use crate::support::{challenge, desc};
+use axum::Extension;
 use http::HeaderName;
 use serde_json::{json, Value};
-use tower_revoke::{AppKeyHeaders, ClientAuthMethod, ClientAuthMethods, Realm, RequestReader};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::{AppKeyHeaders, RequestReader};
+use tower_revoke::response::Realm;
 
 fn app_keys() -> axum::Router {
     router_with(
@@ -241,7 +244,7 @@ async fn optional_bearer_token_rejects_another_scheme() {
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_basic_challenge() {
-    let app = router_with(RequestReader::default().realm(Realm::new("api \"v2\"")));
+    let app = router().layer(Extension(Realm::new("api \"v2\"")));
     let reply = get("/client").send(&app).await;
     reply.assert_invalid_client(desc::MISSING_CLIENT, r#"Basic realm="api \"v2\"""#);
     let reply = get("/client")
@@ -256,7 +259,7 @@ async fn configured_realm_appears_in_the_basic_challenge() {
 
 #[tokio::test]
 async fn configured_realm_appears_in_the_bearer_challenge() {
-    let app = router_with(RequestReader::default().realm(Realm::new("api")));
+    let app = router().layer(Extension(Realm::new("api")));
     let reply = get("/bearer").send(&app).await;
     reply.assert_bearer_required(r#"Bearer realm="api""#);
     let request = get("/bearer-optional").header("authorization", "Bearer =");

@@ -5,7 +5,7 @@ use crate::echo::{basic_creds, creds, router, router_with};
 use crate::support::desc;
 use crate::support::request::{form, post, Req};
 use serde_json::json;
-use tower_revoke::{BodyEncoding, RequestReader};
+use tower_revoke::request::{BodyEncoding, RequestReader};
 
 /// Asserts that the router refuses each of `requests` with 400
 /// `invalid_request` and `description`.

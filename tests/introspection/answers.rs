@@ -6,9 +6,11 @@ use crate::fixture::{app, app_with, introspect_as, layer, store};
 use crate::support::request::form;
 use serde_json::json;
 use std::time::Duration;
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, MemoryStore,
-    RevocationOutcome, RevocationRequest, RevocationStore, StoreError, Token,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, MemoryStore, RevocationOutcome,
+    RevocationStore, StoreError,
 };
 
 #[tokio::test]

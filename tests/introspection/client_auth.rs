@@ -4,7 +4,8 @@
 
 use crate::fixture::{app, app_with, introspect, introspect_as, layer, store};
 use crate::support::{challenge, desc};
-use tower_revoke::{ClientAuthMethod, ClientAuthMethods, RequestReader};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::request::RequestReader;
 
 #[tokio::test]
 async fn client_secret_basic_and_client_secret_post_authenticate() {

@@ -104,7 +104,7 @@ async fn a_revoked_jwt_is_refused_by_introspection_and_the_guard() {
     reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
     // Revoking again is a revocation of an unknown token: 200, nothing new.
     revoke_as("app1", &token).send(&app).await.assert_revoked();
-    assert_eq!(store.inner().denied_jwts(), 1);
+    assert_eq!(store.get_ref().denied_jwts(), 1);
     // Another JWT of the same client and subject is untouched.
     introspect(&other).send(&app).await.assert_active();
     me_with(&other).send(&app).await.ok();
@@ -177,7 +177,7 @@ async fn tokens_that_do_not_verify_are_unknown_and_change_nothing() {
     for (case, token) in &cases {
         assert_unknown(&app, token, case).await;
     }
-    assert_eq!(store.inner().denied_jwts(), 0, "nothing was denied");
+    assert_eq!(store.get_ref().denied_jwts(), 0, "nothing was denied");
 }
 
 #[tokio::test]

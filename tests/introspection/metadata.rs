@@ -7,10 +7,10 @@ use crate::wire::serve;
 use axum::Router;
 use http::Method;
 use serde_json::json;
-use tower_revoke::{
-    AuthorizationServerMetadata, ClientAuthMethod, ClientAuthMethods, RequestReader,
-    RevocationEndpointLayer,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
+use tower_revoke::metadata::AuthorizationServerMetadata;
+use tower_revoke::request::RequestReader;
+use tower_revoke::RevocationEndpointLayer;
 
 const ISSUER: &str = "https://as.example";
 

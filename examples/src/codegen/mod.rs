@@ -16,7 +16,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use fastapi::{CollectErrors, HttpBearer, InvalidAuthenticationCredentials, QueryParams};
 use serde::Serialize;
-use tower_revoke::{BearerToken, IntrospectionStore, SubjectRevocationStore, TokenKind};
+use tower_revoke::request::BearerToken;
+use tower_revoke::{IntrospectionStore, SubjectRevocationStore, TokenKind};
 
 /// Codegen's revocation endpoint path.
 pub const REVOKE_PATH: &str = "/v1/oauth/tokens/revoke";

@@ -96,7 +96,7 @@ async fn the_metadata_document_names_the_demo_endpoints() {
     let config = app::Config::from_vars(|name| {
         (name == "TOWER_REVOKE_ISSUER").then(|| "https://demo.example".to_owned())
     });
-    let app = app::app_with(tower_revoke::BoxStore::new(store), &config);
+    let app = app::app_with(tower_revoke::store::BoxStore::new(store), &config);
     let document = get("/.well-known/oauth-authorization-server")
         .send(&app)
         .await

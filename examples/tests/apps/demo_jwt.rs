@@ -15,7 +15,8 @@ use crate::support::{challenge, desc};
 use axum::Router;
 use serde_json::{json, Value};
 use std::time::Duration;
-use tower_revoke::{BoxStore, MemoryStore, SubjectRevocationStore};
+use tower_revoke::store::BoxStore;
+use tower_revoke::{MemoryStore, SubjectRevocationStore};
 
 const ISSUER: &str = "http://127.0.0.1:3000";
 
@@ -194,7 +195,7 @@ async fn a_revoked_jwt_stays_revoked_across_a_restart_on_sqlite() {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("demo.db");
-    let seed = tower_revoke::Seed::from_file(app::SEED).unwrap();
+    let seed = tower_revoke::store::Seed::from_file(app::SEED).unwrap();
     let config = config(None);
     let start = || async {
         let store = SqliteStore::open(&path).await.expect("open");

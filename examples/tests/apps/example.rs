@@ -5,7 +5,8 @@
 use crate::support::reply::Reply;
 use crate::support::request::{get, Req};
 use axum::Router;
-use tower_revoke::{BoxStore, MemoryStore};
+use tower_revoke::store::BoxStore;
+use tower_revoke::MemoryStore;
 
 /// The demo's revocation answers vary by `Origin`: its endpoint has CORS
 /// on, from the seed's `allowed_origins` (issue 15).

@@ -4,7 +4,8 @@
 
 use crate::services::{self, Database};
 use std::time::Duration;
-use tower_revoke::{Token, TokenDigest};
+use tower_revoke::request::Token;
+use tower_revoke::store::TokenDigest;
 use tower_revoke_redis::redis;
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;

@@ -3,7 +3,7 @@
 //! behind a pointer.
 
 use super::fingerprint::Fingerprint;
-use crate::request::ClientId;
+use crate::client::ClientId;
 use crate::store::TokenKind;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};

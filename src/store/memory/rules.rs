@@ -4,7 +4,8 @@
 
 use super::record::{now, Record};
 use super::MemoryStore;
-use crate::request::{ClientCredentials, RevocationRequest, Token};
+use crate::client::ClientCredentials;
+use crate::request::{RevocationRequest, Token};
 use crate::store::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
     StoreError, StoredClient, SubjectRevocationStore, TokenKind,
@@ -162,7 +163,7 @@ impl MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{ClientAuthMethod, ClientId, ClientSecret};
+    use crate::client::{ClientAuthMethod, ClientId, ClientSecret};
     use crate::store::ClientType;
 
     const SEED: &str = r#"{

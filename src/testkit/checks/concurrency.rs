@@ -2,8 +2,8 @@
 //! store keeps (no raw token or secret).
 
 use super::{assert_active, client, request, GRANTS, SECRETS};
-use crate::RevocationOutcome::NotFound;
-use crate::{
+use crate::store::RevocationOutcome::NotFound;
+use crate::store::{
     ClientType, IntrospectionStore, RevocationOutcome, RevocationStore, SubjectRevocationStore,
 };
 use std::collections::HashMap;

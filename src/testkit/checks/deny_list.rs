@@ -2,7 +2,7 @@
 //! cutoffs that only move forward, and one winner among concurrent
 //! denials.
 
-use crate::{JwtDenyList, JwtRecord};
+use crate::store::{JwtDenyList, JwtRecord};
 use std::sync::Arc;
 
 /// 2100-01-01T00:00:00Z: a lapse time no check outlives.

@@ -15,10 +15,11 @@ pub(super) use rules::{
     introspection, outcomes_in_order, subject_revocation,
 };
 
-use crate::{
-    AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, ClientType,
-    IntrospectionStore, RevocationOutcome, RevocationRequest, RevocationStore, Token, TokenKind,
-    TokenTypeHint,
+use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use crate::request::{RevocationRequest, Token, TokenTypeHint};
+use crate::store::{
+    AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome, RevocationStore,
+    TokenKind,
 };
 
 pub(super) const SEED: &str = r#"{

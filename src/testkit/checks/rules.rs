@@ -2,11 +2,10 @@
 //! grant cascades, expiry, introspection, bulk revocation.
 
 use super::{app1, assert_active, client, creds, request, revoke, revoked, ACCESS, REFRESH};
-use crate::RevocationOutcome::{IssuedToAnotherClient, NotFound, UnsupportedTokenType};
-use crate::{
-    parse_basic, BasicDecoding, ClientAuthMethod, ClientCredentials, ClientType,
-    IntrospectionStore, RevocationStore, SubjectRevocationStore, Token,
-};
+use crate::client::{ClientAuthMethod, ClientCredentials};
+use crate::request::{parse_basic, BasicDecoding, Token};
+use crate::store::RevocationOutcome::{IssuedToAnotherClient, NotFound, UnsupportedTokenType};
+use crate::store::{ClientType, IntrospectionStore, RevocationStore, SubjectRevocationStore};
 
 pub(in crate::testkit) async fn client_authentication<St: RevocationStore>(store: &St) {
     let check = "client_authentication";

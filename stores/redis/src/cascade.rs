@@ -9,7 +9,8 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
 use redis::Script;
 use std::sync::LazyLock;
-use tower_revoke::{StoreError, TokenDigest};
+use tower_revoke::store::TokenDigest;
+use tower_revoke::StoreError;
 
 /// How many scripts one call keeps in flight at once; the multiplexed
 /// connection pipelines them.

@@ -3,10 +3,9 @@
 use crate::error::unexpected;
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
-use tower_revoke::{
-    AuthenticatedClient, ClientCredentials, ClientEntry, SecretDigest, StoreError, StoredClient,
-    TokenDigest,
-};
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::store::{ClientEntry, SecretDigest, StoredClient, TokenDigest};
+use tower_revoke::{AuthenticatedClient, StoreError};
 
 /// The value of a public client's key `P:c:{<client_id>}`; a confidential
 /// client's holds `sha256:` and the hex digest of its secret.

@@ -7,7 +7,8 @@ use futures_util::future::try_join;
 use redis::aio::ConnectionLike;
 use redis::Script;
 use std::sync::LazyLock;
-use tower_revoke::{JwtDenyList, JwtRecord, StoreError};
+use tower_revoke::store::JwtRecord;
+use tower_revoke::{JwtDenyList, StoreError};
 
 /// Sets `KEYS[1]` to `ARGV[1]` unless it holds a larger number already.
 const RAISE_LUA: &str = r"

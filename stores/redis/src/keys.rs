@@ -1,7 +1,8 @@
 //! Key names: one function per kind of key, each with the hash tag that
 //! decides its Redis Cluster slot (see the crate docs' key layout).
 
-use tower_revoke::{ClientId, TokenDigest};
+use tower_revoke::client::ClientId;
+use tower_revoke::store::TokenDigest;
 
 /// Builds the keys of one store under its prefix.
 #[derive(Debug, Clone)]
@@ -97,7 +98,7 @@ fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_revoke::Token;
+    use tower_revoke::request::Token;
 
     #[test]
     fn grants_of_two_clients_never_share_a_key() {

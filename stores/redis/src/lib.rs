@@ -5,7 +5,8 @@
 //! # Two minutes
 //! ```no_run
 //! use axum::{routing::get, Router};
-//! use tower_revoke::{RevocationEndpointLayer, Seed};
+//! use tower_revoke::RevocationEndpointLayer;
+//! use tower_revoke::store::Seed;
 //! use tower_revoke_redis::RedisStore;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,8 +22,8 @@
 //!
 //! [`RedisStore`] follows [`MemoryStore`](tower_revoke::MemoryStore)'s
 //! rules exactly and passes `tower_revoke`'s conformance kit. It keeps
-//! [`TokenDigest`](tower_revoke::TokenDigest)s and
-//! [`SecretDigest`](tower_revoke::SecretDigest)s, never a token or a
+//! [`TokenDigest`](tower_revoke::store::TokenDigest)s and
+//! [`SecretDigest`](tower_revoke::store::SecretDigest)s, never a token or a
 //! secret. Revocation notices go out on a pub/sub channel; a
 //! [`RevocationListener`] feeds them to the guard caches of every
 //! instance.
@@ -107,7 +108,7 @@
 //! # Revocation notices
 //! After a revocation is committed, its digests are PUBLISHed on the
 //! [channel](RedisStore::channel) (default `tower-revoke:revocations`) as
-//! [`RevocationNotice`](tower_revoke::RevocationNotice) payloads (at most
+//! [`RevocationNotice`](tower_revoke::store::RevocationNotice) payloads (at most
 //! 120 digests a message). A failed PUBLISH is logged at WARN and does not
 //! turn the 200 into an error: the revocation is committed, and a cache
 //! that misses the notice answers from its entry at most its maximum

@@ -7,7 +7,7 @@ use redis::aio::ConnectionLike;
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
-use tower_revoke::{Invalidate, RevocationNotice};
+use tower_revoke::store::{Invalidate, RevocationNotice};
 
 /// Receives the revocation notices every [`RedisStore`] publishes and
 /// hands them to a cache (anything implementing [`Invalidate`]).
@@ -28,7 +28,7 @@ use tower_revoke::{Invalidate, RevocationNotice};
 ///
 /// # Example
 /// ```no_run
-/// use tower_revoke::{Invalidate, TokenDigest};
+/// use tower_revoke::store::{Invalidate, TokenDigest};
 /// use tower_revoke_redis::RedisStore;
 ///
 /// struct Cache;

@@ -2,7 +2,7 @@
 
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
-use tower_revoke::{RevocationNotice, TokenDigest};
+use tower_revoke::store::{RevocationNotice, TokenDigest};
 
 impl<C> RedisStore<C>
 where

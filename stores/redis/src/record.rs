@@ -3,7 +3,8 @@
 
 use crate::error::unexpected;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tower_revoke::{ActiveToken, ClientId, StoreError, TokenKind};
+use tower_revoke::client::ClientId;
+use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// The fields of a token's hash `P:t:{<digest>}`. Written once when the
 /// token is stored: `client`, `kind`, `revocable` (`1` or `0`), and when

@@ -7,9 +7,9 @@ use crate::RedisStore;
 use redis::aio::ConnectionLike;
 use redis::Script;
 use std::sync::LazyLock;
-use tower_revoke::{
-    AuthenticatedClient, RevocationOutcome, StoreError, Token, TokenDigest, TokenKind,
-};
+use tower_revoke::request::Token;
+use tower_revoke::store::TokenDigest;
+use tower_revoke::{AuthenticatedClient, RevocationOutcome, StoreError, TokenKind};
 
 /// Decides a revocation on `KEYS[1]`, the token's hash, for client
 /// `ARGV[1]` at `ARGV[2]` (Unix seconds), in the order

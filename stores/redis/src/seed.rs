@@ -9,7 +9,8 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
 use redis::Script;
 use std::sync::LazyLock;
-use tower_revoke::{Seed, StoreError, TokenDigest, TokenEntry};
+use tower_revoke::store::{Seed, TokenDigest, TokenEntry};
+use tower_revoke::StoreError;
 
 /// Writes the token hash `KEYS[1]` from the field/value pairs `ARGV[2]`,
 /// ... unless it exists, expiring at `ARGV[1]` (Unix milliseconds; empty

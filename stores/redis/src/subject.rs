@@ -8,7 +8,8 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
 use redis::Script;
 use std::sync::LazyLock;
-use tower_revoke::{StoreError, TokenDigest};
+use tower_revoke::store::TokenDigest;
+use tower_revoke::StoreError;
 
 /// Revokes the token of `KEYS[1]` if it is subject `ARGV[2]`'s, active at
 /// `ARGV[1]` (Unix seconds), revocable, and carries every label of the

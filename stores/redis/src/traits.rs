@@ -3,9 +3,12 @@
 use crate::record::{active_token, now_secs, INTROSPECTED};
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::TokenDigest;
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
-    RevocationRequest, RevocationStore, StoreError, SubjectRevocationStore, Token, TokenDigest,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
+    StoreError, SubjectRevocationStore,
 };
 
 impl<C> RevocationStore for RedisStore<C>
@@ -13,7 +16,7 @@ where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
     /// One GET of the client's key, then
-    /// [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate).
+    /// [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate).
     /// Ignores [`raw_alternative`](ClientCredentials::raw_alternative): the
     /// endpoint asks again with it.
     async fn authenticate_client(

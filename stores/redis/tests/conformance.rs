@@ -47,10 +47,12 @@ async fn redis_store_conforms() {
 /// and so is a bulk revocation's cutoff.
 #[tokio::test]
 async fn jwt_revocations_are_seen_by_every_instance() {
+    use tower_revoke::client::ClientId;
     use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+    use tower_revoke::request::{RevocationRequest, Token};
     use tower_revoke::{
-        AuthenticatedClient, ClientId, ClientType, IntrospectionStore, RevocationOutcome,
-        RevocationRequest, RevocationStore, SubjectRevocationStore, Token,
+        AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome, RevocationStore,
+        SubjectRevocationStore,
     };
     use tower_revoke_test_support::jwt;
     let Some(url) = common::redis_url("jwt_revocations_are_seen_by_every_instance") else {

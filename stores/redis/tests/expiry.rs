@@ -126,7 +126,8 @@ async fn an_index_forgets_tokens_whose_keys_are_gone() {
 
 #[tokio::test]
 async fn denied_jwts_expire_when_their_entry_lapses_and_cutoffs_stay() {
-    use tower_revoke::{JwtDenyList, JwtRecord};
+    use tower_revoke::store::JwtRecord;
+    use tower_revoke::JwtDenyList;
     let Some(url) = common::redis_url("denied_jwts_expire_when_their_entry_lapses") else {
         return;
     };

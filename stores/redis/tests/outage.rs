@@ -133,7 +133,7 @@ async fn store_and_listener_ride_out_an_outage() {
             start.elapsed()
         );
     }
-    let request = tower_revoke::RevocationRequest::new(common::token("RT1"), None);
+    let request = tower_revoke::request::RevocationRequest::new(common::token("RT1"), None);
     let revoked = tower_revoke::RevocationStore::revoke(&store, &common::app1(), &request).await;
     assert!(revoked.is_err(), "{revoked:?}");
 
@@ -178,7 +178,7 @@ async fn a_store_on_a_closed_port_fails_within_its_timeout() {
     let found = store.introspect(&common::token("AT1")).await;
     assert!(found.is_err(), "{found:?}");
     let revoked = common::app1();
-    let request = tower_revoke::RevocationRequest::new(common::token("AT1"), None);
+    let request = tower_revoke::request::RevocationRequest::new(common::token("AT1"), None);
     let outcome = tower_revoke::RevocationStore::revoke(&store, &revoked, &request).await;
     assert!(outcome.is_err(), "{outcome:?}");
     assert!(

@@ -2,9 +2,8 @@
 
 mod common;
 
-use tower_revoke::{
-    ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, RevocationOutcome, RevocationStore,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::{RevocationOutcome, RevocationStore};
 
 #[tokio::test]
 async fn seeding_twice_stores_nothing_more() {

@@ -16,7 +16,8 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use sqlx::postgres::PgPoolOptions;
-//! use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer, Seed};
+//! use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer};
+//! use tower_revoke::store::Seed;
 //! use tower_revoke_sqlx::PostgresStore;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -49,11 +50,11 @@
 //!
 //! # What the stores guarantee
 //! - **Nothing usable at rest.** Tokens are stored as their SHA-256
-//!   [`TokenDigest`](tower_revoke::TokenDigest), client secrets as their
-//!   SHA-256 [`SecretDigest`](tower_revoke::SecretDigest); neither a token
+//!   [`TokenDigest`](tower_revoke::store::TokenDigest), client secrets as their
+//!   SHA-256 [`SecretDigest`](tower_revoke::store::SecretDigest); neither a token
 //!   nor a secret is ever sent to the database, so none can appear in a
 //!   dump, a query log or an error. Clients are authenticated with
-//!   [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+//!   [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate):
 //!   a constant-time comparison of digests, the same work for unknown
 //!   clients.
 //! - **A 200 is committed.** A revocation is one transaction (on
@@ -81,12 +82,12 @@
 //! For the guard caches of several app instances: every statement of
 //! [`PostgresStore`] that ends tokens (a revocation and its grant cascade,
 //! a bulk revocation) also sends `pg_notify` with the digests of the tokens
-//! it ended, as [`RevocationNotice`](tower_revoke::RevocationNotice)
+//! it ended, as [`RevocationNotice`](tower_revoke::store::RevocationNotice)
 //! payloads, on the store's [channel](PostgresStore::channel) (default
 //! `tower_revoke_revocations`). They ride in the same statement (no extra
 //! round trip) and PostgreSQL delivers them only after it commits.
 //! [`RevocationListener`] `LISTEN`s on a connection of its own and feeds
-//! any [`Invalidate`](tower_revoke::Invalidate) cache, flushing it on every
+//! any [`Invalidate`](tower_revoke::store::Invalidate) cache, flushing it on every
 //! (re)connection since notices sent meanwhile are lost. `NOTIFY` takes a
 //! database-wide lock at commit, which serialises the commits of
 //! concurrent revocations (not of introspection); the benchmarks measure
@@ -205,7 +206,7 @@ pub use sqlx;
 /// `tokio::spawn` asks): a compile-time check.
 #[cfg(all(test, feature = "postgres", feature = "sqlite"))]
 #[allow(dead_code, clippy::let_underscore_future)]
-fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::Seed) {
+fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::store::Seed) {
     let seed = std::sync::Arc::new(seed);
     let (p, l, s) = (pg.clone(), lite.clone(), seed.clone());
     let _ = tokio::spawn(async move { p.seed(&s).await });

@@ -4,10 +4,9 @@
 
 use crate::error::corrupt;
 use std::time::{SystemTime, UNIX_EPOCH};
-use tower_revoke::{
-    ActiveToken, ClientEntry, ClientId, SecretDigest, StoreError, TokenDigest, TokenEntry,
-    TokenKind,
-};
+use tower_revoke::client::ClientId;
+use tower_revoke::store::{ClientEntry, SecretDigest, TokenDigest, TokenEntry};
+use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// One token as the columns of `tower_revoke_tokens`.
 pub(crate) struct TokenRow {
@@ -108,7 +107,7 @@ pub(crate) fn active_token(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_revoke::Token;
+    use tower_revoke::request::Token;
 
     #[test]
     fn rows_keep_digests_not_tokens() {
@@ -117,8 +116,8 @@ mod tests {
             TokenKind::AccessToken,
             ClientId::new("app1").unwrap(),
         )
-        .label("org", "42")
-        .expires_at(u64::MAX);
+        .with_label("org", "42")
+        .with_expires_at(u64::MAX);
         let row = TokenRow::of(&entry);
         assert_eq!(row.digest.len(), 32);
         assert!(!String::from_utf8_lossy(&row.digest).contains("AT-raw"));

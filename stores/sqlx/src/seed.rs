@@ -6,7 +6,8 @@
 
 use crate::rows::TokenRow;
 use std::future::Future;
-use tower_revoke::{ClientEntry, Seed, StoreError};
+use tower_revoke::store::{ClientEntry, Seed};
+use tower_revoke::StoreError;
 
 /// How one database inserts the seed's rows that it does not hold yet,
 /// leaving the rows it holds as they are. Implemented for a connection in

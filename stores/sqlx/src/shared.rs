@@ -8,10 +8,10 @@ use crate::dialect::Dialect;
 use crate::error::failed;
 use crate::rows::{active_token, now, secret_digest, unix};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
-use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, JwtRecord, StoreError, StoredClient,
-    Token, TokenDigest,
-};
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::Token;
+use tower_revoke::store::{JwtRecord, StoredClient, TokenDigest};
+use tower_revoke::{ActiveToken, AuthenticatedClient, StoreError};
 
 /// A store's pool, for the statements both databases run alike.
 pub(crate) struct Shared<'p, DB: Database> {

@@ -6,10 +6,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 use support::scenarios::app1;
-use tower_revoke::{
-    ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, IntrospectionStore,
-    RevocationRequest, RevocationStore, StoreError, SubjectRevocationStore, Token,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::{IntrospectionStore, RevocationStore, StoreError, SubjectRevocationStore};
 
 const TOKEN: &str = "tok-raw-value-4711";
 const SECRET: &str = "secret-raw-value-0815";

@@ -12,7 +12,8 @@ use support::notices::{digest, Event, Recorder};
 use support::postgres::TestSchema;
 use support::scenarios::{is_active, revoke};
 use support::{postgres_url, unique_name};
-use tower_revoke::{RevocationOutcome, Seed, SubjectRevocationStore};
+use tower_revoke::store::Seed;
+use tower_revoke::{RevocationOutcome, SubjectRevocationStore};
 use tower_revoke_sqlx::{PostgresStore, RevocationListener};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -165,7 +166,7 @@ async fn a_notice_arrives_only_once_the_revocation_is_visible() {
             .await
             .unwrap()
             .unwrap();
-        let notice = tower_revoke::RevocationNotice::parse(notice.payload()).unwrap();
+        let notice = tower_revoke::store::RevocationNotice::parse(notice.payload()).unwrap();
         for digest in notice.digests() {
             let token = &by_digest[digest];
             assert!(

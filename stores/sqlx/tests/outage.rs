@@ -16,10 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::scenarios::{app1, is_active, revoke};
-use tower_revoke::{
-    testkit, IntrospectionStore, RevocationOutcome, RevocationRequest, RevocationStore, Token,
-    TokenKind,
-};
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::{testkit, IntrospectionStore, RevocationOutcome, RevocationStore, TokenKind};
 use tower_revoke_sqlx::PostgresStore;
 
 /// A cluster started by `scripts/services` in its own state directory;

@@ -14,10 +14,9 @@ use support::postgres::TestSchema;
 use support::scenarios::revoke;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tower_revoke::{
-    testkit, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, IntrospectionStore,
-    RevocationOutcome, RevocationStore, Token, TokenKind,
-};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::Token;
+use tower_revoke::{testkit, IntrospectionStore, RevocationOutcome, RevocationStore, TokenKind};
 use tower_revoke_sqlx::PostgresStore;
 
 /// Forwards 127.0.0.1:`port` to `target`, counting client→server batches.

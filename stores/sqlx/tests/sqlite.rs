@@ -92,7 +92,7 @@ async fn a_version_1_file_is_upgraded_in_place() {
         "AT1 stays revoked"
     );
     assert!(scenarios::is_active(&store, "AT2").await);
-    let jwt = tower_revoke::JwtRecord {
+    let jwt = tower_revoke::store::JwtRecord {
         issuer: "i",
         jti: "j",
         subject: "s",

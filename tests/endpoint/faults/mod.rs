@@ -25,10 +25,11 @@ use http_body_util::BodyExt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tower::{ServiceBuilder, ServiceExt};
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, BearerAuthLayer, ClientCredentials, IntrospectionStore,
-    MemoryStore, RevocationEndpointLayer, RevocationOutcome, RevocationRequest,
-    RevocationResponder, RevocationStore, StoreError, Token,
+    ActiveToken, AuthenticatedClient, BearerAuthLayer, IntrospectionStore, MemoryStore,
+    RevocationEndpointLayer, RevocationOutcome, RevocationStore, StoreError,
 };
 
 const SEED: &str = r#"{
@@ -244,11 +245,9 @@ async fn store_error_in_any_revocation_call_is_503_and_revokes_nothing() {
 #[tokio::test]
 async fn retry_after_is_configurable_in_whole_seconds() {
     let store = FaultyStore::new();
-    let app =
-        Router::new()
-            .layer(RevocationEndpointLayer::new(store.clone()).responder(
-                RevocationResponder::default().retry_after(Duration::from_millis(2500)),
-            ));
+    let app = Router::new().layer(
+        RevocationEndpointLayer::new(store.clone()).retry_after(Duration::from_millis(2500)),
+    );
     store.inject(Call::Revoke, Fault::Fail, 1);
     let (response, body) = send(app, revoke("AT1")).await;
     assert_temporarily_unavailable(&response, &body, "3");

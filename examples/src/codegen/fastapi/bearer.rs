@@ -7,7 +7,7 @@ use http::{Response, StatusCode};
 use http_body_util::Full;
 use serde::Serialize;
 use std::fmt;
-use tower_revoke::BearerToken;
+use tower_revoke::request::BearerToken;
 
 /// FastAPI's `HTTPBearer` refusal of a request without usable Bearer
 /// credentials: 401, `WWW-Authenticate: Bearer`, `Content-Type:

@@ -2,7 +2,8 @@
 
 use super::{app, basic, bearer, revoke, send, Capture, FORM, SEED};
 use http::StatusCode;
-use tower_revoke::{BoxStore, MemoryStore};
+use tower_revoke::store::BoxStore;
+use tower_revoke::MemoryStore;
 
 /// A refused request logs a bounded number of bytes at TRACE, whatever the
 /// size of what it sent: attacker-controlled values (here a 15 KiB client

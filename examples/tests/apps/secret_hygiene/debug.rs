@@ -4,12 +4,13 @@
 use super::{basic, FORM};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Request};
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::rejection::BearerRejection;
-use tower_revoke::{
-    parse_basic, BasicDecoding, BearerToken, ClientAuthMethod, ClientCredentials, ClientId,
-    ClientSecret, MemoryStore, Realm, RequestReader, RevocationEndpointLayer, RevocationRequest,
-    Token, TokenTypeHint,
+use tower_revoke::request::{
+    parse_basic, BasicDecoding, BearerToken, RequestReader, RevocationRequest, Token, TokenTypeHint,
 };
+use tower_revoke::response::Realm;
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
 /// Asserts that neither `{:?}` nor `{:#?}` of `value` contains `secret`.
 #[track_caller]

@@ -23,7 +23,8 @@ use http_body_util::BodyExt;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
-use tower_revoke::{BoxStore, MemoryStore};
+use tower_revoke::store::BoxStore;
+use tower_revoke::MemoryStore;
 use tracing_subscriber::fmt::MakeWriter;
 
 const SEED: &str = app::SEED;

@@ -122,21 +122,21 @@ pub const SEED: &str = r#"{
   ]
 }"#;
 
-pub fn seed(json: &str) -> tower_revoke::Seed {
-    tower_revoke::Seed::from_json(json).expect("a valid seed")
+pub fn seed(json: &str) -> tower_revoke::store::Seed {
+    tower_revoke::store::Seed::from_json(json).expect("a valid seed")
 }
 
-pub fn token(value: &str) -> tower_revoke::Token {
-    tower_revoke::Token::new(value).expect("a non-empty token")
+pub fn token(value: &str) -> tower_revoke::request::Token {
+    tower_revoke::request::Token::new(value).expect("a non-empty token")
 }
 
-pub fn digest(value: &str) -> tower_revoke::TokenDigest {
-    tower_revoke::TokenDigest::of(&token(value))
+pub fn digest(value: &str) -> tower_revoke::store::TokenDigest {
+    tower_revoke::store::TokenDigest::of(&token(value))
 }
 
 pub fn app1() -> tower_revoke::AuthenticatedClient {
     tower_revoke::AuthenticatedClient {
-        client_id: tower_revoke::ClientId::new("app1").unwrap(),
+        client_id: tower_revoke::client::ClientId::new("app1").unwrap(),
         client_type: tower_revoke::ClientType::Confidential,
     }
 }
@@ -145,7 +145,7 @@ pub async fn revoke<S: tower_revoke::RevocationStore>(
     store: &S,
     value: &str,
 ) -> tower_revoke::RevocationOutcome {
-    let request = tower_revoke::RevocationRequest::new(token(value), None);
+    let request = tower_revoke::request::RevocationRequest::new(token(value), None);
     store.revoke(&app1(), &request).await.expect("revoke")
 }
 
@@ -154,19 +154,19 @@ pub async fn is_active<S: tower_revoke::IntrospectionStore>(store: &S, value: &s
     found.is_some()
 }
 
-/// What a [`tower_revoke::Invalidate`] sink was told, in order.
+/// What a [`tower_revoke::store::Invalidate`] sink was told, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     All,
-    Some(Vec<tower_revoke::TokenDigest>),
+    Some(Vec<tower_revoke::store::TokenDigest>),
 }
 
 /// An `Invalidate` sink that records what it is told.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<Event>>>);
 
-impl tower_revoke::Invalidate for Recorder {
-    fn invalidate(&self, digests: &[tower_revoke::TokenDigest]) {
+impl tower_revoke::store::Invalidate for Recorder {
+    fn invalidate(&self, digests: &[tower_revoke::store::TokenDigest]) {
         self.0.lock().unwrap().push(Event::Some(digests.to_vec()));
     }
 
@@ -185,7 +185,7 @@ impl Recorder {
     }
 
     /// Every digest received so far.
-    pub fn digests(&self) -> std::collections::BTreeSet<tower_revoke::TokenDigest> {
+    pub fn digests(&self) -> std::collections::BTreeSet<tower_revoke::store::TokenDigest> {
         let events = self.events();
         let each = events.iter().filter_map(|e| match e {
             Event::Some(digests) => Some(digests.clone()),

@@ -9,7 +9,8 @@ use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
-use tower_revoke::{Invalidate, RevocationNotice, StoreError};
+use tower_revoke::store::{Invalidate, RevocationNotice};
+use tower_revoke::StoreError;
 
 /// Receives the revocation notices every [`PostgresStore`] sends and hands
 /// them to a cache (anything implementing [`Invalidate`]).
@@ -34,7 +35,7 @@ use tower_revoke::{Invalidate, RevocationNotice, StoreError};
 ///
 /// # Example
 /// ```no_run
-/// use tower_revoke::{Invalidate, TokenDigest};
+/// use tower_revoke::store::{Invalidate, TokenDigest};
 /// use tower_revoke_sqlx::{PostgresStore, RevocationListener};
 ///
 /// struct Cache;

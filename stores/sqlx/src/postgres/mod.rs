@@ -12,7 +12,8 @@ use crate::migrate;
 use crate::shared::Shared;
 use sqlx::{PgPool, Postgres};
 use std::fmt;
-use tower_revoke::{Seed, StoreError};
+use tower_revoke::store::Seed;
+use tower_revoke::StoreError;
 
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
 /// every store trait of tower-revoke:
@@ -42,8 +43,8 @@ use tower_revoke::{Seed, StoreError};
 /// cascade; a bulk revocation) also calls `pg_notify` on the store's
 /// [`channel`](Self::channel) (default `tower_revoke_revocations`) with
 /// the digests of every token it ended, as
-/// [`RevocationNotice`](tower_revoke::RevocationNotice) payloads of at
-/// most [`MAX_DIGESTS_PER_MESSAGE`](tower_revoke::RevocationNotice::MAX_DIGESTS_PER_MESSAGE)
+/// [`RevocationNotice`](tower_revoke::store::RevocationNotice) payloads of at
+/// most [`MAX_DIGESTS_PER_MESSAGE`](tower_revoke::store::RevocationNotice::MAX_DIGESTS_PER_MESSAGE)
 /// digests each (PostgreSQL's payload limit is 8000 bytes). The notices
 /// ride in the revoking statement, so they cost no round trip, and
 /// PostgreSQL delivers them only after that statement's transaction
@@ -67,7 +68,7 @@ use tower_revoke::{Seed, StoreError};
 ///     .connect_lazy("postgres://app@localhost/app")?;
 /// let store = PostgresStore::new(pool);
 /// store.migrate().await?;
-/// store.seed(&tower_revoke::Seed::from_file("seed.json")?).await?;
+/// store.seed(&tower_revoke::store::Seed::from_file("seed.json")?).await?;
 /// # Ok(())
 /// # }
 /// ```

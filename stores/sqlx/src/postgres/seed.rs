@@ -6,7 +6,8 @@ use crate::error::failed;
 use crate::rows::{secret_column, TokenRow};
 use crate::seed::SeedRows;
 use sqlx::PgConnection;
-use tower_revoke::{ClientEntry, StoreError};
+use tower_revoke::store::ClientEntry;
+use tower_revoke::StoreError;
 
 impl SeedRows for PgConnection {
     /// Seed rows sent per `INSERT` (as parallel arrays).

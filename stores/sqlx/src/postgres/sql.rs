@@ -76,7 +76,7 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
 /// CTE `revoked` of the digests the statement ended: one
 /// `pg_notify(CHANNEL, payload)` per message of at most `PER_MESSAGE`
 /// digests, each payload lowercase hex digests separated by single spaces,
-/// exactly the format of `tower_revoke::RevocationNotice`. The statement must
+/// exactly the format of `tower_revoke::store::RevocationNotice`. The statement must
 /// read `notices` (a CTE that is not read is not run).
 macro_rules! notices {
     ($channel:literal, $per_message:literal) => {

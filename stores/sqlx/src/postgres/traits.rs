@@ -4,10 +4,12 @@
 use super::{sql, PostgresStore};
 use crate::error::failed;
 use crate::rows::{kind, now, wanted_labels};
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, JwtDenyList,
-    JwtRecord, RevocationNotice, RevocationOutcome, RevocationRequest, RevocationStore, StoreError,
-    SubjectRevocationStore, Token, TokenDigest,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 /// Digests per `NOTIFY` payload, bound into the statements.
@@ -15,7 +17,7 @@ const PER_NOTICE: i64 = RevocationNotice::MAX_DIGESTS_PER_MESSAGE as i64;
 
 impl RevocationStore for PostgresStore {
     /// One `SELECT` by client id, then
-    /// [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+    /// [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate):
     /// the same work for an unknown client as for a known one. Ignores
     /// [`raw_alternative`](ClientCredentials::raw_alternative): the
     /// endpoint asks again with it.

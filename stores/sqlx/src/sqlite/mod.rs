@@ -12,7 +12,8 @@ use sqlx::{Sqlite, SqlitePool};
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
-use tower_revoke::{Seed, StoreError};
+use tower_revoke::store::Seed;
+use tower_revoke::StoreError;
 
 /// Every write transaction starts with this: it takes SQLite's write lock
 /// at once, so a transaction never has to upgrade a read lock, which can
@@ -48,7 +49,7 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = SqliteStore::open("revocations.db").await?;
 /// store.migrate().await?;
-/// let (clients, tokens) = store.seed(&tower_revoke::Seed::from_file("seed.json")?).await?;
+/// let (clients, tokens) = store.seed(&tower_revoke::store::Seed::from_file("seed.json")?).await?;
 /// println!("seeded {clients} new clients and {tokens} new tokens");
 /// # Ok(())
 /// # }

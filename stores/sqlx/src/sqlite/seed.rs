@@ -7,7 +7,8 @@ use crate::error::failed;
 use crate::rows::{secret_column, TokenRow};
 use crate::seed::SeedRows;
 use sqlx::SqliteConnection;
-use tower_revoke::{ClientEntry, StoreError};
+use tower_revoke::store::ClientEntry;
+use tower_revoke::StoreError;
 
 impl SeedRows for SqliteConnection {
     /// Rows are inserted one by one: the chunk only bounds the rows held

@@ -8,15 +8,17 @@ use crate::error::failed;
 use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
 use sqlx::SqliteConnection;
+use tower_revoke::client::ClientCredentials;
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::{JwtRecord, TokenDigest};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, JwtDenyList,
-    JwtRecord, RevocationOutcome, RevocationRequest, RevocationStore, StoreError,
-    SubjectRevocationStore, Token, TokenDigest,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 impl RevocationStore for SqliteStore {
     /// One `SELECT` by client id, then
-    /// [`StoredClient::authenticate`](tower_revoke::StoredClient::authenticate):
+    /// [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate):
     /// the same work for an unknown client as for a known one. Ignores
     /// [`raw_alternative`](ClientCredentials::raw_alternative): the
     /// endpoint asks again with it.

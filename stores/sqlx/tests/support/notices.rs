@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tower_revoke::{Invalidate, Token, TokenDigest};
+use tower_revoke::request::Token;
+use tower_revoke::store::{Invalidate, TokenDigest};
 
 /// One call a listener made.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,12 @@
 //! purging, configuration), written once and run on both databases.
 
 use std::future::Future;
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::Seed;
 use tower_revoke::{
-    testkit, AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret,
-    ClientType, IntrospectionStore, RevocationOutcome, RevocationRequest, RevocationStore, Seed,
-    StoreError, SubjectRevocationStore, Token, TokenKind,
+    testkit, AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
 };
 
 /// The inherent methods both stores have, so the scenarios take either.
@@ -192,7 +194,7 @@ pub async fn access_token_can_end_its_grant(store: impl Durable) {
 /// A JWT denied by one store instance is denied by another on the same
 /// database (a restart), and lapsed entries are purged.
 pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(first: D, second: D) {
-    use tower_revoke::JwtRecord;
+    use tower_revoke::store::JwtRecord;
     let jwt = JwtRecord {
         issuer: "https://as.example",
         jti: "j1",

@@ -1,9 +1,13 @@
 //! Seed documents: clients and tokens to load into a store, read from JSON
 //! with serde and checked as a whole before any store sees them.
 
-use super::entry::{ClientEntry, TokenEntry};
-use super::TokenKind;
-use crate::request::{ClientId, ClientSecret, Token};
+mod entry;
+
+pub use entry::{ClientEntry, TokenEntry};
+
+use crate::client::{ClientId, ClientSecret};
+use crate::request::Token;
+use crate::store::TokenKind;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -31,7 +35,7 @@ const PRINTABLE: &str = "expected a non-empty string without control characters"
 ///
 /// # Example
 /// ```
-/// use tower_revoke::Seed;
+/// use tower_revoke::store::Seed;
 ///
 /// let seed = Seed::from_json(r#"{
 ///     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
@@ -276,18 +280,19 @@ impl RawSeed {
             let (Some(token), Some(client_id)) = (token, client_id) else {
                 return Err(SeedError::new(at("token"), NON_EMPTY));
             };
-            let mut entry = TokenEntry::new(token, raw.kind, client_id).revocable(raw.revocable);
+            let mut entry =
+                TokenEntry::new(token, raw.kind, client_id).with_revocable(raw.revocable);
             if let Some(grant_id) = raw.grant_id {
-                entry = entry.grant_id(grant_id);
+                entry = entry.with_grant_id(grant_id);
             }
             if let Some(subject) = raw.subject {
-                entry = entry.subject(subject);
+                entry = entry.with_subject(subject);
             }
             if let Some(expires_at) = raw.expires_at {
-                entry = entry.expires_at(expires_at);
+                entry = entry.with_expires_at(expires_at);
             }
             for (name, value) in raw.labels {
-                entry = entry.label(name, value);
+                entry = entry.with_label(name, value);
             }
             tokens.push(entry);
         }
@@ -309,7 +314,7 @@ fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 fn printable<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let value = String::deserialize(d)?;
-    match crate::request::is_printable(&value) {
+    match crate::client::is_printable(&value) {
         true => Ok(value),
         false => Err(de::Error::custom(PRINTABLE)),
     }

@@ -2,7 +2,7 @@
 //! the body is read.
 
 use crate::rejection::{PayloadTooLarge, RequestRejection};
-use crate::RequestReader;
+use crate::request::RequestReader;
 use http::request::Parts;
 use http::Method;
 use http_body::Body;

@@ -2,14 +2,15 @@
 //! requests at its path.
 
 use super::future::ResponseFuture;
+use super::handle;
 use super::layer::EndpointConfig;
-use super::respond;
-use crate::answer::{refuse_head, Endpoint, Mount, RequestBody};
 use crate::audit::{EventOutcome, RevocationEvent};
 use crate::cors::is_preflight;
+use crate::mount::{refuse_head, Endpoint, Mount, RequestBody};
 use crate::rejection::MethodNotAllowed;
 use crate::response::EndpointBody;
-use crate::{RevocationEndpointLayer, RevocationStore};
+use crate::revocation::RevocationEndpointLayer;
+use crate::store::RevocationStore;
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Request, Response};
@@ -102,7 +103,7 @@ where
 
 /// RFC 7009: CORS preflights (when CORS is on) and requests refused from
 /// their head are answered at once, each refusal with its event; the rest
-/// by [`respond::respond`].
+/// by [`handle::respond`].
 impl<St: RevocationStore> Endpoint<St> for EndpointConfig {
     fn path(&self) -> &str {
         &self.path
@@ -129,6 +130,6 @@ impl<St: RevocationStore> Endpoint<St> for EndpointConfig {
         parts: &Parts,
         body: B,
     ) -> impl Future<Output = Response<Full<Bytes>>> + Send {
-        respond::respond(store, self, parts, body)
+        handle::respond(store, self, parts, body)
     }
 }

@@ -1,7 +1,7 @@
 //! The introspection endpoint's answers (RFC 7662 §2.2): `{"active":false}`
 //! and the members of an active token.
 
-use super::error::json_response;
+use crate::response::json_response;
 use crate::store::{ActiveToken, TokenKind};
 use bytes::Bytes;
 use http::{Response, StatusCode};
@@ -76,7 +76,7 @@ enum Audience<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::ClientId;
+    use crate::client::ClientId;
     use http_body_util::BodyExt;
 
     async fn body(response: Response<Full<Bytes>>) -> String {

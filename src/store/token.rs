@@ -1,28 +1,8 @@
-//! What the store traits take and return: clients, outcomes, token facts
-//! and the store's error.
+//! What a store knows of a token: its kind and, while it is active, the
+//! facts an introspection response gives (RFC 7662 §2.2).
 
-use crate::request::ClientId;
-use std::fmt;
+use crate::client::ClientId;
 use std::sync::Arc;
-
-/// Whether a client can keep a secret (RFC 6749 §2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClientType {
-    /// Has a secret and authenticated with it.
-    Confidential,
-    /// Has no secret (`none` method, RFC 7591 §2).
-    Public,
-}
-
-/// A client the store has authenticated (RFC 6749 §2.3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthenticatedClient {
-    /// The client's id.
-    pub client_id: ClientId,
-    /// Confidential or public; decides how a token of another client is
-    /// answered (see [`OtherClientToken`](crate::OtherClientToken)).
-    pub client_type: ClientType,
-}
 
 /// The kind of a stored token: the two token types RFC 7009 §2.1 revokes,
 /// spelled as in the `token_type_hint` registry (RFC 7009 §4.1.2).
@@ -66,31 +46,6 @@ impl TokenKind {
     }
 }
 
-/// What a revocation did (RFC 7009 §2.2). See
-/// [`RevocationStore::revoke`](crate::RevocationStore::revoke) for the order
-/// in which a store decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RevocationOutcome {
-    /// The token is now invalid, and with it, for a refresh token, every
-    /// other token of its authorization grant.
-    Revoked {
-        /// The kind of the token as stored (whatever the hint said).
-        kind: TokenKind,
-        /// How many other tokens of the grant this revocation ended (0 for
-        /// an access token, or a grant with no other active token).
-        cascaded: u64,
-    },
-    /// Unknown, expired or already revoked: nothing to do. RFC 7009 §2.2
-    /// answers 200 all the same.
-    NotFound,
-    /// The token exists but was issued to another client; nothing changed.
-    IssuedToAnotherClient,
-    /// The store cannot revoke this token (for example a self-contained JWT);
-    /// nothing changed. Answered `unsupported_token_type` (RFC 7009 §2.2.1).
-    UnsupportedTokenType,
-}
-
 /// What the store knows of an active token: the RFC 7662 §2.2 members of an
 /// introspection response, less `active` itself (always `true` here) and
 /// `token_type` (derived from [`kind`](Self::kind)).
@@ -103,7 +58,8 @@ pub enum RevocationOutcome {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{ActiveToken, ClientId, TokenKind};
+/// use tower_revoke::{ActiveToken, TokenKind};
+/// use tower_revoke::client::ClientId;
 ///
 /// let token = ActiveToken::new(ClientId::new("app1").unwrap(), TokenKind::AccessToken)
 ///     .with_sub("alice")
@@ -240,53 +196,6 @@ impl ActiveToken {
     }
 }
 
-/// Why a store could not answer: the database is down, a query timed out,
-/// a connection broke.
-///
-/// The endpoint answers it with 503 `temporarily_unavailable` and
-/// `Retry-After` (RFC 7009 §2.2.1), never with a "revoked" it did not
-/// commit, and logs its `Display` at ERROR.
-///
-/// # Security
-/// The message is logged: build it from errors that never hold a token or
-/// a secret (driver errors do not; a query's bound parameters must not be
-/// formatted into it).
-///
-/// # Example
-/// ```
-/// use tower_revoke::StoreError;
-///
-/// let error = StoreError::new(std::io::Error::other("connection refused"));
-/// assert_eq!(error.to_string(), "connection refused");
-/// ```
-pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
-
-impl StoreError {
-    /// Wraps the underlying error (anything that converts into a boxed
-    /// error, including a `String`).
-    pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self(source.into())
-    }
-}
-
-impl fmt::Debug for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StoreError").field(&self.0).finish()
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,12 +220,5 @@ mod tests {
         assert_eq!(token.aud().map(<[_]>::len), Some(2));
         assert_eq!(token.jti(), Some("j1"));
         assert_eq!(token.with_aud(Vec::<String>::new()).aud(), None);
-    }
-
-    #[test]
-    fn store_error_shows_its_source() {
-        let error = StoreError::new("pool timed out");
-        assert_eq!(error.to_string(), "pool timed out");
-        assert!(std::error::Error::source(&error).is_some());
     }
 }

@@ -8,7 +8,7 @@ mod shard;
 
 use super::seed::{Seed, SeedError};
 use super::{SecretDigest, TokenEntry};
-use crate::request::{ClientId, ClientSecret};
+use crate::client::{ClientId, ClientSecret};
 use fingerprint::{Fingerprint, Fingerprinter, Half};
 use record::{now, Details, Grant, Record};
 use shard::ShardedMap;
@@ -17,10 +17,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// An in-memory store implementing every store trait
-/// ([`RevocationStore`](crate::RevocationStore),
-/// [`IntrospectionStore`](crate::IntrospectionStore),
-/// [`SubjectRevocationStore`](crate::SubjectRevocationStore),
-/// [`JwtDenyList`](crate::JwtDenyList)): clients and tokens in sharded hash
+/// ([`RevocationStore`](crate::store::RevocationStore),
+/// [`IntrospectionStore`](crate::store::IntrospectionStore),
+/// [`SubjectRevocationStore`](crate::store::SubjectRevocationStore),
+/// [`JwtDenyList`](crate::store::JwtDenyList)): clients and tokens in sharded hash
 /// maps, each token with an atomic revoked flag.
 ///
 /// Cloning is cheap and every clone shares the same state, so one store can
@@ -31,9 +31,9 @@ use std::sync::Arc;
 ///
 /// # Rules
 /// - Client authentication (RFC 6749 §2.3) by
-///   [`StoredClient::authenticate`](crate::StoredClient::authenticate).
+///   [`StoredClient::authenticate`](crate::store::StoredClient::authenticate).
 /// - Revocation (RFC 7009 §2.1) in the order
-///   [`RevocationStore::revoke`](crate::RevocationStore::revoke) gives: a
+///   [`RevocationStore::revoke`](crate::store::RevocationStore::revoke) gives: a
 ///   refresh token revokes every token of its grant (grants are scoped to
 ///   their client); an access token only itself (see
 ///   [`access_token_revokes_grant`](Self::access_token_revokes_grant)).
@@ -45,7 +45,7 @@ use std::sync::Arc;
 /// the number of tokens. Maps are sharded (64 `RwLock`s each); a revocation
 /// takes read locks only and flips atomic flags (the token's, and its
 /// grant's for a cascade), so requests on different tokens run in parallel.
-/// [`introspect_now`](crate::IntrospectionStore::introspect_now) answers
+/// [`introspect_now`](crate::store::IntrospectionStore::introspect_now) answers
 /// the Bearer guard without a future or an allocation.
 ///
 /// # Security
@@ -56,9 +56,10 @@ use std::sync::Arc;
 /// # Example
 /// ```
 /// use tower_revoke::{
-///     AuthenticatedClient, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret,
-///     ClientType, MemoryStore, RevocationOutcome, RevocationRequest, RevocationStore, Token,
+///     AuthenticatedClient, ClientType, MemoryStore, RevocationOutcome, RevocationStore,
 /// };
+/// use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+/// use tower_revoke::request::{RevocationRequest, Token};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
@@ -106,7 +107,7 @@ struct Shared {
     subjects: ShardedMap<Box<str>, Vec<Fingerprint>>,
     /// What an unknown client's lookup copies instead of a stored digest.
     stand_in: SecretDigest,
-    /// The JWT deny-list ([`JwtDenyList`](crate::JwtDenyList)).
+    /// The JWT deny-list ([`JwtDenyList`](crate::store::JwtDenyList)).
     jwts: deny::DeniedJwts,
 }
 
@@ -184,7 +185,8 @@ impl MemoryStore {
     ///
     /// # Example
     /// ```
-    /// use tower_revoke::{ClientId, ClientSecret, MemoryStore};
+    /// use tower_revoke::MemoryStore;
+    /// use tower_revoke::client::{ClientId, ClientSecret};
     ///
     /// let store = MemoryStore::new();
     /// store.insert_client(ClientId::new("app1").unwrap(), ClientSecret::new("s3cr3t")).unwrap();
@@ -214,14 +216,17 @@ impl MemoryStore {
     ///
     /// # Example
     /// ```
-    /// use tower_revoke::{ClientId, MemoryStore, Token, TokenEntry, TokenKind};
+    /// use tower_revoke::{MemoryStore, TokenKind};
+    /// use tower_revoke::client::ClientId;
+    /// use tower_revoke::request::Token;
+    /// use tower_revoke::store::TokenEntry;
     ///
     /// let store = MemoryStore::new();
     /// let app1 = ClientId::new("app1").unwrap();
     /// store.insert_client(app1.clone(), None).unwrap();
     /// let token = Token::new("AT1").unwrap();
     /// store
-    ///     .insert_token(TokenEntry::new(token, TokenKind::AccessToken, app1).subject("alice"))
+    ///     .insert_token(TokenEntry::new(token, TokenKind::AccessToken, app1).with_subject("alice"))
     ///     .unwrap();
     /// assert!(store.is_active("AT1"));
     /// ```

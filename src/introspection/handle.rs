@@ -2,13 +2,13 @@
 //! checks: read the body, authenticate the caller as a confidential client,
 //! look the token up, answer (RFC 7662 §2).
 
+use super::answers as introspection;
 use super::layer::IntrospectionConfig;
 use crate::audit::{introspection_outcome, StoreTimer};
 use crate::log::Bounded;
 use crate::rejection::RequestRejection;
 use crate::request::read_limited;
-use crate::response::introspection;
-use crate::{ClientType, IntrospectionStore, RevocationStore};
+use crate::store::{ClientType, IntrospectionStore, RevocationStore};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Response, StatusCode};
@@ -58,7 +58,7 @@ where
         // Missing, malformed or public-client credentials are refused here
         // with 401, the rest of a bad request with 400.
         Err(rejection) => {
-            let response = rejection.into_http();
+            let response = rejection.realm(responder.challenge_realm()).into_http();
             let outcome = match response.status() {
                 StatusCode::UNAUTHORIZED => AUTHENTICATION,
                 _ => MALFORMED,
@@ -78,7 +78,7 @@ where
     // never accepts `none`; this also holds for a store that would call a
     // client public after another method.
     if client.client_type != ClientType::Confidential {
-        let refused = reader.authentication_failed(&credentials).into_http();
+        let refused = responder.authenticate_refusal(reader, &credentials);
         return (refused, AUTHENTICATION);
     }
     let request = match params.into_request() {

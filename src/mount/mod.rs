@@ -2,7 +2,7 @@
 //! requests at its path itself and forwards every other request to the
 //! inner service untouched, and the response future of both.
 //!
-//! The revocation endpoint ([`crate::endpoint`]) and the introspection
+//! The revocation endpoint ([`crate::revocation`]) and the introspection
 //! endpoint ([`crate::introspection`]) differ only in how they answer a
 //! request at their path; each says so by implementing [`Endpoint`] for its
 //! configuration. Their public services and `ResponseFuture`s wrap

@@ -2,10 +2,11 @@
 //! §2.2), public so that a handler of your own answers exactly as the
 //! endpoint does.
 
-use super::error::{json_response, no_store, retry_after_value, store_unavailable};
-use super::{ErrorCode, ErrorResponse};
+use crate::client::ClientCredentials;
 use crate::log::Bounded;
-use crate::request::{ClientCredentials, RequestReader, RevocationRequest};
+use crate::request::{RequestReader, RevocationRequest};
+use crate::response::{json_response, no_store, retry_after_value, store_unavailable};
+use crate::response::{ErrorCode, ErrorResponse, Realm};
 use crate::store::{
     AuthenticatedClient, ClientType, RevocationOutcome, RevocationStore, StoreError,
 };
@@ -18,15 +19,18 @@ use std::time::Duration;
 /// authentication through the store, the revocation, the outcome's
 /// response, and 503 when the store fails.
 ///
-/// [`RevocationEndpointLayer::responder`](crate::RevocationEndpointLayer::responder)
-/// takes one; a handler built from the [extractors](crate::extract) can use
-/// one to answer byte for byte as the endpoint does.
+/// The [`RevocationEndpointLayer`](crate::RevocationEndpointLayer) answers
+/// through one, configured by the layer's options of the same names; a
+/// handler built from the [extractors](crate::extract) can use one to
+/// answer byte for byte as the endpoint does.
 ///
 /// # Example
 /// ```
 /// use axum::{extract::State, response::Response};
 /// use std::sync::Arc;
-/// use tower_revoke::{ClientRevocation, MemoryStore, RequestReader, RevocationResponder};
+/// use tower_revoke::MemoryStore;
+/// use tower_revoke::request::{ClientRevocation, RequestReader};
+/// use tower_revoke::revocation::RevocationResponder;
 ///
 /// async fn revoke(
 ///     State(store): State<Arc<MemoryStore>>,
@@ -47,6 +51,7 @@ pub struct RevocationResponder {
     revoked_response: RevokedResponse,
     unknown_token_response: UnknownTokenResponse,
     retry_after: HeaderValue,
+    realm: Realm,
 }
 
 impl Default for RevocationResponder {
@@ -56,6 +61,7 @@ impl Default for RevocationResponder {
             revoked_response: RevokedResponse::default(),
             unknown_token_response: UnknownTokenResponse::default(),
             retry_after: HeaderValue::from_static("5"),
+            realm: Realm::default(),
         }
     }
 }
@@ -93,9 +99,23 @@ impl RevocationResponder {
         self
     }
 
+    /// The realm of the `WWW-Authenticate: Basic` challenge of a 401
+    /// `invalid_client`. Default `"tower-revoke"`.
+    #[must_use]
+    pub fn realm(mut self, realm: Realm) -> Self {
+        self.realm = realm;
+        self
+    }
+
+    /// The realm of the challenges, for the rejections of the request
+    /// reader.
+    pub(crate) fn challenge_realm(&self) -> &Realm {
+        &self.realm
+    }
+
     /// Authenticates the client through the store (RFC 6749 §2.3), asking
     /// again with the raw reading of Basic credentials under
-    /// [`BasicDecoding::Lenient`](crate::BasicDecoding::Lenient).
+    /// [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient).
     ///
     /// # Errors
     /// The response to send instead: 401 `invalid_client` with the reader's
@@ -125,7 +145,8 @@ impl RevocationResponder {
             method = credentials.method().as_str(),
             "client authentication failed"
         );
-        reader.authentication_failed(credentials).into_http()
+        let rejection = reader.authentication_failed(credentials);
+        rejection.realm(&self.realm).into_http()
     }
 
     /// Revokes `request.token()` for `client` through the store and answers
@@ -209,7 +230,7 @@ impl RevocationResponder {
 }
 
 /// Asks the store about `credentials`, then about their raw reading under
-/// [`BasicDecoding::Lenient`](crate::BasicDecoding::Lenient) when the first
+/// [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient) when the first
 /// reading is not accepted.
 pub(crate) async fn authenticate<St: RevocationStore>(
     store: &St,

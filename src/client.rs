@@ -59,7 +59,7 @@ impl ClientSecret {
     /// Whether `expected` equals this secret: the SHA-256 digests of both
     /// are compared in constant time, so the time taken tells nothing of
     /// either secret, not even its length. A store keeps digests instead
-    /// (see [`SecretDigest`](crate::SecretDigest)).
+    /// (see [`SecretDigest`](crate::store::SecretDigest)).
     pub fn verify(&self, expected: &str) -> bool {
         let digest = |secret: &str| -> [u8; 32] { Sha256::digest(secret.as_bytes()).into() };
         digest(&self.0).ct_eq(&digest(expected)).into()
@@ -152,7 +152,7 @@ impl ClientAuthMethod {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{ClientAuthMethod, ClientAuthMethods};
+/// use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
 ///
 /// let methods = ClientAuthMethods::only(ClientAuthMethod::ClientSecretBasic)
 ///     .with(ClientAuthMethod::ClientSecretPost);
@@ -251,7 +251,7 @@ impl ClientCredentials {
         self.method
     }
 
-    /// Under [`BasicDecoding::Lenient`](crate::BasicDecoding::Lenient), the
+    /// Under [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient), the
     /// raw (RFC 7617, not form-decoded) reading of the same header when it
     /// differs from this one. The endpoint asks the store about it only when
     /// this reading fails.

@@ -1,7 +1,8 @@
 //! The entries of a seed: one client, one token, as any store takes them.
 
-use super::TokenKind;
-use crate::request::{ClientId, ClientSecret, Token};
+use crate::client::{ClientId, ClientSecret};
+use crate::request::Token;
+use crate::store::TokenKind;
 
 /// One client to put in a store: the typed form of an entry of a seed
 /// document's `clients` list. `Debug` redacts the secret.
@@ -15,7 +16,7 @@ pub struct ClientEntry {
     pub client_secret: Option<ClientSecret>,
     /// The origins a browser app of this client may call the revocation
     /// endpoint from (serialized origins, `https://spa.example`), for
-    /// [`CorsPolicy::from_seed`](crate::CorsPolicy::from_seed).
+    /// [`CorsPolicy::from_seed`](crate::cors::CorsPolicy::from_seed).
     pub allowed_origins: Vec<String>,
 }
 
@@ -31,7 +32,7 @@ impl ClientEntry {
 }
 
 /// One token to put in a store (for example with
-/// [`MemoryStore::insert_token`](crate::MemoryStore::insert_token)): the
+/// [`MemoryStore::insert_token`](crate::store::MemoryStore::insert_token)): the
 /// typed form of an entry of a seed document's `tokens` list.
 ///
 /// Built with [`TokenEntry::new`] and `#[must_use]` builder methods. Every
@@ -40,24 +41,27 @@ impl ClientEntry {
 ///
 /// # Example
 /// ```
-/// use tower_revoke::{ClientId, Token, TokenEntry, TokenKind};
+/// use tower_revoke::TokenKind;
+/// use tower_revoke::client::ClientId;
+/// use tower_revoke::request::Token;
+/// use tower_revoke::store::TokenEntry;
 ///
 /// let entry = TokenEntry::new(
 ///     Token::new("RT1").unwrap(),
 ///     TokenKind::RefreshToken,
 ///     ClientId::new("app1").unwrap(),
 /// )
-/// .grant_id("G1")
-/// .subject("alice")
-/// .label("provider", "github")
-/// .expires_at(4_102_444_800); // 2100-01-01T00:00:00Z
+/// .with_grant_id("G1")
+/// .with_subject("alice")
+/// .with_label("provider", "github")
+/// .with_expires_at(4_102_444_800); // 2100-01-01T00:00:00Z
 /// assert!(!format!("{entry:?}").contains("RT1"));
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
 #[non_exhaustive]
 pub struct TokenEntry {
-    /// The token itself: stores keep its [`TokenDigest`](crate::TokenDigest), never the token.
+    /// The token itself: stores keep its [`TokenDigest`](crate::store::TokenDigest), never the token.
     pub token: Token,
     /// Access or refresh token.
     pub kind: TokenKind,
@@ -93,24 +97,24 @@ impl TokenEntry {
     /// The authorization grant the token belongs to: revoking a refresh
     /// token revokes every token with the same grant id (RFC 7009 §2.1).
     /// Must be non-empty.
-    pub fn grant_id(mut self, grant_id: impl Into<String>) -> Self {
+    pub fn with_grant_id(mut self, grant_id: impl Into<String>) -> Self {
         self.grant_id = Some(grant_id.into());
         self
     }
 
     /// The resource owner the token acts for (see
-    /// [`ActiveToken::sub`](crate::ActiveToken::sub)).
+    /// [`ActiveToken::sub`](crate::store::ActiveToken::sub)).
     /// Must be non-empty.
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+    pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
 
     /// Adds the label `name` = `value` (replacing an earlier value of
     /// `name`), matched by
-    /// [`revoke_subject_tokens`](crate::SubjectRevocationStore::revoke_subject_tokens).
+    /// [`revoke_subject_tokens`](crate::store::SubjectRevocationStore::revoke_subject_tokens).
     /// Both must be non-empty.
-    pub fn label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let (name, value) = (name.into(), value.into());
         match self.labels.iter_mut().find(|(n, _)| *n == name) {
             Some(label) => label.1 = value,
@@ -121,7 +125,7 @@ impl TokenEntry {
 
     /// When the token expires, in Unix seconds: from that second on it is
     /// no longer active (`expires_at <= now` means expired).
-    pub fn expires_at(mut self, unix_seconds: u64) -> Self {
+    pub fn with_expires_at(mut self, unix_seconds: u64) -> Self {
         self.expires_at = Some(unix_seconds);
         self
     }
@@ -130,7 +134,7 @@ impl TokenEntry {
     /// self-contained token, such as a JWT the resource servers verify on
     /// their own, is `false`: revoking it answers `unsupported_token_type`
     /// (RFC 7009 §2.2.1).
-    pub fn revocable(mut self, revocable: bool) -> Self {
+    pub fn with_revocable(mut self, revocable: bool) -> Self {
         self.revocable = revocable;
         self
     }
@@ -179,9 +183,9 @@ mod tests {
     #[test]
     fn label_replaces_an_earlier_value() {
         let e = entry()
-            .label("org", "1")
-            .label("env", "x")
-            .label("org", "2");
+            .with_label("org", "1")
+            .with_label("env", "x")
+            .with_label("org", "2");
         assert_eq!(
             e.labels,
             [("org".into(), "2".into()), ("env".into(), "x".into())]
@@ -195,16 +199,19 @@ mod tests {
             format!("{at}: {problem}")
         };
         assert_eq!(
-            message(entry().grant_id("")),
+            message(entry().with_grant_id("")),
             "grant_id: expected a non-empty string"
         );
         assert_eq!(
-            message(entry().subject("")),
+            message(entry().with_subject("")),
             "subject: expected a non-empty string"
         );
-        assert_eq!(message(entry().label("", "v")), "labels: empty label name");
         assert_eq!(
-            message(entry().label("org", "")),
+            message(entry().with_label("", "v")),
+            "labels: empty label name"
+        );
+        assert_eq!(
+            message(entry().with_label("org", "")),
             "labels.org: expected a non-empty string"
         );
     }

@@ -4,10 +4,11 @@
 
 use super::layer::EndpointConfig;
 use crate::audit::{EventOutcome, RevocationEvent, StoreTimer};
+use crate::client::ClientId;
 use crate::rejection::RequestRejection;
 use crate::request::read_limited;
-use crate::response::authenticate;
-use crate::{ClientId, RevocationOutcome, RevocationStore};
+use crate::revocation::authenticate;
+use crate::store::{RevocationOutcome, RevocationStore};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Response, StatusCode};
@@ -65,6 +66,7 @@ where
     let (credentials, params) = match reader.read_body(&parts.headers, &body) {
         Ok(read) => read,
         Err(rejection) => {
+            let rejection = rejection.realm(responder.challenge_realm());
             let (event, response) = refused(rejection.into_http());
             return (response, event, None);
         }
@@ -128,7 +130,7 @@ fn event_outcome(outcome: RevocationOutcome) -> EventOutcome {
     }
 }
 
-fn kind_of(outcome: RevocationOutcome) -> Option<crate::TokenKind> {
+fn kind_of(outcome: RevocationOutcome) -> Option<crate::store::TokenKind> {
     match outcome {
         RevocationOutcome::Revoked { kind, .. } => Some(kind),
         _ => None,

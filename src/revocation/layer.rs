@@ -2,16 +2,22 @@
 
 use super::RevocationEndpoint;
 use crate::audit::Hook;
-use crate::{
-    ClientAuthMethod, ClientId, CorsPolicy, RequestReader, RevocationEvents, RevocationResponder,
-    RevocationStore,
+use crate::audit::RevocationEvents;
+use crate::client::{ClientAuthMethod, ClientId};
+use crate::cors::CorsPolicy;
+use crate::request::RequestReader;
+use crate::response::Realm;
+use crate::revocation::{
+    OtherClientToken, RevocationResponder, RevokedResponse, UnknownTokenResponse,
 };
+use crate::store::RevocationStore;
 use bytes::Bytes;
 use http::header::{HeaderValue, ORIGIN};
 use http::request::Parts;
 use http::Response;
 use http_body_util::Full;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_layer::Layer;
 
 /// Everything the endpoint needs besides the store, shared by its clones.
@@ -71,12 +77,17 @@ impl EndpointConfig {
 ///
 /// `POST` requests to [`path`](Self::path) are answered by the endpoint with
 /// `store`; every other request goes to the wrapped service untouched.
-/// Three builder methods, each setting its own options, in any order:
-/// [`path`](Self::path), [`reader`](Self::reader) (how requests are read and
-/// clients authenticated) and [`responder`](Self::responder) (how outcomes
-/// are answered). The defaults follow RFC 7009 and RFC 6749.
+/// Each option is one builder method, set in any order: [`path`](Self::path),
+/// [`reader`](Self::reader) (how requests are read and clients
+/// authenticated), how outcomes are answered
+/// ([`other_client_token`](Self::other_client_token),
+/// [`revoked_response`](Self::revoked_response),
+/// [`unknown_token_response`](Self::unknown_token_response)),
+/// [`realm`](Self::realm), [`retry_after`](Self::retry_after),
+/// [`cors`](Self::cors) and [`events`](Self::events). The defaults follow
+/// RFC 7009 and RFC 6749.
 ///
-/// See the [module docs](crate::endpoint) for the behaviour and an example.
+/// See the [module docs](crate::revocation) for the behaviour and an example.
 #[derive(Debug)]
 pub struct RevocationEndpointLayer<St> {
     store: Arc<St>,
@@ -150,11 +161,44 @@ impl<St> RevocationEndpointLayer<St> {
         &self.config.reader
     }
 
-    /// How outcomes are answered: revoked and unknown tokens, another
-    /// client's token, and `Retry-After` on 503. Default
-    /// [`RevocationResponder::default`].
+    /// How a token issued to another client is answered. Default
+    /// [`OtherClientToken::InvalidGrantForConfidential`].
     #[must_use]
-    pub fn responder(mut self, responder: RevocationResponder) -> Self {
+    pub fn other_client_token(self, policy: OtherClientToken) -> Self {
+        self.answer(|responder| responder.other_client_token(policy))
+    }
+
+    /// How a revoked token is answered (RFC 7009 §2.2). Default
+    /// [`RevokedResponse::JsonObject`].
+    #[must_use]
+    pub fn revoked_response(self, response: RevokedResponse) -> Self {
+        self.answer(|responder| responder.revoked_response(response))
+    }
+
+    /// How an unknown, expired or already revoked token is answered
+    /// (RFC 7009 §2.2). Default [`UnknownTokenResponse::LikeRevoked`].
+    #[must_use]
+    pub fn unknown_token_response(self, response: UnknownTokenResponse) -> Self {
+        self.answer(|responder| responder.unknown_token_response(response))
+    }
+
+    /// The realm of the `WWW-Authenticate: Basic` challenges. Default
+    /// `"tower-revoke"`.
+    #[must_use]
+    pub fn realm(self, realm: Realm) -> Self {
+        self.answer(|responder| responder.realm(realm))
+    }
+
+    /// The `Retry-After` sent with 503 `temporarily_unavailable` when the
+    /// store fails, in whole seconds (a fraction is rounded up). Default
+    /// 5 s.
+    #[must_use]
+    pub fn retry_after(self, delay: Duration) -> Self {
+        self.answer(|responder| responder.retry_after(delay))
+    }
+
+    fn answer(mut self, set: impl FnOnce(RevocationResponder) -> RevocationResponder) -> Self {
+        let responder = set(self.config.responder.clone());
         self.config_mut().responder = responder;
         self
     }
@@ -170,7 +214,7 @@ impl<St> RevocationEndpointLayer<St> {
     }
 
     /// A hook called once per revocation request with its
-    /// [`RevocationEvent`](crate::RevocationEvent) (see
+    /// [`RevocationEvent`](crate::audit::RevocationEvent) (see
     /// [`audit`](crate::audit)). Whatever the hook, every request also
     /// emits the `tower_revoke::audit` tracing event.
     #[must_use]
