@@ -4,7 +4,7 @@
 //!
 //! [`CorsPolicy`] says which origins each client may call from (and which
 //! origins any client may). The endpoint, given one with
-//! [`RevocationEndpointLayer::cors`](crate::revocation::RevocationEndpointLayer::cors):
+//! [`RevocationEndpointLayer::cors`](crate::RevocationEndpointLayer::cors):
 //! - answers a preflight (`OPTIONS` with `Origin` and
 //!   `Access-Control-Request-Method: POST`) on its path itself: 204 with the
 //!   grant when the origin is allowed for some client, 204 without any grant

@@ -62,7 +62,7 @@
 //! The layers are ordinary Tower middleware, so `tower-test` drives them
 //! without a server. With `mock::spawn_layer`, spell out the request and
 //! response types of the inner service: the endpoint answers in the inner
-//! service's body type, which must be an [`EndpointBody`] (here
+//! service's body type, which must be an [`EndpointBody`](crate::response::EndpointBody) (here
 //! `Full<Bytes>`).
 //!
 //! ```
@@ -94,9 +94,9 @@
 //!
 //! # Security
 //! Tokens and secrets live in types whose `Debug` is redacted
-//! ([`Token`], [`ClientSecret`], [`BearerToken`], [`SecretDigest`]) and are
+//! ([`Token`](crate::request::Token), [`ClientSecret`](crate::client::ClientSecret), [`BearerToken`](crate::request::BearerToken), [`SecretDigest`](crate::store::SecretDigest)) and are
 //! never logged or echoed in error bodies; logged client ids are cut to 64
-//! bytes. TLS and rate limits are the application's job; see [`endpoint`].
+//! bytes. TLS and rate limits are the application's job; see [`endpoint`](crate::revocation).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

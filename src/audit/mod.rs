@@ -199,7 +199,7 @@ impl RevocationEvent {
 }
 
 /// Where revocation events go: a hook you give
-/// [`RevocationEndpointLayer::events`](crate::revocation::RevocationEndpointLayer::events),
+/// [`RevocationEndpointLayer::events`](crate::RevocationEndpointLayer::events),
 /// called once per revocation request, after the answer is decided and
 /// before it is sent. Keep it quick (hand slow work to a channel): it runs
 /// on the request's task.

@@ -79,7 +79,7 @@
 //! ```
 //!
 //! # Security
-//! The cache holds digests and [`ActiveToken`](crate::store::ActiveToken) facts,
+//! The cache holds digests and [`ActiveToken`](crate::ActiveToken) facts,
 //! never a token, and `Debug` shows counts and settings only. Caching is a
 //! trade: within the bounds above, a revoked token can still be admitted;
 //! choose `max_staleness` as the longest you accept, and feed the store's

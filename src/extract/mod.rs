@@ -76,7 +76,7 @@
 //! [`BearerToken`]: crate::request::BearerToken
 //! [`RequestReader`]: crate::request::RequestReader
 //! [`ClientSecret::verify`]: crate::client::ClientSecret::verify
-//! [`RevocationStore`]: crate::store::RevocationStore
+//! [`RevocationStore`]: crate::RevocationStore
 //! [`RequestRejection`]: crate::rejection::RequestRejection
 //! [`RevocationRejection`]: crate::rejection::RevocationRejection
 //! [`ClientAuthRejection`]: crate::rejection::ClientAuthRejection

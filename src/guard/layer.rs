@@ -44,7 +44,7 @@ impl<St> Clone for BearerAuthLayer<St> {
 
 impl<St: IntrospectionStore> BearerAuthLayer<St> {
     /// A guard backed by `store` (which may be an `Arc` of a store shared
-    /// with a [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer)),
+    /// with a [`RevocationEndpointLayer`](crate::RevocationEndpointLayer)),
     /// realm `"tower-revoke"`, `Retry-After: 5`.
     pub fn new(store: St) -> Self {
         Self {

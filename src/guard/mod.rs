@@ -1,10 +1,10 @@
 //! A Bearer guard for protected resources (RFC 6750): lets a request through
 //! only with an active access token, and tells the handler whose it is.
 //!
-//! [`BearerAuthLayer`] reads `Authorization: Bearer <token>` (RFC 6750 §2.1)
-//! and asks the [`IntrospectionStore`](crate::store::IntrospectionStore) whether it
+//! [`BearerAuthLayer`](crate::BearerAuthLayer) reads `Authorization: Bearer <token>` (RFC 6750 §2.1)
+//! and asks the [`IntrospectionStore`](crate::IntrospectionStore) whether it
 //! is an active access token. If it is, the request goes on with the
-//! token's [`ActiveToken`](crate::store::ActiveToken) facts (client id, subject,
+//! token's [`ActiveToken`](crate::ActiveToken) facts (client id, subject,
 //! expiry, scope) in its extensions. Otherwise the guard answers 401 with
 //! `WWW-Authenticate: Bearer realm="..."`, plus `error="invalid_token"` when a
 //! token was presented (RFC 6750 §3.1); 400 `invalid_request` for several

@@ -16,11 +16,11 @@ use tower_service::Service;
 
 /// Lets requests with an active Bearer access token through to `inner`,
 /// with the token's [`ActiveToken`] facts in their extensions; answers the
-/// others itself. Made by [`BearerAuthLayer`](crate::guard::BearerAuthLayer).
+/// others itself. Made by [`BearerAuthLayer`](crate::BearerAuthLayer).
 ///
 /// `poll_ready` delegates to `inner`. When the store answers at once
 /// ([`IntrospectionStore::introspect_now`], as
-/// [`MemoryStore`](crate::store::MemoryStore) and a warm cache do), `inner` is
+/// [`MemoryStore`](crate::MemoryStore) and a warm cache do), `inner` is
 /// called inside `call`, with no allocation. Otherwise `inner` is called
 /// inside the response future, once the store has answered, on a clone of
 /// it taken ready from `self` (the usual Tower pattern for middleware that

@@ -3,9 +3,9 @@
 //! [`IntrospectionEndpointLayer`] wraps an application service. A request
 //! whose path is the endpoint's path (default `/introspect`) is answered by
 //! the endpoint: the caller authenticates as a confidential client
-//! ([`RevocationStore::authenticate_client`](crate::store::RevocationStore::authenticate_client)),
+//! ([`RevocationStore::authenticate_client`](crate::RevocationStore::authenticate_client)),
 //! and the token is looked up with
-//! [`IntrospectionStore::introspect`](crate::store::IntrospectionStore::introspect).
+//! [`IntrospectionStore::introspect`](crate::IntrospectionStore::introspect).
 //! Any other request goes to the application untouched.
 //!
 //! Requests are read by the same [`RequestReader`](crate::request::RequestReader)

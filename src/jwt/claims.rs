@@ -65,7 +65,7 @@ impl VerifiedJwt {
         &self.audience
     }
 
-    /// What a [`JwtDenyList`](crate::store::JwtDenyList) needs to know of it.
+    /// What a [`JwtDenyList`](crate::JwtDenyList) needs to know of it.
     pub fn record(&self) -> JwtRecord<'_> {
         JwtRecord {
             issuer: &self.issuer,

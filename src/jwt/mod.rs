@@ -9,8 +9,8 @@
 //!   `exp`, `nbf` within a small leeway), on the `jsonwebtoken` crate with
 //!   its pure-Rust (RustCrypto) backend: no hand-rolled cryptography.
 //! - [`JwtStore`] wraps any store that keeps a
-//!   [`JwtDenyList`](crate::store::JwtDenyList) (every store of this workspace
-//!   does: [`MemoryStore`](crate::store::MemoryStore), the SQL and the Redis
+//!   [`JwtDenyList`](crate::JwtDenyList) (every store of this workspace
+//!   does: [`MemoryStore`](crate::MemoryStore), the SQL and the Redis
 //!   stores). Revoking a JWT puts its (`iss`, `jti`) on the list until it
 //!   expires; introspection and the Bearer guard refuse what is on the
 //!   list; bulk revocation of a subject refuses its JWTs issued until then.
@@ -19,7 +19,7 @@
 //! # Why a store wrapper
 //! The endpoints already speak to stores, and a JWT's answers need a store
 //! only for the deny-list: wrapping keeps every rule in one place
-//! ([`RevocationStore::revoke`](crate::store::RevocationStore::revoke)'s order,
+//! ([`RevocationStore::revoke`](crate::RevocationStore::revoke)'s order,
 //! `{"active":false}`, the guard's fast path) and works with any store,
 //! [`BoxStore`](crate::store::BoxStore) included. The deny-list itself is one
 //! small trait each store implements with its own primitives, and the

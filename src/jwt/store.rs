@@ -24,15 +24,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// | [`revoke_subject_tokens`](SubjectRevocationStore::revoke_subject_tokens) | without labels, the subject's JWTs issued at or before now are denied too (JWTs carry no labels) | `St` |
 /// | [`authenticate_client`](RevocationStore::authenticate_client) | `St` | `St` |
 ///
-/// So [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer),
-/// [`IntrospectionEndpointLayer`](crate::introspection::IntrospectionEndpointLayer) and
-/// [`BearerAuthLayer`](crate::guard::BearerAuthLayer) over a `JwtStore` revoke,
+/// So [`RevocationEndpointLayer`](crate::RevocationEndpointLayer),
+/// [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer) and
+/// [`BearerAuthLayer`](crate::BearerAuthLayer) over a `JwtStore` revoke,
 /// introspect and admit JWT access tokens with no change. The token type
 /// hint stays advice: a JWT is recognised by verifying it.
 ///
 /// Round trips: verifying is local; a JWT's revocation costs two calls of
 /// the deny-list (is it denied, deny it), its introspection one. With an
-/// in-process deny-list ([`MemoryStore`](crate::store::MemoryStore)),
+/// in-process deny-list ([`MemoryStore`](crate::MemoryStore)),
 /// [`introspect_now`](IntrospectionStore::introspect_now) answers the
 /// Bearer guard without a future; otherwise a JWT is verified in
 /// `introspect_now` and again in `introspect`.

@@ -50,7 +50,7 @@ impl Default for AppKeyHeaders {
 /// credentials are decoded.
 ///
 /// One value configures every reader of a request: give it to
-/// [`RevocationEndpointLayer::reader`](crate::revocation::RevocationEndpointLayer::reader),
+/// [`RevocationEndpointLayer::reader`](crate::RevocationEndpointLayer::reader),
 /// and insert it as a request extension for the [extractors](crate::extract)
 /// (axum's `Extension(reader)` layer). Each option is set by one method, in
 /// any order.

@@ -173,7 +173,7 @@ pub(crate) fn retry_after_value(delay: std::time::Duration) -> HeaderValue {
 
 /// 503 `temporarily_unavailable` with `Retry-After` (RFC 7009 §2.2.1,
 /// RFC 9110 §10.2.3), logging the store's error (whose `Display` must not
-/// hold secrets, as [`StoreError`](crate::store::StoreError)
+/// hold secrets, as [`StoreError`](crate::StoreError)
 /// requires).
 pub(crate) fn store_unavailable(
     retry_after: &HeaderValue,

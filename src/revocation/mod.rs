@@ -2,7 +2,7 @@
 //!
 //! [`RevocationEndpointLayer`] wraps an application service. A request whose
 //! path is the endpoint's path (default `/revoke`) is answered by the
-//! endpoint with the [`RevocationStore`](crate::store::RevocationStore); any other
+//! endpoint with the [`RevocationStore`](crate::RevocationStore); any other
 //! request goes to the application untouched.
 //!
 //! # Behaviour, in this order
@@ -16,8 +16,8 @@
 //! | no client credentials, malformed Basic, another scheme, a method this endpoint does not accept | 401 `invalid_client`; the description names what is wrong with the request itself |
 //! | unknown client, wrong secret, public client with a secret, confidential client without one | 401 `invalid_client`, byte-identical whatever the reason |
 //! | `token` missing or empty | 400 `invalid_request` |
-//! | token unknown, expired or already revoked | 200 `{}` (RFC 7009 §2.2), or per [`UnknownTokenResponse`](crate::revocation::UnknownTokenResponse) |
-//! | token issued to another client | per [`OtherClientToken`](crate::revocation::OtherClientToken) (default: 400 `invalid_grant` for a confidential client, 200 for a public one); nothing changes |
+//! | token unknown, expired or already revoked | 200 `{}` (RFC 7009 §2.2), or per [`UnknownTokenResponse`] |
+//! | token issued to another client | per [`OtherClientToken`] (default: 400 `invalid_grant` for a confidential client, 200 for a public one); nothing changes |
 //! | token the store cannot revoke | 400 `unsupported_token_type` (RFC 7009 §2.2.1) |
 //! | refresh token | 200 `{}`; every token of its grant is revoked (RFC 7009 §2.1) |
 //! | access token | 200 `{}`; that token is revoked |

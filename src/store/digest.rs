@@ -41,7 +41,7 @@ impl TokenDigest {
     }
 
     /// The digest of a token value borrowed from a request, as
-    /// [`IntrospectionStore::introspect_now`](crate::store::IntrospectionStore::introspect_now)
+    /// [`IntrospectionStore::introspect_now`](crate::IntrospectionStore::introspect_now)
     /// receives it.
     #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     pub(crate) fn of_secret(token: &str) -> Self {
@@ -92,13 +92,13 @@ impl fmt::Debug for TokenDigest {
 ///
 /// For secrets a person chose, keep an argon2 hash instead and verify it
 /// off the async runtime (`tokio::task::spawn_blocking`), inside
-/// [`RevocationStore::authenticate_client`](crate::store::RevocationStore::authenticate_client):
+/// [`RevocationStore::authenticate_client`](crate::RevocationStore::authenticate_client):
 /// a password hash takes tens of milliseconds of CPU on purpose, which would
 /// stall every other request on the runtime thread. Verify a dummy hash for
 /// unknown clients, so both cost the same.
 ///
 /// `Debug` is redacted. There is no `PartialEq`: compare through
-/// [`StoredClient::authenticate`], which takes constant time.
+/// [`StoredClient::authenticate`](crate::store::StoredClient::authenticate), which takes constant time.
 #[derive(Clone)]
 pub struct SecretDigest([u8; 32]);
 

@@ -1,40 +1,5 @@
 //! The store traits as trait objects, one by one: a dyn-compatible twin of
-//! each trait, returning boxed futures, so that an app can choose its store
-//! at run time, and a store with only some of the capabilities can be boxed.
-//!
-//! | the trait | its trait object | implements the trait |
-//! |---|---|---|
-//! | [`RevocationStore`] | `Arc<dyn DynRevocationStore>` | yes |
-//! | [`IntrospectionStore`] | `Arc<dyn DynIntrospectionStore>` | yes |
-//! | [`SubjectRevocationStore`] | `Arc<dyn DynSubjectRevocationStore>` | yes |
-//! | [`JwtDenyList`] | `Arc<dyn DynJwtDenyList>` | yes |
-//! | all four | [`BoxStore`] (an `Arc<dyn DynStore>`) | all four |
-//!
-//! Every store implementing a trait implements its twin (a blanket impl),
-//! so `Arc::new(store) as Arc<dyn DynRevocationStore>` boxes it; `Box` and
-//! `&'static` work alike. Each call through a twin allocates its boxed
-//! future once, next to a database round trip;
-//! [`introspect_now`](IntrospectionStore::introspect_now) and
-//! [`jwt_denied_now`](JwtDenyList::jwt_denied_now), the guard's fast path,
-//! are forwarded without an allocation.
-//!
-//! The twins' methods have the store traits' names: a module that imports
-//! a twin *and* its trait and calls the method on a concrete store must
-//! say which it means (`RevocationStore::revoke(&store, ..)`). Naming the
-//! twin in a type (`Arc<dyn tower_revoke::store::DynRevocationStore>`)
-//! needs no import.
-//!
-//! # Example
-//! ```
-//! use std::sync::Arc;
-//! use tower_revoke::store::DynRevocationStore;
-//! use tower_revoke::{MemoryStore, RevocationEndpointLayer};
-//!
-//! // A store with only the revocation capability would box the same way.
-//! let store: Arc<dyn DynRevocationStore> = Arc::new(MemoryStore::new());
-//! let endpoint = RevocationEndpointLayer::new(store);
-//! # let _ = endpoint;
-//! ```
+//! each trait, with boxed futures (see the `store` module docs).
 
 use super::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, JwtRecord,
@@ -300,7 +265,7 @@ store_traits_for_dyn!(JwtDenyList for dyn DynJwtDenyList, dyn DynStore);
 /// implementing the four store traits behind one type. Cheap to clone (an
 /// `Arc<dyn DynStore>`); it implements the four traits itself. A store with
 /// fewer capabilities is boxed by trait instead (see the
-/// [module docs](self)).
+/// [module docs](crate::store#trait-objects)).
 ///
 /// # Example
 /// ```

@@ -3,10 +3,10 @@
 //!
 //! | Trait (crate root) | Needed by | As a trait object |
 //! |---|---|---|
-//! | [`RevocationStore`](crate::store::RevocationStore) | [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer) | [`DynRevocationStore`] |
-//! | [`IntrospectionStore`](crate::store::IntrospectionStore) | [`BearerAuthLayer`](crate::guard::BearerAuthLayer), [`IntrospectionEndpointLayer`](crate::introspection::IntrospectionEndpointLayer) | [`DynIntrospectionStore`] |
-//! | [`SubjectRevocationStore`](crate::store::SubjectRevocationStore) | bulk revocation ("log this user out everywhere") | [`DynSubjectRevocationStore`] |
-//! | [`JwtDenyList`](crate::store::JwtDenyList) | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) | [`DynJwtDenyList`] |
+//! | [`RevocationStore`] | [`RevocationEndpointLayer`](crate::RevocationEndpointLayer) | [`DynRevocationStore`] |
+//! | [`IntrospectionStore`] | [`BearerAuthLayer`](crate::BearerAuthLayer), [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer) | [`DynIntrospectionStore`] |
+//! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") | [`DynSubjectRevocationStore`] |
+//! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) | [`DynJwtDenyList`] |
 //! | all four | choosing a store at run time | [`BoxStore`] ([`DynStore`]) |
 //!
 //! Here: digests for stores that must not keep tokens or secrets
@@ -15,6 +15,35 @@
 //! ([`JwtRecord`]); revocation notices for caches ([`RevocationNotice`],
 //! [`Invalidate`]); and the seed format every store loads ([`Seed`],
 //! [`ClientEntry`], [`TokenEntry`]).
+//!
+//! # Trait objects
+//! Each store trait has a dyn-compatible twin whose methods return boxed
+//! futures, so that an app can choose its store at run time, and a store
+//! with only some of the capabilities can be boxed (see the table above).
+//! Every store implementing a trait implements its twin (a blanket impl),
+//! so `Arc::new(store) as Arc<dyn DynRevocationStore>` boxes it; `Box` and
+//! `&'static` work alike. Each call through a twin allocates its boxed
+//! future once, next to a database round trip;
+//! [`introspect_now`](crate::IntrospectionStore::introspect_now) and
+//! [`jwt_denied_now`](crate::JwtDenyList::jwt_denied_now), the guard's fast path,
+//! are forwarded without an allocation.
+//!
+//! The twins' methods have the store traits' names: a module that imports
+//! a twin *and* its trait and calls the method on a concrete store must
+//! say which it means (`RevocationStore::revoke(&store, ..)`). Naming the
+//! twin in a type (`Arc<dyn tower_revoke::store::DynRevocationStore>`)
+//! needs no import.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use tower_revoke::store::DynRevocationStore;
+//! use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+//!
+//! // A store with only the revocation capability would box the same way.
+//! let store: Arc<dyn DynRevocationStore> = Arc::new(MemoryStore::new());
+//! let endpoint = RevocationEndpointLayer::new(store);
+//! # let _ = endpoint;
+//! ```
 
 pub(crate) mod client;
 mod digest;

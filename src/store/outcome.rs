@@ -3,7 +3,7 @@
 use crate::store::TokenKind;
 
 /// What a revocation did (RFC 7009 §2.2). See
-/// [`RevocationStore::revoke`](crate::store::RevocationStore::revoke) for the order
+/// [`RevocationStore::revoke`](crate::RevocationStore::revoke) for the order
 /// in which a store decides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

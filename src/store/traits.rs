@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// change is committed: the endpoint's 200 follows it.
 ///
 /// A store that only implements this trait serves
-/// [`RevocationEndpointLayer`](crate::revocation::RevocationEndpointLayer); the Bearer
+/// [`RevocationEndpointLayer`](crate::RevocationEndpointLayer); the Bearer
 /// guard asks for [`IntrospectionStore`], bulk revocation for
 /// [`SubjectRevocationStore`].
 ///

@@ -17,10 +17,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// An in-memory store implementing every store trait
-/// ([`RevocationStore`](crate::store::RevocationStore),
-/// [`IntrospectionStore`](crate::store::IntrospectionStore),
-/// [`SubjectRevocationStore`](crate::store::SubjectRevocationStore),
-/// [`JwtDenyList`](crate::store::JwtDenyList)): clients and tokens in sharded hash
+/// ([`RevocationStore`](crate::RevocationStore),
+/// [`IntrospectionStore`](crate::IntrospectionStore),
+/// [`SubjectRevocationStore`](crate::SubjectRevocationStore),
+/// [`JwtDenyList`](crate::JwtDenyList)): clients and tokens in sharded hash
 /// maps, each token with an atomic revoked flag.
 ///
 /// Cloning is cheap and every clone shares the same state, so one store can
@@ -33,7 +33,7 @@ use std::sync::Arc;
 /// - Client authentication (RFC 6749 §2.3) by
 ///   [`StoredClient::authenticate`](crate::store::StoredClient::authenticate).
 /// - Revocation (RFC 7009 §2.1) in the order
-///   [`RevocationStore::revoke`](crate::store::RevocationStore::revoke) gives: a
+///   [`RevocationStore::revoke`](crate::RevocationStore::revoke) gives: a
 ///   refresh token revokes every token of its grant (grants are scoped to
 ///   their client); an access token only itself (see
 ///   [`access_token_revokes_grant`](Self::access_token_revokes_grant)).
@@ -45,7 +45,7 @@ use std::sync::Arc;
 /// the number of tokens. Maps are sharded (64 `RwLock`s each); a revocation
 /// takes read locks only and flips atomic flags (the token's, and its
 /// grant's for a cascade), so requests on different tokens run in parallel.
-/// [`introspect_now`](crate::store::IntrospectionStore::introspect_now) answers
+/// [`introspect_now`](crate::IntrospectionStore::introspect_now) answers
 /// the Bearer guard without a future or an allocation.
 ///
 /// # Security
@@ -107,7 +107,7 @@ struct Shared {
     subjects: ShardedMap<Box<str>, Vec<Fingerprint>>,
     /// What an unknown client's lookup copies instead of a stored digest.
     stand_in: SecretDigest,
-    /// The JWT deny-list ([`JwtDenyList`](crate::store::JwtDenyList)).
+    /// The JWT deny-list ([`JwtDenyList`](crate::JwtDenyList)).
     jwts: deny::DeniedJwts,
 }
 

@@ -23,7 +23,7 @@ struct Shard<K, V, S>(RwLock<HashMap<K, V, S>>);
 /// of a shard would share the top bits `hashbrown` uses as its tag.
 ///
 /// # Lock order
-/// [`MemoryStore`](crate::store::MemoryStore) nests locks in one order only: an
+/// [`MemoryStore`](crate::MemoryStore) nests locks in one order only: an
 /// index shard (`grants`, `subjects`), then a `tokens` shard. Nothing holds
 /// a `tokens` lock while taking another lock, and no thread takes a lock it
 /// already holds, so nesting cannot deadlock.

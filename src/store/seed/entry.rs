@@ -32,7 +32,7 @@ impl ClientEntry {
 }
 
 /// One token to put in a store (for example with
-/// [`MemoryStore::insert_token`](crate::store::MemoryStore::insert_token)): the
+/// [`MemoryStore::insert_token`](crate::MemoryStore::insert_token)): the
 /// typed form of an entry of a seed document's `tokens` list.
 ///
 /// Built with [`TokenEntry::new`] and `#[must_use]` builder methods. Every
@@ -103,7 +103,7 @@ impl TokenEntry {
     }
 
     /// The resource owner the token acts for (see
-    /// [`ActiveToken::sub`](crate::store::ActiveToken::sub)).
+    /// [`ActiveToken::sub`](crate::ActiveToken::sub)).
     /// Must be non-empty.
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
@@ -112,7 +112,7 @@ impl TokenEntry {
 
     /// Adds the label `name` = `value` (replacing an earlier value of
     /// `name`), matched by
-    /// [`revoke_subject_tokens`](crate::store::SubjectRevocationStore::revoke_subject_tokens).
+    /// [`revoke_subject_tokens`](crate::SubjectRevocationStore::revoke_subject_tokens).
     /// Both must be non-empty.
     pub fn with_label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let (name, value) = (name.into(), value.into());
