@@ -27,7 +27,7 @@
 //! response headers are the Fetch standard's, §3.2.3).
 
 use crate::client::ClientId;
-use crate::store::Seed;
+use crate::store::{is_origin, Seed};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 use std::collections::{HashMap, HashSet};
@@ -203,20 +203,6 @@ pub(crate) fn is_preflight(method: &http::Method, headers: &HeaderMap) -> bool {
     method == http::Method::OPTIONS
         && headers.contains_key(header::ORIGIN)
         && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-}
-
-/// Whether `origin` is a serialized origin (RFC 6454 §6.2):
-/// `scheme://host[:port]`, no path, query or fragment.
-pub(crate) fn is_origin(origin: &str) -> bool {
-    let valid = origin.split_once("://").is_some_and(|(scheme, rest)| {
-        !scheme.is_empty()
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-            && !rest.is_empty()
-            && !rest.contains(['/', '?', '#', ' '])
-    });
-    valid && HeaderValue::from_str(origin).is_ok()
 }
 
 fn parse_origin(origin: &str) -> HeaderValue {

@@ -66,6 +66,8 @@ pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
 pub use traits::JwtRecord;
 
+pub(crate) use seed::is_origin;
+
 // Public at the crate root only.
 pub(crate) use client::{AuthenticatedClient, ClientType};
 pub(crate) use error::StoreError;

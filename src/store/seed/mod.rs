@@ -330,7 +330,7 @@ fn some_printable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 
 fn origins<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let origins = Vec::<String>::deserialize(d)?;
-    match origins.iter().all(|origin| crate::cors::is_origin(origin)) {
+    match origins.iter().all(|origin| is_origin(origin)) {
         true => Ok(origins),
         false => Err(de::Error::custom("not an origin")),
     }
@@ -377,6 +377,21 @@ fn labels<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D
 
     d.deserialize_map(Labels)
 }
+
+/// Whether `origin` is a serialized origin (RFC 6454 §6.2):
+/// `scheme://host[:port]`, no path, query or fragment.
+pub(crate) fn is_origin(origin: &str) -> bool {
+    let valid = origin.split_once("://").is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            && !rest.is_empty()
+            && !rest.contains(['/', '?', '#', ' '])
+    });
+    valid && http::HeaderValue::from_str(origin).is_ok()
+}
+
 
 #[cfg(test)]
 mod tests {
