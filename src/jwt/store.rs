@@ -6,8 +6,8 @@ use crate::client::ClientCredentials;
 use crate::log::Bounded;
 use crate::request::{RevocationRequest, Token};
 use crate::store::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, JwtRecord,
-    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -200,27 +200,8 @@ impl<St: SubjectRevocationStore + JwtDenyList> SubjectRevocationStore for JwtSto
     }
 }
 
-/// Forwards to `St`, so that a `JwtStore` fits in a
-/// [`BoxStore`](crate::store::BoxStore).
-impl<St: JwtDenyList> JwtDenyList for JwtStore<St> {
-    async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
-        self.inner.deny_jwt(jwt, until).await
-    }
-
-    async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
-        self.inner.jwt_denied(jwt).await
-    }
-
-    fn jwt_denied_now(&self, jwt: &JwtRecord<'_>) -> Option<Result<bool, StoreError>> {
-        self.inner.jwt_denied_now(jwt)
-    }
-
-    async fn deny_subject_jwts(
-        &self,
-        issuer: &str,
-        subject: &str,
-        cutoff: u64,
-    ) -> Result<(), StoreError> {
-        self.inner.deny_subject_jwts(issuer, subject, cutoff).await
-    }
+forward_jwt_deny_list! {
+    /// Forwards to `St`, so that a `JwtStore` fits in a
+    /// [`BoxStore`](crate::store::BoxStore).
+    JwtStore
 }

@@ -392,7 +392,6 @@ pub(crate) fn is_origin(origin: &str) -> bool {
     valid && http::HeaderValue::from_str(origin).is_ok()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
