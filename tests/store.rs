@@ -1,6 +1,6 @@
 //! The stores: `MemoryStore` through the conformance kit, its own options,
 //! the seed format's errors, and the store traits' adapters (`Arc`, `Box`,
-//! `Arc<dyn DynStore>`).
+//! `Arc<dyn DynStore>`, one trait object per store trait).
 
 use std::sync::Arc;
 use tower_revoke::client::ClientId;
@@ -231,28 +231,84 @@ impl IntrospectionStore for IntrospectionOnly {
     }
 }
 
-#[tokio::test]
-async fn a_store_with_one_capability_serves_the_layer_that_needs_it() {
+/// The status of a revocation request for `x` by `app1` at `revocation`.
+async fn revoke_status(revocation: impl RevocationStore) -> u16 {
     use tower::ServiceExt;
-    let ok = || axum::routing::get(|| async { "ok" });
     let endpoint = axum::Router::new()
-        .route("/", ok())
-        .layer(tower_revoke::RevocationEndpointLayer::new(RevocationOnly));
+        .route("/", axum::routing::get(|| async { "ok" }))
+        .layer(tower_revoke::RevocationEndpointLayer::new(revocation));
     let request = http::Request::post("/revoke")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(axum::body::Body::from("token=x&client_id=app1"))
         .unwrap();
-    assert_eq!(endpoint.oneshot(request).await.unwrap().status(), 200);
+    endpoint.oneshot(request).await.unwrap().status().as_u16()
+}
 
+/// The statuses of `GET /me` with `AT1`, then `AT2`, behind the guard.
+async fn guard_statuses(introspection: impl IntrospectionStore) -> [u16; 2] {
+    use tower::ServiceExt;
     let guarded = axum::Router::new()
-        .route("/me", ok())
-        .layer(tower_revoke::BearerAuthLayer::new(IntrospectionOnly));
-    for (token, status) in [("AT1", 200), ("AT2", 401)] {
+        .route("/me", axum::routing::get(|| async { "ok" }))
+        .layer(tower_revoke::BearerAuthLayer::new(introspection));
+    let mut statuses = [0; 2];
+    for (status, token) in statuses.iter_mut().zip(["AT1", "AT2"]) {
         let request = http::Request::get("/me")
             .header("authorization", format!("Bearer {token}"))
             .body(axum::body::Body::empty())
             .unwrap();
-        let response = guarded.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), status, "{token}");
+        *status = guarded
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
     }
+    statuses
+}
+
+#[tokio::test]
+async fn a_store_with_one_capability_serves_the_layer_that_needs_it() {
+    assert_eq!(revoke_status(RevocationOnly).await, 200);
+    assert_eq!(guard_statuses(IntrospectionOnly).await, [200, 401]);
+}
+
+#[tokio::test]
+async fn each_store_trait_boxes_on_its_own() {
+    use tower_revoke::store::{DynIntrospectionStore, DynRevocationStore};
+    let revocation: Arc<dyn DynRevocationStore> = Arc::new(RevocationOnly);
+    assert_eq!(revoke_status(revocation).await, 200);
+    let introspection: Arc<dyn DynIntrospectionStore> = Arc::new(IntrospectionOnly);
+    assert_eq!(guard_statuses(introspection).await, [200, 401]);
+    let boxed: Box<dyn DynIntrospectionStore> = Box::new(IntrospectionOnly);
+    assert_eq!(guard_statuses(boxed).await, [200, 401]);
+}
+
+#[tokio::test]
+async fn one_store_boxed_by_trait_is_still_one_store() {
+    use tower_revoke::store::{DynIntrospectionStore, DynRevocationStore};
+    let shared = Arc::new(store());
+    let revocation: Arc<dyn DynRevocationStore> = shared.clone();
+    let introspection: Arc<dyn DynIntrospectionStore> = shared;
+    let at1 = Token::new("AT1").unwrap();
+    let now = IntrospectionStore::introspect_now(&introspection, "AT1");
+    assert!(
+        now.is_some(),
+        "answered at once through the box, as by the store"
+    );
+    assert!(IntrospectionStore::introspect(&introspection, &at1)
+        .await
+        .unwrap()
+        .is_some());
+    let outcome = revoke(&revocation, "AT1").await;
+    assert!(
+        matches!(outcome, RevocationOutcome::Revoked { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        IntrospectionStore::introspect(&introspection, &at1)
+            .await
+            .unwrap(),
+        None
+    );
 }
