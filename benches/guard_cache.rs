@@ -20,6 +20,10 @@
 //! Batches of every contender are interleaved in one process, in a rotating
 //! order; times are per request, "above bare" subtracts the bare Router's.
 //!
+//! `boxed_memory` is the same `MemoryStore` as a trait object
+//! (`Arc<dyn DynIntrospectionStore>`): its `introspect_now` is forwarded
+//! as it is, so the guard's fast path should cost what `memory` costs.
+//!
 //! `cached_slow` is a `CachedStore` over a store whose `introspect` blocks
 //! 1 ms (a database round trip); warm, it never asks it, which the bench
 //! checks. `max_staleness` is 60 s so that no entry expires during the run:
@@ -203,6 +207,10 @@ fn main() {
             router().layer(BearerAuthLayer::new(store.clone())),
         ),
         (
+            "boxed_memory",
+            router().layer(BearerAuthLayer::new(boxed(store.clone()))),
+        ),
+        (
             "cached_memory",
             router().layer(BearerAuthLayer::new(CachedStore::new(store, minute))),
         ),
@@ -275,6 +283,11 @@ fn parts(tokens: &[String], slow: &Slow) {
     let memory_now = time(&|t| matches!(memory.introspect_now(t.secret()), Some(Ok(Some(_)))));
     let cached_now = time(&|t| matches!(cached.introspect_now(t.secret()), Some(Ok(Some(_)))));
     println!("\nHit path in parts (ns per call): TokenDigest::of {digest:.0}, MemoryStore::introspect_now {memory_now:.0}, CachedStore::introspect_now (warm) {cached_now:.0}");
+}
+
+/// `store` as the introspection trait object.
+fn boxed(store: MemoryStore) -> Arc<dyn tower_revoke::store::DynIntrospectionStore> {
+    Arc::new(store)
 }
 
 fn report(
