@@ -6,7 +6,7 @@
 mod support;
 
 use std::sync::Arc;
-use support::postgres::{dump, TestSchema};
+use support::postgres::{dump, Notices, TestSchema};
 use support::{postgres_url, scenarios};
 use tower_revoke::testkit::Conformance;
 use tower_revoke_sqlx::PostgresStore;
@@ -101,4 +101,38 @@ async fn concurrent_migrations_apply_once() {
         .await
         .unwrap();
     assert_eq!(versions, 2);
+}
+
+/// A clean start logs nothing that looks like a warning: migrating a
+/// migrated database again sends no NOTICE (`relation
+/// "tower_revoke_migrations" already exists, skipping`, which sqlx logs at
+/// INFO). A current-thread runtime, so that the capture, which is per
+/// thread, sees the pool's connections.
+#[tokio::test(flavor = "current_thread")]
+async fn migrating_again_sends_no_notice() {
+    let Some(url) = postgres_url("migrating_again_sends_no_notice") else {
+        return;
+    };
+    let schema = TestSchema::create(&url, 2).await;
+    let notices = Notices::capture();
+    let store = PostgresStore::new(schema.pool.clone());
+    store.migrate().await.expect("migrate");
+    store.migrate().await.expect("migrate again");
+    assert_eq!(notices.take(), Vec::<String>::new(), "notices of migrate()");
+    // The capture works: a statement with a notice of its own is seen.
+    sqlx::raw_sql("DROP TABLE IF EXISTS tower_revoke_no_such_table")
+        .execute(&schema.pool)
+        .await
+        .unwrap();
+    let seen = notices.take();
+    assert!(
+        seen.len() == 1 && seen[0].starts_with("INFO ") && seen[0].contains("does not exist"),
+        "{seen:?}"
+    );
+    // And the SET LOCAL ended with migrate()'s transaction.
+    let level: String = sqlx::query_scalar("SHOW client_min_messages")
+        .fetch_one(&schema.pool)
+        .await
+        .unwrap();
+    assert_eq!(level, "notice");
 }

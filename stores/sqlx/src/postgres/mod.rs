@@ -145,7 +145,7 @@ impl PostgresStore {
     /// DDL (for example, the role may not create tables).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("migrate"))?;
-        migrate::run_script(&mut tx, sql::MIGRATION_LOCK).await?;
+        migrate::run_script(&mut tx, sql::MIGRATION_BEGIN).await?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
     }

@@ -96,9 +96,17 @@ notices AS (
     };
 }
 
-/// Serialises concurrent `migrate()` calls (several app instances starting
-/// at once): a transaction-scoped advisory lock on a fixed key.
-pub(super) const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7009700970097009)";
+/// Opens `migrate()`'s transaction. `SET LOCAL client_min_messages` keeps
+/// PostgreSQL's NOTICEs out of it (until commit or rollback): without it,
+/// every start on a migrated database logs `relation
+/// "tower_revoke_migrations" already exists, skipping` (sqlx logs notices
+/// at INFO), noise that looks like a warning. Warnings and errors still
+/// come through. Then a transaction-scoped advisory lock on a fixed key
+/// serialises concurrent `migrate()` calls (several app instances starting
+/// at once).
+pub(super) const MIGRATION_BEGIN: &str = "
+SET LOCAL client_min_messages = warning;
+SELECT pg_advisory_xact_lock(7009700970097009)";
 
 /// Version 1: the three tables and their indexes (see the crate docs).
 const SCHEMA_V1: &str = "
@@ -273,3 +281,4 @@ WITH revoked AS (
     "
 SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 );
+

@@ -1,10 +1,16 @@
 //! A PostgreSQL schema of its own for each test, dropped afterwards, so
-//! tests run in parallel in one database without seeing each other.
+//! tests run in parallel in one database without seeing each other; the
+//! notices sqlx logs.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
+use std::cell::RefCell;
+use std::fmt;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// A schema `t_...` that lives as long as this value; the pool's
 /// connections have it as their `search_path`.
@@ -85,6 +91,83 @@ impl Drop for TestSchema {
         });
         if dropped.join().ok().flatten().is_none() {
             eprintln!("could not drop test schema {}", self.name);
+        }
+    }
+}
+
+/// What PostgreSQL's notices sqlx logged (target `sqlx::postgres::notice`,
+/// at INFO for a NOTICE) on the thread that called
+/// [`capture`](Self::capture), each as `LEVEL message`.
+#[derive(Clone, Default)]
+pub struct Notices(Arc<Mutex<Vec<String>>>);
+
+thread_local! {
+    /// Where [`NoticeSink`] records this thread's notices, if anywhere.
+    static CAPTURING: RefCell<Option<Notices>> = const { RefCell::new(None) };
+}
+
+impl Notices {
+    /// Records from now on, on this thread only: use it on a
+    /// current-thread runtime, where the pool's connections are driven by
+    /// the test's own task.
+    ///
+    /// The subscriber is the process's global one, installed on the first
+    /// call. A thread's own (`set_default`) would miss the notices whenever
+    /// another thread (another test dropping its schema) hit sqlx's notice
+    /// callsite first: while there is one subscriber, tracing caches a
+    /// callsite's interest from the thread that hit it first.
+    pub fn capture() -> Self {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let subscriber = tracing_subscriber::registry().with(NoticeSink);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber in the store tests");
+        });
+        let notices = Self::default();
+        CAPTURING.with(|capturing| *capturing.borrow_mut() = Some(notices.clone()));
+        notices
+    }
+
+    /// The notices logged since the last call.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// Records sqlx's notice events into the [`Notices`] of the thread they
+/// happen on, if it captures.
+struct NoticeSink;
+
+impl<S: tracing::Subscriber> Layer<S> for NoticeSink {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let metadata = event.metadata();
+        if metadata.target() != "sqlx::postgres::notice" {
+            return;
+        }
+        CAPTURING.with(|capturing| {
+            if let Some(notices) = &*capturing.borrow() {
+                let mut message = Message(String::new());
+                event.record(&mut message);
+                let line = format!("{} {}", metadata.level(), message.0);
+                notices.0.lock().unwrap().push(line);
+            }
+        });
+    }
+}
+
+/// An event's `message` field.
+struct Message(String);
+
+impl Visit for Message {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.0.push_str(value);
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.0.push_str(&format!("{value:?}"));
         }
     }
 }
