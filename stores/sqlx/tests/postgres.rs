@@ -5,8 +5,10 @@
 
 mod support;
 
+use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
-use support::postgres::{dump, Notices, TestSchema};
+use std::time::Duration;
+use support::postgres::{dump, Notices, TestDatabase, TestSchema};
 use support::{postgres_url, scenarios};
 use tower_revoke::testkit::Conformance;
 use tower_revoke_sqlx::PostgresStore;
@@ -135,4 +137,32 @@ async fn migrating_again_sends_no_notice() {
         .await
         .unwrap();
     assert_eq!(level, "notice");
+}
+
+/// The README's first start on a fresh server: the database of the URL is
+/// created (its name quoted: spaces, quotes and capitals are kept), then
+/// migrated; a second call finds it and leaves it alone.
+#[tokio::test]
+async fn a_missing_database_is_created() {
+    let Some(url) = postgres_url("a_missing_database_is_created") else {
+        return;
+    };
+    let database = TestDatabase::named(&url);
+    assert!(!database.exists().await);
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with(database.options());
+    let store = PostgresStore::new(pool.clone());
+    assert!(store.migrate().await.is_err(), "no database yet");
+    assert!(store.create_database_if_missing().await.expect("create"));
+    assert!(database.exists().await);
+    store.migrate().await.expect("migrate the new database");
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, database.name);
+    assert!(!store.create_database_if_missing().await.expect("exists"));
+    pool.close().await;
 }

@@ -1,6 +1,7 @@
 //! A PostgreSQL schema of its own for each test, dropped afterwards, so
-//! tests run in parallel in one database without seeing each other; the
-//! notices sqlx logs.
+//! tests run in parallel in one database without seeing each other; a
+//! database of its own for the tests that create one; the notices sqlx
+//! logs.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
@@ -9,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
+use tower_revoke_test_support::cleanup::block_on_own_thread;
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
@@ -69,30 +71,81 @@ impl TestSchema {
     }
 }
 
-/// Drops the schema, even when the test panicked: on a thread of its own
-/// with its own runtime, since `Drop` cannot await.
+/// Drops the schema, even when the test panicked.
 impl Drop for TestSchema {
     fn drop(&mut self) {
         // The pool is not closed here: its connections belong to the test's
         // runtime, which is blocked on this thread. Idle, they hold no lock
         // that DROP SCHEMA waits for; they close when the pool is dropped.
-        let (url, name) = (self.url.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                let mut admin = PgConnection::connect(&url).await.ok()?;
-                let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
-                sqlx::raw_sql(&drop).execute(&mut admin).await.ok()?;
-                admin.close().await.ok()
-            })
-        });
-        if dropped.join().ok().flatten().is_none() {
+        let drop = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+        if !run_blocking(&self.url, drop) {
             eprintln!("could not drop test schema {}", self.name);
         }
     }
+}
+
+/// A database of its own, not created yet (the test creates it), dropped
+/// afterwards with any connection still open to it, even when the test
+/// panicked.
+pub struct TestDatabase {
+    url: String,
+    /// Its name: `tower revoke "<unique>"`, a space, quotes and capitals,
+    /// so that only a quoted identifier names it.
+    pub name: String,
+}
+
+impl TestDatabase {
+    /// A fresh name on the server of `url`.
+    pub fn named(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            name: format!("tower revoke \"{}\"", super::unique_name("Db")),
+        }
+    }
+
+    /// `url`'s connect options, with this database.
+    pub fn options(&self) -> PgConnectOptions {
+        PgConnectOptions::from_str(&self.url)
+            .expect("a PostgreSQL URL")
+            .database(&self.name)
+    }
+
+    /// Whether the server has it.
+    pub async fn exists(&self) -> bool {
+        let mut admin = PgConnection::connect(&self.url)
+            .await
+            .expect("connect to PostgreSQL");
+        let exists =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(&self.name)
+                .fetch_one(&mut admin)
+                .await
+                .expect("look the database up");
+        admin.close().await.ok();
+        exists
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let quoted = self.name.replace('"', "\"\"");
+        let drop = format!("DROP DATABASE IF EXISTS \"{quoted}\" WITH (FORCE)");
+        if !run_blocking(&self.url, drop) {
+            eprintln!("could not drop test database {:?}", self.name);
+        }
+    }
+}
+
+/// Runs `sql` on a connection of its own to `url`, from `Drop`; whether
+/// it succeeded.
+fn run_blocking(url: &str, sql: String) -> bool {
+    let url = url.to_owned();
+    block_on_own_thread(move || async move {
+        let mut admin = PgConnection::connect(&url).await.ok()?;
+        sqlx::raw_sql(&sql).execute(&mut admin).await.ok()?;
+        admin.close().await.ok()
+    })
+    .is_some()
 }
 
 /// What PostgreSQL's notices sqlx logged (target `sqlx::postgres::notice`,
