@@ -5,7 +5,7 @@
 //! |---|---|
 //! | unset, empty or `memory` | [`MemoryStore`]: revocations last until the process exits |
 //! | `sqlite://PATH` | [`SqliteStore::open`] on the file at `PATH` (created if missing; `sqlite://revocations.db` is relative, `sqlite:///var/lib/app/revocations.db` absolute) |
-//! | `postgres://USER@HOST:PORT/DB` (or `postgresql://`) | [`PostgresStore`] over a pool that waits at most 3 s for a connection, so a database that is down answers 503 rather than stalling |
+//! | `postgres://USER@HOST:PORT/DB` (or `postgresql://`) | [`PostgresStore`] over a pool that waits at most 3 s for a connection, so a database that is down answers 503 rather than stalling; the database `DB` is created if the server has none of that name |
 //! | `redis://HOST:PORT/DB` | [`RedisStore::connect`] |
 //!
 //! The durable stores are migrated (`migrate()`, where the store has one)
@@ -176,6 +176,15 @@ impl StoreChoice {
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
+                // A fresh server has no database of the URL's name yet: the
+                // README's command works as written.
+                let created = store
+                    .create_database_if_missing()
+                    .await
+                    .map_err(|e| failed("connect to", e))?;
+                if created {
+                    tracing::info!(store = %self, "created the PostgreSQL database");
+                }
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
                 let channel = store.channel_name().to_owned();

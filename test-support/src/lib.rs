@@ -7,6 +7,7 @@
 #![allow(missing_docs)]
 
 pub mod bodies;
+pub mod cleanup;
 pub mod jwt;
 pub mod metrics;
 pub mod reply;

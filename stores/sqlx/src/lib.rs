@@ -13,32 +13,63 @@
 //! pins it exactly (`=x.y.z`): one version of the store traits.
 //!
 //! # Two minutes
-//! ```no_run
-//! use std::time::Duration;
-//! use sqlx::postgres::PgPoolOptions;
+//! The README's example (`cargo add tower-revoke tower-revoke-sqlx axum
+//! tokio --features tokio/full`), run as a doc test up to serving:
+//! ```
 //! use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer};
 //! use tower_revoke::store::Seed;
-//! use tower_revoke_sqlx::PostgresStore;
+//! use tower_revoke_sqlx::SqliteStore;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let pool = PgPoolOptions::new()
-//!     .acquire_timeout(Duration::from_secs(3)) // fail fast (503) while the database is down
-//!     .connect_lazy("postgres://app@localhost/app")?;
-//! let store = PostgresStore::new(pool);
-//! store.migrate().await?; // create or upgrade the tables
-//! store.seed(&Seed::from_file("seed.json")?).await?; // idempotent
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! #   let dir = std::env::temp_dir().join(format!("tower-revoke-sqlx-doc-{}", std::process::id()));
+//! #   std::fs::create_dir_all(&dir)?;
+//! #   std::env::set_current_dir(&dir)?;
+//!     // One file, created if missing; `PostgresStore` below for several hosts.
+//!     let store = SqliteStore::open("revocations.db").await?;
+//!     store.migrate().await?; // create or upgrade the tables: safe on every start
+//!     let seed = Seed::from_json(
+//!         r#"{
+//!           "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+//!           "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1", "subject": "alice"}]
+//!         }"#,
+//!     )?;
+//!     store.seed(&seed).await?; // idempotent: a revoked token stays revoked
 //!
-//! let app = axum::Router::new()
-//!     .route("/me", axum::routing::get(|| async { "hello" }))
-//!     .layer(BearerAuthLayer::new(store.clone()))
-//!     .layer(RevocationEndpointLayer::new(store));
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
-//! axum::serve(listener, app).await?;
-//! # Ok(())
-//! # }
+//!     let app = axum::Router::new()
+//!         .route("/me", axum::routing::get(|| async { "hello" }))
+//!         .layer(BearerAuthLayer::new(store.clone()))
+//!         .layer(RevocationEndpointLayer::new(store)); // POST /oauth/revoke
+//! #   std::fs::remove_dir_all(&dir)?;
+//! #   if true { return Ok(()) } // the doc test stops before serving
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
 //! ```
-//! With SQLite, `SqliteStore::open("revocations.db").await?` replaces the
-//! pool and the store; the rest is the same.
+//! ```sh
+//! curl -i http://127.0.0.1:3000/me -H 'Authorization: Bearer AT1'        # 200 hello
+//! curl -i -u app1:s3cr3t -d token=AT1 http://127.0.0.1:3000/oauth/revoke  # 200 {}
+//! curl -i http://127.0.0.1:3000/me -H 'Authorization: Bearer AT1'        # 401, revoked for good
+//! ```
+//! On PostgreSQL the store takes your pool (see [pool settings](#pool-settings));
+//! the rest is the same:
+//! ```no_run
+//! use std::time::Duration;
+//! use tower_revoke_sqlx::{sqlx::postgres::PgPoolOptions, PostgresStore};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let pool = PgPoolOptions::new()
+//!         .acquire_timeout(Duration::from_secs(3)) // fail fast (503) while the database is down
+//!         .connect_lazy("postgres://app@localhost/revocations")?;
+//!     let store = PostgresStore::new(pool);
+//!     store.create_database_if_missing().await?; // a fresh server: CREATE DATABASE revocations
+//!     store.migrate().await?;
+//!     // seed and serve as above
+//!     Ok(())
+//! }
+//! ```
 //!
 //! # Features
 //! - `postgres` (default): [`PostgresStore`].
@@ -47,6 +78,13 @@
 //! Queries are checked at run time (`sqlx::query`), so building needs no
 //! database. TLS to PostgreSQL is sqlx's: enable `sqlx/tls-rustls` (or
 //! `tls-native-tls`) in your own `Cargo.toml`. [`sqlx`] is re-exported.
+//!
+//! # Migrations and your own
+//! `migrate()` records applied versions in `tower_revoke_migrations`, not
+//! in sqlx's `_sqlx_migrations`: it is not sqlx's migrator, so the app's
+//! own `sqlx::migrate!()` on the same database is left undisturbed (sqlx
+//! 0.8 keeps every migrator's versions in that one table, where ours would
+//! clash with yours). See [schema](#schema) for what it creates.
 //!
 //! # What the stores guarantee
 //! - **Nothing usable at rest.** Tokens are stored as their SHA-256
@@ -201,6 +239,11 @@ pub use postgres::{PostgresStore, RevocationListener};
 pub use sqlite::SqliteStore;
 /// The sqlx this crate is built on, for building pools of the same version.
 pub use sqlx;
+
+/// The README's Rust snippets, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// Every public future can be spawned (`Send` for any lifetime, as
 /// `tokio::spawn` asks): a compile-time check.

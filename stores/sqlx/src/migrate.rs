@@ -2,6 +2,33 @@
 //! `migrate()` opened (PostgreSQL's under an advisory lock, SQLite's with
 //! `BEGIN IMMEDIATE`): the versions, their bookkeeping in
 //! `tower_revoke_migrations`, each database's scripts from its [`Dialect`].
+//!
+//! # Why not sqlx's `Migrator`
+//! This runner is written by hand, and sqlx's `migrate` feature is off, on
+//! purpose: the app that uses this crate may run its own sqlx migrations
+//! on the same database, and the two must not meet.
+//!
+//! - sqlx 0.8's `Migrator` records what it applied in one fixed table,
+//!   `_sqlx_migrations` (the name is written into sqlx-postgres's and
+//!   sqlx-sqlite's `Migrate` impls; 0.8.6 has no way to choose another).
+//!   Our versions 1 and 2 in that table would make the app's own
+//!   `sqlx::migrate!().run(..)` fail with `VersionMissing(1)` (applied, but
+//!   not among its migrations) unless it sets `ignore_missing`, and an app
+//!   migration numbered 1 or 2 would fail with `VersionMismatch` (the
+//!   recorded checksum is our script's): never applied.
+//! - sqlx's PostgreSQL lock is a session advisory lock keyed by the
+//!   database's name, shared with the app's migrations; ours is a
+//!   transaction-scoped lock on a key of our own, released at commit or
+//!   rollback.
+//! - Each migration and its bookkeeping commit in one transaction with the
+//!   others (PostgreSQL and SQLite both run DDL in transactions), so a
+//!   `migrate()` that fails leaves the database as it found it.
+//!
+//! What it costs is this file: the versions below, one `SCHEMA` script per
+//! version and database in each store's `sql` module, and
+//! `tower_revoke_migrations` (version, description, applied_at). A
+//! database migrated by a later version of this crate has versions this
+//! one does not know: they are left alone.
 
 use crate::dialect::Dialect;
 use crate::error::failed;

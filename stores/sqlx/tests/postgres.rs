@@ -5,8 +5,10 @@
 
 mod support;
 
+use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;
-use support::postgres::{dump, TestSchema};
+use std::time::Duration;
+use support::postgres::{dump, Notices, TestDatabase, TestSchema};
 use support::{postgres_url, scenarios};
 use tower_revoke::testkit::Conformance;
 use tower_revoke_sqlx::PostgresStore;
@@ -101,4 +103,66 @@ async fn concurrent_migrations_apply_once() {
         .await
         .unwrap();
     assert_eq!(versions, 2);
+}
+
+/// A clean start logs nothing that looks like a warning: migrating a
+/// migrated database again sends no NOTICE (`relation
+/// "tower_revoke_migrations" already exists, skipping`, which sqlx logs at
+/// INFO). A current-thread runtime, so that the capture, which is per
+/// thread, sees the pool's connections.
+#[tokio::test(flavor = "current_thread")]
+async fn migrating_again_sends_no_notice() {
+    let Some(url) = postgres_url("migrating_again_sends_no_notice") else {
+        return;
+    };
+    let schema = TestSchema::create(&url, 2).await;
+    let notices = Notices::capture();
+    let store = PostgresStore::new(schema.pool.clone());
+    store.migrate().await.expect("migrate");
+    store.migrate().await.expect("migrate again");
+    assert_eq!(notices.take(), Vec::<String>::new(), "notices of migrate()");
+    // The capture works: a statement with a notice of its own is seen.
+    sqlx::raw_sql("DROP TABLE IF EXISTS tower_revoke_no_such_table")
+        .execute(&schema.pool)
+        .await
+        .unwrap();
+    let seen = notices.take();
+    assert!(
+        seen.len() == 1 && seen[0].starts_with("INFO ") && seen[0].contains("does not exist"),
+        "{seen:?}"
+    );
+    // And the SET LOCAL ended with migrate()'s transaction.
+    let level: String = sqlx::query_scalar("SHOW client_min_messages")
+        .fetch_one(&schema.pool)
+        .await
+        .unwrap();
+    assert_eq!(level, "notice");
+}
+
+/// The README's first start on a fresh server: the database of the URL is
+/// created (its name quoted: spaces, quotes and capitals are kept), then
+/// migrated; a second call finds it and leaves it alone.
+#[tokio::test]
+async fn a_missing_database_is_created() {
+    let Some(url) = postgres_url("a_missing_database_is_created") else {
+        return;
+    };
+    let database = TestDatabase::named(&url);
+    assert!(!database.exists().await);
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy_with(database.options());
+    let store = PostgresStore::new(pool.clone());
+    assert!(store.migrate().await.is_err(), "no database yet");
+    assert!(store.create_database_if_missing().await.expect("create"));
+    assert!(database.exists().await);
+    store.migrate().await.expect("migrate the new database");
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(name, database.name);
+    assert!(!store.create_database_if_missing().await.expect("exists"));
+    pool.close().await;
 }

@@ -10,7 +10,7 @@ pub use listen::RevocationListener;
 use crate::error::failed;
 use crate::migrate;
 use crate::shared::Shared;
-use sqlx::{PgPool, Postgres};
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 use std::fmt;
 use tower_revoke::store::Seed;
 use tower_revoke::StoreError;
@@ -146,9 +146,73 @@ impl PostgresStore {
     /// DDL (for example, the role may not create tables).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed("migrate"))?;
-        migrate::run_script(&mut tx, sql::MIGRATION_LOCK).await?;
+        migrate::run_script(&mut tx, sql::MIGRATION_BEGIN).await?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// Creates the database the store's pool connects to, if PostgreSQL
+    /// answers that it does not exist (SQLSTATE `3D000`), as `createdb`
+    /// does: connected to the maintenance database `postgres` (`template1`
+    /// when the missing database is itself `postgres`) with the pool's
+    /// other connect options, `CREATE DATABASE` with the name quoted as an
+    /// identifier (owned by the pool's role, the server's defaults
+    /// otherwise). Returns whether this call created it: a database that
+    /// exists, or that another process created meanwhile, is left as it is.
+    ///
+    /// For a first start on a fresh server, before [`migrate`](Self::migrate).
+    /// The check takes one connection from the pool, within its
+    /// `acquire_timeout`, and gives it back for the next call; the role
+    /// needs `CREATEDB` only when the database is missing.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use tower_revoke_sqlx::{sqlx::PgPool, PostgresStore};
+    ///
+    /// let pool = PgPool::connect_lazy("postgres://app@localhost/revocations")?;
+    /// let store = PostgresStore::new(pool);
+    /// if store.create_database_if_missing().await? {
+    ///     println!("created the database");
+    /// }
+    /// store.migrate().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreError`] when the server cannot be reached or refuses the
+    /// connection for another reason, or refuses `CREATE DATABASE` (a role
+    /// without `CREATEDB`).
+    pub async fn create_database_if_missing(&self) -> Result<bool, StoreError> {
+        const OPERATION: &str = "create the database";
+        match self.pool.acquire().await {
+            Ok(_) => return Ok(false),
+            Err(error) if sql::is_sqlstate(&error, &sql::DATABASE_MISSING) => {}
+            Err(error) => return Err(failed(OPERATION)(error)),
+        }
+        let options = self.pool.connect_options();
+        let database = options
+            .get_database()
+            .unwrap_or(options.get_username())
+            .to_owned();
+        let maintenance = if database == "postgres" {
+            "template1"
+        } else {
+            "postgres"
+        };
+        let mut admin = PgConnection::connect_with(&options.as_ref().clone().database(maintenance))
+            .await
+            .map_err(failed(OPERATION))?;
+        let create = sql::create_database(&database);
+        let created = match sqlx::raw_sql(&create).execute(&mut admin).await {
+            Ok(_) => true,
+            Err(error) if sql::is_sqlstate(&error, &sql::DATABASE_EXISTS) => false,
+            Err(error) => return Err(failed(OPERATION)(error)),
+        };
+        // The answer is known: a failed goodbye changes nothing.
+        let _ = admin.close().await;
+        Ok(created)
     }
 
     /// Inserts the seed's clients and tokens that the store does not hold

@@ -96,9 +96,37 @@ notices AS (
     };
 }
 
-/// Serialises concurrent `migrate()` calls (several app instances starting
-/// at once): a transaction-scoped advisory lock on a fixed key.
-pub(super) const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(7009700970097009)";
+/// Opens `migrate()`'s transaction. `SET LOCAL client_min_messages` keeps
+/// PostgreSQL's NOTICEs out of it (until commit or rollback): without it,
+/// every start on a migrated database logs `relation
+/// "tower_revoke_migrations" already exists, skipping` (sqlx logs notices
+/// at INFO), noise that looks like a warning. Warnings and errors still
+/// come through. Then a transaction-scoped advisory lock on a fixed key
+/// serialises concurrent `migrate()` calls (several app instances starting
+/// at once).
+pub(super) const MIGRATION_BEGIN: &str = "
+SET LOCAL client_min_messages = warning;
+SELECT pg_advisory_xact_lock(7009700970097009)";
+
+/// SQLSTATE `invalid_catalog_name`: the database named at connect does
+/// not exist.
+pub(super) const DATABASE_MISSING: [&str; 1] = ["3D000"];
+
+/// SQLSTATEs of a `CREATE DATABASE` that found the database there:
+/// `duplicate_database`, or `unique_violation` (on `pg_database`'s name)
+/// when another session created it at the same moment.
+pub(super) const DATABASE_EXISTS: [&str; 2] = ["42P04", "23505"];
+
+/// Whether `error` is a PostgreSQL error with one of `sqlstates`.
+pub(super) fn is_sqlstate(error: &sqlx::Error, sqlstates: &[&str]) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().is_some_and(|code| sqlstates.contains(&&*code)))
+}
+
+/// `CREATE DATABASE` of `name`, quoted as an identifier (`"` doubled), so
+/// any name is taken as it is, case and all, never as SQL.
+pub(super) fn create_database(name: &str) -> String {
+    format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""))
+}
 
 /// Version 1: the three tables and their indexes (see the crate docs).
 const SCHEMA_V1: &str = "
@@ -273,3 +301,18 @@ WITH revoked AS (
     "
 SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 );
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_names_are_quoted_identifiers() {
+        assert_eq!(
+            super::create_database("tower_revoke"),
+            r#"CREATE DATABASE "tower_revoke""#
+        );
+        assert_eq!(
+            super::create_database(r#"My "db"; DROP"#),
+            r#"CREATE DATABASE "My ""db""; DROP""#
+        );
+    }
+}

@@ -1,10 +1,18 @@
 //! A PostgreSQL schema of its own for each test, dropped afterwards, so
-//! tests run in parallel in one database without seeing each other.
+//! tests run in parallel in one database without seeing each other; a
+//! database of its own for the tests that create one; the notices sqlx
+//! logs.
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
+use std::cell::RefCell;
+use std::fmt;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
+use tower_revoke_test_support::cleanup::block_on_own_thread;
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// A schema `t_...` that lives as long as this value; the pool's
 /// connections have it as their `search_path`.
@@ -63,28 +71,156 @@ impl TestSchema {
     }
 }
 
-/// Drops the schema, even when the test panicked: on a thread of its own
-/// with its own runtime, since `Drop` cannot await.
+/// Drops the schema, even when the test panicked.
 impl Drop for TestSchema {
     fn drop(&mut self) {
         // The pool is not closed here: its connections belong to the test's
         // runtime, which is blocked on this thread. Idle, they hold no lock
         // that DROP SCHEMA waits for; they close when the pool is dropped.
-        let (url, name) = (self.url.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                let mut admin = PgConnection::connect(&url).await.ok()?;
-                let drop = format!("DROP SCHEMA IF EXISTS {name} CASCADE");
-                sqlx::raw_sql(&drop).execute(&mut admin).await.ok()?;
-                admin.close().await.ok()
-            })
-        });
-        if dropped.join().ok().flatten().is_none() {
+        let drop = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+        if !run_blocking(&self.url, drop) {
             eprintln!("could not drop test schema {}", self.name);
+        }
+    }
+}
+
+/// A database of its own, not created yet (the test creates it), dropped
+/// afterwards with any connection still open to it, even when the test
+/// panicked.
+pub struct TestDatabase {
+    url: String,
+    /// Its name: `tower revoke "<unique>"`, a space, quotes and capitals,
+    /// so that only a quoted identifier names it.
+    pub name: String,
+}
+
+impl TestDatabase {
+    /// A fresh name on the server of `url`.
+    pub fn named(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            name: format!("tower revoke \"{}\"", super::unique_name("Db")),
+        }
+    }
+
+    /// `url`'s connect options, with this database.
+    pub fn options(&self) -> PgConnectOptions {
+        PgConnectOptions::from_str(&self.url)
+            .expect("a PostgreSQL URL")
+            .database(&self.name)
+    }
+
+    /// Whether the server has it.
+    pub async fn exists(&self) -> bool {
+        let mut admin = PgConnection::connect(&self.url)
+            .await
+            .expect("connect to PostgreSQL");
+        let exists =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(&self.name)
+                .fetch_one(&mut admin)
+                .await
+                .expect("look the database up");
+        admin.close().await.ok();
+        exists
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let quoted = self.name.replace('"', "\"\"");
+        let drop = format!("DROP DATABASE IF EXISTS \"{quoted}\" WITH (FORCE)");
+        if !run_blocking(&self.url, drop) {
+            eprintln!("could not drop test database {:?}", self.name);
+        }
+    }
+}
+
+/// Runs `sql` on a connection of its own to `url`, from `Drop`; whether
+/// it succeeded.
+fn run_blocking(url: &str, sql: String) -> bool {
+    let url = url.to_owned();
+    block_on_own_thread(move || async move {
+        let mut admin = PgConnection::connect(&url).await.ok()?;
+        sqlx::raw_sql(&sql).execute(&mut admin).await.ok()?;
+        admin.close().await.ok()
+    })
+    .is_some()
+}
+
+/// What PostgreSQL's notices sqlx logged (target `sqlx::postgres::notice`,
+/// at INFO for a NOTICE) on the thread that called
+/// [`capture`](Self::capture), each as `LEVEL message`.
+#[derive(Clone, Default)]
+pub struct Notices(Arc<Mutex<Vec<String>>>);
+
+thread_local! {
+    /// Where [`NoticeSink`] records this thread's notices, if anywhere.
+    static CAPTURING: RefCell<Option<Notices>> = const { RefCell::new(None) };
+}
+
+impl Notices {
+    /// Records from now on, on this thread only: use it on a
+    /// current-thread runtime, where the pool's connections are driven by
+    /// the test's own task.
+    ///
+    /// The subscriber is the process's global one, installed on the first
+    /// call. A thread's own (`set_default`) would miss the notices whenever
+    /// another thread (another test dropping its schema) hit sqlx's notice
+    /// callsite first: while there is one subscriber, tracing caches a
+    /// callsite's interest from the thread that hit it first.
+    pub fn capture() -> Self {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let subscriber = tracing_subscriber::registry().with(NoticeSink);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber in the store tests");
+        });
+        let notices = Self::default();
+        CAPTURING.with(|capturing| *capturing.borrow_mut() = Some(notices.clone()));
+        notices
+    }
+
+    /// The notices logged since the last call.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// Records sqlx's notice events into the [`Notices`] of the thread they
+/// happen on, if it captures.
+struct NoticeSink;
+
+impl<S: tracing::Subscriber> Layer<S> for NoticeSink {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let metadata = event.metadata();
+        if metadata.target() != "sqlx::postgres::notice" {
+            return;
+        }
+        CAPTURING.with(|capturing| {
+            if let Some(notices) = &*capturing.borrow() {
+                let mut message = Message(String::new());
+                event.record(&mut message);
+                let line = format!("{} {}", metadata.level(), message.0);
+                notices.0.lock().unwrap().push(line);
+            }
+        });
+    }
+}
+
+/// An event's `message` field.
+struct Message(String);
+
+impl Visit for Message {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.0.push_str(value);
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.0.push_str(&format!("{value:?}"));
         }
     }
 }
