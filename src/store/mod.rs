@@ -14,6 +14,8 @@ mod deny_list;
 mod digest;
 mod dyn_store;
 mod entry;
+#[cfg(feature = "listen")]
+mod listen;
 mod memory;
 mod notice;
 mod seed;
@@ -24,6 +26,9 @@ pub use deny_list::{JwtDenyList, JwtRecord};
 pub use digest::{SecretDigest, StoredClient, TokenDigest};
 pub use dyn_store::{BoxFuture, BoxStore, DynStore};
 pub use entry::{ClientEntry, TokenEntry};
+#[cfg(feature = "listen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
+pub use listen::{NoticeListener, NoticeSource};
 pub use memory::MemoryStore;
 pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{Seed, SeedError};
