@@ -177,7 +177,7 @@ impl StoreChoice {
                 let store = PostgresStore::new(postgres_pool(url)?);
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                let channel = store.channel_name().to_owned();
+                let channel = store.get_channel().to_owned();
                 let listener = move |cache| {
                     let listener = PgRevocationListener::connect_lazy(url, cache)
                         .expect("a URL that parsed before")

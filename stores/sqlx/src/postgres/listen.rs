@@ -53,7 +53,7 @@ use tower_revoke::{Invalidate, StoreError};
 /// let store = PostgresStore::new(sqlx::PgPool::connect_lazy(url)?);
 /// // On a connection of its own, not one of the store's pool:
 /// let listener = RevocationListener::connect_lazy(url, Cache)?
-///     .channel(store.channel_name());
+///     .channel(store.get_channel());
 /// let task = tokio::spawn(listener.run());
 /// // ... serve; at shutdown:
 /// task.abort();
