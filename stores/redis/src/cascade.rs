@@ -2,7 +2,7 @@
 //! each of its tokens on their own slots, so that a token's hash alone
 //! tells whether it is active.
 
-use crate::error::{store_error, unexpected};
+use crate::error::unexpected;
 use crate::record::{now_millis, now_secs};
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -61,13 +61,10 @@ where
         grant_id: &str,
         except: TokenDigest,
     ) -> Result<Vec<TokenDigest>, StoreError> {
-        let members: Vec<String> = END_GRANT
-            .key(self.keys.grant(client_id, grant_id))
-            .key(self.keys.grant_ended(client_id, grant_id))
-            .arg(now_millis())
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let mut end = END_GRANT.key(self.keys.grant(client_id, grant_id));
+        end.key(self.keys.grant_ended(client_id, grant_id))
+            .arg(now_millis());
+        let members: Vec<String> = self.invoke(&end).await?;
         let mut digests = Vec::with_capacity(members.len());
         for member in &members {
             let digest = TokenDigest::from_hex(member).ok_or_else(|| unexpected("grant member"))?;
@@ -94,14 +91,9 @@ where
         grant_id: &str,
         now: u64,
     ) -> Result<bool, StoreError> {
-        let ended: i64 = MARK
-            .key(self.keys.token(&digest))
-            .arg(now)
-            .arg(client_id)
-            .arg(grant_id)
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let mut mark = MARK.key(self.keys.token(&digest));
+        mark.arg(now).arg(client_id).arg(grant_id);
+        let ended: i64 = self.invoke(&mark).await?;
         Ok(ended == 1)
     }
 }

@@ -3,6 +3,7 @@
 use crate::error::unexpected;
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
+use redis::{AsyncCommands, ExistenceCheck, SetOptions};
 use tower_revoke::{
     AuthenticatedClient, ClientCredentials, ClientEntry, SecretDigest, StoreError, StoredClient,
     TokenDigest,
@@ -23,9 +24,8 @@ where
         &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
-        let mut get = redis::cmd("GET");
-        get.arg(self.keys.client(credentials.client_id()));
-        let stored: Option<String> = self.bounded(self.query(&get)).await?;
+        let key = self.keys.client(credentials.client_id());
+        let stored: Option<String> = self.bounded(self.query(|c| c.get(key))).await?;
         let digest;
         let client = match stored.as_deref() {
             None => StoredClient::Unknown,
@@ -57,11 +57,10 @@ where
             }
             None => PUBLIC.to_owned(),
         };
-        let mut set = redis::cmd("SET");
-        set.arg(self.keys.client(&client.client_id))
-            .arg(value)
-            .arg("NX");
-        let stored: Option<String> = self.bounded(self.query(&set)).await?;
+        let key = self.keys.client(&client.client_id);
+        let nx = SetOptions::default().conditional_set(ExistenceCheck::NX);
+        let set = self.query(|c| c.set_options(key, value, nx));
+        let stored: Option<String> = self.bounded(set).await?;
         Ok(stored.is_some())
     }
 }

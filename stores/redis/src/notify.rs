@@ -2,6 +2,7 @@
 
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
+use redis::AsyncCommands;
 use tower_revoke::{RevocationNotice, TokenDigest};
 
 impl<C> RedisStore<C>
@@ -24,9 +25,8 @@ where
         let notice = RevocationNotice::new(ended.to_vec());
         let publish = async {
             for payload in notice.to_payloads() {
-                let mut publish = redis::cmd("PUBLISH");
-                publish.arg(&self.channel).arg(payload);
-                self.query::<i64>(&publish).await?;
+                let channel = self.channel.clone();
+                let _: i64 = self.query(|c| c.publish(channel, payload)).await?;
             }
             Ok::<_, tower_revoke::StoreError>(())
         };

@@ -1,7 +1,7 @@
 //! Revocation (RFC 7009 §2.1): the decision on the token's own slot, then
 //! the grant cascade, then the notice.
 
-use crate::error::{store_error, unexpected};
+use crate::error::unexpected;
 use crate::record::now_secs;
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
@@ -73,14 +73,12 @@ where
         digest: TokenDigest,
     ) -> Result<(RevocationOutcome, Vec<TokenDigest>), StoreError> {
         let client_id = client.client_id.as_str();
-        let reply: Vec<String> = REVOKE
-            .key(self.keys.token(&digest))
+        let mut decide = REVOKE.key(self.keys.token(&digest));
+        decide
             .arg(client_id)
             .arg(now_secs())
-            .arg(u8::from(self.access_token_revokes_grant))
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+            .arg(u8::from(self.access_token_revokes_grant));
+        let reply: Vec<String> = self.invoke(&decide).await?;
         let (outcome, grant) = decision(&reply)?;
         let mut ended = Vec::new();
         if let RevocationOutcome::Revoked { .. } = outcome {

@@ -2,7 +2,7 @@
 //! is left exactly as it is.
 
 use crate::cascade::IN_FLIGHT;
-use crate::error::{store_error, unexpected};
+use crate::error::unexpected;
 use crate::record::{field, key_expiry_ms, now_millis, now_secs};
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -121,10 +121,7 @@ where
         for (name, value) in &entry.labels {
             insert.arg(format!("{}{name}", field::LABEL)).arg(value);
         }
-        let reply: Vec<String> = insert
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let reply: Vec<String> = self.invoke(&insert).await?;
         let [inserted, client, grant, subject, expiry] = &reply[..] else {
             return Err(unexpected("token insertion"));
         };
@@ -160,10 +157,7 @@ where
         now_ms: u64,
     ) -> Result<bool, StoreError> {
         index.arg(member).arg(score).arg(now_ms);
-        let ended: i64 = index
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let ended: i64 = self.invoke(&index).await?;
         Ok(ended == 1)
     }
 }

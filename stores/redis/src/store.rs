@@ -4,6 +4,7 @@
 use crate::error::{store_error, timed_out};
 use crate::keys::Keys;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::{FromRedisValue, RedisFuture, ScriptInvocation};
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
@@ -158,13 +159,23 @@ where
         self.keys.prefix()
     }
 
-    /// Sends one command on a clone of the connection.
-    pub(crate) async fn query<T: redis::FromRedisValue>(
+    /// Sends one command on a clone of the connection:
+    /// `self.query(|c| c.get(key))`.
+    pub(crate) async fn query<T>(
         &self,
-        cmd: &redis::Cmd,
+        command: impl for<'c> FnOnce(&'c mut C) -> RedisFuture<'c, T>,
     ) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
-        cmd.query_async(&mut conn).await.map_err(store_error)
+        command(&mut conn).await.map_err(store_error)
+    }
+
+    /// Runs one script on a clone of the connection.
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        script: &ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        script.invoke_async(&mut conn).await.map_err(store_error)
     }
 
     /// Runs `call` within the store's timeout; a timeout is an error.

@@ -1,7 +1,7 @@
 //! Bulk revocation of a subject's tokens, narrowed by labels.
 
 use crate::cascade::IN_FLIGHT;
-use crate::error::{store_error, unexpected};
+use crate::error::unexpected;
 use crate::record::{now_millis, now_secs};
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -47,14 +47,17 @@ where
         subject: &str,
         labels: &[(&str, &str)],
     ) -> Result<Vec<TokenDigest>, StoreError> {
-        // Members scored before now are tokens whose keys are gone.
+        // Members scored before now are tokens whose keys are gone. The
+        // typed API has no ZRANGE ... BYSCORE (its `zrangebyscore` sends
+        // the deprecated ZRANGEBYSCORE): a command.
         let mut zrange = redis::cmd("ZRANGE");
         zrange
             .arg(self.keys.subject(subject))
             .arg(now_millis())
             .arg("+inf")
             .arg("BYSCORE");
-        let members: Vec<String> = self.query(&zrange).await?;
+        let read = self.query(|c| Box::pin(async move { zrange.query_async(c).await }));
+        let members: Vec<String> = read.await?;
         let now = now_secs();
         let revoked = stream::iter(members)
             .map(|member| async move {
@@ -65,10 +68,7 @@ where
                 for (name, value) in labels {
                     invocation.arg(*name).arg(*value);
                 }
-                let revoked: i64 = invocation
-                    .invoke_async(&mut self.conn.clone())
-                    .await
-                    .map_err(store_error)?;
+                let revoked: i64 = self.invoke(&invocation).await?;
                 Ok::<_, StoreError>((revoked == 1).then_some(digest))
             })
             .buffer_unordered(IN_FLIGHT);

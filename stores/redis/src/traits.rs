@@ -3,6 +3,7 @@
 use crate::record::{active_token, now_secs, INTROSPECTED};
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
+use redis::AsyncCommands;
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ClientCredentials, IntrospectionStore, RevocationOutcome,
     RevocationRequest, RevocationStore, StoreError, SubjectRevocationStore, Token, TokenDigest,
@@ -42,11 +43,9 @@ where
     /// One HMGET of the token's hash, which alone tells whether the token
     /// is active (a grant's end is written into each of its tokens).
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
-        let mut hmget = redis::cmd("HMGET");
-        hmget
-            .arg(self.keys.token(&TokenDigest::of(token)))
-            .arg(&INTROSPECTED[..]);
-        let fields: Vec<Option<String>> = self.bounded(self.query(&hmget)).await?;
+        let key = self.keys.token(&TokenDigest::of(token));
+        let read = self.query(|c| c.hmget(key, &INTROSPECTED));
+        let fields: Vec<Option<String>> = self.bounded(read).await?;
         active_token(&fields, now_secs())
     }
 }
