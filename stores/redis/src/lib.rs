@@ -145,18 +145,33 @@
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod cascade;
-mod client;
-mod deny;
+// Where things are. `RedisStore`'s inherent methods are split by concern,
+// and each store trait method is one call to one of them:
+//   store.rs    the struct, its constructors and options, and the helpers
+//               every call goes through (`query`, `invoke`, `bounded`)
+//   read.rs     the reads on a request's path, one round trip each: client
+//               authentication, introspection, the JWT deny-list check
+//   revoke.rs   every write that ends tokens (revocation and its grant
+//               cascade, bulk revocation, JWT denials), then its notice
+//   seed.rs     storing clients and tokens, loading seeds
+//   traits.rs   `RevocationStore`, `IntrospectionStore`,
+//               `SubjectRevocationStore`, `JwtDenyList`, calling the above
+//   listen.rs   `RevocationListener`, `RedisStore::listen`
+// and what they use:
+//   scripts.rs  every Lua script, with what it reads, writes and replies
+//   keys.rs     key names and their cluster hash tags
+//   record.rs   what values hold: a token's hash fields, a client's value,
+//               the clock, key expiry
+//   error.rs    Redis failures as `StoreError`s
 mod error;
 mod keys;
 mod listen;
-mod notify;
+mod read;
 mod record;
 mod revoke;
+mod scripts;
 mod seed;
 mod store;
-mod subject;
 mod traits;
 
 pub use listen::RevocationListener;

@@ -1,5 +1,5 @@
-//! [`RedisStore`]: the connection, the options, and the bound every call
-//! runs within.
+//! [`RedisStore`]: the connection, the options, and the two helpers every
+//! call goes through (one command on the connection; the timeout).
 
 use crate::error::{store_error, timed_out};
 use crate::keys::Keys;
@@ -9,6 +9,10 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 use tower_revoke::StoreError;
+
+/// How many commands one call keeps in flight at once (a grant's tokens, a
+/// subject's, a seed's); the multiplexed connection pipelines them.
+pub(crate) const IN_FLIGHT: usize = 64;
 
 /// A store in Redis implementing every store trait of `tower_revoke`
 /// ([`RevocationStore`](tower_revoke::RevocationStore),
@@ -49,6 +53,37 @@ pub struct RedisStore<C = ConnectionManager> {
     pub(crate) timeout: Duration,
     pub(crate) retention: Duration,
     pub(crate) access_token_revokes_grant: bool,
+}
+
+impl RedisStore<ConnectionManager> {
+    /// What we recommend for the [`ConnectionManager`] of a store: 2 s to
+    /// connect, 2 s per response, and two quick reconnection attempts per
+    /// failure (100 ms apart, at most 1 s), so that a Redis that is down
+    /// fails a request within a few seconds instead of stalling it.
+    pub fn connection_manager_config() -> ConnectionManagerConfig {
+        ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_min_delay(Duration::from_millis(100))
+            .set_max_delay(Duration::from_secs(1))
+    }
+
+    /// Connects to `url` (`redis://HOST:PORT/DB`, `rediss://` for TLS when
+    /// the `redis` crate has a TLS feature on) with
+    /// [`connection_manager_config`](Self::connection_manager_config).
+    ///
+    /// # Errors
+    /// The URL is invalid, or Redis cannot be reached.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(StoreError::new)?;
+        let config = Self::connection_manager_config();
+        let manager = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(StoreError::new)?;
+        Ok(Self::new(manager))
+    }
 }
 
 impl<C> RedisStore<C>
@@ -109,7 +144,7 @@ where
     /// The bound on each store call (default 3 s): past it the call
     /// answers `Err(StoreError)`, so a Redis that is down or stalled costs
     /// a request at most this long. Bound the connection too (see
-    /// [`connection_manager_config`](Self::connection_manager_config)).
+    /// [`connection_manager_config`](RedisStore::connection_manager_config)).
     ///
     /// # Panics
     /// When `timeout` is zero.
@@ -187,37 +222,6 @@ where
             Ok(result) => result,
             Err(_) => Err(timed_out(self.timeout)),
         }
-    }
-}
-
-impl RedisStore<ConnectionManager> {
-    /// What we recommend for the [`ConnectionManager`] of a store: 2 s to
-    /// connect, 2 s per response, and two quick reconnection attempts per
-    /// failure (100 ms apart, at most 1 s), so that a Redis that is down
-    /// fails a request within a few seconds instead of stalling it.
-    pub fn connection_manager_config() -> ConnectionManagerConfig {
-        ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(2)
-            .set_min_delay(Duration::from_millis(100))
-            .set_max_delay(Duration::from_secs(1))
-    }
-
-    /// Connects to `url` (`redis://HOST:PORT/DB`, `rediss://` for TLS when
-    /// the `redis` crate has a TLS feature on) with
-    /// [`connection_manager_config`](Self::connection_manager_config).
-    ///
-    /// # Errors
-    /// The URL is invalid, or Redis cannot be reached.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(StoreError::new)?;
-        let config = Self::connection_manager_config();
-        let manager = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(StoreError::new)?;
-        Ok(Self::new(manager))
     }
 }
 
