@@ -28,7 +28,7 @@
 //! instance.
 //!
 //! # Key layout
-//! `P` is the [prefix](RedisStore::prefix) (default `trv`); `{...}` is the
+//! `P` is the [prefix](RedisStore::key_prefix) (default `trv`); `{...}` is the
 //! hash tag that picks a key's Redis Cluster slot; ids in a tag have `%`,
 //! `:`, `{` and `}` percent-encoded.
 //!

@@ -26,12 +26,16 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// [`ClusterConnection`](redis::cluster_async::ClusterConnection) (Redis
 /// Cluster). Cloning is cheap; clones share the connection.
 ///
-/// Options are builder methods taking `self`, in any order: [`prefix`](Self::prefix),
-/// [`channel`](Self::channel), [`timeout`](Self::timeout),
+/// Build it with [`connect`](Self::connect) or over a connection of your
+/// own with [`new`](Self::new). Options are builder methods taking
+/// `self`, in any order:
+/// [`key_prefix`](Self::key_prefix), [`channel`](Self::channel),
+/// [`timeout`](Self::timeout),
 /// [`expired_retention`](Self::expired_retention),
 /// [`access_token_revokes_grant`](Self::access_token_revokes_grant).
 ///
 /// # Example
+/// Over a connection manager of your own:
 /// ```no_run
 /// use tower_revoke_redis::RedisStore;
 ///
@@ -40,7 +44,7 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// let manager = client
 ///     .get_connection_manager_with_config(RedisStore::connection_manager_config())
 ///     .await?;
-/// let store = RedisStore::new(manager).prefix("myapp");
+/// let store = RedisStore::new(manager).key_prefix("myapp");
 /// # let _ = store;
 /// # Ok(())
 /// # }
@@ -120,7 +124,8 @@ where
     /// When `prefix` is empty or holds `{` or `}` (a hash tag in the prefix
     /// would put every key in one Redis Cluster slot).
     #[must_use]
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+    #[track_caller]
+    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.keys = Keys::new(&prefix.into());
         self
     }
@@ -131,6 +136,7 @@ where
     /// # Panics
     /// When `channel` is empty.
     #[must_use]
+    #[track_caller]
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
         let channel = channel.into();
         assert!(
@@ -149,6 +155,7 @@ where
     /// # Panics
     /// When `timeout` is zero.
     #[must_use]
+    #[track_caller]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         assert!(
             !timeout.is_zero(),
@@ -184,14 +191,17 @@ where
         &self.conn
     }
 
-    /// The channel revocation notices are published on.
-    pub fn channel_name(&self) -> &str {
-        &self.channel
+    /// The [`key_prefix`](Self::key_prefix) option: to inspect or clean
+    /// the store's keys (`SCAN MATCH <prefix>:*`), for example in a
+    /// conformance-kit dump that is handed only the store.
+    pub fn get_key_prefix(&self) -> &str {
+        self.keys.prefix()
     }
 
-    /// The prefix of every key.
-    pub fn key_prefix(&self) -> &str {
-        self.keys.prefix()
+    /// The [`channel`](Self::channel) option, for a
+    /// [`RevocationListener`](crate::RevocationListener).
+    pub fn get_channel(&self) -> &str {
+        &self.channel
     }
 
     /// Sends one command on a clone of the connection:

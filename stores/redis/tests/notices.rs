@@ -73,7 +73,7 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
 
     listener.abort();
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 #[tokio::test]
@@ -106,5 +106,5 @@ async fn nothing_is_published_when_nothing_was_revoked() {
     );
     listener.abort();
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }

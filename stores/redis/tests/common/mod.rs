@@ -48,7 +48,7 @@ pub async fn store(url: &str, test: &str) -> RedisStore {
     let prefix = unique_prefix(test);
     RedisStore::new(manager(url).await)
         .channel(format!("{prefix}:revocations"))
-        .prefix(prefix)
+        .key_prefix(prefix)
 }
 
 /// The keys under `prefix`, sorted.
