@@ -111,10 +111,10 @@
 //! 120 digests a message). A failed PUBLISH is logged at WARN and does not
 //! turn the 200 into an error: the revocation is committed, and a cache
 //! that misses the notice answers from its entry at most its maximum
-//! staleness longer. [`RevocationListener`] (or [`RedisStore::listen`])
-//! SUBSCRIBEs on a dedicated connection and flushes its cache after every
-//! (re)connection, since Redis drops messages for a disconnected
-//! subscriber.
+//! staleness longer. [`RevocationListener`] (or [`RedisStore::listen`],
+//! with the client [`connect`](RedisStore::connect) kept) SUBSCRIBEs on a
+//! dedicated connection and flushes its cache after every (re)connection,
+//! since Redis drops messages for a disconnected subscriber.
 //!
 //! # Errors and timeouts
 //! A Redis that is down, refuses or stalls answers `Err(StoreError)`
@@ -156,7 +156,8 @@
 //   seed.rs     storing clients and tokens, loading seeds
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
 //               `SubjectRevocationStore`, `JwtDenyList`, calling the above
-//   listen.rs   `RevocationListener`, `RedisStore::listen`
+//   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
+//               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
 //   scripts.rs  every Lua script, with what it reads, writes and replies
 //   keys.rs     key names and their cluster hash tags

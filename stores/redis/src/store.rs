@@ -26,9 +26,10 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// [`ClusterConnection`](redis::cluster_async::ClusterConnection) (Redis
 /// Cluster). Cloning is cheap; clones share the connection.
 ///
-/// Build it with [`connect`](Self::connect) or over a connection of your
-/// own with [`new`](Self::new). Options are builder methods taking
-/// `self`, in any order:
+/// Build it with [`connect`](Self::connect) (which keeps its
+/// [`redis::Client`], so [`listen`](Self::listen) needs nothing more) or
+/// over a connection of your own with [`new`](Self::new). Options are
+/// builder methods taking `self`, in any order:
 /// [`key_prefix`](Self::key_prefix), [`channel`](Self::channel),
 /// [`timeout`](Self::timeout),
 /// [`expired_retention`](Self::expired_retention),
@@ -52,6 +53,8 @@ pub(crate) const IN_FLIGHT: usize = 64;
 #[derive(Clone)]
 pub struct RedisStore<C = ConnectionManager> {
     pub(crate) conn: C,
+    /// The client [`connect`](Self::connect) opened, for the listener.
+    pub(crate) client: Option<redis::Client>,
     pub(crate) keys: Keys,
     pub(crate) channel: String,
     pub(crate) timeout: Duration,
@@ -75,7 +78,8 @@ impl RedisStore<ConnectionManager> {
 
     /// Connects to `url` (`redis://HOST:PORT/DB`, `rediss://` for TLS when
     /// the `redis` crate has a TLS feature on) with
-    /// [`connection_manager_config`](Self::connection_manager_config).
+    /// [`connection_manager_config`](Self::connection_manager_config),
+    /// and keeps the [`redis::Client`] for [`listen`](Self::listen).
     ///
     /// # Errors
     /// The URL is invalid, or Redis cannot be reached.
@@ -86,7 +90,9 @@ impl RedisStore<ConnectionManager> {
             .get_connection_manager_with_config(config)
             .await
             .map_err(StoreError::new)?;
-        Ok(Self::new(manager))
+        let mut store = Self::new(manager);
+        store.client = Some(client);
+        Ok(store)
     }
 }
 
@@ -105,10 +111,12 @@ where
 
     /// A store over `conn`, with the default options: prefix `trv`, channel
     /// `tower-revoke:revocations`, a 3 s timeout per call, a day's
-    /// retention of expired tokens.
+    /// retention of expired tokens. It has no [`redis::Client`]: start
+    /// its listener with [`RevocationListener::new`](crate::RevocationListener::new).
     pub fn new(conn: C) -> Self {
         Self {
             conn,
+            client: None,
             keys: Keys::new(Self::DEFAULT_PREFIX),
             channel: Self::DEFAULT_CHANNEL.to_owned(),
             timeout: Self::DEFAULT_TIMEOUT,
@@ -198,8 +206,9 @@ where
         self.keys.prefix()
     }
 
-    /// The [`channel`](Self::channel) option, for a
-    /// [`RevocationListener`](crate::RevocationListener).
+    /// The [`channel`](Self::channel) option: for a
+    /// [`RevocationListener`](crate::RevocationListener) of a store built
+    /// with [`new`](Self::new).
     pub fn get_channel(&self) -> &str {
         &self.channel
     }
@@ -235,7 +244,7 @@ where
     }
 }
 
-/// Shows the options, never a key's content.
+/// Shows the options, never a key's content nor the client's URL.
 impl<C> fmt::Debug for RedisStore<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_revoke::testkit::Conformance;
-use tower_revoke_redis::RedisStore;
+use tower_revoke_redis::{RedisStore, RevocationListener};
 
 /// Three cluster primaries of this test's own, stopped by PID when dropped.
 struct Cluster {
@@ -155,7 +155,8 @@ async fn redis_store_conforms_on_a_cluster() {
         .iter()
         .map(|url| {
             let node = redis::Client::open(url.as_str()).unwrap();
-            tokio::spawn(store.listen(node, recorder.clone()))
+            let listener = RevocationListener::new(node, recorder.clone());
+            tokio::spawn(listener.channel(store.get_channel()).run())
         })
         .collect();
     recorder

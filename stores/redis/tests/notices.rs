@@ -18,8 +18,7 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
     let store = common::store(&url, "notices").await;
     store.seed(&common::seed(common::SEED)).await.unwrap();
     let recorder = common::Recorder::default();
-    let client = redis::Client::open(url.as_str()).unwrap();
-    let listener = tokio::spawn(store.listen(client, recorder.clone()));
+    let listener = tokio::spawn(store.listen(recorder.clone()));
     recorder
         .wait("the first flush", WAIT, |r| r.flushes() == 1)
         .await;
@@ -84,8 +83,7 @@ async fn nothing_is_published_when_nothing_was_revoked() {
     let store = common::store(&url, "quiet").await;
     store.seed(&common::seed(common::SEED)).await.unwrap();
     let recorder = common::Recorder::default();
-    let client = redis::Client::open(url.as_str()).unwrap();
-    let listener = tokio::spawn(store.listen(client, recorder.clone()));
+    let listener = tokio::spawn(store.listen(recorder.clone()));
     recorder
         .wait("the first flush", WAIT, |r| r.flushes() == 1)
         .await;
