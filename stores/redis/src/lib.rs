@@ -1,23 +1,47 @@
 //! A Redis store for [`tower_revoke`]: the RFC 7009 revocation endpoint,
-//! the Bearer guard and bulk revocation, shared by every instance of an
-//! app, on standalone Redis (7.0 or later) or Redis Cluster.
+//! RFC 7662 introspection, the Bearer guard and bulk revocation, shared by
+//! every instance of an app, on standalone Redis (7.0 or later) or Redis
+//! Cluster.
 //!
 //! # Two minutes
 //! ```no_run
 //! use axum::{routing::get, Router};
-//! use tower_revoke::{RevocationEndpointLayer, Seed};
+//! use std::time::Duration;
+//! use tower_revoke::cache::CachedStore;
+//! use tower_revoke::{BearerAuthLayer, IntrospectionEndpointLayer, RevocationEndpointLayer, Seed};
 //! use tower_revoke_redis::RedisStore;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
-//! store.seed(&Seed::from_file("seed.json")?).await?; // idempotent
-//! let app = Router::new()
-//!     .route("/", get(|| async { "my app" }))
-//!     .layer(RevocationEndpointLayer::new(store));
-//! # let _: Router = app;
-//! # Ok(())
-//! # }
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
+//!     store.seed(&Seed::from_file("seed.json")?).await?; // idempotent: run it at every start
+//!
+//!     // The Bearer guard answers from a cache, which the store's revocation
+//!     // notices keep fresh (from every instance, within milliseconds).
+//!     let cached = CachedStore::new(store.clone(), Duration::from_secs(2)).flush_on_cascade(false);
+//!     tokio::spawn(store.listen(cached.invalidator()));
+//!
+//!     let app = Router::new()
+//!         .route("/me", get(|| async { "hello" }).layer(BearerAuthLayer::new(cached)))
+//!         // The endpoints answer from the store itself, never from the cache.
+//!         .layer(IntrospectionEndpointLayer::new(store.clone())) // POST /introspect
+//!         .layer(RevocationEndpointLayer::new(store)); // POST /revoke
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
 //! ```
+//!
+//! # The guard cache, and what stays out of it
+//! Put [`CachedStore`](tower_revoke::cache::CachedStore) only in front of
+//! the Bearer guard, fed by [`RedisStore::listen`], and give the
+//! introspection endpoint the store itself. An introspection answer must
+//! be the store's: behind the cache, a token revoked directly in Redis (by
+//! a script or another program, which sends no notice) or while the
+//! listener was reconnecting would show `active: true` until the cache's
+//! maximum staleness. The guard accepts that bound for speed; an
+//! introspection client asks precisely because it wants the current
+//! answer.
 //!
 //! [`RedisStore`] follows [`MemoryStore`](tower_revoke::MemoryStore)'s
 //! rules exactly and passes `tower_revoke`'s conformance kit. It keeps
@@ -133,9 +157,11 @@
 //! slot, a grant's set and flag share the grant's. A grant cascade spans
 //! slots as described above, so its atomicity is per step, with the
 //! ordering argument given there (the same on standalone Redis). Pub/sub
-//! messages reach every node, so a listener may connect to any node. The
-//! tests run the conformance kit on standalone Redis and on a three-primary
-//! cluster.
+//! messages reach every node, so a listener may connect to any node:
+//! `RevocationListener::new(node_client, cache).channel(store.get_channel())`
+//! (a store over a cluster connection has no [`redis::Client`] for
+//! [`listen`](RedisStore::listen)). The tests run the conformance kit on
+//! standalone Redis and on a three-primary cluster.
 //!
 //! # Security
 //! Keys and values hold digests, ids, subjects and labels: never a token
@@ -181,3 +207,8 @@ pub use store::RedisStore;
 /// The `redis` crate this store is built on, to build connections of the
 /// same version.
 pub use redis;
+
+/// The README's Rust snippets, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
