@@ -187,7 +187,7 @@ impl StoreChoice {
                 }
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                let channel = store.channel_name().to_owned();
+                let channel = store.get_channel().to_owned();
                 let listener = move |cache| {
                     let listener = PgRevocationListener::connect_lazy(url, cache)
                         .expect("a URL that parsed before")
@@ -205,10 +205,8 @@ impl StoreChoice {
                     .await
                     .map_err(|e| failed("connect to", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                let client = redis_client(url)
-                    .map_err(|e| failed("connect to", tower_revoke::StoreError::new(e)))?;
                 let notices = store.clone();
-                let listener = move |cache| drop(tokio::spawn(notices.listen(client, cache)));
+                let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
                 (
                     guard_cache::wrap(store, cache, Some(listen)),

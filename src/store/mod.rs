@@ -49,6 +49,8 @@ pub(crate) mod client;
 mod digest;
 mod erased;
 pub(crate) mod error;
+#[cfg(feature = "listen")]
+mod listen;
 pub(crate) mod memory;
 mod notice;
 pub(crate) mod outcome;
@@ -62,6 +64,9 @@ pub use erased::{
     BoxFuture, BoxStore, DynIntrospectionStore, DynJwtDenyList, DynRevocationStore, DynStore,
     DynSubjectRevocationStore,
 };
+#[cfg(feature = "listen")]
+#[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
+pub use listen::{NoticeListener, NoticeSource};
 pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
 pub use traits::JwtRecord;

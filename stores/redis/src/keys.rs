@@ -16,10 +16,11 @@ impl Keys {
     /// # Panics
     /// When `prefix` is empty or holds `{` or `}`: a hash tag in the prefix
     /// would put every key in one cluster slot.
+    #[track_caller]
     pub(crate) fn new(prefix: &str) -> Self {
         assert!(
             !prefix.is_empty() && !prefix.contains(['{', '}']),
-            "RedisStore::prefix: expected a non-empty prefix without `{{` or `}}`, got {prefix:?}"
+            "RedisStore::key_prefix: expected a non-empty prefix without `{{` or `}}`, got {prefix:?}"
         );
         Self {
             prefix: prefix.into(),
@@ -130,7 +131,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "RedisStore::prefix")]
+    #[should_panic(expected = "RedisStore::key_prefix")]
     fn a_prefix_with_a_hash_tag_is_refused() {
         Keys::new("a{b}");
     }

@@ -1,24 +1,48 @@
 //! A Redis store for [`tower_revoke`]: the RFC 7009 revocation endpoint,
-//! the Bearer guard and bulk revocation, shared by every instance of an
-//! app, on standalone Redis (7.0 or later) or Redis Cluster.
+//! RFC 7662 introspection, the Bearer guard and bulk revocation, shared by
+//! every instance of an app, on standalone Redis (7.0 or later) or Redis
+//! Cluster.
 //!
 //! # Two minutes
 //! ```no_run
 //! use axum::{routing::get, Router};
-//! use tower_revoke::RevocationEndpointLayer;
+//! use std::time::Duration;
+//! use tower_revoke::cache::CachedStore;
+//! use tower_revoke::{BearerAuthLayer, IntrospectionEndpointLayer, RevocationEndpointLayer};
 //! use tower_revoke::store::Seed;
 //! use tower_revoke_redis::RedisStore;
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
-//! store.seed(&Seed::from_file("seed.json")?).await?; // idempotent
-//! let app = Router::new()
-//!     .route("/", get(|| async { "my app" }))
-//!     .layer(RevocationEndpointLayer::new(store));
-//! # let _: Router = app;
-//! # Ok(())
-//! # }
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
+//!     store.seed(&Seed::from_file("seed.json")?).await?; // idempotent: run it at every start
+//!
+//!     // The Bearer guard answers from a cache, which the store's revocation
+//!     // notices keep fresh (from every instance, within milliseconds).
+//!     let cached = CachedStore::new(store.clone(), Duration::from_secs(2)).flush_on_cascade(false);
+//!     tokio::spawn(store.listen(cached.invalidator()));
+//!
+//!     let app = Router::new()
+//!         .route("/me", get(|| async { "hello" }).layer(BearerAuthLayer::new(cached)))
+//!         // The endpoints answer from the store itself, never from the cache.
+//!         .layer(IntrospectionEndpointLayer::new(store.clone())) // POST /introspect
+//!         .layer(RevocationEndpointLayer::new(store)); // POST /revoke
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
 //! ```
+//!
+//! # The guard cache, and what stays out of it
+//! Put [`CachedStore`](tower_revoke::cache::CachedStore) only in front of
+//! the Bearer guard, fed by [`RedisStore::listen`], and give the
+//! introspection endpoint the store itself. An introspection answer must
+//! be the store's: behind the cache, a token revoked directly in Redis (by
+//! a script or another program, which sends no notice) or while the
+//! listener was reconnecting would show `active: true` until the cache's
+//! maximum staleness. The guard accepts that bound for speed; an
+//! introspection client asks precisely because it wants the current
+//! answer.
 //!
 //! [`RedisStore`] follows [`MemoryStore`](tower_revoke::MemoryStore)'s
 //! rules exactly and passes `tower_revoke`'s conformance kit. It keeps
@@ -29,7 +53,7 @@
 //! instance.
 //!
 //! # Key layout
-//! `P` is the [prefix](RedisStore::prefix) (default `trv`); `{...}` is the
+//! `P` is the [prefix](RedisStore::key_prefix) (default `trv`); `{...}` is the
 //! hash tag that picks a key's Redis Cluster slot; ids in a tag have `%`,
 //! `:`, `{` and `}` percent-encoded.
 //!
@@ -112,10 +136,10 @@
 //! 120 digests a message). A failed PUBLISH is logged at WARN and does not
 //! turn the 200 into an error: the revocation is committed, and a cache
 //! that misses the notice answers from its entry at most its maximum
-//! staleness longer. [`RevocationListener`] (or [`RedisStore::listen`])
-//! SUBSCRIBEs on a dedicated connection and flushes its cache after every
-//! (re)connection, since Redis drops messages for a disconnected
-//! subscriber.
+//! staleness longer. [`RevocationListener`] (or [`RedisStore::listen`],
+//! with the client [`connect`](RedisStore::connect) kept) SUBSCRIBEs on a
+//! dedicated connection and flushes its cache after every (re)connection,
+//! since Redis drops messages for a disconnected subscriber.
 //!
 //! # Errors and timeouts
 //! A Redis that is down, refuses or stalls answers `Err(StoreError)`
@@ -134,9 +158,11 @@
 //! slot, a grant's set and flag share the grant's. A grant cascade spans
 //! slots as described above, so its atomicity is per step, with the
 //! ordering argument given there (the same on standalone Redis). Pub/sub
-//! messages reach every node, so a listener may connect to any node. The
-//! tests run the conformance kit on standalone Redis and on a three-primary
-//! cluster.
+//! messages reach every node, so a listener may connect to any node:
+//! `RevocationListener::new(node_client, cache).channel(store.get_channel())`
+//! (a store over a cluster connection has no [`redis::Client`] for
+//! [`listen`](RedisStore::listen)). The tests run the conformance kit on
+//! standalone Redis and on a three-primary cluster.
 //!
 //! # Security
 //! Keys and values hold digests, ids, subjects and labels: never a token
@@ -146,18 +172,34 @@
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod cascade;
-mod client;
-mod deny;
+// Where things are. `RedisStore`'s inherent methods are split by concern,
+// and each store trait method is one call to one of them:
+//   store.rs    the struct, its constructors and options, and the helpers
+//               every call goes through (`query`, `invoke`, `bounded`)
+//   read.rs     the reads on a request's path, one round trip each: client
+//               authentication, introspection, the JWT deny-list check
+//   revoke.rs   every write that ends tokens (revocation and its grant
+//               cascade, bulk revocation, JWT denials), then its notice
+//   seed.rs     storing clients and tokens, loading seeds
+//   traits.rs   `RevocationStore`, `IntrospectionStore`,
+//               `SubjectRevocationStore`, `JwtDenyList`, calling the above
+//   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
+//               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
+// and what they use:
+//   scripts.rs  every Lua script, with what it reads, writes and replies
+//   keys.rs     key names and their cluster hash tags
+//   record.rs   what values hold: a token's hash fields, a client's value,
+//               the clock, key expiry
+//   error.rs    Redis failures as `StoreError`s
 mod error;
 mod keys;
 mod listen;
-mod notify;
+mod read;
 mod record;
 mod revoke;
+mod scripts;
 mod seed;
 mod store;
-mod subject;
 mod traits;
 
 pub use listen::RevocationListener;
@@ -166,3 +208,8 @@ pub use store::RedisStore;
 /// The `redis` crate this store is built on, to build connections of the
 /// same version.
 pub use redis;
+
+/// The README's Rust snippets, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,13 +1,16 @@
 //! [`RevocationListener`]: SUBSCRIBEs to the revocation notices and feeds
-//! them to a cache, flushing the cache whenever notices may have been lost.
+//! them to a cache. The loop (flushes, pings, backoff) is `tower_revoke`'s
+//! [`NoticeListener`]; this module supplies only the channel.
 
 use crate::RedisStore;
 use futures_util::StreamExt;
-use redis::aio::ConnectionLike;
+use redis::aio::{ConnectionLike, PubSubSink, PubSubStream};
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
-use tower_revoke::store::{Invalidate, RevocationNotice};
+use tower_revoke::store::Invalidate;
+use tower_revoke::store::{NoticeListener, NoticeSource};
+use tower_revoke::StoreError;
 
 /// Receives the revocation notices every [`RedisStore`] publishes and
 /// hands them to a cache (anything implementing [`Invalidate`]).
@@ -21,15 +24,19 @@ use tower_revoke::store::{Invalidate, RevocationNotice};
 /// hard bound however the channel fails. It PINGs the server every
 /// [`ping_interval`](Self::ping_interval) to notice a dead connection, and
 /// reconnects by itself with exponential backoff
-/// ([`backoff`](Self::backoff)).
+/// ([`backoff`](Self::backoff)). See [`NoticeListener`] for the loop.
 ///
 /// A message that is not a notice (another program publishing on the
 /// channel) also flushes the cache, and is logged at WARN.
 ///
+/// A store from [`RedisStore::connect`] starts one with
+/// [`RedisStore::listen`]; build one yourself for a store over your own
+/// connection (Redis Cluster: a client of any node).
+///
 /// # Example
 /// ```no_run
 /// use tower_revoke::store::{Invalidate, TokenDigest};
-/// use tower_revoke_redis::RedisStore;
+/// use tower_revoke_redis::{RedisStore, RevocationListener};
 ///
 /// struct Cache;
 ///
@@ -38,25 +45,17 @@ use tower_revoke::store::{Invalidate, RevocationNotice};
 ///     fn invalidate_all(&self) { /* forget everything */ }
 /// }
 ///
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let store = RedisStore::connect("redis://127.0.0.1:6379/0").await?;
-/// let client = redis::Client::open("redis://127.0.0.1:6379/0")?;
-/// let listener = tokio::spawn(store.listen(client, Cache));
+/// # async fn run(store: RedisStore) -> Result<(), Box<dyn std::error::Error>> {
+/// let node = redis::Client::open("redis://127.0.0.1:7000/")?;
+/// let listener = RevocationListener::new(node, Cache).channel(store.get_channel());
+/// let task = tokio::spawn(listener.run());
 /// // ... serve; at shutdown:
-/// listener.abort();
+/// task.abort();
 /// # Ok(())
 /// # }
 /// ```
 #[must_use = "a listener does nothing until its `run` future is polled"]
-pub struct RevocationListener<S> {
-    client: redis::Client,
-    sink: S,
-    channel: String,
-    min_backoff: Duration,
-    max_backoff: Duration,
-    ping_interval: Duration,
-    timeout: Duration,
-}
+pub struct RevocationListener<S>(NoticeListener<PubSub, S>);
 
 impl<S: Invalidate> RevocationListener<S> {
     /// A listener on `client`'s server (for Redis Cluster, any node: pub/sub
@@ -64,138 +63,40 @@ impl<S: Invalidate> RevocationListener<S> {
     /// [`RedisStore::DEFAULT_CHANNEL`], with a backoff from 100 ms to 5 s, a
     /// ping every 5 s, and 3 s to connect or answer a ping.
     pub fn new(client: redis::Client, sink: S) -> Self {
-        Self {
-            client,
-            sink,
-            channel: RedisStore::<redis::aio::ConnectionManager>::DEFAULT_CHANNEL.to_owned(),
-            min_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-            ping_interval: Duration::from_secs(5),
-            timeout: Duration::from_secs(3),
-        }
+        let channel = RedisStore::<redis::aio::ConnectionManager>::DEFAULT_CHANNEL.to_owned();
+        Self(NoticeListener::new(PubSub { client, channel }, sink))
     }
 
     /// The channel to SUBSCRIBE to: the stores' [`RedisStore::channel`].
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.channel = channel.into();
+        self.0.source_mut().channel = channel.into();
         self
     }
 
-    /// Waits `min` after the first failed connection, doubling up to `max`
-    /// after each further failure (defaults 100 ms and 5 s).
-    ///
-    /// # Panics
-    /// When `min` is zero or greater than `max`.
-    pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
-        assert!(
-            !min.is_zero() && min <= max,
-            "RevocationListener::backoff: expected 0 < min <= max, got {min:?} and {max:?}"
-        );
-        (self.min_backoff, self.max_backoff) = (min, max);
-        self
+    /// The wait after a failed connection (default 100 ms, doubling up
+    /// to 5 s), as [`NoticeListener::backoff`], which panics unless
+    /// `0 < min <= max`.
+    #[track_caller]
+    pub fn backoff(self, min: Duration, max: Duration) -> Self {
+        Self(self.0.backoff(min, max))
     }
 
-    /// How often to PING the server to notice a dead connection (default
-    /// 5 s); a ping unanswered within the connection timeout (3 s) means
-    /// reconnecting.
-    ///
-    /// # Panics
-    /// When `interval` is zero.
-    pub fn ping_interval(mut self, interval: Duration) -> Self {
-        assert!(
-            !interval.is_zero(),
-            "RevocationListener::ping_interval: expected a non-zero duration"
-        );
-        self.ping_interval = interval;
-        self
+    /// How often to PING the server (default 5 s), as
+    /// [`NoticeListener::ping_interval`], which panics on zero.
+    #[track_caller]
+    pub fn ping_interval(self, interval: Duration) -> Self {
+        Self(self.0.ping_interval(interval))
     }
 
     /// Listens until the future is dropped (abort its task to stop it).
     pub async fn run(self) {
-        let mut backoff = self.min_backoff;
-        loop {
-            match self.subscribe().await {
-                Ok((sink, stream)) => {
-                    self.sink.invalidate_all();
-                    backoff = self.min_backoff;
-                    let reason = self.receive(sink, stream).await;
-                    tracing::warn!(channel = %self.channel, "tower-revoke-redis: revocation notices interrupted ({reason}); reconnecting");
-                }
-                Err(error) => {
-                    tracing::warn!(channel = %self.channel, "tower-revoke-redis: cannot subscribe to revocation notices: {error}; retrying in {backoff:?}");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(self.max_backoff);
-                }
-            }
-        }
-    }
-
-    async fn subscribe(
-        &self,
-    ) -> Result<(redis::aio::PubSubSink, redis::aio::PubSubStream), String> {
-        let connect = async {
-            let mut pubsub = self.client.get_async_pubsub().await?;
-            pubsub.subscribe(&self.channel).await?;
-            Ok::<_, redis::RedisError>(pubsub.split())
-        };
-        match tokio::time::timeout(self.timeout, connect).await {
-            Ok(Ok(split)) => Ok(split),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
-        }
-    }
-
-    /// Feeds messages to the sink until the connection fails; returns why.
-    async fn receive(
-        &self,
-        mut sink: redis::aio::PubSubSink,
-        mut stream: redis::aio::PubSubStream,
-    ) -> String {
-        let mut ping = tokio::time::interval(self.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                message = stream.next() => {
-                    let Some(message) = message else {
-                        return "connection closed".to_owned();
-                    };
-                    self.deliver(message.get_payload_bytes());
-                }
-                _ = ping.tick() => {
-                    let pong = sink.ping::<redis::Value>();
-                    match tokio::time::timeout(self.timeout, pong).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(error)) => return format!("ping failed: {error}"),
-                        Err(_) => return format!("no pong within {:?}", self.timeout),
-                    }
-                }
-            }
-        }
-    }
-
-    fn deliver(&self, payload: &[u8]) {
-        let notice = std::str::from_utf8(payload)
-            .ok()
-            .and_then(RevocationNotice::parse);
-        match notice {
-            Some(notice) => self.sink.invalidate(notice.digests()),
-            None => {
-                tracing::warn!(channel = %self.channel, bytes = payload.len(), "tower-revoke-redis: a message that is not a revocation notice; flushing the cache");
-                self.sink.invalidate_all();
-            }
-        }
+        self.0.run().await;
     }
 }
 
 impl<S> fmt::Debug for RevocationListener<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RevocationListener")
-            .field("channel", &self.channel)
-            .field("min_backoff", &self.min_backoff)
-            .field("max_backoff", &self.max_backoff)
-            .field("ping_interval", &self.ping_interval)
-            .finish_non_exhaustive()
+        f.debug_tuple("RevocationListener").field(&self.0).finish()
     }
 }
 
@@ -203,16 +104,69 @@ impl<C> RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
-    /// A [`RevocationListener`] on `client`'s server, on this store's
-    /// channel, feeding `sink`, with its defaults; the future runs until
-    /// dropped. Spawn it: `tokio::spawn(store.listen(client, cache))`.
-    pub fn listen<S: Invalidate>(
-        &self,
-        client: redis::Client,
-        sink: S,
-    ) -> impl Future<Output = ()> + Send + 'static {
+    /// A [`RevocationListener`] on the server this store was
+    /// [connected](Self::connect) to, on a pub/sub connection of its own,
+    /// on this store's channel, feeding `sink`, with its defaults; the
+    /// future runs until dropped. Spawn it:
+    /// `tokio::spawn(store.listen(cache))`.
+    ///
+    /// # Panics
+    /// When the store was built with [`new`](Self::new) (it has no
+    /// [`redis::Client`] to connect with): use
+    /// `RevocationListener::new(client, sink).channel(store.get_channel())`.
+    #[track_caller]
+    pub fn listen<S: Invalidate>(&self, sink: S) -> impl Future<Output = ()> + Send + 'static {
+        let client = self.client.clone().expect(
+            "RedisStore::listen: the store has no redis::Client (it was built with `new`): \
+             use RevocationListener::new(client, sink)",
+        );
         RevocationListener::new(client, sink)
             .channel(self.channel.clone())
             .run()
+    }
+}
+
+/// A Redis pub/sub channel: a SUBSCRIBEd connection of its own, opened
+/// from the client.
+struct PubSub {
+    client: redis::Client,
+    channel: String,
+}
+
+impl NoticeSource for PubSub {
+    type Subscription = (PubSubSink, PubSubStream);
+    const NAME: &'static str = "tower-revoke-redis";
+
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    async fn subscribe(&self) -> Result<Self::Subscription, StoreError> {
+        let mut pubsub = self
+            .client
+            .get_async_pubsub()
+            .await
+            .map_err(StoreError::new)?;
+        pubsub
+            .subscribe(&self.channel)
+            .await
+            .map_err(StoreError::new)?;
+        Ok(pubsub.split())
+    }
+
+    /// `PubSubStream::next` is cancel-safe: a message half read stays
+    /// buffered.
+    async fn next_message(
+        &self,
+        (_, stream): &mut Self::Subscription,
+    ) -> Result<Vec<u8>, StoreError> {
+        let message = stream.next().await;
+        let message = message.ok_or_else(|| StoreError::new("connection closed"))?;
+        Ok(message.get_payload_bytes().to_vec())
+    }
+
+    async fn ping(&self, (sink, _): &mut Self::Subscription) -> Result<(), StoreError> {
+        sink.ping::<redis::Value>().await.map_err(StoreError::new)?;
+        Ok(())
     }
 }

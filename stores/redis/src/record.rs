@@ -1,5 +1,6 @@
-//! A token's record: the fields of its hash, the clock, and when its keys
-//! expire.
+//! What the store's values hold: a token's hash (its fields, and whether
+//! they make it active), a client's value, the clock, and when a token's
+//! keys expire.
 
 use crate::error::unexpected;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -22,6 +23,12 @@ pub(crate) mod field {
     pub(crate) const ENDED: &str = "ended";
     pub(crate) const LABEL: &str = "label:";
 }
+
+/// The value of a public client's key `P:c:{<client_id>}`; a confidential
+/// client's holds [`SHA256`] and the hex digest of its secret.
+pub(crate) const PUBLIC_CLIENT: &str = "public";
+/// The prefix of a confidential client's value.
+pub(crate) const SHA256: &str = "sha256:";
 
 /// What introspection reads, in this order.
 pub(crate) const INTROSPECTED: [&str; 6] = [

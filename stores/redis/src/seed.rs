@@ -1,62 +1,16 @@
-//! Storing tokens and loading seeds, idempotently: what is stored already
-//! is left exactly as it is.
+//! Storing clients and tokens, and loading seeds, idempotently: what is
+//! stored already is left exactly as it is.
 
-use crate::cascade::IN_FLIGHT;
-use crate::error::{store_error, unexpected};
-use crate::record::{field, key_expiry_ms, now_millis, now_secs};
+use crate::error::unexpected;
+use crate::record::{field, key_expiry_ms, now_millis, now_secs, PUBLIC_CLIENT, SHA256};
+use crate::scripts::{ADD_MEMBER, INSERT};
+use crate::store::IN_FLIGHT;
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
-use redis::Script;
-use std::sync::LazyLock;
-use tower_revoke::store::{Seed, TokenDigest, TokenEntry};
+use redis::{AsyncCommands, ExistenceCheck, SetOptions};
+use tower_revoke::store::{ClientEntry, SecretDigest, Seed, TokenDigest, TokenEntry};
 use tower_revoke::StoreError;
-
-/// Writes the token hash `KEYS[1]` from the field/value pairs `ARGV[2]`,
-/// ... unless it exists, expiring at `ARGV[1]` (Unix milliseconds; empty
-/// for never). Replies, from the stored hash, whether it wrote it (`1` or
-/// `0`), its client, grant and subject (empty when absent), and when its
-/// key expires (`PEXPIRETIME`: -1 never, -2 gone).
-const INSERT_LUA: &str = r"
-local inserted = 0
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-  if ARGV[1] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[1]) end
-  inserted = 1
-end
-local f = redis.call('HMGET', KEYS[1], 'client', 'grant', 'sub')
-local expiry = redis.call('PEXPIRETIME', KEYS[1])
-return {tostring(inserted), f[1] or '', f[2] or '', f[3] or '', tostring(expiry)}
-";
-
-/// Adds token `ARGV[1]` to the index `KEYS[1]` (a grant's or a subject's
-/// sorted set) scored by when its keys expire (`ARGV[2]`, Unix
-/// milliseconds, or `inf`), drops members gone before `ARGV[3]` (now), and
-/// expires the index with its last member. For a grant, `KEYS[2]` is its
-/// `ended` flag: replies 1 if the grant is ended (keeping the flag as long
-/// as the index), else 0.
-const ADD_MEMBER_LUA: &str = r"
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if #last == 0 then return 0 end
-local function expire(key)
-  if last[2] == 'inf' then
-    redis.call('PERSIST', key)
-  else
-    redis.call('PEXPIREAT', key, last[2])
-  end
-end
-expire(KEYS[1])
-if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then
-  expire(KEYS[2])
-  return 1
-end
-return 0
-";
-
-static INSERT: LazyLock<Script> = LazyLock::new(|| Script::new(INSERT_LUA));
-static ADD_MEMBER: LazyLock<Script> = LazyLock::new(|| Script::new(ADD_MEMBER_LUA));
 
 impl<C> RedisStore<C>
 where
@@ -81,6 +35,29 @@ where
         let tokens: Vec<bool> = tokens.try_collect().await?;
         let count = |inserted: Vec<bool>| inserted.into_iter().filter(|&new| new).count();
         Ok((count(clients), count(tokens)))
+    }
+
+    /// Stores a client unless its id is taken (`SET NX`): confidential
+    /// with the digest of its secret, public without one. Returns whether
+    /// it stored it; an existing client is left exactly as it is (its
+    /// secret is never replaced).
+    ///
+    /// # Errors
+    /// Redis could not be reached or did not answer in time.
+    pub async fn insert_client(&self, client: &ClientEntry) -> Result<bool, StoreError> {
+        let value = match &client.client_secret {
+            Some(secret) => {
+                let digest = SecretDigest::of(secret);
+                let hex = TokenDigest::from_bytes(*digest.as_bytes()).to_hex();
+                format!("{SHA256}{hex}")
+            }
+            None => PUBLIC_CLIENT.to_owned(),
+        };
+        let key = self.keys.client(&client.client_id);
+        let nx = SetOptions::default().conditional_set(ExistenceCheck::NX);
+        let set = self.query(|c| c.set_options(key, value, nx));
+        let stored: Option<String> = self.bounded(set).await?;
+        Ok(stored.is_some())
     }
 
     /// Stores a token as its digest unless it is stored already (then it
@@ -122,10 +99,7 @@ where
         for (name, value) in &entry.labels {
             insert.arg(format!("{}{name}", field::LABEL)).arg(value);
         }
-        let reply: Vec<String> = insert
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let reply: Vec<String> = self.invoke(&insert).await?;
         let [inserted, client, grant, subject, expiry] = &reply[..] else {
             return Err(unexpected("token insertion"));
         };
@@ -152,7 +126,7 @@ where
         Ok(inserted == "1")
     }
 
-    /// Runs [`ADD_MEMBER_LUA`]; `true` if the grant is ended.
+    /// Runs [`ADD_MEMBER`]; `true` if the grant is ended.
     async fn add_member(
         &self,
         mut index: redis::ScriptInvocation<'_>,
@@ -161,10 +135,7 @@ where
         now_ms: u64,
     ) -> Result<bool, StoreError> {
         index.arg(member).arg(score).arg(now_ms);
-        let ended: i64 = index
-            .invoke_async(&mut self.conn.clone())
-            .await
-            .map_err(store_error)?;
+        let ended: i64 = self.invoke(&index).await?;
         Ok(ended == 1)
     }
 }

@@ -1,13 +1,18 @@
-//! [`RedisStore`]: the connection, the options, and the bound every call
-//! runs within.
+//! [`RedisStore`]: the connection, the options, and the two helpers every
+//! call goes through (one command on the connection; the timeout).
 
 use crate::error::{store_error, timed_out};
 use crate::keys::Keys;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::{FromRedisValue, RedisFuture, ScriptInvocation};
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 use tower_revoke::StoreError;
+
+/// How many commands one call keeps in flight at once (a grant's tokens, a
+/// subject's, a seed's); the multiplexed connection pipelines them.
+pub(crate) const IN_FLIGHT: usize = 64;
 
 /// A store in Redis implementing every store trait of `tower_revoke`
 /// ([`RevocationStore`](tower_revoke::RevocationStore),
@@ -21,12 +26,17 @@ use tower_revoke::StoreError;
 /// [`ClusterConnection`](redis::cluster_async::ClusterConnection) (Redis
 /// Cluster). Cloning is cheap; clones share the connection.
 ///
-/// Options are builder methods taking `self`, in any order: [`prefix`](Self::prefix),
-/// [`channel`](Self::channel), [`timeout`](Self::timeout),
+/// Build it with [`connect`](Self::connect) (which keeps its
+/// [`redis::Client`], so [`listen`](Self::listen) needs nothing more) or
+/// over a connection of your own with [`new`](Self::new). Options are
+/// builder methods taking `self`, in any order:
+/// [`key_prefix`](Self::key_prefix), [`channel`](Self::channel),
+/// [`timeout`](Self::timeout),
 /// [`expired_retention`](Self::expired_retention),
 /// [`access_token_revokes_grant`](Self::access_token_revokes_grant).
 ///
 /// # Example
+/// Over a connection manager of your own:
 /// ```no_run
 /// use tower_revoke_redis::RedisStore;
 ///
@@ -35,7 +45,7 @@ use tower_revoke::StoreError;
 /// let manager = client
 ///     .get_connection_manager_with_config(RedisStore::connection_manager_config())
 ///     .await?;
-/// let store = RedisStore::new(manager).prefix("myapp");
+/// let store = RedisStore::new(manager).key_prefix("myapp");
 /// # let _ = store;
 /// # Ok(())
 /// # }
@@ -43,11 +53,47 @@ use tower_revoke::StoreError;
 #[derive(Clone)]
 pub struct RedisStore<C = ConnectionManager> {
     pub(crate) conn: C,
+    /// The client [`connect`](Self::connect) opened, for the listener.
+    pub(crate) client: Option<redis::Client>,
     pub(crate) keys: Keys,
     pub(crate) channel: String,
     pub(crate) timeout: Duration,
     pub(crate) retention: Duration,
     pub(crate) access_token_revokes_grant: bool,
+}
+
+impl RedisStore<ConnectionManager> {
+    /// What we recommend for the [`ConnectionManager`] of a store: 2 s to
+    /// connect, 2 s per response, and two quick reconnection attempts per
+    /// failure (100 ms apart, at most 1 s), so that a Redis that is down
+    /// fails a request within a few seconds instead of stalling it.
+    pub fn connection_manager_config() -> ConnectionManagerConfig {
+        ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_min_delay(Duration::from_millis(100))
+            .set_max_delay(Duration::from_secs(1))
+    }
+
+    /// Connects to `url` (`redis://HOST:PORT/DB`, `rediss://` for TLS when
+    /// the `redis` crate has a TLS feature on) with
+    /// [`connection_manager_config`](Self::connection_manager_config),
+    /// and keeps the [`redis::Client`] for [`listen`](Self::listen).
+    ///
+    /// # Errors
+    /// The URL is invalid, or Redis cannot be reached.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(StoreError::new)?;
+        let config = Self::connection_manager_config();
+        let manager = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(StoreError::new)?;
+        let mut store = Self::new(manager);
+        store.client = Some(client);
+        Ok(store)
+    }
 }
 
 impl<C> RedisStore<C>
@@ -65,10 +111,12 @@ where
 
     /// A store over `conn`, with the default options: prefix `trv`, channel
     /// `tower-revoke:revocations`, a 3 s timeout per call, a day's
-    /// retention of expired tokens.
+    /// retention of expired tokens. It has no [`redis::Client`]: start
+    /// its listener with [`RevocationListener::new`](crate::RevocationListener::new).
     pub fn new(conn: C) -> Self {
         Self {
             conn,
+            client: None,
             keys: Keys::new(Self::DEFAULT_PREFIX),
             channel: Self::DEFAULT_CHANNEL.to_owned(),
             timeout: Self::DEFAULT_TIMEOUT,
@@ -84,7 +132,8 @@ where
     /// When `prefix` is empty or holds `{` or `}` (a hash tag in the prefix
     /// would put every key in one Redis Cluster slot).
     #[must_use]
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+    #[track_caller]
+    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.keys = Keys::new(&prefix.into());
         self
     }
@@ -95,6 +144,7 @@ where
     /// # Panics
     /// When `channel` is empty.
     #[must_use]
+    #[track_caller]
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
         let channel = channel.into();
         assert!(
@@ -108,11 +158,12 @@ where
     /// The bound on each store call (default 3 s): past it the call
     /// answers `Err(StoreError)`, so a Redis that is down or stalled costs
     /// a request at most this long. Bound the connection too (see
-    /// [`connection_manager_config`](Self::connection_manager_config)).
+    /// [`connection_manager_config`](RedisStore::connection_manager_config)).
     ///
     /// # Panics
     /// When `timeout` is zero.
     #[must_use]
+    #[track_caller]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         assert!(
             !timeout.is_zero(),
@@ -148,23 +199,37 @@ where
         &self.conn
     }
 
-    /// The channel revocation notices are published on.
-    pub fn channel_name(&self) -> &str {
-        &self.channel
-    }
-
-    /// The prefix of every key.
-    pub fn key_prefix(&self) -> &str {
+    /// The [`key_prefix`](Self::key_prefix) option: to inspect or clean
+    /// the store's keys (`SCAN MATCH <prefix>:*`), for example in a
+    /// conformance-kit dump that is handed only the store.
+    pub fn get_key_prefix(&self) -> &str {
         self.keys.prefix()
     }
 
-    /// Sends one command on a clone of the connection.
-    pub(crate) async fn query<T: redis::FromRedisValue>(
+    /// The [`channel`](Self::channel) option: for a
+    /// [`RevocationListener`](crate::RevocationListener) of a store built
+    /// with [`new`](Self::new).
+    pub fn get_channel(&self) -> &str {
+        &self.channel
+    }
+
+    /// Sends one command on a clone of the connection:
+    /// `self.query(|c| c.get(key))`.
+    pub(crate) async fn query<T>(
         &self,
-        cmd: &redis::Cmd,
+        command: impl for<'c> FnOnce(&'c mut C) -> RedisFuture<'c, T>,
     ) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
-        cmd.query_async(&mut conn).await.map_err(store_error)
+        command(&mut conn).await.map_err(store_error)
+    }
+
+    /// Runs one script on a clone of the connection.
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        script: &ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        script.invoke_async(&mut conn).await.map_err(store_error)
     }
 
     /// Runs `call` within the store's timeout; a timeout is an error.
@@ -179,38 +244,7 @@ where
     }
 }
 
-impl RedisStore<ConnectionManager> {
-    /// What we recommend for the [`ConnectionManager`] of a store: 2 s to
-    /// connect, 2 s per response, and two quick reconnection attempts per
-    /// failure (100 ms apart, at most 1 s), so that a Redis that is down
-    /// fails a request within a few seconds instead of stalling it.
-    pub fn connection_manager_config() -> ConnectionManagerConfig {
-        ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(2)
-            .set_min_delay(Duration::from_millis(100))
-            .set_max_delay(Duration::from_secs(1))
-    }
-
-    /// Connects to `url` (`redis://HOST:PORT/DB`, `rediss://` for TLS when
-    /// the `redis` crate has a TLS feature on) with
-    /// [`connection_manager_config`](Self::connection_manager_config).
-    ///
-    /// # Errors
-    /// The URL is invalid, or Redis cannot be reached.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(StoreError::new)?;
-        let config = Self::connection_manager_config();
-        let manager = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(StoreError::new)?;
-        Ok(Self::new(manager))
-    }
-}
-
-/// Shows the options, never a key's content.
+/// Shows the options, never a key's content nor the client's URL.
 impl<C> fmt::Debug for RedisStore<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")

@@ -1,14 +1,14 @@
-//! The store traits of `tower_revoke`, implemented by the other modules.
+//! The store traits of `tower_revoke`, each method one call to the
+//! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`).
 
-use crate::record::{active_token, now_secs, INTROSPECTED};
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::TokenDigest;
+use tower_revoke::store::JwtRecord;
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
-    StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 impl<C> RevocationStore for RedisStore<C>
@@ -45,12 +45,7 @@ where
     /// One HMGET of the token's hash, which alone tells whether the token
     /// is active (a grant's end is written into each of its tokens).
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
-        let mut hmget = redis::cmd("HMGET");
-        hmget
-            .arg(self.keys.token(&TokenDigest::of(token)))
-            .arg(&INTROSPECTED[..]);
-        let fields: Vec<Option<String>> = self.bounded(self.query(&hmget)).await?;
-        active_token(&fields, now_secs())
+        self.read_active(token).await
     }
 }
 
@@ -67,5 +62,35 @@ where
         labels: &[(&str, &str)],
     ) -> Result<u64, StoreError> {
         self.revoke_subject(subject, labels).await
+    }
+}
+
+/// Denied JWTs as keys expiring when their entry lapses, subject cutoffs
+/// as keys raised by a script.
+impl<C> JwtDenyList for RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync + 'static,
+{
+    /// One `SET key 1 NX PXAT <until>`: the key vanishes when the entry
+    /// lapses, so the list never outgrows the live denied tokens.
+    async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
+        self.deny_jti(jwt, until).await
+    }
+
+    /// An EXISTS and a GET sent together (the keys may live in two
+    /// cluster slots).
+    async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
+        self.is_jwt_denied(jwt).await
+    }
+
+    /// One script on the cutoff's key: raised, never lowered. The key never
+    /// expires.
+    async fn deny_subject_jwts(
+        &self,
+        issuer: &str,
+        subject: &str,
+        cutoff: u64,
+    ) -> Result<(), StoreError> {
+        self.raise_jwt_cutoff(issuer, subject, cutoff).await
     }
 }

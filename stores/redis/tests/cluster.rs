@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_revoke::testkit::Conformance;
-use tower_revoke_redis::RedisStore;
+use tower_revoke_redis::{RedisStore, RevocationListener};
 
 /// Three cluster primaries of this test's own, stopped by PID when dropped.
 struct Cluster {
@@ -122,7 +122,7 @@ async fn redis_store_conforms_on_a_cluster() {
             let prefix = common::unique_prefix("cluster");
             let store = RedisStore::new(conn)
                 .channel(format!("{prefix}:revocations"))
-                .prefix(prefix);
+                .key_prefix(prefix);
             store.seed(&seed).await.expect("seeding");
             store
         }
@@ -135,7 +135,7 @@ async fn redis_store_conforms_on_a_cluster() {
                 for url in nodes.iter() {
                     let node = redis::Client::open(url.as_str()).unwrap();
                     let mut conn = node.get_multiplexed_async_connection().await.unwrap();
-                    dump.push_str(&common::dump(&mut conn, store.key_prefix()).await);
+                    dump.push_str(&common::dump(&mut conn, store.get_key_prefix()).await);
                 }
                 assert!(dump.contains(":t:{"), "the dump holds the tokens: {dump}");
                 dump
@@ -147,7 +147,7 @@ async fn redis_store_conforms_on_a_cluster() {
 
     // A notice published through the cluster reaches a listener on any node.
     let conn = client.get_async_connection().await.unwrap();
-    let store = RedisStore::new(conn).prefix(common::unique_prefix("cluster-notices"));
+    let store = RedisStore::new(conn).key_prefix(common::unique_prefix("cluster-notices"));
     store.seed(&common::seed(common::SEED)).await.unwrap();
     let recorder = common::Recorder::default();
     let wait = Duration::from_secs(5);
@@ -155,7 +155,8 @@ async fn redis_store_conforms_on_a_cluster() {
         .iter()
         .map(|url| {
             let node = redis::Client::open(url.as_str()).unwrap();
-            tokio::spawn(store.listen(node, recorder.clone()))
+            let listener = RevocationListener::new(node, recorder.clone());
+            tokio::spawn(listener.channel(store.get_channel()).run())
         })
         .collect();
     recorder

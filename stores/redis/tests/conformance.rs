@@ -22,14 +22,14 @@ async fn redis_store_conforms() {
             made.lock().unwrap().push(prefix.clone());
             let store = RedisStore::new(manager)
                 .channel(format!("{prefix}:revocations"))
-                .prefix(prefix);
+                .key_prefix(prefix);
             store.seed(&seed).await.expect("seeding");
             store
         }
     })
     .dump(|store: Arc<RedisStore>| async move {
         let mut conn = store.connection().clone();
-        let dump = common::dump(&mut conn, store.key_prefix()).await;
+        let dump = common::dump(&mut conn, store.get_key_prefix()).await;
         assert!(dump.contains(":t:{"), "the dump holds the tokens: {dump}");
         dump
     })
@@ -60,7 +60,7 @@ async fn jwt_revocations_are_seen_by_every_instance() {
     };
     let first = common::store(&url, "jwt").await;
     first.seed(&tower_revoke::testkit::seed()).await.unwrap();
-    let second = RedisStore::new(common::manager(&url).await).prefix(first.key_prefix());
+    let second = RedisStore::new(common::manager(&url).await).key_prefix(first.get_key_prefix());
     let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
     let (one, two) = (
         JwtStore::new(first.clone(), verifier()),
@@ -90,5 +90,5 @@ async fn jwt_revocations_are_seen_by_every_instance() {
     one.revoke_subject_tokens("alice", &[]).await.unwrap();
     assert!(!active(&two, &alice).await);
     let mut conn = common::manager(&url).await;
-    common::clean(&mut conn, first.key_prefix()).await;
+    common::clean(&mut conn, first.get_key_prefix()).await;
 }

@@ -32,7 +32,7 @@ async fn keys_expire_with_their_tokens() {
         {{"token": "EVER", "type": "access_token", "client_id": "app1", "subject": "bob"}}]}}"#
     );
     store.seed(&common::seed(&json)).await.unwrap();
-    let p = store.key_prefix().to_owned();
+    let p = store.get_key_prefix().to_owned();
     let mut conn = store.connection().clone();
     let token_key = |t: &str| format!("{p}:t:{{{}}}", common::digest(t).to_hex());
     for key in [
@@ -77,7 +77,7 @@ async fn expired_tokens_are_kept_for_the_retention() {
         now() + 5
     );
     store.seed(&common::seed(&json)).await.unwrap();
-    let p = store.key_prefix().to_owned();
+    let p = store.get_key_prefix().to_owned();
     let mut conn = store.connection().clone();
     let soon = format!("{p}:t:{{{}}}", common::digest("SOON").to_hex());
     let ttl = pttl(&mut conn, &soon).await;
@@ -111,7 +111,7 @@ async fn an_index_forgets_tokens_whose_keys_are_gone() {
         .seed(&common::seed(&json("NEXT", now() + 30)))
         .await
         .unwrap();
-    let p = store.key_prefix().to_owned();
+    let p = store.get_key_prefix().to_owned();
     let mut conn = store.connection().clone();
     let members: Vec<String> = redis::cmd("ZRANGE")
         .arg(format!("{p}:s:{{alice}}"))
@@ -143,7 +143,7 @@ async fn denied_jwts_expire_when_their_entry_lapses_and_cutoffs_stay() {
         .deny_subject_jwts(jwt.issuer, "bob", now())
         .await
         .unwrap();
-    let p = store.key_prefix().to_owned();
+    let p = store.get_key_prefix().to_owned();
     let mut conn = store.connection().clone();
     let ttl = pttl(&mut conn, &format!("{p}:jd:{{https%3A//as.example:j1}}")).await;
     assert!((1..=5_000).contains(&ttl), "PTTL {ttl}");

@@ -18,8 +18,7 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
     let store = common::store(&url, "notices").await;
     store.seed(&common::seed(common::SEED)).await.unwrap();
     let recorder = common::Recorder::default();
-    let client = redis::Client::open(url.as_str()).unwrap();
-    let listener = tokio::spawn(store.listen(client, recorder.clone()));
+    let listener = tokio::spawn(store.listen(recorder.clone()));
     recorder
         .wait("the first flush", WAIT, |r| r.flushes() == 1)
         .await;
@@ -73,7 +72,7 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
 
     listener.abort();
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 #[tokio::test]
@@ -84,8 +83,7 @@ async fn nothing_is_published_when_nothing_was_revoked() {
     let store = common::store(&url, "quiet").await;
     store.seed(&common::seed(common::SEED)).await.unwrap();
     let recorder = common::Recorder::default();
-    let client = redis::Client::open(url.as_str()).unwrap();
-    let listener = tokio::spawn(store.listen(client, recorder.clone()));
+    let listener = tokio::spawn(store.listen(recorder.clone()));
     recorder
         .wait("the first flush", WAIT, |r| r.flushes() == 1)
         .await;
@@ -106,5 +104,5 @@ async fn nothing_is_published_when_nothing_was_revoked() {
     );
     listener.abort();
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }

@@ -20,5 +20,5 @@ async fn an_access_token_can_revoke_its_grant() {
     assert_eq!(common::revoke(&store, "AT1").await, revoked);
     assert!(!common::is_active(&store, "RT1").await);
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }

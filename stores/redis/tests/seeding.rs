@@ -14,11 +14,11 @@ async fn seeding_twice_stores_nothing_more() {
     let seed = common::seed(common::SEED);
     assert_eq!(store.seed(&seed).await.unwrap(), (2, 2));
     let mut conn = store.connection().clone();
-    let before = common::dump(&mut conn, store.key_prefix()).await;
+    let before = common::dump(&mut conn, store.get_key_prefix()).await;
     assert_eq!(store.seed(&seed).await.unwrap(), (0, 0));
-    let after = common::dump(&mut conn, store.key_prefix()).await;
+    let after = common::dump(&mut conn, store.get_key_prefix()).await;
     assert_eq!(before, after, "a second seed changed the keys");
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 #[tokio::test]
@@ -53,7 +53,7 @@ async fn seeding_again_neither_reactivates_nor_replaces_a_secret() {
         .unwrap();
     assert!(new.is_none());
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 #[tokio::test]
@@ -68,7 +68,7 @@ async fn a_token_stored_into_an_ended_grant_is_ended() {
     assert_eq!(store.seed(&common::seed(&late)).await.unwrap(), (0, 1));
     assert!(!common::is_active(&store, "AT9").await);
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn an_interrupted_cascade_finishes_when_revoked_again() {
     // What step 1 of a revocation leaves when Redis goes away before step 2.
     let key = format!(
         "{}:t:{{{}}}",
-        store.key_prefix(),
+        store.get_key_prefix(),
         common::digest("RT1").to_hex()
     );
     let mut conn = store.connection().clone();
@@ -100,5 +100,5 @@ async fn an_interrupted_cascade_finishes_when_revoked_again() {
         !common::is_active(&store, "AT1").await,
         "the cascade was not finished"
     );
-    common::clean(&mut conn, store.key_prefix()).await;
+    common::clean(&mut conn, store.get_key_prefix()).await;
 }

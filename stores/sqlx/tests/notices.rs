@@ -47,7 +47,7 @@ async fn listening(
     let recorder = Recorder::default();
     let listener = RevocationListener::connect_lazy(url, recorder.clone())
         .unwrap()
-        .channel(store.channel_name())
+        .channel(store.get_channel())
         .backoff(Duration::from_millis(50), Duration::from_millis(200))
         // No ping in the test: the backend's last query stays the LISTEN.
         .ping_interval(Duration::from_secs(3600));
@@ -150,7 +150,7 @@ async fn a_notice_arrives_only_once_the_revocation_is_visible() {
 
     // A listener of our own, to act on each notice as it arrives.
     let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
-    listener.listen(store.channel_name()).await.unwrap();
+    listener.listen(store.get_channel()).await.unwrap();
     let revokers: Vec<_> = (0..64)
         .map(|i| {
             let store = store.clone();
@@ -191,7 +191,7 @@ async fn listener_reconnects_and_flushes_after_its_backend_is_terminated() {
         return;
     };
     let (store, _schema, recorder, listener) = listening(&url).await;
-    let listen = format!(r#"LISTEN "{}""#, store.channel_name());
+    let listen = format!(r#"LISTEN "{}""#, store.get_channel());
     let terminated: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1",
     )
@@ -213,7 +213,7 @@ async fn listener_reconnects_and_flushes_after_its_backend_is_terminated() {
 
     // A notice that is not one flushes too.
     sqlx::query("SELECT pg_notify($1, 'not a notice')")
-        .bind(store.channel_name())
+        .bind(store.get_channel())
         .execute(store.pool())
         .await
         .unwrap();

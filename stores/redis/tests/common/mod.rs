@@ -43,12 +43,15 @@ pub async fn manager(url: &str) -> ConnectionManager {
         .expect("the test Redis is reachable")
 }
 
-/// An empty store under a prefix of its own, and its channel of its own.
+/// An empty store under a prefix of its own, and its channel of its own,
+/// connected by URL (so it can start its listener).
 pub async fn store(url: &str, test: &str) -> RedisStore {
     let prefix = unique_prefix(test);
-    RedisStore::new(manager(url).await)
+    RedisStore::connect(url)
+        .await
+        .expect("the test Redis is reachable")
         .channel(format!("{prefix}:revocations"))
-        .prefix(prefix)
+        .key_prefix(prefix)
 }
 
 /// The keys under `prefix`, sorted.

@@ -1,5 +1,6 @@
 //! [`RevocationListener`]: `LISTEN`s for the revocation notices and feeds
-//! them to a cache, flushing the cache whenever notices may have been lost.
+//! them to a cache. The loop (flushes, pings, backoff) is `tower_revoke`'s
+//! [`NoticeListener`]; this module supplies only the channel.
 
 use super::PostgresStore;
 use crate::error::failed;
@@ -9,7 +10,8 @@ use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
-use tower_revoke::store::{Invalidate, RevocationNotice};
+use tower_revoke::store::Invalidate;
+use tower_revoke::store::{NoticeListener, NoticeSource};
 use tower_revoke::StoreError;
 
 /// Receives the revocation notices every [`PostgresStore`] sends and hands
@@ -24,10 +26,12 @@ use tower_revoke::StoreError;
 /// hard bound however the channel fails. It runs `SELECT 1` every
 /// [`ping_interval`](Self::ping_interval) to notice a connection that died
 /// without closing, and reconnects by itself with exponential backoff
-/// ([`backoff`](Self::backoff)). It stops when its pool is closed.
+/// ([`backoff`](Self::backoff)). It stops when its pool is closed. See
+/// [`NoticeListener`] for the loop.
 ///
-/// A notice that is not a [`RevocationNotice`] (another program notifying
-/// on the channel) also flushes the cache, and is logged at WARN.
+/// A notice that is not a
+/// [`RevocationNotice`](tower_revoke::store::RevocationNotice) (another program
+/// notifying on the channel) also flushes the cache, and is logged at WARN.
 ///
 /// The listener keeps one connection of its pool for as long as it runs:
 /// give it a pool of its own ([`connect_lazy`](Self::connect_lazy)), or
@@ -50,7 +54,7 @@ use tower_revoke::StoreError;
 /// let store = PostgresStore::new(sqlx::PgPool::connect_lazy(url)?);
 /// // On a connection of its own, not one of the store's pool:
 /// let listener = RevocationListener::connect_lazy(url, Cache)?
-///     .channel(store.channel_name());
+///     .channel(store.get_channel());
 /// let task = tokio::spawn(listener.run());
 /// // ... serve; at shutdown:
 /// task.abort();
@@ -58,15 +62,7 @@ use tower_revoke::StoreError;
 /// # }
 /// ```
 #[must_use = "a listener does nothing until its `run` future is polled"]
-pub struct RevocationListener<S> {
-    pool: PgPool,
-    sink: S,
-    channel: String,
-    min_backoff: Duration,
-    max_backoff: Duration,
-    ping_interval: Duration,
-    timeout: Duration,
-}
+pub struct RevocationListener<S>(NoticeListener<Notifications, S>);
 
 impl<S> RevocationListener<S> {
     /// The `application_name` of the connection [`connect_lazy`](Self::connect_lazy)
@@ -80,15 +76,8 @@ impl<S: Invalidate> RevocationListener<S> {
     /// backoff from 100 ms to 5 s, a ping every 5 s, and 3 s to connect or
     /// answer a ping.
     pub fn new(pool: PgPool, sink: S) -> Self {
-        Self {
-            pool,
-            sink,
-            channel: PostgresStore::DEFAULT_CHANNEL.to_owned(),
-            min_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-            ping_interval: Duration::from_secs(5),
-            timeout: Duration::from_secs(3),
-        }
+        let channel = PostgresStore::DEFAULT_CHANNEL.to_owned();
+        Self(NoticeListener::new(Notifications { pool, channel }, sink))
     }
 
     /// A listener on a connection of its own to `url` (a pool of one,
@@ -112,119 +101,35 @@ impl<S: Invalidate> RevocationListener<S> {
 
     /// The channel to `LISTEN` on: the stores' [`PostgresStore::channel`].
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.channel = channel.into();
+        self.0.source_mut().channel = channel.into();
         self
     }
 
-    /// Waits `min` after the first failed connection, doubling up to `max`
-    /// after each further failure (defaults 100 ms and 5 s).
-    ///
-    /// # Panics
-    /// When `min` is zero or greater than `max`.
-    pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
-        assert!(
-            !min.is_zero() && min <= max,
-            "RevocationListener::backoff: expected 0 < min <= max, got {min:?} and {max:?}"
-        );
-        (self.min_backoff, self.max_backoff) = (min, max);
-        self
+    /// The wait after a failed connection (default 100 ms, doubling up
+    /// to 5 s), as [`NoticeListener::backoff`], which panics unless
+    /// `0 < min <= max`.
+    #[track_caller]
+    pub fn backoff(self, min: Duration, max: Duration) -> Self {
+        Self(self.0.backoff(min, max))
     }
 
-    /// How often to ping the server to notice a dead connection (default
-    /// 5 s); a ping unanswered within the connection timeout (3 s) means
-    /// reconnecting.
-    ///
-    /// # Panics
-    /// When `interval` is zero.
-    pub fn ping_interval(mut self, interval: Duration) -> Self {
-        assert!(
-            !interval.is_zero(),
-            "RevocationListener::ping_interval: expected a non-zero duration"
-        );
-        self.ping_interval = interval;
-        self
+    /// How often to `SELECT 1` the server (default 5 s), as
+    /// [`NoticeListener::ping_interval`], which panics on zero.
+    #[track_caller]
+    pub fn ping_interval(self, interval: Duration) -> Self {
+        Self(self.0.ping_interval(interval))
     }
 
     /// Listens until the future is dropped (abort its task to stop it) or
     /// the pool is closed.
     pub async fn run(self) {
-        let mut backoff = self.min_backoff;
-        while !self.pool.is_closed() {
-            match self.subscribe().await {
-                Ok(listener) => {
-                    self.sink.invalidate_all();
-                    backoff = self.min_backoff;
-                    let reason = self.receive(listener).await;
-                    tracing::warn!(channel = %self.channel, "tower-revoke-sqlx: revocation notices interrupted ({reason}); reconnecting");
-                }
-                Err(error) => {
-                    tracing::warn!(channel = %self.channel, "tower-revoke-sqlx: cannot listen for revocation notices: {error}; retrying in {backoff:?}");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(self.max_backoff);
-                }
-            }
-        }
-    }
-
-    async fn subscribe(&self) -> Result<PgListener, String> {
-        let connect = async {
-            let mut listener = PgListener::connect_with(&self.pool).await?;
-            // A lost connection ends `receive`, which reconnects and flushes.
-            listener.eager_reconnect(false);
-            listener.listen(&self.channel).await?;
-            Ok::<_, sqlx::Error>(listener)
-        };
-        match tokio::time::timeout(self.timeout, connect).await {
-            Ok(Ok(listener)) => Ok(listener),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
-        }
-    }
-
-    /// Feeds notices to the sink until the connection fails; returns why.
-    async fn receive(&self, mut listener: PgListener) -> String {
-        let mut ping = tokio::time::interval(self.ping_interval);
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ping.tick().await;
-        loop {
-            // `try_recv` is cancel-safe: a notice half read stays buffered.
-            tokio::select! {
-                received = listener.try_recv() => match received {
-                    Ok(Some(notice)) => self.deliver(notice.payload()),
-                    Ok(None) => return "connection lost".to_owned(),
-                    Err(error) => return error.to_string(),
-                },
-                _ = ping.tick() => {
-                    let pong = sqlx::Executor::execute(&mut listener, "SELECT 1");
-                    match tokio::time::timeout(self.timeout, pong).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(error)) => return format!("ping failed: {error}"),
-                        Err(_) => return format!("no answer to a ping within {:?}", self.timeout),
-                    }
-                }
-            }
-        }
-    }
-
-    fn deliver(&self, payload: &str) {
-        match RevocationNotice::parse(payload) {
-            Some(notice) => self.sink.invalidate(notice.digests()),
-            None => {
-                tracing::warn!(channel = %self.channel, bytes = payload.len(), "tower-revoke-sqlx: a notice that is not a revocation notice; flushing the cache");
-                self.sink.invalidate_all();
-            }
-        }
+        self.0.run().await;
     }
 }
 
 impl<S> fmt::Debug for RevocationListener<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RevocationListener")
-            .field("channel", &self.channel)
-            .field("min_backoff", &self.min_backoff)
-            .field("max_backoff", &self.max_backoff)
-            .field("ping_interval", &self.ping_interval)
-            .finish_non_exhaustive()
+        f.debug_tuple("RevocationListener").field(&self.0).finish()
     }
 }
 
@@ -243,5 +148,52 @@ impl PostgresStore {
         RevocationListener::new(pool, sink)
             .channel(self.channel.clone())
             .run()
+    }
+}
+
+/// A PostgreSQL channel: `LISTEN` on a connection taken from the pool.
+struct Notifications {
+    pool: PgPool,
+    channel: String,
+}
+
+impl NoticeSource for Notifications {
+    type Subscription = PgListener;
+    const NAME: &'static str = "tower-revoke-sqlx";
+
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    async fn subscribe(&self) -> Result<PgListener, StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool)
+            .await
+            .map_err(StoreError::new)?;
+        // A lost connection ends the subscription: the loop reconnects and
+        // flushes.
+        listener.eager_reconnect(false);
+        listener
+            .listen(&self.channel)
+            .await
+            .map_err(StoreError::new)?;
+        Ok(listener)
+    }
+
+    /// `try_recv` is cancel-safe: a notice half read stays buffered.
+    async fn next_message(&self, listener: &mut PgListener) -> Result<Vec<u8>, StoreError> {
+        match listener.try_recv().await {
+            Ok(Some(notice)) => Ok(notice.payload().as_bytes().to_vec()),
+            Ok(None) => Err(StoreError::new("connection lost")),
+            Err(error) => Err(StoreError::new(error)),
+        }
+    }
+
+    async fn ping(&self, listener: &mut PgListener) -> Result<(), StoreError> {
+        let pong = sqlx::Executor::execute(listener, "SELECT 1").await;
+        pong.map(drop).map_err(StoreError::new)
+    }
+
+    fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 }

@@ -113,8 +113,9 @@ impl PostgresStore {
         self
     }
 
-    /// The channel revocation notices are sent on.
-    pub fn channel_name(&self) -> &str {
+    /// The [`channel`](Self::channel) option: for a
+    /// [`RevocationListener`] on a connection of its own.
+    pub fn get_channel(&self) -> &str {
         &self.channel
     }
 
