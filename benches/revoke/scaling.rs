@@ -92,7 +92,7 @@ fn scaling_once(
     let k = config.per_thread;
     let tokens = fixture::tokens(1 << 30 | (round * 4 + target as usize) as u64, 3 * k);
     let batches = [&tokens[..k], &tokens[k..2 * k], &tokens[2 * k..]];
-    let single_first = round % 2 == 0;
+    let single_first = round.is_multiple_of(2);
     let times = match target {
         Target::Ours => {
             let store = seeded(&tokens);

@@ -138,7 +138,7 @@ fn plan(rng: &mut Rng, addr: SocketAddr) -> Planned {
     let (kind, request, revokes) = match roll {
         // Only tokens not divisible by 3 are ever revoked, so a third of
         // them face only the other kinds and must stay active.
-        0..=34 if t % 3 != 0 => {
+        0..=34 if !t.is_multiple_of(3) => {
             let request = if rng.below(2) == 0 {
                 post(addr, "/revoke")
                     .header(AUTHORIZATION, basic(&id, &secret))
