@@ -9,6 +9,7 @@
 pub mod bodies;
 pub mod cleanup;
 pub mod jwt;
+pub mod logs;
 pub mod metrics;
 pub mod reply;
 pub mod request;

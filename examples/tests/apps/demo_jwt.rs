@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use tower_revoke::store::BoxStore;
 use tower_revoke::{MemoryStore, SubjectRevocationStore};
+use tower_revoke_test_support::logs::{Capture, Spans};
 
 const ISSUER: &str = "http://127.0.0.1:3000";
 
@@ -242,13 +243,7 @@ async fn send(addr: std::net::SocketAddr, request: Req) -> Reply {
 
 #[tokio::test]
 async fn the_readme_flow_over_http_leaves_no_token_in_the_logs() {
-    let capture = crate::secret_hygiene::Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(capture.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start(Spans::Off);
     let config = config(None);
     let addr = serve(demo(&config)).await;
     let token = mint(&config, "app1", "alice");

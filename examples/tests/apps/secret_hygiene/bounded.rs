@@ -1,22 +1,17 @@
 //! What a refused request logs is bounded, whatever it sent.
 
-use super::{app, basic, bearer, revoke, send, Capture, FORM, SEED};
+use super::{app, basic, bearer, revoke, send, FORM, SEED};
 use http::StatusCode;
 use tower_revoke::store::BoxStore;
 use tower_revoke::MemoryStore;
+use tower_revoke_test_support::logs::{Capture, Spans};
 
 /// A refused request logs a bounded number of bytes at TRACE, whatever the
 /// size of what it sent: attacker-controlled values (here a 15 KiB client
 /// id, by every method that carries one) appear cut to a short prefix.
 #[tokio::test]
 async fn log_bytes_per_refused_request_are_bounded() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(capture.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = Capture::start(Spans::Off);
     let app = app::app(BoxStore::new(MemoryStore::from_seed_file(SEED).unwrap()));
     let long_id = "i".repeat(15 * 1024);
     let requests = [

@@ -20,12 +20,10 @@ use base64::Engine;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 use tower_revoke::store::BoxStore;
 use tower_revoke::MemoryStore;
-use tracing_subscriber::fmt::MakeWriter;
+use tower_revoke_test_support::logs::{Capture, Spans};
 
 const SEED: &str = app::SEED;
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -45,35 +43,6 @@ const SECRETS: &[&str] = &[
     "bearer-tok-55.x_y",
     "p@ss w:rd+%",
 ];
-
-/// A buffer the subscriber writes into.
-#[derive(Clone, Default)]
-pub(crate) struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
-
-impl Capture {
-    pub(crate) fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 fn basic(id: &str, secret: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
@@ -132,16 +101,9 @@ fn bearer(values: &[&str]) -> Request<Body> {
 
 #[tokio::test]
 async fn trace_output_never_contains_tokens_secrets_or_authorization_values() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(capture.clone())
-        .finish();
     // The test runs on a current-thread runtime: everything it polls logs
-    // on this thread, into this subscriber.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // on this thread, into this capture.
+    let capture = Capture::start(Spans::Full);
 
     let app = app::app(BoxStore::new(MemoryStore::from_seed_file(SEED).unwrap()));
     let app1 = basic("app1", "s3cr3t");
