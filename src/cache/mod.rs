@@ -37,11 +37,19 @@
 //!
 //! # Wiring a store's notices
 //! Hand the listener an [`invalidator`](CachedStore::invalidator): with
-//! `tower-revoke-redis`, `tokio::spawn(redis_store.listen(client,
+//! `tower-revoke-redis`, `tokio::spawn(redis_store.listen(
 //! cached.invalidator()))`; it flushes on every (re)subscription. Then set
 //! [`flush_on_cascade(false)`](CachedStore::flush_on_cascade): the notices
 //! name every token a revocation ends. A store without notices keeps the
 //! default, and revocations made elsewhere wait out `max_staleness`.
+//!
+//! # The guard only, not introspection
+//! Put the cache in front of [`BearerAuthLayer`](crate::BearerAuthLayer)
+//! only, and give [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer)
+//! the store itself: a resource server that introspects asks for the
+//! truth now (RFC 7662 §2.2), while behind the cache a token revoked
+//! directly in the database, or on an instance whose notices are not
+//! wired, would stay `"active": true` until `max_staleness`.
 //!
 //! # JWT access tokens
 //! Put `jwt::JwtStore` (feature `jwt`) outside the
