@@ -2,7 +2,7 @@
 //! (issuer, jti), subject cutoffs by the fingerprint of (issuer, subject),
 //! lapsed entries swept at most once a minute.
 
-use super::fingerprint::{Fingerprint, Fingerprinter, Half};
+use super::fingerprint::{Fingerprint, Fingerprinter, Prehashed};
 use super::record::now;
 use super::shard::ShardedMap;
 use super::MemoryStore;
@@ -15,9 +15,9 @@ const SWEEP_EVERY: u64 = 60;
 /// The deny-list's state inside [`MemoryStore`].
 pub(super) struct DeniedJwts {
     /// Denied (issuer, jti) pairs, each with the second it lapses at.
-    denied: ShardedMap<Fingerprint, u64, Half<false>, Half<true>>,
+    denied: ShardedMap<Fingerprint, u64, Prehashed>,
     /// Subject cutoffs: JWTs issued at or before them are refused.
-    cutoffs: ShardedMap<Fingerprint, u64, Half<false>, Half<true>>,
+    cutoffs: ShardedMap<Fingerprint, u64, Prehashed>,
     /// When lapsed entries were last swept.
     swept_at: AtomicU64,
 }

@@ -16,7 +16,7 @@ pub(super) struct Fingerprint {
     low: u64,
 }
 
-/// Writes the two halves with `write_u64`, high first: see [`Half`].
+/// Writes the two halves with `write_u64`, high first: see [`Prehashed`].
 impl Hash for Fingerprint {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.high);
@@ -48,32 +48,31 @@ impl Fingerprinter {
     }
 }
 
-/// Hashes a [`Fingerprint`] to one of its halves, which is already a keyed
-/// hash: `Half<false>` picks the high half (to choose a shard), `Half<true>`
-/// the low half (for the shard's own table), so the two stay independent.
+/// Hashes a [`Fingerprint`] to its high half, which is already a keyed
+/// hash: the maps keyed by fingerprints hash nothing again.
 #[derive(Clone, Copy, Default)]
-pub(super) struct Half<const LOW: bool>;
+pub(super) struct Prehashed;
 
-impl<const LOW: bool> BuildHasher for Half<LOW> {
-    type Hasher = HalfHasher<LOW>;
+impl BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
 
-    fn build_hasher(&self) -> HalfHasher<LOW> {
-        HalfHasher {
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher {
             writes: 0,
             value: 0,
         }
     }
 }
 
-/// The [`Hasher`] of [`Half`].
-pub(super) struct HalfHasher<const LOW: bool> {
+/// The [`Hasher`] of [`Prehashed`]: the first `u64` written.
+pub(super) struct PrehashedHasher {
     writes: u8,
     value: u64,
 }
 
-impl<const LOW: bool> Hasher for HalfHasher<LOW> {
+impl Hasher for PrehashedHasher {
     fn write_u64(&mut self, half: u64) {
-        if self.writes == u8::from(LOW) {
+        if self.writes == 0 {
             self.value = half;
         }
         self.writes = self.writes.saturating_add(1);
@@ -106,9 +105,8 @@ mod tests {
     }
 
     #[test]
-    fn halves_hash_to_themselves() {
+    fn a_fingerprint_hashes_to_its_high_half() {
         let fp = Fingerprint { high: 7, low: 9 };
-        assert_eq!(Half::<false>.hash_one(fp), 7);
-        assert_eq!(Half::<true>.hash_one(fp), 9);
+        assert_eq!(Prehashed.hash_one(fp), 7);
     }
 }

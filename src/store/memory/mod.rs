@@ -9,7 +9,7 @@ mod shard;
 use super::seed::{Seed, SeedError};
 use super::{SecretDigest, TokenEntry};
 use crate::client::{ClientId, ClientSecret};
-use fingerprint::{Fingerprint, Fingerprinter, Half};
+use fingerprint::{Fingerprint, Fingerprinter, Prehashed};
 use record::{now, Details, Grant, Record};
 use shard::ShardedMap;
 use std::fmt;
@@ -97,9 +97,9 @@ struct Shared {
     /// Clients by the fingerprint of their id, as tokens are keyed: a hit
     /// compares two 128-bit keys like a miss probes, so the time of a
     /// lookup does not tell whether the client exists.
-    clients: ShardedMap<Fingerprint, Option<SecretDigest>, Half<false>, Half<true>>,
+    clients: ShardedMap<Fingerprint, Option<SecretDigest>, Prehashed>,
     /// Tokens by fingerprint: the store never keeps a token itself.
-    tokens: ShardedMap<Fingerprint, Record, Half<false>, Half<true>>,
+    tokens: ShardedMap<Fingerprint, Record, Prehashed>,
     fingerprinter: Fingerprinter,
     /// Grants by client id and grant id ([`grant_key`]).
     grants: ShardedMap<Box<str>, Arc<Grant>>,
