@@ -24,8 +24,8 @@ use base64::Engine;
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use tower_revoke::rejection::ClientAuthError;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials};
+use tower_revoke::rejection::ClientAuthError;
 use tower_revoke::request::{parse_basic, BasicDecoding, RequestReader};
 use tower_revoke_fuzz::basic_authorization;
 

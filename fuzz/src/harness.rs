@@ -12,13 +12,12 @@ use http::Request;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tower_layer::Layer;
-use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 use tower_revoke::client::{ClientAuthMethod, ClientAuthMethods};
 use tower_revoke::request::{AppKeyHeaders, BasicDecoding, BodyEncoding, RequestReader};
 use tower_revoke::revocation::{
-    OtherClientToken, RevocationEndpoint, RevocationResponder, RevokedResponse,
-    UnknownTokenResponse,
+    OtherClientToken, RevocationEndpoint, RevokedResponse, UnknownTokenResponse,
 };
+use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
 /// The endpoint under test, the store behind it and the model beside it.
 pub struct Harness {

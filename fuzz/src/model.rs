@@ -9,8 +9,8 @@
 //! the answer is the unknown-token one.
 
 use crate::seed::{Seeded, CLIENTS, TOKENS};
-use tower_revoke::{MemoryStore, RevocationOutcome, TokenKind};
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials};
+use tower_revoke::{MemoryStore, RevocationOutcome, TokenKind};
 
 /// Whether the model store authenticates these credentials (or their raw
 /// alternative): the client's id when it does.

@@ -9,10 +9,10 @@ use crate::model::store_active;
 use crate::seed::{confidential, Seeded, TOKENS};
 use crate::service::block_on;
 use http::StatusCode;
-use tower_revoke::{AuthenticatedClient, ClientType, RevocationOutcome, RevocationStore};
 use tower_revoke::client::ClientId;
 use tower_revoke::request::{ClientRevocation, RevocationRequest, Token};
 use tower_revoke::revocation::OtherClientToken;
+use tower_revoke::{AuthenticatedClient, ClientType, RevocationOutcome, RevocationStore};
 
 impl Harness {
     /// `client_id` revokes `token` through `RevocationStore::revoke`, as it
