@@ -10,7 +10,6 @@ use crate::store::TokenKind;
 #[non_exhaustive]
 pub struct ClientEntry {
     /// The client's id.
-    /// The client it was issued to.
     pub client_id: ClientId,
     /// Its secret; `None` for a public client (method `none`).
     pub client_secret: Option<ClientSecret>,
