@@ -139,7 +139,9 @@ pub use store::error::StoreError;
 pub use store::memory::MemoryStore;
 pub use store::outcome::RevocationOutcome;
 pub use store::token::{ActiveToken, TokenKind};
-pub use store::traits::{IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore};
+pub use store::traits::{
+    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
+};
 
 /// The README's Rust snippets, compiled as doc tests.
 #[cfg(doctest)]

@@ -26,7 +26,7 @@ async fn memory_store_conforms() {
         store
     })
     .dump(|store| async move { format!("{store:?}") })
-    .run()
+    .run_with_issuance()
     .await;
 }
 

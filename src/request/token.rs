@@ -18,6 +18,33 @@ impl Token {
         (!value.is_empty()).then_some(Self(value))
     }
 
+    /// A new opaque token for the app's token endpoint to issue: 256 bits
+    /// from the operating system's CSPRNG (`getrandom`), as 43 characters of
+    /// unpadded base64url (RFC 4648 §5), so it fits a URL, a form and a
+    /// Bearer header unescaped (RFC 6750 §2.1 `b64token`). RFC 6749 §10.10
+    /// asks that a token be infeasible to guess; 2^256 values are.
+    ///
+    /// # Panics
+    /// If the operating system has no random source to give (`getrandom`
+    /// fails), rather than issue a guessable token.
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::request::Token;
+    ///
+    /// let token = Token::generate();
+    /// assert_eq!(token.secret().len(), 43);
+    /// assert!(token.secret().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+    /// assert_ne!(token.secret(), Token::generate().secret());
+    /// ```
+    pub fn generate() -> Self {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
     /// The token value.
     ///
     /// # Security

@@ -24,7 +24,7 @@ use std::future::Future;
 /// Other requests are forwarded synchronously inside `call`: no body read,
 /// no clone, no allocation, no boxing, and the inner response is returned
 /// as it is (the endpoint's own responses are built in the inner body type,
-/// see [`EndpointBody`]). A revocation request is answered without calling
+/// see [`EndpointBody`](crate::response::EndpointBody)). A revocation request is answered without calling
 /// `inner`, so the readiness `inner` granted stays unused until the next
 /// call (as with tower-http's `Cors` and preflight requests); with a
 /// `tower::buffer::Buffer` inside, that is one slot held meanwhile.

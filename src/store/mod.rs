@@ -49,6 +49,7 @@ pub(crate) mod client;
 mod digest;
 mod erased;
 pub(crate) mod error;
+mod issuance;
 #[cfg(feature = "listen")]
 mod listen;
 pub(crate) mod memory;
@@ -64,6 +65,7 @@ pub use erased::{
     BoxFuture, BoxStore, DynIntrospectionStore, DynJwtDenyList, DynRevocationStore, DynStore,
     DynSubjectRevocationStore,
 };
+pub use issuance::{Recording, Registration, Rotation, RotationOutcome};
 #[cfg(feature = "listen")]
 #[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
 pub use listen::{NoticeListener, NoticeSource};
@@ -80,4 +82,6 @@ pub(crate) use error::StoreError;
 pub(crate) use memory::MemoryStore;
 pub(crate) use outcome::RevocationOutcome;
 pub(crate) use token::{ActiveToken, TokenKind};
-pub(crate) use traits::{IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore};
+pub(crate) use traits::{
+    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
+};

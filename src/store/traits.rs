@@ -1,7 +1,10 @@
 //! The store traits: one per capability, each asked for only where it is
 //! used, with blanket impls for `&T`, `Box<T>` and `Arc<T>`.
 
-use super::{ActiveToken, AuthenticatedClient, RevocationOutcome, StoreError};
+use super::{
+    ActiveToken, AuthenticatedClient, ClientEntry, Recording, Registration, RevocationOutcome,
+    Rotation, RotationOutcome, StoreError, TokenEntry,
+};
 use crate::client::ClientCredentials;
 use crate::request::{RevocationRequest, Token};
 use std::future::Future;
@@ -145,6 +148,48 @@ pub trait SubjectRevocationStore: Send + Sync + 'static {
 }
 
 /// Implements the three traits for a pointer type `$ptr<T>` by deref.
+/// What an app's own token endpoint needs from the store: register
+/// clients, record the tokens it issues (RFC 6749 §4, §5.1), and rotate
+/// refresh tokens with reuse detection (RFC 6749 §6, RFC 9700 §4.14.2), so
+/// that the revocation endpoint, the guard and introspection know every
+/// token the app mints. Tokens and secrets are kept as digests, as by the
+/// other traits.
+///
+/// Every shipped store implements it with the same semantics, which the
+/// conformance kit checks (`testkit`, `Conformance::run_with_issuance`).
+pub trait IssuanceStore: Send + Sync + 'static {
+    /// Registers `client`: confidential with its secret, or public.
+    /// Registering an id that exists changes nothing and answers
+    /// [`Registration::AlreadyRegistered`](crate::store::Registration::AlreadyRegistered):
+    /// a secret is never silently replaced.
+    fn register_client(
+        &self,
+        client: &ClientEntry,
+    ) -> impl Future<Output = Result<Registration, StoreError>> + Send;
+
+    /// Records a token the app issued, for a client that must be
+    /// registered. Idempotent for the same token, client, kind and grant;
+    /// refuses a token that would move to another client or grant, and a
+    /// token of a grant that has been revoked (see [`Recording`]).
+    fn record_token(
+        &self,
+        token: &TokenEntry,
+    ) -> impl Future<Output = Result<Recording, StoreError>> + Send;
+
+    /// Rotates the refresh token `rotation.presented` of `client`, in one
+    /// atomic step: marks it rotated and records its successors in its
+    /// grant ([`RotationOutcome::Rotated`]). A token rotated before, past
+    /// `rotation.grace`, was reused: revoke every token of its grant and
+    /// answer [`RotationOutcome::Reused`]. Of concurrent rotations of one
+    /// token without a grace period, exactly one is `Rotated` and the
+    /// others are `Reused`.
+    fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send;
+}
+
 /// What a deny-list knows of a verified JWT access token: the claims that
 /// identify it (RFC 9068 §2.2). Not a secret: a JWT's `jti` cannot be used
 /// as the token.
@@ -308,4 +353,42 @@ forward_store_traits! {
     impl<T> for Box<T>;
     impl<T> for &'static T;
     impl<> for super::BoxStore;
+}
+
+// Not for `BoxStore`, which holds the four traits above.
+macro_rules! forward_issuance {
+    ($(impl<$t:ident> for $ptr:ty;)+) => {$(
+        impl<$t: ?Sized> IssuanceStore for $ptr
+        where
+            <$ptr as Deref>::Target: IssuanceStore,
+        {
+            fn register_client(
+                &self,
+                client: &ClientEntry,
+            ) -> impl Future<Output = Result<Registration, StoreError>> + Send {
+                IssuanceStore::register_client(&**self, client)
+            }
+
+            fn record_token(
+                &self,
+                token: &TokenEntry,
+            ) -> impl Future<Output = Result<Recording, StoreError>> + Send {
+                IssuanceStore::record_token(&**self, token)
+            }
+
+            fn rotate_refresh_token(
+                &self,
+                client: &AuthenticatedClient,
+                rotation: &Rotation,
+            ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send {
+                IssuanceStore::rotate_refresh_token(&**self, client, rotation)
+            }
+        }
+    )+};
+}
+
+forward_issuance! {
+    impl<T> for Arc<T>;
+    impl<T> for Box<T>;
+    impl<T> for &'static T;
 }

@@ -46,7 +46,7 @@
 mod checks;
 
 use crate::store::{
-    IntrospectionStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore,
+    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -130,5 +130,29 @@ where
 
     async fn fresh(&mut self) -> St {
         (self.make)(seed()).await
+    }
+}
+
+impl<St, F, Fut> Conformance<St, F>
+where
+    St: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList + IssuanceStore,
+    F: FnMut(Seed) -> Fut,
+    Fut: Future<Output = St>,
+{
+    /// Runs every check of [`run`](Self::run), then those of
+    /// [`IssuanceStore`]: client registration, token recording (idempotent,
+    /// never moving a token, never reopening a revoked grant), refresh
+    /// token rotation and reuse, the grace period, and concurrent rotations
+    /// of one token (exactly one rotates).
+    ///
+    /// # Panics
+    /// As [`run`](Self::run).
+    pub async fn run_with_issuance(mut self) {
+        checks::client_registration(&self.fresh().await).await;
+        checks::token_recording(&self.fresh().await).await;
+        checks::refresh_rotation(&self.fresh().await).await;
+        checks::grace_period(&self.fresh().await).await;
+        checks::concurrent_rotations(Arc::new(self.fresh().await)).await;
+        self.run().await;
     }
 }

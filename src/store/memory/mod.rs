@@ -2,15 +2,16 @@
 
 mod deny;
 mod fingerprint;
+mod issue;
 mod record;
 mod rules;
 mod shard;
 
 use super::seed::{Seed, SeedError};
-use super::{SecretDigest, TokenEntry};
+use super::{Recording, SecretDigest, TokenEntry};
 use crate::client::{ClientId, ClientSecret};
 use fingerprint::{Fingerprint, Fingerprinter, Prehashed};
-use record::{now, Details, Grant, Record};
+use record::{now, Grant, Record};
 use shard::ShardedMap;
 use std::fmt;
 use std::path::Path;
@@ -234,40 +235,16 @@ impl MemoryStore {
         entry
             .check()
             .map_err(|(at, problem)| SeedError::entry(&at, problem))?;
-        let shared = &*self.shared;
-        let client_id = entry.client_id.as_str();
-        let client_key = shared.fingerprinter.of(client_id);
-        if shared.clients.with(&client_key, |_| ()).is_none() {
-            let problem = format!("unknown client {client_id:?}");
-            return Err(SeedError::entry("client_id", problem));
+        let client_id = entry.client_id.clone();
+        match self.record_entry(entry) {
+            Recording::Recorded => Ok(()),
+            Recording::UnknownClient => {
+                let problem = format!("unknown client {:?}", client_id.as_str());
+                Err(SeedError::entry("client_id", problem))
+            }
+            Recording::GrantRevoked => Err(SeedError::entry("grant_id", "the grant is revoked")),
+            _ => Err(SeedError::entry("token", "duplicate token")),
         }
-        let fingerprint = shared.fingerprinter.of(entry.token.secret());
-        let expires_at = entry.expires_at.unwrap_or(u64::MAX);
-        let mut record = Record::new(entry.client_id, entry.kind, expires_at, entry.revocable);
-        if let Some(grant_id) = &entry.grant_id {
-            let key = grant_key(&record.client_id, grant_id);
-            record.grant = Some(shared.grants.upsert(&*key, |grant| Arc::clone(grant)));
-        }
-        let subject: Option<Arc<str>> = entry.subject.map(Into::into);
-        if subject.is_some() || !entry.labels.is_empty() {
-            let labels = entry.labels.into_iter();
-            let labels = labels.map(|(n, v)| (n.into(), v.into())).collect();
-            let subject = subject.clone();
-            record.details = Some(Box::new(Details { subject, labels }));
-        }
-        let grant = record.grant.clone();
-        if !shared.tokens.insert_new(fingerprint, record) {
-            return Err(SeedError::entry("token", "duplicate token"));
-        }
-        if let Some(grant) = grant {
-            grant.tokens().push(fingerprint);
-        }
-        if let Some(subject) = subject {
-            shared
-                .subjects
-                .upsert(&*subject, |tokens| tokens.push(fingerprint));
-        }
-        Ok(())
     }
 
     /// Whether `token` (of any kind) is stored, not revoked and not expired.

@@ -5,7 +5,7 @@
 use super::fingerprint::Fingerprint;
 use crate::client::ClientId;
 use crate::store::TokenKind;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -23,6 +23,9 @@ pub(super) struct Record {
     pub(super) kind: TokenKind,
     pub(super) revocable: bool,
     revoked: AtomicBool,
+    /// Unix milliseconds at which a refresh token was first rotated; 0
+    /// while it has not been.
+    rotated_at: AtomicU64,
 }
 
 /// An authorization grant of one client: revoking it ends every token of
@@ -55,13 +58,36 @@ impl Record {
             kind,
             revocable,
             revoked: AtomicBool::new(false),
+            rotated_at: AtomicU64::new(0),
         }
     }
 
     /// Not expired at `now` (Unix seconds), and revoked neither itself nor
     /// through its grant.
+    /// Not expired, revoked or rotated: what introspection and the guard
+    /// accept.
     pub(super) fn is_active(&self, now: u64) -> bool {
+        self.is_live(now) && self.rotated_at.load(Ordering::Acquire) == 0
+    }
+
+    /// Not expired or revoked, rotated or not: a refresh token that may
+    /// still be presented for rotation.
+    pub(super) fn is_live(&self, now: u64) -> bool {
         now < self.expires_at && !self.is_revoked()
+    }
+
+    /// Whether the token has been rotated.
+    pub(super) fn is_rotated(&self) -> bool {
+        self.rotated_at.load(Ordering::Acquire) != 0
+    }
+
+    /// Marks the token rotated at `now_ms` (Unix milliseconds, at least 1)
+    /// unless it was rotated before; `Err` with when it was.
+    pub(super) fn rotate(&self, now_ms: u64) -> Result<(), u64> {
+        let at = self
+            .rotated_at
+            .compare_exchange(0, now_ms, Ordering::AcqRel, Ordering::Acquire);
+        at.map(drop)
     }
 
     /// Revoked itself or through its grant (expired or not).
@@ -100,6 +126,16 @@ impl Grant {
     pub(super) fn tokens(&self) -> std::sync::MutexGuard<'_, Vec<Fingerprint>> {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Unix milliseconds, at least 1.
+pub(super) fn now_ms() -> u64 {
+    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
+    elapsed.map_or(1, |elapsed| {
+        u64::try_from(elapsed.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1)
+    })
 }
 
 /// The current time in Unix seconds (0 if the clock is before 1970).

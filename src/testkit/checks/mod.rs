@@ -4,12 +4,16 @@
 
 mod concurrency;
 mod deny_list;
+mod issuance;
 mod rules;
 
 pub(super) use concurrency::{
     concurrent_revocations, concurrent_subject_revocations, no_raw_secrets,
 };
 pub(super) use deny_list::{concurrent_jwt_denials, jwt_deny_list, jwt_subject_cutoff};
+pub(super) use issuance::{
+    client_registration, concurrent_rotations, grace_period, refresh_rotation, token_recording,
+};
 pub(super) use rules::{
     client_authentication, expired_refresh_token_ends_its_grant, grant_cascade, hint_is_advice,
     introspection, outcomes_in_order, subject_revocation,

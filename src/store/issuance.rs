@@ -1,0 +1,117 @@
+//! What [`IssuanceStore`](crate::IssuanceStore) takes and answers: the
+//! other end of a token's life, recording what the app's token endpoint
+//! issues and rotating refresh tokens (RFC 6749 §6, RFC 9700 §4.14.2).
+
+use super::TokenEntry;
+use crate::request::Token;
+use std::time::Duration;
+
+/// What registering a client did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Registration {
+    /// The client is now registered.
+    Registered,
+    /// A client with this id was already registered: nothing changed (its
+    /// secret, or its being public, stays as it was).
+    AlreadyRegistered,
+}
+
+/// What recording an issued token did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Recording {
+    /// The token is now recorded.
+    Recorded,
+    /// The same token was already recorded, for the same client, kind and
+    /// grant: nothing changed (recording is idempotent).
+    AlreadyRecorded,
+    /// The token's client is not registered: nothing recorded.
+    UnknownClient,
+    /// The token is already recorded for another client, kind or grant:
+    /// nothing changed. A token never moves between clients or grants.
+    Conflict,
+    /// The token's grant has been revoked: nothing recorded, so an
+    /// issuance racing a revocation never brings the grant back.
+    GrantRevoked,
+    /// The entry is malformed (an empty grant id, subject, label name or
+    /// label value): nothing recorded.
+    Invalid,
+}
+
+/// A refresh token presented to the token endpoint (RFC 6749 §6), with
+/// what the app issues in its place: the successor refresh token and,
+/// usually, a new access token, both of the presented token's client and
+/// grant.
+///
+/// The successor entries' `client_id` and `grant_id` are the presented
+/// token's: the store sets them, whatever the entries say. A refresh
+/// token recorded without a grant starts one of its own when it is first
+/// rotated (named after the digest of the token), so that its successors
+/// are one grant that reuse ends.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    /// The refresh token the client presented.
+    pub presented: Token,
+    /// Its successor.
+    pub refresh_token: TokenEntry,
+    /// The new access token, if the app issues one.
+    pub access_token: Option<TokenEntry>,
+    /// How long after a refresh token was rotated it may be presented again
+    /// without ending its grant (Hydra's "graceful refresh token
+    /// rotation"): a client whose response was lost can retry. Each
+    /// presentation within the grace period rotates again, to new
+    /// tokens in the same grant (the store keeps digests only, so it cannot
+    /// hand back the first successor). [`Duration::ZERO`] (the default of
+    /// [`Rotation::new`]) turns it off: any second presentation is reuse.
+    pub grace: Duration,
+}
+
+impl Rotation {
+    /// A rotation of `presented` to `refresh_token` (and `access_token`),
+    /// without a grace period.
+    pub fn new(
+        presented: Token,
+        refresh_token: TokenEntry,
+        access_token: Option<TokenEntry>,
+    ) -> Self {
+        Self {
+            presented,
+            refresh_token,
+            access_token,
+            grace: Duration::ZERO,
+        }
+    }
+
+    /// The grace period (see [`grace`](Self::grace)).
+    #[must_use]
+    pub fn with_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+}
+
+/// What rotating a refresh token did (RFC 6749 §6, RFC 9700 §4.14.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RotationOutcome {
+    /// The presented token is now rotated and its successors are recorded
+    /// in its grant: answer with them.
+    Rotated,
+    /// The presented token had already been rotated, past the grace period:
+    /// it was reused, so every token of its grant is now revoked
+    /// (`revoked` of them were still active) and nothing was recorded. Answer
+    /// `invalid_grant` (RFC 6749 §5.2).
+    Reused {
+        /// How many tokens of the grant this ended.
+        revoked: u64,
+    },
+    /// Not a refresh token of this client that can be refreshed: unknown,
+    /// expired, revoked, another client's, or an access token. Nothing
+    /// changed. Answer `invalid_grant`.
+    InvalidGrant,
+    /// A successor is already recorded, or malformed: nothing changed. The
+    /// app minted a token twice; generate each with
+    /// [`Token::generate`](crate::request::Token::generate).
+    Conflict,
+}
