@@ -2,8 +2,9 @@
 //! each trait, with boxed futures (see the `store` module docs).
 
 use super::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, JwtRecord,
-    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, ClientEntry, IntrospectionStore, IssuanceStore, JwtDenyList,
+    JwtRecord, Recording, Registration, RevocationOutcome, RevocationStore, Rotation,
+    RotationOutcome, StoreError, SubjectRevocationStore, TokenEntry,
 };
 use crate::client::ClientCredentials;
 use crate::request::{RevocationRequest, Token};
@@ -83,6 +84,77 @@ pub trait DynJwtDenyList: Send + Sync + 'static {
         subject: &'a str,
         cutoff: u64,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+/// [`IssuanceStore`], dyn-compatible: `Arc<dyn DynIssuanceStore>`
+/// implements [`IssuanceStore`]. Implemented for every [`IssuanceStore`].
+pub trait DynIssuanceStore: Send + Sync + 'static {
+    /// [`IssuanceStore::register_client`], boxed.
+    fn register_client<'a>(
+        &'a self,
+        client: &'a ClientEntry,
+    ) -> BoxFuture<'a, Result<Registration, StoreError>>;
+
+    /// [`IssuanceStore::record_token`], boxed.
+    fn record_token<'a>(
+        &'a self,
+        token: &'a TokenEntry,
+    ) -> BoxFuture<'a, Result<Recording, StoreError>>;
+
+    /// [`IssuanceStore::rotate_refresh_token`], boxed.
+    fn rotate_refresh_token<'a>(
+        &'a self,
+        client: &'a AuthenticatedClient,
+        rotation: &'a Rotation,
+    ) -> BoxFuture<'a, Result<RotationOutcome, StoreError>>;
+}
+
+impl<T: IssuanceStore> DynIssuanceStore for T {
+    fn register_client<'a>(
+        &'a self,
+        client: &'a ClientEntry,
+    ) -> BoxFuture<'a, Result<Registration, StoreError>> {
+        Box::pin(IssuanceStore::register_client(self, client))
+    }
+
+    fn record_token<'a>(
+        &'a self,
+        token: &'a TokenEntry,
+    ) -> BoxFuture<'a, Result<Recording, StoreError>> {
+        Box::pin(IssuanceStore::record_token(self, token))
+    }
+
+    fn rotate_refresh_token<'a>(
+        &'a self,
+        client: &'a AuthenticatedClient,
+        rotation: &'a Rotation,
+    ) -> BoxFuture<'a, Result<RotationOutcome, StoreError>> {
+        Box::pin(IssuanceStore::rotate_refresh_token(self, client, rotation))
+    }
+}
+
+impl IssuanceStore for dyn DynIssuanceStore {
+    fn register_client(
+        &self,
+        client: &ClientEntry,
+    ) -> impl Future<Output = Result<Registration, StoreError>> + Send {
+        async move { DynIssuanceStore::register_client(self, client).await }
+    }
+
+    fn record_token(
+        &self,
+        token: &TokenEntry,
+    ) -> impl Future<Output = Result<Recording, StoreError>> + Send {
+        async move { DynIssuanceStore::record_token(self, token).await }
+    }
+
+    fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send {
+        async move { DynIssuanceStore::rotate_refresh_token(self, client, rotation).await }
+    }
 }
 
 /// The four twins at once: what [`BoxStore`] holds. Implemented for every

@@ -7,7 +7,8 @@
 //! | [`IntrospectionStore`] | [`BearerAuthLayer`](crate::BearerAuthLayer), [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer) | [`DynIntrospectionStore`] |
 //! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") | [`DynSubjectRevocationStore`] |
 //! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) | [`DynJwtDenyList`] |
-//! | all four | choosing a store at run time | [`BoxStore`] ([`DynStore`]) |
+//! | [`IssuanceStore`](crate::IssuanceStore) | your token endpoint: recording what it issues, rotating refresh tokens | [`DynIssuanceStore`] |
+//! | the first four | choosing a store at run time | [`BoxStore`] ([`DynStore`]) |
 //!
 //! Here: digests for stores that must not keep tokens or secrets
 //! ([`TokenDigest`], [`SecretDigest`]) and the client authentication
@@ -62,8 +63,8 @@ pub(crate) mod traits;
 pub use client::StoredClient;
 pub use digest::{SecretDigest, TokenDigest};
 pub use erased::{
-    BoxFuture, BoxStore, DynIntrospectionStore, DynJwtDenyList, DynRevocationStore, DynStore,
-    DynSubjectRevocationStore,
+    BoxFuture, BoxStore, DynIntrospectionStore, DynIssuanceStore, DynJwtDenyList,
+    DynRevocationStore, DynStore, DynSubjectRevocationStore,
 };
 pub use issuance::{Recording, Registration, Rotation, RotationOutcome};
 #[cfg(feature = "listen")]
