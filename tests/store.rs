@@ -312,3 +312,19 @@ async fn one_store_boxed_by_trait_is_still_one_store() {
         None
     );
 }
+
+#[tokio::test]
+async fn issuance_boxes_on_its_own() {
+    use tower_revoke::store::{DynIssuanceStore, Recording, TokenEntry};
+    use tower_revoke::IssuanceStore;
+    let shared = Arc::new(store());
+    let issuance: Arc<dyn DynIssuanceStore> = shared.clone();
+    let token = Token::generate();
+    let app1 = ClientId::new("app1").unwrap();
+    let entry = TokenEntry::new(token.clone(), TokenKind::AccessToken, app1);
+    let recorded = IssuanceStore::record_token(&issuance, &entry)
+        .await
+        .unwrap();
+    assert_eq!(recorded, Recording::Recorded);
+    assert!(shared.is_active(token.secret()));
+}
