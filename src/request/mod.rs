@@ -10,6 +10,7 @@
 mod basic;
 mod bearer;
 mod client_auth;
+mod client_form;
 mod form;
 mod limited;
 mod params;
@@ -20,6 +21,7 @@ mod token;
 
 pub use basic::{parse_basic, BasicDecoding};
 pub use bearer::BearerToken;
+pub use client_form::ClientForm;
 pub use reader::{AppKeyHeaders, BodyEncoding, RequestReader};
 pub use revocation::{ClientRevocation, RevocationRequest};
 pub use token::{Token, TokenTypeHint};

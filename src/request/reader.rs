@@ -322,7 +322,7 @@ impl RequestReader {
         Ok((credentials, params))
     }
 
-    fn resolve_client(
+    pub(super) fn resolve_client(
         &self,
         headers: &HeaderMap,
         client_id: Option<String>,

@@ -19,8 +19,16 @@ pub enum ErrorCode {
     InvalidRequest,
     /// `invalid_client`: client authentication failed (RFC 6749 §5.2).
     InvalidClient,
-    /// `invalid_grant`: the token was issued to another client (RFC 6749 §5.2).
+    /// `invalid_grant`: the token was issued to another client, or a
+    /// refresh token is invalid, expired, revoked or reused (RFC 6749 §5.2).
     InvalidGrant,
+    /// `unauthorized_client`: the authenticated client may not use this
+    /// grant type, for example a public client asking for
+    /// `client_credentials` (RFC 6749 §5.2, §4.4).
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: the token endpoint does not support this
+    /// `grant_type` (RFC 6749 §5.2).
+    UnsupportedGrantType,
     /// `unsupported_token_type`: the server cannot revoke this type of token
     /// (RFC 7009 §2.2.1).
     UnsupportedTokenType,
@@ -39,6 +47,8 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidClient => "invalid_client",
             Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::UnsupportedTokenType => "unsupported_token_type",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::InvalidToken => "invalid_token",
