@@ -134,26 +134,20 @@ impl<T: IssuanceStore> DynIssuanceStore for T {
 }
 
 impl IssuanceStore for dyn DynIssuanceStore {
-    fn register_client(
-        &self,
-        client: &ClientEntry,
-    ) -> impl Future<Output = Result<Registration, StoreError>> + Send {
-        async move { DynIssuanceStore::register_client(self, client).await }
+    async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
+        DynIssuanceStore::register_client(self, client).await
     }
 
-    fn record_token(
-        &self,
-        token: &TokenEntry,
-    ) -> impl Future<Output = Result<Recording, StoreError>> + Send {
-        async move { DynIssuanceStore::record_token(self, token).await }
+    async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+        DynIssuanceStore::record_token(self, token).await
     }
 
-    fn rotate_refresh_token(
+    async fn rotate_refresh_token(
         &self,
         client: &AuthenticatedClient,
         rotation: &Rotation,
-    ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send {
-        async move { DynIssuanceStore::rotate_refresh_token(self, client, rotation).await }
+    ) -> Result<RotationOutcome, StoreError> {
+        DynIssuanceStore::rotate_refresh_token(self, client, rotation).await
     }
 }
 
