@@ -97,6 +97,7 @@ mod answers;
 mod deny;
 mod flushes;
 mod invalidator;
+mod issue;
 mod store;
 
 pub use invalidator::CacheInvalidator;

@@ -46,7 +46,7 @@ use std::time::Duration;
 /// the settings and the number of entries only.
 pub struct CachedStore<St> {
     inner: St,
-    answers: Arc<Answers>,
+    pub(super) answers: Arc<Answers>,
 }
 
 impl<St> CachedStore<St> {

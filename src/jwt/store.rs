@@ -6,8 +6,9 @@ use crate::client::ClientCredentials;
 use crate::log::Bounded;
 use crate::request::{RevocationRequest, Token};
 use crate::store::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
-    RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
+    ActiveToken, AuthenticatedClient, ClientEntry, IntrospectionStore, IssuanceStore, JwtDenyList,
+    Recording, Registration, RevocationOutcome, RevocationStore, Rotation, RotationOutcome,
+    StoreError, SubjectRevocationStore, TokenEntry, TokenKind,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -197,6 +198,26 @@ impl<St: SubjectRevocationStore + JwtDenyList> SubjectRevocationStore for JwtSto
             self.inner.deny_subject_jwts(issuer, subject, now()).await?;
         }
         self.inner.revoke_subject_tokens(subject, labels).await
+    }
+}
+
+/// Forwarded: the issuance of opaque tokens and refresh tokens goes to
+/// `St` (JWT access tokens are verified from their claims, not recorded).
+impl<St: IssuanceStore> IssuanceStore for JwtStore<St> {
+    async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
+        self.inner.register_client(client).await
+    }
+
+    async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+        self.inner.record_token(token).await
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> Result<RotationOutcome, StoreError> {
+        self.inner.rotate_refresh_token(client, rotation).await
     }
 }
 
