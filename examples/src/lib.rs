@@ -28,4 +28,5 @@ pub mod notion;
 pub mod polar;
 pub mod serve;
 pub mod store;
+pub mod token;
 pub mod voucherify;

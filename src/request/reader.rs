@@ -157,6 +157,13 @@ impl RequestReader {
         self
     }
 
+    /// The largest body read, in bytes (see
+    /// [`max_body_size`](Self::max_body_size)): for a handler that buffers
+    /// the body itself before [`read_client_form`](Self::read_client_form).
+    pub fn get_max_body_size(&self) -> usize {
+        self.max_body_size
+    }
+
     /// The accepted client authentication methods by their IANA names
     /// (RFC 7591 §2), as RFC 8414 §2 metadata lists them in
     /// `revocation_endpoint_auth_methods_supported` and
