@@ -28,7 +28,7 @@ SELECT t.client_id, t.kind, t.subject, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > $2)";
+  AND (t.expires_at IS NULL OR t.expires_at > $2) AND t.rotated_at IS NULL";
 
     const DENY_JWT: &'static str = "
 INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES ($1, $2, $3)
@@ -65,7 +65,7 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT $1)";
 
-    const SCHEMA: [&'static str; 2] = [SCHEMA_V1, SCHEMA_V2];
+    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
     fn rows_affected(done: &PgQueryResult) -> u64 {
         done.rows_affected()
@@ -177,6 +177,13 @@ CREATE TABLE tower_revoke_subject_cutoffs (
 );
 ";
 
+/// Version 3: when a refresh token was rotated, in Unix milliseconds
+/// (`NULL`: never). Existing rows are tokens never rotated; adding a
+/// column without a default rewrites no row.
+const SCHEMA_V3: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS rotated_at BIGINT;
+";
+
 /// `$1` client ids, `$2` secret digests (`NULL` for public clients).
 pub(super) const SEED_CLIENTS: &str = "
 INSERT INTO tower_revoke_clients (client_id, secret_digest)
@@ -205,14 +212,17 @@ ON CONFLICT DO NOTHING";
 /// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
 /// `$5` the notice channel, `$6` digests per notice.
 ///
-/// - `target`: the token and its grant as of the statement's snapshot.
+/// - `target`: the token and its grant as of the statement's snapshot;
+///   `current` is neither expired nor rotated (a rotated refresh token is
+///   not active, and ends its grant when its client revokes it, as an
+///   expired one does).
 /// - `token`: revokes it if active, the caller's, and revocable. The
 ///   `revoked_at IS NULL` condition is re-checked on the latest row version
 ///   when a concurrent statement changed it (READ COMMITTED), so of
 ///   concurrent revocations exactly one updates the row.
 /// - `ended`: revokes the grant (scoped by client id) for a refresh token
-///   just revoked, or for an expired, unrevoked refresh token of the
-///   caller; again only if no one else revoked the grant first.
+///   just revoked, or for an expired or rotated, unrevoked refresh token of
+///   the caller; again only if no one else revoked the grant first.
 /// - `cascaded`: the other tokens the grant held that were active until
 ///   this statement ended it.
 /// - `notices`: `pg_notify` of the digests of every token this statement
@@ -226,7 +236,7 @@ pub(super) const REVOKE: &str = concat!(
 WITH target AS (
     SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
            t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
-           t.expires_at IS NULL OR t.expires_at > $3 AS unexpired
+           (t.expires_at IS NULL OR t.expires_at > $3) AND t.rotated_at IS NULL AS current
     FROM tower_revoke_tokens t
     LEFT JOIN tower_revoke_grants g
            ON g.client_id = t.client_id AND g.grant_id = t.grant_id
@@ -236,7 +246,7 @@ token AS (
     UPDATE tower_revoke_tokens t SET revoked_at = $3
     FROM target
     WHERE t.digest = target.digest
-      AND target.unrevoked AND target.unexpired
+      AND target.unrevoked AND target.current
       AND target.client_id = $2 AND target.revocable
       AND t.revoked_at IS NULL
     RETURNING t.digest
@@ -247,7 +257,7 @@ ended AS (
     WHERE g.client_id = target.client_id AND g.grant_id = target.grant_id
       AND target.client_id = $2 AND target.unrevoked
       AND g.revoked_at IS NULL
-      AND CASE WHEN target.unexpired
+      AND CASE WHEN target.current
                THEN (target.kind = 'refresh_token' OR $4) AND EXISTS (SELECT 1 FROM token)
                ELSE target.kind = 'refresh_token'
           END
@@ -257,7 +267,7 @@ cascaded AS (
     SELECT o.digest FROM tower_revoke_tokens o
     JOIN ended ON o.client_id = ended.client_id AND o.grant_id = ended.grant_id
     WHERE o.digest <> $1 AND o.revoked_at IS NULL
-      AND (o.expires_at IS NULL OR o.expires_at > $3)
+      AND (o.expires_at IS NULL OR o.expires_at > $3) AND o.rotated_at IS NULL
 ),
 revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
     notices!("$5", "$6"),
@@ -265,7 +275,7 @@ revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
 SELECT target.kind,
        target.client_id = $2 AS own,
        target.revocable,
-       target.unrevoked AND target.unexpired AS active,
+       target.unrevoked AND target.current AS active,
        EXISTS (SELECT 1 FROM token) AS revoked,
        (SELECT count(*) FROM cascaded) AS cascaded,
        (SELECT count(*) FROM notices) AS notices
@@ -286,7 +296,7 @@ WITH revoked AS (
     WHERE digest IN (
         SELECT t.digest FROM tower_revoke_tokens t
         WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
-          AND (t.expires_at IS NULL OR t.expires_at > $2)
+          AND (t.expires_at IS NULL OR t.expires_at > $2) AND t.rotated_at IS NULL
           AND t.labels @> $3::jsonb
           AND NOT EXISTS (
               SELECT 1 FROM tower_revoke_grants g

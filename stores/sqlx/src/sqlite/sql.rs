@@ -28,7 +28,7 @@ SELECT t.client_id, t.kind, t.subject, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = ?1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > ?2)";
+  AND (t.expires_at IS NULL OR t.expires_at > ?2) AND t.rotated_at IS NULL";
 
     const DENY_JWT: &'static str = "
 INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES (?1, ?2, ?3)
@@ -65,7 +65,7 @@ DELETE FROM tower_revoke_grants WHERE rowid IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT ?1)";
 
-    const SCHEMA: [&'static str; 2] = [SCHEMA_V1, SCHEMA_V2];
+    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
     fn rows_affected(done: &SqliteQueryResult) -> u64 {
         done.rows_affected()
@@ -121,6 +121,12 @@ CREATE TABLE tower_revoke_subject_cutoffs (
 );
 ";
 
+/// Version 3: when a refresh token was rotated, in Unix milliseconds
+/// (`NULL`: never). Existing rows are tokens never rotated.
+const SCHEMA_V3: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN rotated_at INTEGER;
+";
+
 /// `?1` client id, `?2` secret digest or `NULL`.
 pub(super) const SEED_CLIENT: &str =
     "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
@@ -139,12 +145,12 @@ INSERT INTO tower_revoke_tokens
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 ON CONFLICT DO NOTHING";
 
-/// The facts the decision needs. `?1` digest, `?2` the asking client's id,
-/// `?3` now.
+/// The facts the decision needs (a rotated token counts as expired).
+/// `?1` digest, `?2` the asking client's id, `?3` now.
 pub(super) const FIND: &str = "
 SELECT t.kind, t.client_id = ?2, t.revocable,
        t.revoked_at IS NULL AND g.revoked_at IS NULL,
-       t.expires_at IS NULL OR t.expires_at > ?3,
+       (t.expires_at IS NULL OR t.expires_at > ?3) AND t.rotated_at IS NULL,
        t.client_id, t.grant_id
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
@@ -164,14 +170,14 @@ WHERE client_id = ?1 AND grant_id = ?2 AND revoked_at IS NULL";
 pub(super) const COUNT_GRANT: &str = "
 SELECT count(*) FROM tower_revoke_tokens
 WHERE client_id = ?1 AND grant_id = ?2 AND digest <> ?4 AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?3)";
+  AND (expires_at IS NULL OR expires_at > ?3) AND rotated_at IS NULL";
 
 /// `?1` subject, `?2` now, `?3` wanted labels (a JSON object): every
 /// wanted (name, value) must be among the token's labels.
 pub(super) const REVOKE_SUBJECT: &str = "
 UPDATE tower_revoke_tokens SET revoked_at = ?2
 WHERE subject = ?1 AND revocable AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?2)
+  AND (expires_at IS NULL OR expires_at > ?2) AND rotated_at IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM json_each(?3) w
       WHERE NOT EXISTS (
