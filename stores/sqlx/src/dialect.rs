@@ -25,6 +25,11 @@ pub(crate) trait Dialect: sqlx::Database {
     /// version 3 adds the tokens' `rotated_at`.
     const SCHEMA: [&'static str; 3];
 
+    /// Registers a client unless its id is taken (nothing changes then):
+    /// one row affected when this call registered it. (1) client id,
+    /// (2) secret digest, `NULL` for a public client.
+    const REGISTER_CLIENT: &'static str;
+
     /// A client's `secret_digest` (`NULL` for a public client), no row for
     /// an unknown one: (1) client id.
     const CLIENT: &'static str;

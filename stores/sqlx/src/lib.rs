@@ -220,6 +220,7 @@
 
 mod dialect;
 mod error;
+mod issuance;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;

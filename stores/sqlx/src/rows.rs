@@ -9,6 +9,7 @@ use tower_revoke::store::{ClientEntry, SecretDigest, TokenDigest, TokenEntry};
 use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// One token as the columns of `tower_revoke_tokens`.
+#[derive(Clone)]
 pub(crate) struct TokenRow {
     /// SHA-256 of the token: the only trace of the token itself.
     pub(crate) digest: Vec<u8>,

@@ -33,7 +33,7 @@ async fn sqlite_store_passes_the_conformance_kit() {
         }
     })
     .dump(|store: Arc<SqliteStore>| async move { dump(store.pool()).await })
-    .run()
+    .run_with_issuance()
     .await;
 }
 

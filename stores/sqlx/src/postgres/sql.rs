@@ -67,6 +67,10 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
 
     const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
+    const REGISTER_CLIENT: &'static str =
+        "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING";
+
     fn rows_affected(done: &PgQueryResult) -> u64 {
         done.rows_affected()
     }

@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
+mod issue;
 mod seed;
 mod sql;
 mod traits;
