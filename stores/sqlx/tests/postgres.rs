@@ -38,7 +38,7 @@ async fn postgres_store_passes_the_conformance_kit() {
         }
     })
     .dump(|store: Arc<PostgresStore>| async move { dump(store.pool()).await })
-    .run()
+    .run_with_issuance()
     .await;
 }
 
