@@ -9,8 +9,8 @@
 //! lock of `BEGIN IMMEDIATE`), so the decision cannot go stale before the
 //! write.
 
-use crate::rows::TokenRow;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::rows::{since_epoch, TokenRow};
+use std::time::Duration;
 use tower_revoke::request::Token;
 use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenDigest, TokenEntry};
 use tower_revoke::TokenKind;
@@ -38,12 +38,8 @@ pub(crate) fn own_grant_id(presented: &Token) -> String {
 /// Unix milliseconds, at least 1, from this process's clock: when a
 /// refresh token was rotated (`rotated_at`).
 pub(crate) fn now_ms() -> i64 {
-    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
-    elapsed.map_or(1, |elapsed| {
-        i64::try_from(elapsed.as_millis())
-            .unwrap_or(i64::MAX)
-            .max(1)
-    })
+    let ms = i64::try_from(since_epoch().as_millis()).unwrap_or(i64::MAX);
+    ms.max(1)
 }
 
 /// What a store read about a token it is asked to record.
@@ -103,6 +99,7 @@ impl Successors {
     }
 
     /// Every row, the refresh token first.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn rows(&self) -> impl Iterator<Item = &TokenRow> {
         std::iter::once(&self.refresh_token).chain(&self.access_token)
     }

@@ -7,13 +7,13 @@
 mod support;
 
 use std::future::Future;
-use support::scenarios::{app1, is_active, revoke};
+use support::scenarios::{app1, is_active, revoke, Durable};
 use tower_revoke::client::{ClientId, ClientSecret};
 use tower_revoke::request::Token;
 use tower_revoke::store::{
     ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenEntry,
 };
-use tower_revoke::{IntrospectionStore, IssuanceStore, RevocationOutcome, TokenKind};
+use tower_revoke::{testkit, IntrospectionStore, IssuanceStore, RevocationOutcome, TokenKind};
 
 fn entry(token: &str, kind: TokenKind, grant: Option<&str>) -> TokenEntry {
     let client = ClientId::new("app1").unwrap();
@@ -97,6 +97,34 @@ where
     }
 }
 
+/// Takes a migrated database back to version 2, before rotation.
+async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
+    let sql = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
+        DELETE FROM tower_revoke_migrations WHERE version = 3;";
+    sqlx::raw_sql(sql).execute(database).await.unwrap();
+}
+
+/// `store` gets the kit's seed and `AT1` revoked, then `upgrade` takes it
+/// back to version 2 and migrates it again: its tokens and revocations are
+/// kept, and its refresh tokens rotate.
+async fn upgraded_from_version_2<S, F, Fut>(store: S, upgrade: F)
+where
+    S: Durable + IssuanceStore,
+    F: FnOnce(S) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    store.seed_with(&testkit::seed()).await.unwrap();
+    revoke(&store, "AT1").await;
+    upgrade(store.clone()).await;
+    assert!(!is_active(&store, "AT1").await, "AT1 stays revoked");
+    assert_eq!(
+        rotate(&store, "RT2", "RT9", "AT9").await,
+        RotationOutcome::Rotated
+    );
+    assert!(is_active(&store, "AT2").await && is_active(&store, "RT9").await);
+    assert!(!is_active(&store, "RT2").await);
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::support::sqlite::TestFile;
@@ -125,22 +153,11 @@ mod sqlite {
         let file = TestFile::new();
         let store = SqliteStore::open(file.path()).await.unwrap();
         store.migrate().await.unwrap();
-        store.seed(&tower_revoke::testkit::seed()).await.unwrap();
-        revoke(&store, "AT1").await;
-        let back_to_v2 = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
-            DELETE FROM tower_revoke_migrations WHERE version = 3;";
-        sqlx::raw_sql(back_to_v2)
-            .execute(store.pool())
-            .await
-            .unwrap();
-        store.migrate().await.expect("upgrade");
-        assert!(!is_active(&store, "AT1").await, "AT1 stays revoked");
-        assert_eq!(
-            rotate(&store, "RT2", "RT9", "AT9").await,
-            RotationOutcome::Rotated
-        );
-        assert!(is_active(&store, "AT2").await && is_active(&store, "RT9").await);
-        assert!(!is_active(&store, "RT2").await);
+        upgraded_from_version_2(store, |store| async move {
+            back_to_version_2(store.pool()).await;
+            store.migrate().await.expect("upgrade");
+        })
+        .await;
     }
 }
 
@@ -217,10 +234,8 @@ mod postgres {
         let reused = rotate(&store, "RT1", "RT3", "AT3").await;
         assert_eq!(reused, RotationOutcome::Reused { revoked: 4 });
         let ended: BTreeSet<_> = ["RT1", "AT1", "RT2", "AT2"].map(digest).into();
-        recorder
-            .wait("the grant's tokens", wait, |r| r.digests() == ended)
-            .await;
-        assert_eq!(recorder.flushes(), 1, "no reconnection happened");
+        let notified = |r: &Recorder| r.digests() == ended && r.flushes() == 1;
+        recorder.wait("the grant's tokens", wait, notified).await;
         listener.abort();
     }
 
@@ -271,26 +286,17 @@ mod postgres {
     }
 
     /// A database migrated before rotation existed (version 2) gets the
-    /// column, keeps its tokens, and rotates them.
+    /// column, keeps its tokens and revocations, and rotates them.
     #[tokio::test]
     async fn a_version_2_database_is_upgraded_and_rotates() {
         let Some(url) = postgres_url("a_version_2_database_is_upgraded_and_rotates") else {
             return;
         };
         let (store, _schema) = store(&url).await;
-        store.seed(&tower_revoke::testkit::seed()).await.unwrap();
-        let back_to_v2 = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
-            DELETE FROM tower_revoke_migrations WHERE version = 3;";
-        sqlx::raw_sql(back_to_v2)
-            .execute(store.pool())
-            .await
-            .unwrap();
-        store.migrate().await.expect("upgrade");
-        assert_eq!(
-            rotate(&store, "RT2", "RT9", "AT9").await,
-            RotationOutcome::Rotated
-        );
-        assert!(is_active(&store, "AT2").await && is_active(&store, "RT9").await);
-        assert!(!is_active(&store, "RT2").await);
+        upgraded_from_version_2(store, |store| async move {
+            back_to_version_2(store.pool()).await;
+            store.migrate().await.expect("upgrade");
+        })
+        .await;
     }
 }

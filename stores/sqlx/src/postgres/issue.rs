@@ -153,14 +153,9 @@ impl Rotating<'_> {
         conn: &mut PgConnection,
     ) -> Result<RotationOutcome, sqlx::Error> {
         let mut tx = conn.begin().await?;
-        let access = self.successors.access_token.as_ref();
-        let locked: Option<Locked> = sqlx::query_as(sql::LOCK_PRESENTED)
-            .bind(self.digest.as_bytes().as_slice())
-            .bind(self.client_id)
-            .bind(self.now)
-            .bind(&self.own_grant)
-            .bind(self.successors.refresh_token.digest.as_slice())
-            .bind(access.map(|a| a.digest.as_slice()))
+        let query = sqlx::query_as::<_, Locked>(sql::LOCK_PRESENTED);
+        let locked = self
+            .bind(query, &self.own_grant)
             .fetch_optional(&mut *tx)
             .await?;
         let taken = locked.as_ref().is_some_and(|row| row.0);
@@ -208,8 +203,8 @@ impl Rotating<'_> {
         Ok(u64::try_from(revoked).unwrap_or(0))
     }
 
-    /// Binds the parameters of `ROTATE` and `ROTATE_LOCKED`, with `grant`
-    /// as `$5`.
+    /// Binds the parameters of `ROTATE`, `LOCK_PRESENTED` and
+    /// `ROTATE_LOCKED`, with `grant` as `$5`.
     fn bind<'q, O>(
         &'q self,
         query: QueryAs<'q, Postgres, O, PgArguments>,

@@ -408,6 +408,27 @@ revoked AS (SELECT digest FROM rotated),",
     };
 }
 
+/// The CTE `presented`, the presented token's row locked (`FOR UPDATE`),
+/// then the start of the CTE `grant_row`, which inserts or locks its grant
+/// (the token's own, `$5`, for a token recorded without one) for a refresh
+/// token of the client, up to the `WHERE` that the statement goes on with
+/// (its `AND ...`, its `ON CONFLICT` clause, its `RETURNING`). Parameters
+/// as `ROTATE`'s.
+macro_rules! presented {
+    () => {
+        "
+presented AS (
+    SELECT client_id, grant_id, kind, revoked_at, expires_at, rotated_at
+    FROM tower_revoke_tokens WHERE digest = $1
+    FOR UPDATE
+),
+grant_row AS (
+    INSERT INTO tower_revoke_grants (client_id, grant_id)
+    SELECT client_id, COALESCE(grant_id, $5) FROM presented
+    WHERE kind = 'refresh_token' AND client_id = $2"
+    };
+}
+
 /// The first rotation of a refresh token in one statement, so one round
 /// trip and one implicit transaction; anything else it leaves unchanged
 /// and reports. `$1` the presented token's digest, `$2` the presenting
@@ -435,17 +456,11 @@ pub(super) const ROTATE: &str = concat!(
     "
 WITH taken AS (
     SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11
-),
-presented AS (
-    SELECT client_id, grant_id, kind, revoked_at, expires_at, rotated_at
-    FROM tower_revoke_tokens WHERE digest = $1
-    FOR UPDATE
-),
-grant_row AS (
-    INSERT INTO tower_revoke_grants (client_id, grant_id)
-    SELECT client_id, COALESCE(grant_id, $5) FROM presented
-    WHERE kind = 'refresh_token' AND client_id = $2 AND rotated_at IS NULL
-      AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)
+),",
+    presented!(),
+    "
+      AND rotated_at IS NULL AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > $3)
       AND NOT EXISTS (SELECT 1 FROM taken)
     ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = NULL
     WHERE tower_revoke_grants.revoked_at IS NULL
@@ -462,10 +477,8 @@ FROM (SELECT 1) AS one LEFT JOIN presented p ON true"
 );
 
 /// The facts a rotation of a token rotated before is decided on, in the
-/// transaction that then writes, with the rows they come from locked:
-/// `$1` the presented token's digest, `$2` the presenting client's id,
-/// `$3` now (Unix seconds), `$4` the grant a token recorded without one
-/// starts, `$5`, `$6` the successors' digests (`$6` `NULL` for none).
+/// transaction that then writes, with the rows they come from locked.
+/// Parameters as `ROTATE`'s (not all of them used).
 ///
 /// - `presented`: the token's row, locked as in `ROTATE`.
 /// - `grant_row`: for a refresh token of the client, its grant's row
@@ -478,26 +491,22 @@ FROM (SELECT 1) AS one LEFT JOIN presented p ON true"
 ///   refresh token of the client, unexpired and unrevoked itself, its
 ///   grant open, when it was rotated; the grant's id. No row for an
 ///   unknown token.
-pub(super) const LOCK_PRESENTED: &str = "
-WITH presented AS (
-    SELECT client_id, grant_id, kind, revoked_at, expires_at, rotated_at
-    FROM tower_revoke_tokens WHERE digest = $1
-    FOR UPDATE
-),
-grant_row AS (
-    INSERT INTO tower_revoke_grants (client_id, grant_id)
-    SELECT client_id, COALESCE(grant_id, $4) FROM presented
-    WHERE kind = 'refresh_token' AND client_id = $2
+pub(super) const LOCK_PRESENTED: &str = concat!(
+    "
+WITH",
+    presented!(),
+    "
     ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = tower_revoke_grants.revoked_at
     RETURNING grant_id, revoked_at
 )
-SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest = $5 OR digest = $6),
+SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11),
        p.kind = 'refresh_token' AND p.client_id = $2,
        p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > $3),
        g.revoked_at IS NULL,
        p.rotated_at,
        g.grant_id
-FROM presented p LEFT JOIN grant_row g ON true";
+FROM presented p LEFT JOIN grant_row g ON true"
+);
 
 /// A rotation decided after `LOCK_PRESENTED` (a presentation within the
 /// grace period): `rotation!` in the grant `$2`, `$5`. Parameters as

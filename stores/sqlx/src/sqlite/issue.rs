@@ -6,6 +6,7 @@
 //! between the read and the write.
 
 use super::seed::insert_token;
+use super::traits::{end_grant, Counted};
 use super::{sql, SqliteStore, BEGIN_WRITE};
 use crate::error::failed;
 use crate::issuance::{
@@ -146,39 +147,23 @@ impl IssuanceStore for SqliteStore {
 /// it; returns how many live tokens this ended.
 async fn reuse(
     tx: &mut SqliteConnection,
-    (client_id, grant_id): &(String, String),
+    grant: &(String, String),
     digest: &[u8],
     now: i64,
 ) -> Result<u64, StoreError> {
     const OPERATION: &str = "rotate refresh token";
     sqlx::query(sql::SEED_GRANT)
-        .bind(client_id)
-        .bind(grant_id)
+        .bind(&grant.0)
+        .bind(&grant.1)
         .execute(&mut *tx)
         .await
         .map_err(failed(OPERATION))?;
-    let ended = sqlx::query(sql::REVOKE_GRANT)
-        .bind(client_id)
-        .bind(grant_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed(OPERATION))?;
-    let members: i64 = match ended.rows_affected() {
-        0 => 0,
-        _ => sqlx::query_scalar(sql::COUNT_LIVE)
-            .bind(client_id)
-            .bind(grant_id)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed(OPERATION))?,
-    };
+    let members = end_grant(tx, grant, now, Counted::Live).await?;
     let outside = sqlx::query(sql::REVOKE_OUTSIDE)
         .bind(digest)
         .bind(now)
         .execute(&mut *tx)
         .await
         .map_err(failed(OPERATION))?;
-    Ok(u64::try_from(members).unwrap_or(0) + outside.rows_affected())
+    Ok(members + outside.rows_affected())
 }

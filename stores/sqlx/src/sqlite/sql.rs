@@ -167,12 +167,14 @@ pub(super) const REVOKE_GRANT: &str = "
 UPDATE tower_revoke_grants SET revoked_at = ?3
 WHERE client_id = ?1 AND grant_id = ?2 AND revoked_at IS NULL";
 
-/// The other active tokens of a grant being ended. `?1` client id, `?2`
-/// grant id, `?3` now, `?4` the revoked token's digest.
+/// The tokens a grant being ended held that were active: neither revoked
+/// nor expired, and not rotated unless `?5`. `?1` client id, `?2` grant id,
+/// `?3` now, `?4` a digest not to count (the revoked token's; `NULL`: none),
+/// `?5` whether rotated tokens count (reuse counts them, as `MemoryStore`).
 pub(super) const COUNT_GRANT: &str = "
 SELECT count(*) FROM tower_revoke_tokens
-WHERE client_id = ?1 AND grant_id = ?2 AND digest <> ?4 AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?3) AND rotated_at IS NULL";
+WHERE client_id = ?1 AND grant_id = ?2 AND digest IS NOT ?4 AND revoked_at IS NULL
+  AND (expires_at IS NULL OR expires_at > ?3) AND (?5 OR rotated_at IS NULL)";
 
 /// `?1` subject, `?2` now, `?3` wanted labels (a JSON object): every
 /// wanted (name, value) must be among the token's labels.
@@ -227,13 +229,6 @@ LEFT JOIN tower_revoke_grants g
 /// milliseconds).
 pub(super) const MARK_ROTATED: &str =
     "UPDATE tower_revoke_tokens SET rotated_at = ?2 WHERE digest = ?1 AND rotated_at IS NULL";
-
-/// The live tokens of a grant that reuse just ended (rotated ones too).
-/// `?1` client id, `?2` grant id, `?3` now.
-pub(super) const COUNT_LIVE: &str = "
-SELECT count(*) FROM tower_revoke_tokens
-WHERE client_id = ?1 AND grant_id = ?2 AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?3)";
 
 /// Revokes a reused token recorded without a grant, unless it has ended.
 /// `?1` digest, `?2` now.
