@@ -280,8 +280,10 @@ impl PostgresStore {
     /// deleted.
     ///
     /// Revoked tokens that never expire are kept: seeding again must find
-    /// them to leave them revoked. A token stored later under a purged
-    /// grant's id starts a new, unrevoked grant.
+    /// them to leave them revoked; so are rotated refresh tokens that never
+    /// expire, whose reuse must still be detected. A token stored later
+    /// under a purged grant's id starts a new, unrevoked grant: a revoked
+    /// grant refuses recordings only while one of its tokens is kept.
     ///
     /// # Example
     /// Purge every hour, beside the app:
@@ -305,9 +307,10 @@ impl PostgresStore {
     ///
     /// # Errors
     /// [`StoreError`] when the database cannot be reached; the batches
-    /// deleted before the error stay deleted. Rarely, a seed inserting a
-    /// token into a grant that is being purged at the same moment makes
-    /// one of the two fail on the foreign key: run it again.
+    /// deleted before the error stay deleted. Rarely, a seed or a
+    /// recording inserting a token into a grant that is being purged at the
+    /// same moment makes one of the two fail on the foreign key: run it
+    /// again.
     pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
         self.shared().purge_expired(batch).await
     }
