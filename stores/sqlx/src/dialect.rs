@@ -21,15 +21,22 @@ pub(crate) trait Dialect: sqlx::Database {
     const RECORD_MIGRATION: &'static str;
 
     /// The migrations' scripts, in order: version 1 creates the clients,
-    /// grants and tokens (see the crate docs), version 2 the JWT deny-list.
-    const SCHEMA: [&'static str; 2];
+    /// grants and tokens (see the crate docs), version 2 the JWT deny-list,
+    /// version 3 adds the tokens' `rotated_at`.
+    const SCHEMA: [&'static str; 3];
+
+    /// Registers a client unless its id is taken (nothing changes then):
+    /// one row affected when this call registered it. (1) client id,
+    /// (2) secret digest, `NULL` for a public client.
+    const REGISTER_CLIENT: &'static str;
 
     /// A client's `secret_digest` (`NULL` for a public client), no row for
     /// an unknown one: (1) client id.
     const CLIENT: &'static str;
 
     /// An active token's client id, kind, subject and expiry, no row for
-    /// any other token: (1) digest, (2) now.
+    /// any other token (a rotated refresh token is not active): (1) digest,
+    /// (2) now.
     const INTROSPECT: &'static str;
 
     /// Denies a JWT unless a live entry denies it already (an entry that

@@ -6,7 +6,8 @@
 //! ([`RevocationStore`](tower_revoke::RevocationStore),
 //! [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 //! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
-//! [`JwtDenyList`](tower_revoke::JwtDenyList)) with
+//! [`JwtDenyList`](tower_revoke::JwtDenyList),
+//! [`IssuanceStore`](tower_revoke::IssuanceStore)) with
 //! exactly [`MemoryStore`](tower_revoke::MemoryStore)'s rules, and pass
 //! tower-revoke's conformance kit (`tower_revoke::testkit`, feature
 //! `testkit`). This crate is released in lockstep with tower-revoke and
@@ -107,20 +108,31 @@
 //!   outcome. The pool reconnects by itself once the database is back. A
 //!   [`StoreError`](tower_revoke::StoreError) names the operation and
 //!   sqlx's message, which holds no bound value.
+//! - **Issuance never revives a grant.** A token recorded into a grant
+//!   that a revocation ended is refused (`GrantRevoked`), also when the two
+//!   race; of concurrent rotations of one refresh token, exactly one
+//!   rotates and the others are reuse, which ends the grant. How each
+//!   store makes this atomic: [`PostgresStore`'s issuance](PostgresStore#issuance),
+//!   [`SqliteStore`'s statements](SqliteStore#statements).
 //! - **Time** is this process's clock in Unix seconds (as `MemoryStore`);
-//!   a token is expired from its `expires_at` second on.
+//!   a token is expired from its `expires_at` second on. A rotation is
+//!   timed in milliseconds, for the grace period.
 //!
 //! # Round trips
 //! On PostgreSQL each store call is one statement and one round trip on
 //! the request's path, so a revocation request (client check, revoke)
-//! costs two and a Bearer check one, plus sqlx's pings (below). See
+//! costs two and a Bearer check one, plus sqlx's pings (below); recording
+//! an issued token and a refresh token's first rotation are one each. A
+//! refresh token presented again after its rotation (reuse, or within the
+//! grace period) costs five: one statement, then a transaction of two. See
 //! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
 //!
 //! # Revocation notices (PostgreSQL)
 //! For the guard caches of several app instances: every statement of
 //! [`PostgresStore`] that ends tokens (a revocation and its grant cascade,
-//! a bulk revocation) also sends `pg_notify` with the digests of the tokens
-//! it ended, as [`RevocationNotice`](tower_revoke::store::RevocationNotice)
+//! a bulk revocation, a refresh token's rotation, its reuse and the grant
+//! that ends) also sends `pg_notify` with the digests of the tokens it
+//! ended, as [`RevocationNotice`](tower_revoke::store::RevocationNotice)
 //! payloads, on the store's [channel](PostgresStore::channel) (default
 //! `tower_revoke_revocations`). They ride in the same statement (no extra
 //! round trip) and PostgreSQL delivers them only after it commits.
@@ -161,7 +173,12 @@
 //! `tower_revoke_grants`: one row per authorization grant of a client.
 //! Revoking a grant is one write to its row, which ends every token of the
 //! grant at once (tokens join their grant when read); a grant id is scoped
-//! to its client, so two clients' grants never mix.
+//! to its client, so two clients' grants never mix. Recording a token into
+//! a grant and rotating a refresh token take the grant's row lock, so a
+//! revocation of the grant and an issuance into it follow each other. A
+//! refresh token recorded without a grant gets one when it is first
+//! rotated, `rt:` and the hex of the token's digest, holding its
+//! successors.
 //!
 //! | column | type | meaning |
 //! |---|---|---|
@@ -181,6 +198,7 @@
 //! | `expires_at` | integer or `NULL` | expiry; `NULL` for never (times from `i64::MAX` on are stored as `i64::MAX`, reported as no expiry) |
 //! | `revocable` | boolean | `false` for a token the store cannot revoke alone |
 //! | `revoked_at` | integer or `NULL` | when the token itself was revoked |
+//! | `rotated_at` | integer or `NULL` (version 3) | when a refresh token was first rotated, in Unix milliseconds; `NULL` for never |
 //!
 //! `tower_revoke_denied_jtis` (version 2): the JWT access tokens revoked
 //! before their expiry ([`JwtDenyList`](tower_revoke::JwtDenyList)).
@@ -207,7 +225,9 @@
 //! three are partial (rows with a value only).
 //!
 //! A token is active while it is stored, `revoked_at` is `NULL` for it and
-//! for its grant, and `expires_at` is `NULL` or later than now. Rows are
+//! for its grant, `expires_at` is `NULL` or later than now, and
+//! `rotated_at` is `NULL`. A rotated refresh token is kept (presented
+//! again, it is reuse) and otherwise treated as an expired one. Rows are
 //! never deleted except by `purge_expired`, which also deletes lapsed
 //! deny-list entries (subject cutoffs are kept).
 //!
@@ -220,6 +240,7 @@
 
 mod dialect;
 mod error;
+mod issuance;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -3,12 +3,13 @@
 //! token turned back into tower-revoke's types.
 
 use crate::error::corrupt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower_revoke::client::ClientId;
 use tower_revoke::store::{ClientEntry, SecretDigest, TokenDigest, TokenEntry};
 use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// One token as the columns of `tower_revoke_tokens`.
+#[derive(Clone)]
 pub(crate) struct TokenRow {
     /// SHA-256 of the token: the only trace of the token itself.
     pub(crate) digest: Vec<u8>,
@@ -71,8 +72,14 @@ pub(crate) fn unix(seconds: u64) -> i64 {
 /// The current time in Unix seconds, from this process's clock (as
 /// `MemoryStore` and the token issuer use).
 pub(crate) fn now() -> i64 {
+    unix(since_epoch().as_secs())
+}
+
+/// The time since the Unix epoch by this process's clock (zero if the
+/// clock is before 1970).
+pub(crate) fn since_epoch() -> Duration {
     let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
-    elapsed.map_or(0, |elapsed| unix(elapsed.as_secs()))
+    elapsed.unwrap_or_default()
 }
 
 pub(crate) fn kind(text: &str) -> Result<TokenKind, StoreError> {

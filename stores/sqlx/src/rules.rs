@@ -15,7 +15,9 @@ pub(crate) struct Found {
     pub(crate) revocable: bool,
     /// Revoked neither itself nor through its grant.
     pub(crate) unrevoked: bool,
-    /// `expires_at` is unset or in the future.
+    /// `expires_at` is unset or in the future, and the token was never
+    /// rotated: a rotated refresh token is treated as an expired one (not
+    /// active; revoking it by its client ends its grant).
     pub(crate) unexpired: bool,
     /// Belongs to an authorization grant.
     pub(crate) has_grant: bool,

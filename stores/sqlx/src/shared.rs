@@ -1,16 +1,16 @@
 //! [`Shared`]: the statements both stores run alike on their pool (client
-//! authentication, introspection, the JWT deny-list, the purge), written
-//! once over sqlx's [`Database`]. Each database gives its SQL
+//! authentication and registration, introspection, the JWT deny-list, the
+//! purge), written once over sqlx's [`Database`]. Each database gives its SQL
 //! ([`Dialect`]); the values bound, the columns read and the decisions
 //! taken on them are the same.
 
 use crate::dialect::Dialect;
 use crate::error::failed;
-use crate::rows::{active_token, now, secret_digest, unix};
+use crate::rows::{active_token, now, secret_column, secret_digest, unix};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::Token;
-use tower_revoke::store::{JwtRecord, StoredClient, TokenDigest};
+use tower_revoke::store::{ClientEntry, JwtRecord, Registration, StoredClient, TokenDigest};
 use tower_revoke::{ActiveToken, AuthenticatedClient, StoreError};
 
 /// A store's pool, for the statements both databases run alike.
@@ -34,6 +34,7 @@ where
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
     for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'r> bool: Decode<'r, DB> + Type<DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
@@ -58,6 +59,25 @@ where
             Some(Some(bytes)) => {
                 StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
             }
+        })
+    }
+
+    /// [`IssuanceStore::register_client`](tower_revoke::IssuanceStore::register_client):
+    /// one `INSERT ... ON CONFLICT DO NOTHING`, so a registered client (its
+    /// secret, or its being public) is never replaced.
+    pub(crate) async fn register_client(
+        &self,
+        client: &ClientEntry,
+    ) -> Result<Registration, StoreError> {
+        let done = sqlx::query(DB::REGISTER_CLIENT)
+            .bind(client.client_id.as_str())
+            .bind(secret_column(client))
+            .execute(self.pool)
+            .await
+            .map_err(failed("register client"))?;
+        Ok(match DB::rows_affected(&done) {
+            0 => Registration::AlreadyRegistered,
+            _ => Registration::Registered,
         })
     }
 

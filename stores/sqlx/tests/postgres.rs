@@ -38,7 +38,7 @@ async fn postgres_store_passes_the_conformance_kit() {
         }
     })
     .dump(|store: Arc<PostgresStore>| async move { dump(store.pool()).await })
-    .run()
+    .run_with_issuance()
     .await;
 }
 
@@ -102,7 +102,7 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 2);
+    assert_eq!(versions, 3);
 }
 
 /// A clean start logs nothing that looks like a warning: migrating a

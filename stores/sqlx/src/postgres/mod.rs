@@ -1,5 +1,6 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
+mod issue;
 mod listen;
 mod seed;
 mod sql;
@@ -18,8 +19,10 @@ use tower_revoke::StoreError;
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
 /// every store trait of tower-revoke:
 /// [`RevocationStore`](tower_revoke::RevocationStore),
-/// [`IntrospectionStore`](tower_revoke::IntrospectionStore) and
-/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore).
+/// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
+/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
+/// [`JwtDenyList`](tower_revoke::JwtDenyList) and
+/// [`IssuanceStore`](tower_revoke::IssuanceStore).
 ///
 /// It uses the pool it is given, in whatever schema the pool's
 /// `search_path` points to. Create the tables once with
@@ -28,7 +31,8 @@ use tower_revoke::StoreError;
 ///
 /// # Round trips
 /// Every trait method is one statement, so one round trip on the request's
-/// path (prepared once per connection, then sent as one batch):
+/// path (prepared once per connection, then sent as one batch), but the
+/// rotation of a refresh token rotated before (see [issuance](#issuance)):
 /// [`revoke`](tower_revoke::RevocationStore::revoke) is a `WITH` query that
 /// reads the token, revokes it and its grant, and counts what the grant
 /// ended, in one implicit transaction. A revocation request (client check,
@@ -38,9 +42,45 @@ use tower_revoke::StoreError;
 /// (see [pool settings](crate#pool-settings)). The test
 /// `tests/round_trips.rs` counts them through a TCP proxy.
 ///
+/// # Issuance
+/// [`IssuanceStore`](tower_revoke::IssuanceStore), with
+/// [`MemoryStore`](tower_revoke::MemoryStore)'s rules:
+/// - [`record_token`](tower_revoke::IssuanceStore::record_token) is one
+///   statement. It creates the token's grant, or takes the row lock of the
+///   stored one with `INSERT ... ON CONFLICT DO UPDATE`, which reads the
+///   latest committed row rather than the statement's snapshot: a
+///   revocation that ended the grant first makes the recording
+///   `GrantRevoked`; one that comes later waits for the recording to
+///   commit, and ends the new token with the grant. A recording racing a
+///   revocation never revives the grant.
+/// - [`rotate_refresh_token`](tower_revoke::IssuanceStore::rotate_refresh_token)
+///   of a token never rotated is one statement: it locks the token's row
+///   (`FOR UPDATE`) and its grant's, marks the token rotated
+///   (`rotated_at`), records the successors in the grant (the token's own,
+///   `rt:` and its digest in hex, for a token recorded without one), and
+///   sends a notice that the token is no longer active. Of concurrent
+///   rotations of one token, one goes first; the others wait for its
+///   commit on the row lock, then find the token rotated.
+/// - A token rotated before (reuse, or a presentation within the grace
+///   period) is decided next, on the same connection, in a transaction of
+///   two statements: the first locks the token's and its grant's rows and
+///   reads the facts, so the second, whose snapshot is taken after the
+///   locks, sees every token of the grant. It records the successors
+///   (within the grace period), or ends the grant and the token (reuse) and
+///   sends the notices of every token this ended, as a revocation does.
+///   Five round trips in all: the first statement, `BEGIN`, the two
+///   statements, `COMMIT`.
+/// - A successor that someone else recorded meanwhile fails the write with
+///   a unique violation, which rolls the rotation back; the call runs
+///   again and answers `Conflict`.
+///
+/// Row locks are always taken token first, then grant, as the revocation
+/// statement takes them, so a rotation and a revocation never deadlock.
+///
 /// # Revocation notices
 /// Every statement that ends tokens (a revocation, with its grant
-/// cascade; a bulk revocation) also calls `pg_notify` on the store's
+/// cascade; a bulk revocation; a rotation, for the rotated token; reuse,
+/// for the grant's tokens) also calls `pg_notify` on the store's
 /// [`channel`](Self::channel) (default `tower_revoke_revocations`) with
 /// the digests of every token it ended, as
 /// [`RevocationNotice`](tower_revoke::store::RevocationNotice) payloads of at
@@ -240,8 +280,10 @@ impl PostgresStore {
     /// deleted.
     ///
     /// Revoked tokens that never expire are kept: seeding again must find
-    /// them to leave them revoked. A token stored later under a purged
-    /// grant's id starts a new, unrevoked grant.
+    /// them to leave them revoked; so are rotated refresh tokens that never
+    /// expire, whose reuse must still be detected. A token stored later
+    /// under a purged grant's id starts a new, unrevoked grant: a revoked
+    /// grant refuses recordings only while one of its tokens is kept.
     ///
     /// # Example
     /// Purge every hour, beside the app:
@@ -265,9 +307,10 @@ impl PostgresStore {
     ///
     /// # Errors
     /// [`StoreError`] when the database cannot be reached; the batches
-    /// deleted before the error stay deleted. Rarely, a seed inserting a
-    /// token into a grant that is being purged at the same moment makes
-    /// one of the two fail on the foreign key: run it again.
+    /// deleted before the error stay deleted. Rarely, a seed or a
+    /// recording inserting a token into a grant that is being purged at the
+    /// same moment makes one of the two fail on the foreign key: run it
+    /// again.
     pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
         self.shared().purge_expired(batch).await
     }

@@ -28,7 +28,7 @@ SELECT t.client_id, t.kind, t.subject, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > $2)";
+  AND (t.expires_at IS NULL OR t.expires_at > $2) AND t.rotated_at IS NULL";
 
     const DENY_JWT: &'static str = "
 INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES ($1, $2, $3)
@@ -65,7 +65,11 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT $1)";
 
-    const SCHEMA: [&'static str; 2] = [SCHEMA_V1, SCHEMA_V2];
+    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+    const REGISTER_CLIENT: &'static str =
+        "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING";
 
     fn rows_affected(done: &PgQueryResult) -> u64 {
         done.rows_affected()
@@ -177,6 +181,13 @@ CREATE TABLE tower_revoke_subject_cutoffs (
 );
 ";
 
+/// Version 3: when a refresh token was rotated, in Unix milliseconds
+/// (`NULL`: never). Existing rows are tokens never rotated; adding a
+/// column without a default rewrites no row.
+const SCHEMA_V3: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS rotated_at BIGINT;
+";
+
 /// `$1` client ids, `$2` secret digests (`NULL` for public clients).
 pub(super) const SEED_CLIENTS: &str = "
 INSERT INTO tower_revoke_clients (client_id, secret_digest)
@@ -205,14 +216,17 @@ ON CONFLICT DO NOTHING";
 /// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
 /// `$5` the notice channel, `$6` digests per notice.
 ///
-/// - `target`: the token and its grant as of the statement's snapshot.
+/// - `target`: the token and its grant as of the statement's snapshot;
+///   `current` is neither expired nor rotated (a rotated refresh token is
+///   not active, and ends its grant when its client revokes it, as an
+///   expired one does).
 /// - `token`: revokes it if active, the caller's, and revocable. The
 ///   `revoked_at IS NULL` condition is re-checked on the latest row version
 ///   when a concurrent statement changed it (READ COMMITTED), so of
 ///   concurrent revocations exactly one updates the row.
 /// - `ended`: revokes the grant (scoped by client id) for a refresh token
-///   just revoked, or for an expired, unrevoked refresh token of the
-///   caller; again only if no one else revoked the grant first.
+///   just revoked, or for an expired or rotated, unrevoked refresh token of
+///   the caller; again only if no one else revoked the grant first.
 /// - `cascaded`: the other tokens the grant held that were active until
 ///   this statement ended it.
 /// - `notices`: `pg_notify` of the digests of every token this statement
@@ -226,7 +240,7 @@ pub(super) const REVOKE: &str = concat!(
 WITH target AS (
     SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
            t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
-           t.expires_at IS NULL OR t.expires_at > $3 AS unexpired
+           (t.expires_at IS NULL OR t.expires_at > $3) AND t.rotated_at IS NULL AS current
     FROM tower_revoke_tokens t
     LEFT JOIN tower_revoke_grants g
            ON g.client_id = t.client_id AND g.grant_id = t.grant_id
@@ -236,7 +250,7 @@ token AS (
     UPDATE tower_revoke_tokens t SET revoked_at = $3
     FROM target
     WHERE t.digest = target.digest
-      AND target.unrevoked AND target.unexpired
+      AND target.unrevoked AND target.current
       AND target.client_id = $2 AND target.revocable
       AND t.revoked_at IS NULL
     RETURNING t.digest
@@ -247,7 +261,7 @@ ended AS (
     WHERE g.client_id = target.client_id AND g.grant_id = target.grant_id
       AND target.client_id = $2 AND target.unrevoked
       AND g.revoked_at IS NULL
-      AND CASE WHEN target.unexpired
+      AND CASE WHEN target.current
                THEN (target.kind = 'refresh_token' OR $4) AND EXISTS (SELECT 1 FROM token)
                ELSE target.kind = 'refresh_token'
           END
@@ -257,7 +271,7 @@ cascaded AS (
     SELECT o.digest FROM tower_revoke_tokens o
     JOIN ended ON o.client_id = ended.client_id AND o.grant_id = ended.grant_id
     WHERE o.digest <> $1 AND o.revoked_at IS NULL
-      AND (o.expires_at IS NULL OR o.expires_at > $3)
+      AND (o.expires_at IS NULL OR o.expires_at > $3) AND o.rotated_at IS NULL
 ),
 revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
     notices!("$5", "$6"),
@@ -265,7 +279,7 @@ revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
 SELECT target.kind,
        target.client_id = $2 AS own,
        target.revocable,
-       target.unrevoked AND target.unexpired AS active,
+       target.unrevoked AND target.current AS active,
        EXISTS (SELECT 1 FROM token) AS revoked,
        (SELECT count(*) FROM cascaded) AS cascaded,
        (SELECT count(*) FROM notices) AS notices
@@ -286,7 +300,7 @@ WITH revoked AS (
     WHERE digest IN (
         SELECT t.digest FROM tower_revoke_tokens t
         WHERE t.subject = $1 AND t.revocable AND t.revoked_at IS NULL
-          AND (t.expires_at IS NULL OR t.expires_at > $2)
+          AND (t.expires_at IS NULL OR t.expires_at > $2) AND t.rotated_at IS NULL
           AND t.labels @> $3::jsonb
           AND NOT EXISTS (
               SELECT 1 FROM tower_revoke_grants g
@@ -298,6 +312,246 @@ WITH revoked AS (
     RETURNING digest
 ),",
     notices!("$4", "$5"),
+    "
+SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
+);
+
+/// Records an issued token in one statement, so one round trip and one
+/// implicit transaction. `$1` digest, `$2` kind, `$3` client id, `$4`
+/// grant id (`NULL`: none), `$5` subject, `$6` labels (JSON text), `$7`
+/// expiry, `$8` revocable.
+///
+/// - `client`, `existing`: the client and any stored token of this digest,
+///   as of the statement's snapshot.
+/// - `grant_row`: the revocation barrier. Creates the grant, or takes the
+///   row lock of the one stored with `ON CONFLICT DO UPDATE`, which acts on
+///   the latest committed version of the row (not the snapshot's) and is
+///   skipped by its `WHERE` for a revoked grant: no row then. A revocation
+///   that ends the grant updates the same row, so the two take turns: a
+///   revocation committed first makes this statement see the grant
+///   revoked; one that comes later waits for this token to be committed
+///   and then ends it with the grant.
+/// - `inserted`: the token, for a registered client, a digest not stored
+///   and an open grant. A concurrent recording of the same digest makes
+///   `ON CONFLICT DO NOTHING` skip it (after that one committed): the
+///   caller runs the statement again, whose snapshot sees that token.
+/// - The result: whether the client exists; whether the stored token (if
+///   any) has the same client, kind and grant; whether the grant is open;
+///   whether this statement inserted the token.
+pub(super) const RECORD: &str = "
+WITH client AS (
+    SELECT client_id FROM tower_revoke_clients WHERE client_id = $3
+),
+existing AS (
+    SELECT client_id = $3 AND kind = $2 AND grant_id IS NOT DISTINCT FROM $4::text AS same
+    FROM tower_revoke_tokens WHERE digest = $1
+),
+grant_row AS (
+    INSERT INTO tower_revoke_grants (client_id, grant_id)
+    SELECT client_id, $4 FROM client
+    WHERE $4::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM existing)
+    ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = NULL
+    WHERE tower_revoke_grants.revoked_at IS NULL
+    RETURNING 1
+),
+inserted AS (
+    INSERT INTO tower_revoke_tokens
+        (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
+    SELECT $1, $2, client_id, $4, $5, $6::jsonb, $7, $8 FROM client
+    WHERE NOT EXISTS (SELECT 1 FROM existing)
+      AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM grant_row))
+    ON CONFLICT (digest) DO NOTHING
+    RETURNING 1
+)
+SELECT EXISTS (SELECT 1 FROM client),
+       (SELECT same FROM existing),
+       $4::text IS NULL OR EXISTS (SELECT 1 FROM grant_row),
+       EXISTS (SELECT 1 FROM inserted)";
+
+/// The writes of a rotation (see `ROTATE`), as CTEs over a relation
+/// `$grant` of one row (client id, grant id), or none to write nothing:
+/// `rotated` marks the presented token rotated at `$4` unless it was,
+/// `successors` records them in that grant (a digest stored meanwhile fails
+/// the statement with a unique violation, so nothing is written), and
+/// `notices` tells the guard caches that the presented token is no longer
+/// active. Parameters as `ROTATE`'s.
+macro_rules! rotation {
+    ($grant:literal) => {
+        concat!(
+            "
+rotated AS (
+    UPDATE tower_revoke_tokens t SET rotated_at = $4
+    FROM ",
+            $grant,
+            " AS g (client_id, grant_id)
+    WHERE t.digest = $1 AND t.rotated_at IS NULL
+    RETURNING t.digest
+),
+successors AS (
+    INSERT INTO tower_revoke_tokens
+        (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
+    SELECT s.digest, s.kind, g.client_id, g.grant_id, s.subject, s.labels::jsonb,
+           s.expires_at, s.revocable
+    FROM ",
+            $grant,
+            " AS g (client_id, grant_id)
+    CROSS JOIN (VALUES
+        ($6::bytea, 'refresh_token', $7::text, $8::text, $9::int8, $10::bool),
+        ($11::bytea, 'access_token', $12::text, $13::text, $14::int8, $15::bool)
+    ) AS s (digest, kind, subject, labels, expires_at, revocable)
+    WHERE s.digest IS NOT NULL
+    RETURNING 1
+),
+revoked AS (SELECT digest FROM rotated),",
+            notices!("$16", "$17")
+        )
+    };
+}
+
+/// The CTE `presented`, the presented token's row locked (`FOR UPDATE`),
+/// then the start of the CTE `grant_row`, which inserts or locks its grant
+/// (the token's own, `$5`, for a token recorded without one) for a refresh
+/// token of the client, up to the `WHERE` that the statement goes on with
+/// (its `AND ...`, its `ON CONFLICT` clause, its `RETURNING`). Parameters
+/// as `ROTATE`'s.
+macro_rules! presented {
+    () => {
+        "
+presented AS (
+    SELECT client_id, grant_id, kind, revoked_at, expires_at, rotated_at
+    FROM tower_revoke_tokens WHERE digest = $1
+    FOR UPDATE
+),
+grant_row AS (
+    INSERT INTO tower_revoke_grants (client_id, grant_id)
+    SELECT client_id, COALESCE(grant_id, $5) FROM presented
+    WHERE kind = 'refresh_token' AND client_id = $2"
+    };
+}
+
+/// The first rotation of a refresh token in one statement, so one round
+/// trip and one implicit transaction; anything else it leaves unchanged
+/// and reports. `$1` the presented token's digest, `$2` the presenting
+/// client's id, `$3` now (Unix seconds), `$4` now (Unix milliseconds), `$5`
+/// the grant a token recorded without one starts (`rt:` and its digest in
+/// hex), `$6`..`$10` the successor refresh token (digest, subject, labels,
+/// expiry, revocable), `$11`..`$15` the successor access token (digest
+/// `NULL` for none), `$16` the notice channel, `$17` digests per notice.
+///
+/// - `taken`: a successor already stored (as of the snapshot).
+/// - `presented`: the presented token's row, locked (`FOR UPDATE`): of
+///   concurrent rotations of one token, one goes on while the others wait
+///   for it to commit, and then read the row as it committed it (rotated).
+/// - `grant_row`: for the client's own live refresh token never rotated,
+///   creates its grant (its own for a token without one) or locks the one
+///   stored as `RECORD` does; no row for a revoked grant.
+/// - `rotation!`: marks it rotated and records the successors in that
+///   grant.
+/// - The result: whether a successor is taken; for the presented token
+///   (`NULL` for an unknown one), whether it is a refresh token of the
+///   client, and when it was rotated as locked (before this statement);
+///   whether this statement rotated it; how many notices it sent. A token
+///   rotated before is then decided by `LOCK_PRESENTED` in a transaction.
+pub(super) const ROTATE: &str = concat!(
+    "
+WITH taken AS (
+    SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11
+),",
+    presented!(),
+    "
+      AND rotated_at IS NULL AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > $3)
+      AND NOT EXISTS (SELECT 1 FROM taken)
+    ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = NULL
+    WHERE tower_revoke_grants.revoked_at IS NULL
+    RETURNING client_id, grant_id
+),",
+    rotation!("grant_row"),
+    "
+SELECT EXISTS (SELECT 1 FROM taken),
+       p.kind = 'refresh_token' AND p.client_id = $2,
+       p.rotated_at,
+       EXISTS (SELECT 1 FROM rotated),
+       (SELECT count(*) FROM notices)
+FROM (SELECT 1) AS one LEFT JOIN presented p ON true"
+);
+
+/// The facts a rotation of a token rotated before is decided on, in the
+/// transaction that then writes, with the rows they come from locked.
+/// Parameters as `ROTATE`'s (not all of them used).
+///
+/// - `presented`: the token's row, locked as in `ROTATE`.
+/// - `grant_row`: for a refresh token of the client, its grant's row
+///   (created if missing, as `MemoryStore` creates a token's own grant),
+///   locked by a no-op `ON CONFLICT DO UPDATE` that reads its latest
+///   version: no recording into the grant, and no other rotation or
+///   revocation of it, commits until this transaction does, so the
+///   statements after this one see every token of the grant.
+/// - The result: whether a successor is taken; whether the token is a
+///   refresh token of the client, unexpired and unrevoked itself, its
+///   grant open, when it was rotated; the grant's id. No row for an
+///   unknown token.
+pub(super) const LOCK_PRESENTED: &str = concat!(
+    "
+WITH",
+    presented!(),
+    "
+    ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = tower_revoke_grants.revoked_at
+    RETURNING grant_id, revoked_at
+)
+SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11),
+       p.kind = 'refresh_token' AND p.client_id = $2,
+       p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > $3),
+       g.revoked_at IS NULL,
+       p.rotated_at,
+       g.grant_id
+FROM presented p LEFT JOIN grant_row g ON true"
+);
+
+/// A rotation decided after `LOCK_PRESENTED` (a presentation within the
+/// grace period): `rotation!` in the grant `$2`, `$5`. Parameters as
+/// `ROTATE`'s; returns how many notices it sent.
+pub(super) const ROTATE_LOCKED: &str = concat!(
+    "
+WITH",
+    rotation!("(VALUES ($2::text, $5::text))"),
+    "
+SELECT count(*) FROM notices"
+);
+
+/// Reuse, after `LOCK_PRESENTED`: ends the grant and the presented token
+/// when it lies outside it, and sends the notices as `REVOKE` does. `$1`
+/// the presented token's digest, `$2` the client's id, `$3` the grant's id,
+/// `$4` now (Unix seconds), `$5` the notice channel, `$6` digests per
+/// notice. A statement of its own, after the grant's row was locked, so
+/// its snapshot holds every token of the grant.
+///
+/// - `ended`: revokes the grant unless it is already.
+/// - `members`: the tokens of the grant it ended that were live (neither
+///   expired nor revoked; rotated ones too, as `MemoryStore` counts them).
+/// - `outside`: the presented token, when recorded without a grant (its
+///   successors are in its own), unless it has ended.
+/// - The result: how many tokens it ended, and how many notices it sent.
+pub(super) const REUSE: &str = concat!(
+    "
+WITH ended AS (
+    UPDATE tower_revoke_grants SET revoked_at = $4
+    WHERE client_id = $2 AND grant_id = $3 AND revoked_at IS NULL
+    RETURNING client_id, grant_id
+),
+members AS (
+    SELECT t.digest FROM tower_revoke_tokens t
+    JOIN ended ON t.client_id = ended.client_id AND t.grant_id = ended.grant_id
+    WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $4)
+),
+outside AS (
+    UPDATE tower_revoke_tokens SET revoked_at = $4
+    WHERE digest = $1 AND grant_id IS NULL AND revoked_at IS NULL
+      AND (expires_at IS NULL OR expires_at > $4)
+    RETURNING digest
+),
+revoked AS (SELECT digest FROM members UNION ALL SELECT digest FROM outside),",
+    notices!("$5", "$6"),
     "
 SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 );

@@ -13,7 +13,7 @@ use tower_revoke::{
 };
 
 /// Digests per `NOTIFY` payload, bound into the statements.
-const PER_NOTICE: i64 = RevocationNotice::MAX_DIGESTS_PER_MESSAGE as i64;
+pub(super) const PER_NOTICE: i64 = RevocationNotice::MAX_DIGESTS_PER_MESSAGE as i64;
 
 impl RevocationStore for PostgresStore {
     /// One `SELECT` by client id, then

@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
+mod issue;
 mod seed;
 mod sql;
 mod traits;
@@ -23,8 +24,10 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 
 /// A durable store in one SQLite file, implementing every store trait of
 /// tower-revoke: [`RevocationStore`](tower_revoke::RevocationStore),
-/// [`IntrospectionStore`](tower_revoke::IntrospectionStore) and
-/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore).
+/// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
+/// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
+/// [`JwtDenyList`](tower_revoke::JwtDenyList) and
+/// [`IssuanceStore`](tower_revoke::IssuanceStore).
 ///
 /// The embedded choice: no server, revocations survive restarts, and
 /// several processes can share one file. [`open`](Self::open) sets the
@@ -41,6 +44,17 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// `BEGIN IMMEDIATE`, the token's facts (`SELECT`), then, as the rules
 /// decide, the token's `UPDATE` and, to end a grant, the grant's `UPDATE`
 /// and a count of the tokens it ended; `COMMIT`.
+///
+/// [`IssuanceStore`](tower_revoke::IssuanceStore): registering a client is
+/// one `INSERT`. Recording a token and rotating a refresh token are each
+/// one `BEGIN IMMEDIATE` transaction that reads the facts (one `SELECT`),
+/// decides by `MemoryStore`'s rules, and writes: the grant and the token
+/// (recording); the rotated mark and the successors (a rotation), or the
+/// grant's end, a count of what it ended and the reused token (reuse).
+/// The write lock is held from `BEGIN` to `COMMIT`, so nothing can change
+/// between the read and the write: a recording never enters a grant
+/// revoked meanwhile, and of concurrent rotations of one token exactly one
+/// finds it unrotated.
 ///
 /// # Example
 /// ```no_run

@@ -34,28 +34,39 @@ impl SeedRows for SqliteConnection {
     async fn insert_tokens(&mut self, rows: &[TokenRow]) -> Result<u64, StoreError> {
         let mut inserted = 0;
         for row in rows {
-            if let Some(grant_id) = &row.grant_id {
-                sqlx::query(sql::SEED_GRANT)
-                    .bind(&row.client_id)
-                    .bind(grant_id)
-                    .execute(&mut *self)
-                    .await
-                    .map_err(failed("seed"))?;
-            }
-            inserted += sqlx::query(sql::SEED_TOKEN)
-                .bind(&row.digest)
-                .bind(row.kind)
-                .bind(&row.client_id)
-                .bind(&row.grant_id)
-                .bind(&row.subject)
-                .bind(&row.labels)
-                .bind(row.expires_at)
-                .bind(row.revocable)
-                .execute(&mut *self)
-                .await
-                .map_err(failed("seed"))?
-                .rows_affected();
+            inserted += insert_token(self, row, "seed").await?;
         }
         Ok(inserted)
     }
+}
+
+/// Inserts `row`'s grant (if any) unless it is stored, then the token
+/// unless it is stored; returns 1 if it inserted the token, else 0. Errors
+/// name `operation`.
+pub(super) async fn insert_token(
+    conn: &mut SqliteConnection,
+    row: &TokenRow,
+    operation: &'static str,
+) -> Result<u64, StoreError> {
+    if let Some(grant_id) = &row.grant_id {
+        sqlx::query(sql::SEED_GRANT)
+            .bind(&row.client_id)
+            .bind(grant_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(failed(operation))?;
+    }
+    let done = sqlx::query(sql::SEED_TOKEN)
+        .bind(&row.digest)
+        .bind(row.kind)
+        .bind(&row.client_id)
+        .bind(&row.grant_id)
+        .bind(&row.subject)
+        .bind(&row.labels)
+        .bind(row.expires_at)
+        .bind(row.revocable)
+        .execute(&mut *conn)
+        .await
+        .map_err(failed(operation))?;
+    Ok(done.rows_affected())
 }

@@ -28,7 +28,7 @@ SELECT t.client_id, t.kind, t.subject, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = ?1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
-  AND (t.expires_at IS NULL OR t.expires_at > ?2)";
+  AND (t.expires_at IS NULL OR t.expires_at > ?2) AND t.rotated_at IS NULL";
 
     const DENY_JWT: &'static str = "
 INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until) VALUES (?1, ?2, ?3)
@@ -65,7 +65,11 @@ DELETE FROM tower_revoke_grants WHERE rowid IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT ?1)";
 
-    const SCHEMA: [&'static str; 2] = [SCHEMA_V1, SCHEMA_V2];
+    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+    const REGISTER_CLIENT: &'static str =
+        "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
+         ON CONFLICT DO NOTHING";
 
     fn rows_affected(done: &SqliteQueryResult) -> u64 {
         done.rows_affected()
@@ -121,10 +125,14 @@ CREATE TABLE tower_revoke_subject_cutoffs (
 );
 ";
 
-/// `?1` client id, `?2` secret digest or `NULL`.
-pub(super) const SEED_CLIENT: &str =
-    "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
-     ON CONFLICT DO NOTHING";
+/// Version 3: when a refresh token was rotated, in Unix milliseconds
+/// (`NULL`: never). Existing rows are tokens never rotated.
+const SCHEMA_V3: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN rotated_at INTEGER;
+";
+
+/// `?1` client id, `?2` secret digest or `NULL`: a registration.
+pub(super) const SEED_CLIENT: &str = <sqlx::Sqlite as Dialect>::REGISTER_CLIENT;
 
 /// `?1` client id, `?2` grant id.
 pub(super) const SEED_GRANT: &str =
@@ -139,12 +147,12 @@ INSERT INTO tower_revoke_tokens
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 ON CONFLICT DO NOTHING";
 
-/// The facts the decision needs. `?1` digest, `?2` the asking client's id,
-/// `?3` now.
+/// The facts the decision needs (a rotated token counts as expired).
+/// `?1` digest, `?2` the asking client's id, `?3` now.
 pub(super) const FIND: &str = "
 SELECT t.kind, t.client_id = ?2, t.revocable,
        t.revoked_at IS NULL AND g.revoked_at IS NULL,
-       t.expires_at IS NULL OR t.expires_at > ?3,
+       (t.expires_at IS NULL OR t.expires_at > ?3) AND t.rotated_at IS NULL,
        t.client_id, t.grant_id
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
@@ -159,19 +167,21 @@ pub(super) const REVOKE_GRANT: &str = "
 UPDATE tower_revoke_grants SET revoked_at = ?3
 WHERE client_id = ?1 AND grant_id = ?2 AND revoked_at IS NULL";
 
-/// The other active tokens of a grant being ended. `?1` client id, `?2`
-/// grant id, `?3` now, `?4` the revoked token's digest.
+/// The tokens a grant being ended held that were active: neither revoked
+/// nor expired, and not rotated unless `?5`. `?1` client id, `?2` grant id,
+/// `?3` now, `?4` a digest not to count (the revoked token's; `NULL`: none),
+/// `?5` whether rotated tokens count (reuse counts them, as `MemoryStore`).
 pub(super) const COUNT_GRANT: &str = "
 SELECT count(*) FROM tower_revoke_tokens
-WHERE client_id = ?1 AND grant_id = ?2 AND digest <> ?4 AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?3)";
+WHERE client_id = ?1 AND grant_id = ?2 AND digest IS NOT ?4 AND revoked_at IS NULL
+  AND (expires_at IS NULL OR expires_at > ?3) AND (?5 OR rotated_at IS NULL)";
 
 /// `?1` subject, `?2` now, `?3` wanted labels (a JSON object): every
 /// wanted (name, value) must be among the token's labels.
 pub(super) const REVOKE_SUBJECT: &str = "
 UPDATE tower_revoke_tokens SET revoked_at = ?2
 WHERE subject = ?1 AND revocable AND revoked_at IS NULL
-  AND (expires_at IS NULL OR expires_at > ?2)
+  AND (expires_at IS NULL OR expires_at > ?2) AND rotated_at IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM json_each(?3) w
       WHERE NOT EXISTS (
@@ -182,3 +192,47 @@ WHERE subject = ?1 AND revocable AND revoked_at IS NULL
       WHERE g.client_id = tower_revoke_tokens.client_id
         AND g.grant_id = tower_revoke_tokens.grant_id
         AND g.revoked_at IS NOT NULL)";
+
+/// What recording a token depends on, read inside its `BEGIN IMMEDIATE`
+/// transaction: whether the client exists; whether a stored token of this
+/// digest (if any) has the same client, kind and grant; whether the grant
+/// (if any) is not revoked. `?1` digest, `?2` kind, `?3` client id, `?4`
+/// grant id or `NULL`.
+pub(super) const RECORD_FACTS: &str = "
+SELECT EXISTS (SELECT 1 FROM tower_revoke_clients WHERE client_id = ?3),
+       (SELECT client_id = ?3 AND kind = ?2 AND grant_id IS ?4
+        FROM tower_revoke_tokens WHERE digest = ?1),
+       NOT EXISTS (
+           SELECT 1 FROM tower_revoke_grants
+           WHERE client_id = ?3 AND grant_id = ?4 AND revoked_at IS NOT NULL)";
+
+/// What a rotation depends on, read inside its `BEGIN IMMEDIATE`
+/// transaction: whether a successor is stored; whether the presented token
+/// is a refresh token of the client, unexpired and unrevoked itself; its
+/// grant (its own for a token recorded without one) not revoked; when it
+/// was rotated; the grant's id (all `NULL` for an unknown token). `?1` the
+/// presented token's digest, `?2` the client's id, `?3` now, `?4` the grant
+/// a token without one starts, `?5`, `?6` the successors' digests.
+pub(super) const ROTATION_FACTS: &str = "
+SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest IN (?5, ?6)),
+       t.kind = 'refresh_token' AND t.client_id = ?2,
+       t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?3),
+       g.revoked_at IS NULL,
+       t.rotated_at,
+       COALESCE(t.grant_id, ?4)
+FROM (SELECT 1) AS one
+LEFT JOIN tower_revoke_tokens t ON t.digest = ?1
+LEFT JOIN tower_revoke_grants g
+       ON g.client_id = t.client_id AND g.grant_id = COALESCE(t.grant_id, ?4)";
+
+/// Marks a token rotated unless it was. `?1` digest, `?2` now (Unix
+/// milliseconds).
+pub(super) const MARK_ROTATED: &str =
+    "UPDATE tower_revoke_tokens SET rotated_at = ?2 WHERE digest = ?1 AND rotated_at IS NULL";
+
+/// Revokes a reused token recorded without a grant, unless it has ended.
+/// `?1` digest, `?2` now.
+pub(super) const REVOKE_OUTSIDE: &str = "
+UPDATE tower_revoke_tokens SET revoked_at = ?2
+WHERE digest = ?1 AND grant_id IS NULL AND revoked_at IS NULL
+  AND (expires_at IS NULL OR expires_at > ?2)";

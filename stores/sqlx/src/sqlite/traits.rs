@@ -72,7 +72,7 @@ impl RevocationStore for SqliteStore {
             Plan::Answer(outcome) => outcome,
             Plan::EndGrantOnly => {
                 if let Some(grant) = &grant {
-                    end_grant(&mut tx, grant, now, digest).await?;
+                    end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?;
                 }
                 RevocationOutcome::NotFound
             }
@@ -87,7 +87,9 @@ impl RevocationStore for SqliteStore {
                     .await
                     .map_err(failed("revoke"))?;
                 let cascaded = match (&grant, ends) {
-                    (Some(grant), true) => end_grant(&mut tx, grant, now, digest).await?,
+                    (Some(grant), true) => {
+                        end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?
+                    }
                     _ => 0,
                 };
                 RevocationOutcome::Revoked { kind, cascaded }
@@ -98,33 +100,49 @@ impl RevocationStore for SqliteStore {
     }
 }
 
+/// Which of a grant's tokens [`end_grant`] counts.
+#[derive(Clone, Copy)]
+pub(super) enum Counted<'a> {
+    /// A revocation: the active tokens but the revoked one (this digest).
+    OtherActive(&'a [u8]),
+    /// Reuse: every token neither revoked nor expired, rotated ones
+    /// included (as `MemoryStore` counts them).
+    Live,
+}
+
 /// Revokes the grant (client id, grant id) unless it already is; returns
-/// how many other active tokens it held (0 if it was revoked already).
-async fn end_grant(
+/// how many of its tokens it ended, as `counted` says (0 if it was revoked
+/// already).
+pub(super) async fn end_grant(
     tx: &mut SqliteConnection,
     (client_id, grant_id): &(String, String),
     now: i64,
-    digest: &[u8],
+    counted: Counted<'_>,
 ) -> Result<u64, StoreError> {
+    let (except, rotated, operation) = match counted {
+        Counted::OtherActive(digest) => (Some(digest), false, "revoke"),
+        Counted::Live => (None, true, "rotate refresh token"),
+    };
     let ended = sqlx::query(sql::REVOKE_GRANT)
         .bind(client_id)
         .bind(grant_id)
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(failed("revoke"))?;
+        .map_err(failed(operation))?;
     if ended.rows_affected() == 0 {
         return Ok(0);
     }
-    let others: i64 = sqlx::query_scalar(sql::COUNT_GRANT)
+    let count: i64 = sqlx::query_scalar(sql::COUNT_GRANT)
         .bind(client_id)
         .bind(grant_id)
         .bind(now)
-        .bind(digest)
+        .bind(except)
+        .bind(rotated)
         .fetch_one(&mut *tx)
         .await
-        .map_err(failed("revoke"))?;
-    Ok(u64::try_from(others).unwrap_or(0))
+        .map_err(failed(operation))?;
+    Ok(u64::try_from(count).unwrap_or(0))
 }
 
 impl IntrospectionStore for SqliteStore {

@@ -1,0 +1,169 @@
+//! [`IssuanceStore`] for [`SqliteStore`]: each recording and each
+//! rotation is one `BEGIN IMMEDIATE` transaction that reads the facts,
+//! decides by the rules of [`issuance`](crate::issuance), and writes. The
+//! write lock is taken at `BEGIN`, so no other write (a revocation, a
+//! recording, another rotation, from any connection or process) comes
+//! between the read and the write.
+
+use super::seed::insert_token;
+use super::traits::{end_grant, Counted};
+use super::{sql, SqliteStore, BEGIN_WRITE};
+use crate::error::failed;
+use crate::issuance::{
+    now_ms, own_grant_id, step, well_formed, Presented, RecordFacts, Step, Successors,
+};
+use crate::rows::{now, TokenRow};
+use sqlx::SqliteConnection;
+use tower_revoke::store::{
+    ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenDigest, TokenEntry,
+};
+use tower_revoke::{AuthenticatedClient, IssuanceStore, StoreError};
+
+impl IssuanceStore for SqliteStore {
+    /// One `INSERT ... ON CONFLICT DO NOTHING`.
+    async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
+        self.shared().register_client(client).await
+    }
+
+    /// One write transaction: the facts (`SELECT`), then the grant and the
+    /// token (`INSERT`s) when they allow it.
+    async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+        const OPERATION: &str = "record token";
+        if !well_formed(token) {
+            return Ok(Recording::Invalid);
+        }
+        let row = TokenRow::of(token);
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed(OPERATION))?;
+        let (client, existing, grant_open): (bool, Option<bool>, bool) =
+            sqlx::query_as(sql::RECORD_FACTS)
+                .bind(&row.digest)
+                .bind(row.kind)
+                .bind(&row.client_id)
+                .bind(&row.grant_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(OPERATION))?;
+        let facts = RecordFacts {
+            client,
+            existing,
+            grant_open,
+        };
+        let recording = match facts.refusal() {
+            Some(refusal) => refusal,
+            None => {
+                insert_token(&mut tx, &row, OPERATION).await?;
+                Recording::Recorded
+            }
+        };
+        tx.commit().await.map_err(failed(OPERATION))?;
+        Ok(recording)
+    }
+
+    /// One write transaction: the facts (`SELECT`), then as they decide,
+    /// the token marked rotated and its successors recorded, or its grant
+    /// ended.
+    async fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> Result<RotationOutcome, StoreError> {
+        const OPERATION: &str = "rotate refresh token";
+        let Some(successors) = Successors::of(rotation) else {
+            return Ok(RotationOutcome::Conflict);
+        };
+        let digest = TokenDigest::of(&rotation.presented);
+        let digest = digest.as_bytes().as_slice();
+        let (now, now_ms) = (now(), now_ms());
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed(OPERATION))?;
+        type Row = (
+            bool,
+            Option<bool>,
+            Option<bool>,
+            Option<bool>,
+            Option<i64>,
+            Option<String>,
+        );
+        let access = successors.access_token.as_ref();
+        let (taken, own_refresh, unexpired_unrevoked, grant_open, rotated_at, grant): Row =
+            sqlx::query_as(sql::ROTATION_FACTS)
+                .bind(digest)
+                .bind(client.client_id.as_str())
+                .bind(now)
+                .bind(own_grant_id(&rotation.presented))
+                .bind(&successors.refresh_token.digest)
+                .bind(access.map(|a| &a.digest))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(OPERATION))?;
+        let presented = own_refresh.map(|own_refresh| Presented {
+            own_refresh,
+            unexpired_unrevoked: unexpired_unrevoked == Some(true),
+            grant_open: grant_open != Some(false),
+            rotated_at,
+        });
+        let decided = step(taken, presented, rotation.grace, now_ms);
+        let outcome = match (decided, grant) {
+            (Step::Rotate, Some(grant)) => {
+                sqlx::query(sql::MARK_ROTATED)
+                    .bind(digest)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed(OPERATION))?;
+                for row in successors.rows() {
+                    let row = TokenRow {
+                        client_id: client.client_id.as_str().to_owned(),
+                        grant_id: Some(grant.clone()),
+                        ..row.clone()
+                    };
+                    insert_token(&mut tx, &row, OPERATION).await?;
+                }
+                RotationOutcome::Rotated
+            }
+            (Step::Reuse, Some(grant)) => {
+                let ended = (client.client_id.as_str().to_owned(), grant);
+                let revoked = reuse(&mut tx, &ended, digest, now).await?;
+                RotationOutcome::Reused { revoked }
+            }
+            (Step::Answer(outcome), _) => outcome,
+            // A known token always has a grant (its own at least).
+            (_, None) => RotationOutcome::InvalidGrant,
+        };
+        tx.commit().await.map_err(failed(OPERATION))?;
+        Ok(outcome)
+    }
+}
+
+/// Reuse: ends the grant (client id, grant id), creating its row revoked
+/// if it has none, and the presented token `digest` when it lies outside
+/// it; returns how many live tokens this ended.
+async fn reuse(
+    tx: &mut SqliteConnection,
+    grant: &(String, String),
+    digest: &[u8],
+    now: i64,
+) -> Result<u64, StoreError> {
+    const OPERATION: &str = "rotate refresh token";
+    sqlx::query(sql::SEED_GRANT)
+        .bind(&grant.0)
+        .bind(&grant.1)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(OPERATION))?;
+    let members = end_grant(tx, grant, now, Counted::Live).await?;
+    let outside = sqlx::query(sql::REVOKE_OUTSIDE)
+        .bind(digest)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(OPERATION))?;
+    Ok(members + outside.rows_affected())
+}
