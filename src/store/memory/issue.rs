@@ -123,7 +123,8 @@ impl MemoryStore {
     /// the grant's lock, so rotations, recordings and cascades of one
     /// grant follow each other: the first rotation marks the token and
     /// records its successors before any later one finds the mark and
-    /// decides between a grace rotation and reuse.
+    /// decides between a grace rotation and reuse (reuse too once the
+    /// grant has ended, whatever the grace period).
     fn rotate(&self, client: &AuthenticatedClient, rotation: &Rotation) -> RotationOutcome {
         let shared = &*self.shared;
         let (now, now_ms) = (now(), now_ms());
@@ -170,7 +171,7 @@ impl MemoryStore {
         if let Err(rotated_at) = first {
             let grace_ms = u64::try_from(rotation.grace.as_millis()).unwrap_or(u64::MAX);
             let elapsed = now_ms.saturating_sub(rotated_at);
-            if rotation.grace.is_zero() || elapsed > grace_ms {
+            if rotation.grace.is_zero() || elapsed > grace_ms || grant.is_revoked() {
                 let revoked = self.end_grant(&grant, &members, fingerprint, now);
                 return RotationOutcome::Reused { revoked };
             }
