@@ -37,8 +37,7 @@ use tower_revoke::response::{ErrorCode, ErrorResponse};
 use tower_revoke::revocation::RevocationResponder;
 use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenEntry};
 use tower_revoke::{
-    AuthenticatedClient, ClientType, IntrospectionStore, IssuanceStore, RevocationStore,
-    TokenKind,
+    AuthenticatedClient, ClientType, IntrospectionStore, IssuanceStore, RevocationStore, TokenKind,
 };
 
 /// The token endpoint's path in the demo.
@@ -108,20 +107,33 @@ where
             Ok(form) => form,
             Err(rejection) => return rejection.into_response(),
         };
-        let client = match responder.authenticate(store, reader, &form.credentials).await {
+        let client = match responder
+            .authenticate(store, reader, &form.credentials)
+            .await
+        {
             Ok(client) => client,
             Err(refused) => return refused.map(Body::new),
         };
         match form.get("grant_type") {
-            None => error(ErrorCode::InvalidRequest, "the grant_type parameter is missing"),
+            None => error(
+                ErrorCode::InvalidRequest,
+                "the grant_type parameter is missing",
+            ),
             Some("client_credentials") => self.client_credentials(&client, &form).await,
             Some("refresh_token") => self.refresh(&client, &form).await,
-            Some(_) => error(ErrorCode::UnsupportedGrantType, "this grant type is not supported"),
+            Some(_) => error(
+                ErrorCode::UnsupportedGrantType,
+                "this grant type is not supported",
+            ),
         }
     }
 
     /// RFC 6749 §4.4: an access token for the client itself.
-    async fn client_credentials(&self, client: &AuthenticatedClient, form: &ClientForm) -> Response {
+    async fn client_credentials(
+        &self,
+        client: &AuthenticatedClient,
+        form: &ClientForm,
+    ) -> Response {
         if client.client_type != ClientType::Confidential {
             let why = "only a confidential client may use client_credentials";
             return error(ErrorCode::UnauthorizedClient, why);
@@ -131,7 +143,11 @@ where
         match self.shared.store.record_token(&entry).await {
             Ok(Recording::Recorded) => issued(&access, None, form.get("scope")),
             Ok(other) => unavailable(&format!("the access token was not recorded: {other:?}")),
-            Err(failed) => self.shared.responder.store_unavailable(&failed).map(Body::new),
+            Err(failed) => self
+                .shared
+                .responder
+                .store_unavailable(&failed)
+                .map(Body::new),
         }
     }
 
@@ -144,7 +160,10 @@ where
             ..
         } = &*self.shared;
         let Some(presented) = form.get("refresh_token").and_then(Token::new) else {
-            return error(ErrorCode::InvalidRequest, "the refresh_token parameter is missing");
+            return error(
+                ErrorCode::InvalidRequest,
+                "the refresh_token parameter is missing",
+            );
         };
         // The new tokens keep the subject of the token they replace.
         let subject = match store.introspect(&presented).await {
@@ -173,7 +192,9 @@ where
 /// An access token of `client_id`, of `subject`, expiring after
 /// [`ACCESS_TOKEN_LIFETIME`].
 fn access_entry(access: &Token, client_id: &ClientId, subject: Option<&str>) -> TokenEntry {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let expires_at = (now + ACCESS_TOKEN_LIFETIME).as_secs();
     let entry = TokenEntry::new(access.clone(), TokenKind::AccessToken, client_id.clone());
     let entry = entry.with_expires_at(expires_at);
@@ -198,7 +219,10 @@ fn issued(access: &Token, refresh: Option<&Token>, scope: Option<&str>) -> Respo
     }
     let mut response = Response::new(Body::from(Bytes::from(body.to_string())));
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    headers.insert(
+        CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     headers.insert(CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
     headers.insert(PRAGMA, http::HeaderValue::from_static("no-cache"));
     response
@@ -214,6 +238,9 @@ fn error(code: ErrorCode, description: &'static str) -> Response {
 /// recorded. Logged without the token.
 fn unavailable(why: &str) -> Response {
     tracing::error!("token endpoint: {why}");
-    let response = ErrorResponse::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TemporarilyUnavailable);
+    let response = ErrorResponse::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::TemporarilyUnavailable,
+    );
     response.into_http().map(Body::new)
 }

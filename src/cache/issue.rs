@@ -67,18 +67,30 @@ mod tests {
             client_type: ClientType::Confidential,
         };
         block_on(async {
-            assert!(cached.introspect(&rt).await.unwrap().is_some(), "cached as active");
+            assert!(
+                cached.introspect(&rt).await.unwrap().is_some(),
+                "cached as active"
+            );
             let next = Token::generate();
             let successor = TokenEntry::new(next.clone(), TokenKind::RefreshToken, app1.clone());
             let rotation = Rotation::new(rt.clone(), successor, None);
-            let rotated = cached.rotate_refresh_token(&client, &rotation).await.unwrap();
+            let rotated = cached
+                .rotate_refresh_token(&client, &rotation)
+                .await
+                .unwrap();
             assert_eq!(rotated, RotationOutcome::Rotated);
             assert!(cached.introspect(&rt).await.unwrap().is_none(), "forgotten");
-            assert!(cached.introspect(&next).await.unwrap().is_some(), "cached as active");
+            assert!(
+                cached.introspect(&next).await.unwrap().is_some(),
+                "cached as active"
+            );
             let again = TokenEntry::new(Token::generate(), TokenKind::RefreshToken, app1);
             let reuse = Rotation::new(rt.clone(), again, None);
             let reused = cached.rotate_refresh_token(&client, &reuse).await.unwrap();
-            assert!(matches!(reused, RotationOutcome::Reused { .. }), "{reused:?}");
+            assert!(
+                matches!(reused, RotationOutcome::Reused { .. }),
+                "{reused:?}"
+            );
             assert!(cached.introspect(&next).await.unwrap().is_none(), "flushed");
         });
     }

@@ -247,7 +247,7 @@ where
 /// lives on.
 pub(in crate::testkit) async fn grace_period<St>(store: &St)
 where
-    St: IssuanceStore + IntrospectionStore,
+    St: IssuanceStore + IntrospectionStore + RevocationStore,
 {
     let check = "grace_period";
     let grace = Duration::from_secs(3600);
@@ -278,6 +278,18 @@ where
         "{check}: without grace"
     );
     assert_active(check, store, &[("AT2", false), (&refresh2[..], false)]).await;
+    // Once the grant has ended, the grace period no longer applies: RT3
+    // (recorded without a grant) rotates into a grant of its own, the
+    // client revokes its successor, which ends that grant, and RT3
+    // presented again within the grace period is reuse.
+    let (first, successor, _) = rotation("RT3");
+    let rotated = rotate(store, &first.with_grace(grace)).await;
+    assert_eq!(rotated, RotationOutcome::Rotated, "{check}");
+    revoke(store, &app1(), &successor).await;
+    let (retry, ..) = rotation("RT3");
+    let retried = rotate(store, &retry.with_grace(grace)).await;
+    let reused = matches!(retried, RotationOutcome::Reused { .. });
+    assert!(reused, "{check}: after the grant ended: {retried:?}");
 }
 
 /// Many tasks present one refresh token at once, without a grace period:
