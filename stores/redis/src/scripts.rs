@@ -12,18 +12,20 @@ use std::sync::LazyLock;
 /// token's revocation ends its grant too. Replies `{outcome[, kind][, grant]}`:
 /// a grant id in the reply is a grant this revocation must end.
 ///
-/// A revoked token whose revocation ends its grant (`cascade`) replies its
-/// grant again, so that revoking it once more finishes a cascade an
-/// earlier call could not (the grant's end is idempotent).
+/// A rotated refresh token is no longer active: revoking it is like
+/// revoking an expired one. A revoked token whose revocation ends its
+/// grant (`cascade`) replies its grant again, so that revoking it once
+/// more finishes a cascade an earlier call could not (the grant's end is
+/// idempotent).
 const REVOKE_LUA: &str = r"
 local f = redis.call('HMGET', KEYS[1], 'client', 'kind', 'grant', 'exp', 'revocable',
-  'revoked', 'cascade', 'ended')
+  'revoked', 'cascade', 'ended', 'rotated')
 local client, kind, grant, exp = f[1], f[2], f[3], f[4]
 local revocable, revoked, cascade, ended = f[5], f[6], f[7], f[8]
 if not client then return {'not_found'} end
 local own = client == ARGV[1]
 local expired = exp and tonumber(exp) <= tonumber(ARGV[2])
-if expired or revoked or ended then
+if expired or revoked or ended or f[9] then
   if own and grant and (cascade or (kind == 'refresh_token' and not (revoked or ended))) then
     redis.call('HSET', KEYS[1], 'cascade', '1')
     return {'not_found', grant}
@@ -74,8 +76,8 @@ return 1
 /// `ARGV[1]` (Unix seconds), revocable, and carries every label of the
 /// pairs `ARGV[3]`, `ARGV[4]`, ... Replies 1 if it revoked it.
 const REVOKE_IF_LABELLED_LUA: &str = r"
-local f = redis.call('HMGET', KEYS[1], 'sub', 'exp', 'revocable', 'revoked', 'ended')
-if f[1] ~= ARGV[2] or f[4] or f[5] or f[3] ~= '1' then return 0 end
+local f = redis.call('HMGET', KEYS[1], 'sub', 'exp', 'revocable', 'revoked', 'ended', 'rotated')
+if f[1] ~= ARGV[2] or f[4] or f[5] or f[6] or f[3] ~= '1' then return 0 end
 if f[2] and tonumber(f[2]) <= tonumber(ARGV[1]) then return 0 end
 for i = 3, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], 'label:' .. ARGV[i]) ~= ARGV[i + 1] then return 0 end
