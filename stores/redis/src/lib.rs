@@ -181,8 +181,11 @@
 //   revoke.rs   every write that ends tokens (revocation and its grant
 //               cascade, bulk revocation, JWT denials), then its notice
 //   seed.rs     storing clients and tokens, loading seeds
+//   issue.rs    issuance: registering clients, recording tokens behind
+//               their grant's barrier, rotating refresh tokens
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
-//               `SubjectRevocationStore`, `JwtDenyList`, calling the above
+//               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
+//               calling the above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
@@ -192,6 +195,7 @@
 //               the clock, key expiry
 //   error.rs    Redis failures as `StoreError`s
 mod error;
+mod issue;
 mod keys;
 mod listen;
 mod read;

@@ -73,6 +73,23 @@ pub(crate) fn key_expiry_ms(
     Some(expires_ms.saturating_add(retention))
 }
 
+/// The index score of a key whose `PEXPIRETIME` is `reply`: when it
+/// expires (Unix milliseconds), or `inf` for never; `None` when it is gone.
+pub(crate) fn expiry_score(reply: &str) -> Result<Option<String>, StoreError> {
+    match reply.parse::<i64>() {
+        Ok(-1) => Ok(Some("inf".to_owned())),
+        Ok(ms) if ms >= 0 => Ok(Some(ms.to_string())),
+        Ok(_) => Ok(None),
+        Err(_) => Err(unexpected("key expiry")),
+    }
+}
+
+/// A script's reply of `parts`, for the tests of reply parsers.
+#[cfg(test)]
+pub(crate) fn reply(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|&p| p.to_owned()).collect()
+}
+
 /// The facts of an active token from its [`INTROSPECTED`] fields at
 /// `now` (Unix seconds); `None` when it is unknown, expired, revoked,
 /// rotated, or its grant was ended.
