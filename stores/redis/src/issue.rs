@@ -241,12 +241,17 @@ where
         if taken.into_iter().any(|taken| taken) {
             return Ok(None);
         }
-        let grace = u64::try_from(rotation.grace.as_millis()).unwrap_or(u64::MAX);
+        // Zero turns the grace period off; any other is on, however short.
+        let grace = (!rotation.grace.is_zero()).then(|| {
+            u64::try_from(rotation.grace.as_millis())
+                .unwrap_or(u64::MAX)
+                .to_string()
+        });
         let mut decide = ROTATE.key(self.keys.token(&presented));
         decide
             .arg(client_id)
             .arg(now_secs())
-            .arg(grace)
+            .arg(grace.unwrap_or_default())
             .arg(format!("rt:{}", presented.to_hex()));
         let reply: Vec<String> = self.invoke(&decide).await?;
         decision(reply).map(Some)

@@ -169,18 +169,19 @@ return 0
 
 /// Decides the rotation of the refresh token `KEYS[1]` presented by client
 /// `ARGV[1]` at `ARGV[2]` (Unix seconds), with a grace period of `ARGV[3]`
-/// milliseconds (0 for none); `ARGV[4]` is the grant a token recorded
-/// without one rotates into. A token is live unless expired, revoked,
-/// ended, or `cascade` (its revocation ended its grant, which a rotated
-/// token's own hash shows only so). Times of rotation are the server's (`TIME`,
-/// Unix milliseconds), so every instance measures the grace period on one
-/// clock. Replies:
-/// - `{'invalid_grant'}`: not this client's refresh token, or expired or
-///   revoked without having been rotated; nothing changed;
+/// milliseconds (empty for none, so that a grace shorter than 1 ms still
+/// covers a retry within the same millisecond); `ARGV[4]` is the grant a
+/// token recorded without one rotates into. A token is live unless
+/// expired, revoked, ended, or `cascade` (its revocation ended its grant,
+/// which a rotated token's own hash shows only so). Times of rotation are
+/// the server's (`TIME`, Unix milliseconds), so every instance measures the
+/// grace period on one clock. Replies:
+/// - `{'invalid_grant'}`: not this client's refresh token, or dead without
+///   having been rotated; nothing changed;
 /// - `{'rotated', grant}`: live and never rotated (now marked `rotated`), or
 ///   rotated within the grace period: record the successors in `grant`;
 /// - `{'reused', grant, self, expiry}`: rotated before, past the grace
-///   period or since ended: end `grant`. `self` is `1` when this revoked the
+///   period or since dead: end `grant`. `self` is `1` when this revoked the
 ///   presented token itself (a live token outside `grant`), `expiry` when
 ///   its key expires (`PEXPIRETIME`), which the grant's flag must outlive.
 const ROTATE_LUA: &str = r"
@@ -198,14 +199,15 @@ if live and not rotated then
   redis.call('HSET', KEYS[1], 'rotated', string.format('%d', now))
   return {'rotated', into}
 end
-local grace = tonumber(ARGV[3])
-if live and grace > 0 and now - tonumber(rotated) <= grace then return {'rotated', into} end
+if live and ARGV[3] ~= '' and now - tonumber(rotated) <= tonumber(ARGV[3]) then
+  return {'rotated', into}
+end
 local revoked_self = '0'
 if live and not grant then
   redis.call('HSET', KEYS[1], 'revoked', '1')
   revoked_self = '1'
 end
-return {'reused', into, revoked_self, tostring(redis.call('PEXPIRETIME', KEYS[1]))}
+return {'reused', into, revoked_self, string.format('%d', redis.call('PEXPIRETIME', KEYS[1]))}
 ";
 
 /// [`REVOKE_LUA`]: step 1 of a revocation, on the token's slot.
