@@ -1,7 +1,8 @@
 //! A Redis store for [`tower_revoke`]: the RFC 7009 revocation endpoint,
-//! RFC 7662 introspection, the Bearer guard and bulk revocation, shared by
-//! every instance of an app, on standalone Redis (7.0 or later) or Redis
-//! Cluster.
+//! RFC 7662 introspection, the Bearer guard, bulk revocation, and the
+//! issuance of an app's own token endpoint (recording tokens, rotating
+//! refresh tokens with reuse detection), shared by every instance of an
+//! app, on standalone Redis (7.0 or later) or Redis Cluster.
 //!
 //! # Two minutes
 //! ```no_run
@@ -60,9 +61,9 @@
 //! | key | type | holds | expires |
 //! |---|---|---|---|
 //! | `P:c:{<client_id>}` | string | `public`, or `sha256:` and the hex digest of the secret | never |
-//! | `P:t:{<token digest>}` | hash | the token's record (below) | with the token |
+//! | `P:t:{<token digest>}` | hash | the token's record (below), or a tombstone | with the token |
 //! | `P:g:{<client_id>:<grant_id>}` | sorted set | the digests of the grant's tokens, scored by when their keys expire | with its last token |
-//! | `P:g:{<client_id>:<grant_id>}:ended` | string | `1`: the grant was ended | with the grant's set |
+//! | `P:g:{<client_id>:<grant_id>}:ended` | string | `1`: the grant was ended | with the grant's set (after a reuse, not before the reused token's key) |
 //! | `P:s:{<subject>}` | sorted set | the subject's token digests, scored alike | with its last token |
 //! | `P:jd:{<issuer>:<jti>}` | string | `1`: the JWT is denied ([`JwtDenyList`](tower_revoke::JwtDenyList)) | when the entry lapses (PXAT) |
 //! | `P:jc:{<issuer>:<subject>}` | string | the subject's JWT cutoff, Unix seconds (raised by a script, never lowered) | never |
@@ -71,8 +72,18 @@
 //! `revocable` (`1`, `0`), and when set `grant`, `sub`, `exp` (Unix
 //! seconds), `label:<name>`; then, once they happen, `revoked` (revoked
 //! itself), `cascade` (its revocation ends its grant), `ended` (its grant
-//! was ended). The hash alone tells whether a token is active (stored, not
-//! expired, neither `revoked` nor `ended`), so introspection is one HMGET.
+//! was ended), `rotated` (a refresh token's first rotation, Unix
+//! milliseconds by the server's clock). The hash alone tells whether a
+//! token is active (stored, not expired, none of `revoked`, `ended`,
+//! `rotated`), so introspection is one HMGET.
+//!
+//! A refresh token recorded without a grant rotates into a grant named
+//! `rt:` and the hex digest of the token (keys
+//! `P:g:{<client_id>:rt%3A<hex>}`), so that its reuse ends its successors.
+//! A tombstone is a token hash holding only `ended`: a grant's end found
+//! the token's digest in its set before the token was written (see
+//! "Issuance"); it expires with the set's member, and the write keeps
+//! `ended`.
 //!
 //! # Revocation
 //! Every step is a Lua script on one key's slot; each runs atomically.
@@ -85,8 +96,8 @@
 //! 2. On the grant's slot: set the grant's `ended` flag and reply its
 //!    tokens.
 //! 3. On each other token's slot (pipelined on the multiplexed
-//!    connection): set `ended`; count the tokens this made inactive
-//!    (`cascaded`).
+//!    connection): set `ended` (or leave a tombstone for a token not
+//!    written yet); count the tokens this made inactive (`cascaded`).
 //! 4. PUBLISH the digests of every token the revocation ended.
 //!
 //! `Ok` (and so the endpoint's 200) comes only after steps 1 to 3 all
@@ -103,10 +114,72 @@
 //! so a larger grant adds bytes rather than round trips; one PUBLISH per
 //! 120 digests). Introspection and client authentication, 1 each.
 //!
+//! A rotated refresh token is no longer active, so revoking it is as for
+//! an expired one: by its client, it ends its grant, answered `NotFound`.
+//!
 //! Bulk revocation ([`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore))
 //! reads the subject's set, then runs one script per token, each revoking
 //! it if active, revocable and labelled; concurrent calls count every
 //! token once.
+//!
+//! # Issuance
+//! [`IssuanceStore`](tower_revoke::IssuanceStore), for an app's own token
+//! endpoint, with [`MemoryStore`](tower_revoke::MemoryStore)'s rules. A
+//! token's keys live in its digest's slot, its grant's in the grant's, its
+//! client's in the client's, so on Redis Cluster no one script sees them
+//! all: each call is a few scripts, each deciding one thing atomically on
+//! one slot, in an order that keeps the rules (the same steps on
+//! standalone Redis).
+//!
+//! Registering a client is one `SET NX` of its key: `AlreadyRegistered`
+//! leaves a stored secret digest (or a public client) as it is.
+//!
+//! Recording a token ([`record_token`](tower_revoke::IssuanceStore::record_token)):
+//! 1. The client's key and the token's hash, read together: an unknown
+//!    client is `UnknownClient`; a token stored already is
+//!    `AlreadyRecorded` (same client, kind and grant) or `Conflict`.
+//!    Nothing is written. (A malformed entry is `Invalid` before any.)
+//! 2. The revocation barrier, one script on the grant's slot: an ended
+//!    grant admits nothing (`GrantRevoked`, nothing written); otherwise the
+//!    token's digest joins the grant's set.
+//! 3. The token's hash is written (and its subject's index), unless a
+//!    concurrent call stored the token first (that one decides, as in
+//!    step 1).
+//!
+//! A revocation of the grant ends the tokens of its set (its steps 2 and
+//! 3). If it comes before step 2, the grant refuses the token; if after,
+//! it finds the digest in the set and ends the token, whose hash, if not
+//! written yet, it leaves as a tombstone that step 3 writes onto, ended.
+//! So an issuance racing a revocation never revives the grant, nor shows
+//! a live token of an ended grant. Round trips: 3 (2 without a grant).
+//!
+//! Rotating a refresh token ([`rotate_refresh_token`](tower_revoke::IssuanceStore::rotate_refresh_token)):
+//! 1. The successors must be new (their hashes are read together):
+//!    otherwise `Conflict`, nothing changed.
+//! 2. One script on the presented token's slot decides: not this client's
+//!    refresh token, or dead without having been rotated: `InvalidGrant`;
+//!    live and never rotated: marks it `rotated`, so exactly one of
+//!    concurrent rotations is first; rotated, within the grace period:
+//!    rotates again; otherwise reuse, and a presented token outside its
+//!    grant (one recorded without a grant) is revoked by this script.
+//! 3. Rotated: the successors join the grant (step 2 of recording, with the
+//!    presented token's client and grant), then are written (step 3) while
+//!    the presented token's digest is PUBLISHed. A grant ended since the
+//!    decision refuses them and they are written ended: the rotation came
+//!    first, the grant's end after it. Reused: the grant ends as in a
+//!    revocation (its flag kept at least as long as the presented token's
+//!    key), and every token this ended is PUBLISHed; `revoked` counts the
+//!    ones that were live (a rotated refresh token is).
+//!
+//! Round trips: 4 for a rotation (the check, the decision, the barrier,
+//! the writes with the PUBLISH alongside), 5 for a reuse (the check, the
+//! decision, the grant's end, its marks pipelined, the PUBLISH); 2 for
+//! `InvalidGrant`. Between the decision and the writes the presented token
+//! is already inactive and its successors do not exist yet; nobody holds
+//! them. Redis going away after the decision leaves the presented token
+//! rotated without successors and the call answers `Err`: the client's
+//! retry is reuse unless a grace period covers it, as for any store whose
+//! acknowledgement is lost.
 //!
 //! # Expiry
 //! A token's hash expires (PEXPIREAT) [`expired_retention`](RedisStore::expired_retention)
@@ -155,14 +228,15 @@
 //! Build the store over a [`ClusterConnection`](redis::cluster_async::ClusterConnection)
 //! (`RedisStore::new(cluster_client.get_async_connection().await?)`). No
 //! script touches keys of two slots: a token's keys share its digest's
-//! slot, a grant's set and flag share the grant's. A grant cascade spans
-//! slots as described above, so its atomicity is per step, with the
-//! ordering argument given there (the same on standalone Redis). Pub/sub
+//! slot, a grant's set and flag share the grant's. A grant cascade, a
+//! recording and a rotation span slots as described above, so their
+//! atomicity is per step, with the ordering arguments given there (the
+//! same on standalone Redis). Pub/sub
 //! messages reach every node, so a listener may connect to any node:
 //! `RevocationListener::new(node_client, cache).channel(store.get_channel())`
 //! (a store over a cluster connection has no [`redis::Client`] for
-//! [`listen`](RedisStore::listen)). The tests run the conformance kit on
-//! standalone Redis and on a three-primary cluster.
+//! [`listen`](RedisStore::listen)). The tests run the conformance kit
+//! (issuance included) on standalone Redis and on a three-primary cluster.
 //!
 //! # Security
 //! Keys and values hold digests, ids, subjects and labels: never a token
@@ -181,8 +255,11 @@
 //   revoke.rs   every write that ends tokens (revocation and its grant
 //               cascade, bulk revocation, JWT denials), then its notice
 //   seed.rs     storing clients and tokens, loading seeds
+//   issue.rs    issuance: registering clients, recording tokens behind
+//               their grant's barrier, rotating refresh tokens
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
-//               `SubjectRevocationStore`, `JwtDenyList`, calling the above
+//               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
+//               calling the above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
@@ -192,6 +269,7 @@
 //               the clock, key expiry
 //   error.rs    Redis failures as `StoreError`s
 mod error;
+mod issue;
 mod keys;
 mod listen;
 mod read;

@@ -11,7 +11,9 @@ use tower_revoke::{ActiveToken, StoreError, TokenKind};
 /// token is stored: `client`, `kind`, `revocable` (`1` or `0`), and when
 /// set `grant`, `sub`, `exp` (Unix seconds), `label:<name>`. Set later,
 /// to `1`, never cleared: `revoked` (revoked itself), `cascade` (its
-/// revocation ends its grant), `ended` (its grant was ended).
+/// revocation ends its grant), `ended` (its grant was ended); and
+/// `rotated`, for a refresh token, to when it was first rotated (Unix
+/// milliseconds, the server's clock).
 pub(crate) mod field {
     pub(crate) const CLIENT: &str = "client";
     pub(crate) const KIND: &str = "kind";
@@ -21,6 +23,7 @@ pub(crate) mod field {
     pub(crate) const REVOCABLE: &str = "revocable";
     pub(crate) const REVOKED: &str = "revoked";
     pub(crate) const ENDED: &str = "ended";
+    pub(crate) const ROTATED: &str = "rotated";
     pub(crate) const LABEL: &str = "label:";
 }
 
@@ -31,13 +34,14 @@ pub(crate) const PUBLIC_CLIENT: &str = "public";
 pub(crate) const SHA256: &str = "sha256:";
 
 /// What introspection reads, in this order.
-pub(crate) const INTROSPECTED: [&str; 6] = [
+pub(crate) const INTROSPECTED: [&str; 7] = [
     field::CLIENT,
     field::KIND,
     field::SUB,
     field::EXP,
     field::REVOKED,
     field::ENDED,
+    field::ROTATED,
 ];
 
 /// The current time in Unix seconds (0 before 1970).
@@ -69,20 +73,37 @@ pub(crate) fn key_expiry_ms(
     Some(expires_ms.saturating_add(retention))
 }
 
+/// The index score of a key whose `PEXPIRETIME` is `reply`: when it
+/// expires (Unix milliseconds), or `inf` for never; `None` when it is gone.
+pub(crate) fn expiry_score(reply: &str) -> Result<Option<String>, StoreError> {
+    match reply.parse::<i64>() {
+        Ok(-1) => Ok(Some("inf".to_owned())),
+        Ok(ms) if ms >= 0 => Ok(Some(ms.to_string())),
+        Ok(_) => Ok(None),
+        Err(_) => Err(unexpected("key expiry")),
+    }
+}
+
+/// A script's reply of `parts`, for the tests of reply parsers.
+#[cfg(test)]
+pub(crate) fn reply(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|&p| p.to_owned()).collect()
+}
+
 /// The facts of an active token from its [`INTROSPECTED`] fields at
-/// `now` (Unix seconds); `None` when it is unknown, expired, revoked, or
-/// its grant was ended.
+/// `now` (Unix seconds); `None` when it is unknown, expired, revoked,
+/// rotated, or its grant was ended.
 pub(crate) fn active_token(
     fields: &[Option<String>],
     now: u64,
 ) -> Result<Option<ActiveToken>, StoreError> {
-    let [client, kind, sub, exp, revoked, ended] = fields else {
+    let [client, kind, sub, exp, revoked, ended, rotated] = fields else {
         return Err(unexpected("introspection fields"));
     };
     let Some(client) = client else {
         return Ok(None);
     };
-    if revoked.is_some() || ended.is_some() {
+    if revoked.is_some() || ended.is_some() || rotated.is_some() {
         return Ok(None);
     }
     let exp = match exp {
@@ -109,7 +130,7 @@ pub(crate) fn active_token(
 mod tests {
     use super::*;
 
-    fn fields(values: [Option<&str>; 6]) -> Vec<Option<String>> {
+    fn fields(values: [Option<&str>; 7]) -> Vec<Option<String>> {
         values.iter().map(|v| v.map(str::to_owned)).collect()
     }
 
@@ -127,7 +148,7 @@ mod tests {
 
     #[test]
     fn active_means_known_unexpired_unrevoked() {
-        let at = |exp, revoked, ended| {
+        let rotated_at = |exp, revoked, ended, rotated| {
             let f = fields([
                 Some("app1"),
                 Some("access_token"),
@@ -135,15 +156,18 @@ mod tests {
                 exp,
                 revoked,
                 ended,
+                rotated,
             ]);
             active_token(&f, 100).unwrap()
         };
+        let at = |exp, revoked, ended| rotated_at(exp, revoked, ended, None);
         let token = at(Some("101"), None, None).unwrap();
         assert_eq!((token.sub(), token.exp()), (Some("alice"), Some(101)));
         assert!(at(Some("100"), None, None).is_none());
         assert!(at(None, Some("1"), None).is_none());
         assert!(at(None, None, Some("1")).is_none());
-        let unknown = fields([None, None, None, None, None, None]);
+        assert!(rotated_at(None, None, None, Some("1700000000000")).is_none());
+        let unknown = fields([None, None, None, None, None, None, None]);
         assert!(active_token(&unknown, 100).unwrap().is_none());
     }
 }

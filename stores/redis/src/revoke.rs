@@ -54,62 +54,80 @@ where
         let Some(grant) = grant else {
             return Ok((outcome, ended));
         };
-        let cascade = self.end_grant(client_id, grant, digest).await?;
+        let cascade = self.end_grant(client_id, grant, Some(digest), "").await?;
+        let active = cascade.iter().filter(|(_, mark)| *mark == Mark::Active);
         let outcome = match outcome {
             RevocationOutcome::Revoked { kind, .. } => RevocationOutcome::Revoked {
                 kind,
-                cascaded: cascade.len() as u64,
+                cascaded: active.count() as u64,
             },
             other => other,
         };
-        ended.extend(cascade);
+        ended.extend(cascade.into_iter().map(|(digest, _)| digest));
         Ok((outcome, ended))
     }
 
-    /// Steps 2 and 3: ends client `client_id`'s grant `grant_id`, whose
-    /// revocation came from the token `except`. Returns the other tokens
-    /// it ended (active until now).
-    async fn end_grant(
+    /// Steps 2 and 3: ends client `client_id`'s grant `grant_id`, except
+    /// the token `except` (the revoked one, which needs no mark); its flag
+    /// lives at least until `floor` (Unix milliseconds, `inf`, or empty for
+    /// as long as its tokens). Returns the tokens it ended that were live
+    /// until now.
+    pub(crate) async fn end_grant(
         &self,
         client_id: &str,
         grant_id: &str,
-        except: TokenDigest,
-    ) -> Result<Vec<TokenDigest>, StoreError> {
+        except: Option<TokenDigest>,
+        floor: &str,
+    ) -> Result<Vec<(TokenDigest, Mark)>, StoreError> {
         let mut end = END_GRANT.key(self.keys.grant(client_id, grant_id));
         end.key(self.keys.grant_ended(client_id, grant_id))
-            .arg(now_millis());
+            .arg(now_millis())
+            .arg(floor);
         let members: Vec<String> = self.invoke(&end).await?;
-        let mut digests = Vec::with_capacity(members.len());
-        for member in &members {
-            let digest = TokenDigest::from_hex(member).ok_or_else(|| unexpected("grant member"))?;
-            if digest != except {
-                digests.push(digest);
+        if !members.len().is_multiple_of(2) {
+            return Err(unexpected("grant members"));
+        }
+        let mut scored = Vec::with_capacity(members.len() / 2);
+        let mut members = members.into_iter();
+        while let (Some(member), Some(score)) = (members.next(), members.next()) {
+            let digest =
+                TokenDigest::from_hex(&member).ok_or_else(|| unexpected("grant member"))?;
+            if Some(digest) != except {
+                scored.push((digest, score));
             }
         }
         let now = now_secs();
-        let marked = stream::iter(digests)
-            .map(|digest| async move {
-                let ended = self.mark_ended(digest, client_id, grant_id, now).await?;
-                Ok::<_, StoreError>(ended.then_some(digest))
+        let marked = stream::iter(scored)
+            .map(|(digest, score): (TokenDigest, String)| async move {
+                let mark = self
+                    .mark_ended(digest, client_id, grant_id, now, &score)
+                    .await?;
+                Ok::<_, StoreError>((mark != Mark::Nothing).then_some((digest, mark)))
             })
             .buffer_unordered(IN_FLIGHT);
-        let ended: Vec<Option<TokenDigest>> = marked.try_collect().await?;
+        let ended: Vec<Option<(TokenDigest, Mark)>> = marked.try_collect().await?;
         Ok(ended.into_iter().flatten().collect())
     }
 
     /// Step 3 for one token of a grant (and a token stored into an ended
-    /// grant): marks it ended; `true` if it was active.
+    /// grant), whose index score is `score`: marks it ended, or leaves a
+    /// tombstone if it is not written yet.
     pub(crate) async fn mark_ended(
         &self,
         digest: TokenDigest,
         client_id: &str,
         grant_id: &str,
         now: u64,
-    ) -> Result<bool, StoreError> {
+        score: &str,
+    ) -> Result<Mark, StoreError> {
         let mut mark = MARK_ENDED.key(self.keys.token(&digest));
-        mark.arg(now).arg(client_id).arg(grant_id);
+        mark.arg(now).arg(client_id).arg(grant_id).arg(score);
         let ended: i64 = self.invoke(&mark).await?;
-        Ok(ended == 1)
+        Ok(match ended {
+            1 => Mark::Active,
+            2 => Mark::Rotated,
+            _ => Mark::Nothing,
+        })
     }
 
     /// Revokes `subject`'s active, revocable tokens carrying all `labels`,
@@ -198,7 +216,7 @@ where
     /// is committed, so the endpoint must still answer 200, and a cache
     /// that misses the notice serves the token at most its maximum
     /// staleness longer.
-    async fn publish(&self, ended: &[TokenDigest]) {
+    pub(crate) async fn publish(&self, ended: &[TokenDigest]) {
         if ended.is_empty() {
             return;
         }
@@ -222,6 +240,19 @@ where
              (caches stay stale up to their maximum staleness): {failure}"
         );
     }
+}
+
+/// What marking one token of an ended grant ended (a [`MARK_ENDED`] reply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    /// An active token.
+    Active,
+    /// A rotated refresh token, not expired or revoked: no longer active,
+    /// but still presentable, so counted by reuse.
+    Rotated,
+    /// Nothing live: expired, revoked or ended before, another grant's, or
+    /// not written yet.
+    Nothing,
 }
 
 /// The outcome of a [`REVOKE`] reply, and the grant to end if any.
@@ -249,10 +280,7 @@ fn decision(reply: &[String]) -> Result<(RevocationOutcome, Option<&str>), Store
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reply(parts: &[&str]) -> Vec<String> {
-        parts.iter().map(|&p| p.to_owned()).collect()
-    }
+    use crate::record::reply;
 
     #[test]
     fn replies_map_to_outcomes() {

@@ -2,13 +2,15 @@
 //! stored already is left exactly as it is.
 
 use crate::error::unexpected;
-use crate::record::{field, key_expiry_ms, now_millis, now_secs, PUBLIC_CLIENT, SHA256};
+use crate::record::{
+    expiry_score, field, key_expiry_ms, now_millis, now_secs, PUBLIC_CLIENT, SHA256,
+};
 use crate::scripts::{ADD_MEMBER, INSERT};
 use crate::store::IN_FLIGHT;
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
-use redis::{AsyncCommands, ExistenceCheck, SetOptions};
+use redis::{AsyncCommands, ExistenceCheck, ScriptInvocation, SetOptions};
 use tower_revoke::store::{ClientEntry, SecretDigest, Seed, TokenDigest, TokenEntry};
 use tower_revoke::StoreError;
 
@@ -82,12 +84,48 @@ where
         let digest = TokenDigest::of(&entry.token);
         let now_ms = now_millis();
         let expiry = key_expiry_ms(entry.expires_at, now_ms, self.retention);
-        let mut insert = INSERT.key(self.keys.token(&digest));
+        let owner = (entry.client_id.as_str(), entry.grant_id.as_deref());
+        let insert = self.insert(entry, owner, expiry, false);
+        let stored = Stored::from_reply(self.invoke(&insert).await?)?;
+        // Index what is stored (the entry's own values when it is new), so
+        // that seeding again repairs an index an earlier seed left out.
+        let Some(score) = stored.score else {
+            return Ok(stored.inserted); // gone already
+        };
+        let member = digest.to_hex();
+        let indexed = [(&member[..], &score[..])];
+        if !stored.subject.is_empty() {
+            let index = self.subject_index(&stored.subject);
+            self.add_member(index, &indexed, now_ms, false).await?;
+        }
+        if !stored.grant.is_empty() {
+            let (client, grant) = (&stored.client[..], &stored.grant[..]);
+            let index = self.grant_index(client, grant);
+            if self.add_member(index, &indexed, now_ms, false).await? {
+                self.mark_ended(digest, client, grant, now_secs(), &score)
+                    .await?;
+            }
+        }
+        Ok(stored.inserted)
+    }
+
+    /// The [`INSERT`] of `entry` as the token of `owner` (a client id and
+    /// grant id, which may differ from the entry's), its keys expiring at
+    /// `expiry` (Unix milliseconds; `None` for never); `ended` writes it
+    /// ended with its grant.
+    pub(crate) fn insert(
+        &self,
+        entry: &TokenEntry,
+        (client_id, grant_id): (&str, Option<&str>),
+        expiry: Option<u64>,
+        ended: bool,
+    ) -> ScriptInvocation<'static> {
+        let mut insert = INSERT.key(self.keys.token(&TokenDigest::of(&entry.token)));
         insert.arg(expiry.map(|ms| ms.to_string()).unwrap_or_default());
-        insert.arg(field::CLIENT).arg(entry.client_id.as_str());
+        insert.arg(field::CLIENT).arg(client_id);
         insert.arg(field::KIND).arg(entry.kind.as_str());
         insert.arg(field::REVOCABLE).arg(u8::from(entry.revocable));
-        if let Some(grant) = &entry.grant_id {
+        if let Some(grant) = grant_id {
             insert.arg(field::GRANT).arg(grant);
         }
         if let Some(subject) = &entry.subject {
@@ -99,50 +137,79 @@ where
         for (name, value) in &entry.labels {
             insert.arg(format!("{}{name}", field::LABEL)).arg(value);
         }
-        let reply: Vec<String> = self.invoke(&insert).await?;
-        let [inserted, client, grant, subject, expiry] = &reply[..] else {
-            return Err(unexpected("token insertion"));
-        };
-        // Index what is stored (the entry's own values when it is new), so
-        // that seeding again repairs an index an earlier seed left out.
-        let score = match expiry.parse::<i64>() {
-            Ok(-1) => "inf".to_owned(),
-            Ok(ms) if ms >= 0 => ms.to_string(),
-            Ok(_) => return Ok(inserted == "1"), // gone already
-            Err(_) => return Err(unexpected("key expiry")),
-        };
-        let member = digest.to_hex();
-        if !subject.is_empty() {
-            let index = ADD_MEMBER.key(self.keys.subject(subject));
-            self.add_member(index, &member, &score, now_ms).await?;
+        if ended {
+            insert.arg(field::ENDED).arg(1);
         }
-        if !grant.is_empty() {
-            let mut index = ADD_MEMBER.key(self.keys.grant(client, grant));
-            index.key(self.keys.grant_ended(client, grant));
-            if self.add_member(index, &member, &score, now_ms).await? {
-                self.mark_ended(digest, client, grant, now_secs()).await?;
-            }
-        }
-        Ok(inserted == "1")
+        insert
     }
 
-    /// Runs [`ADD_MEMBER`]; `true` if the grant is ended.
-    async fn add_member(
+    /// [`ADD_MEMBER`] on a subject's index.
+    pub(crate) fn subject_index(&self, subject: &str) -> ScriptInvocation<'static> {
+        ADD_MEMBER.key(self.keys.subject(subject))
+    }
+
+    /// [`ADD_MEMBER`] on client `client_id`'s grant `grant_id`, with its
+    /// `ended` flag.
+    pub(crate) fn grant_index(&self, client_id: &str, grant_id: &str) -> ScriptInvocation<'static> {
+        let mut index = ADD_MEMBER.key(self.keys.grant(client_id, grant_id));
+        index.key(self.keys.grant_ended(client_id, grant_id));
+        index
+    }
+
+    /// Runs [`ADD_MEMBER`] for `members` (digest, score pairs); `true` if
+    /// the grant is ended. With `barrier`, an ended grant admits nothing.
+    pub(crate) async fn add_member(
         &self,
-        mut index: redis::ScriptInvocation<'_>,
-        member: &str,
-        score: &str,
+        mut index: ScriptInvocation<'_>,
+        members: &[(&str, &str)],
         now_ms: u64,
+        barrier: bool,
     ) -> Result<bool, StoreError> {
-        index.arg(member).arg(score).arg(now_ms);
+        index.arg(now_ms).arg(u8::from(barrier));
+        for (member, score) in members {
+            index.arg(*member).arg(*score);
+        }
         let ended: i64 = self.invoke(&index).await?;
         Ok(ended == 1)
     }
 }
 
+/// What [`INSERT`] replies: whether it wrote the token, and what the
+/// stored hash holds (empty strings for absent fields).
+#[derive(Default)]
+pub(crate) struct Stored {
+    pub(crate) inserted: bool,
+    pub(crate) client: String,
+    pub(crate) grant: String,
+    pub(crate) subject: String,
+    pub(crate) kind: String,
+    /// When its keys expire, as an index score (Unix milliseconds or
+    /// `inf`); `None` when the key is gone already.
+    pub(crate) score: Option<String>,
+}
+
+impl Stored {
+    pub(crate) fn from_reply(reply: Vec<String>) -> Result<Self, StoreError> {
+        let Ok([inserted, client, grant, subject, expiry, kind]) = <[String; 6]>::try_from(reply)
+        else {
+            return Err(unexpected("token insertion"));
+        };
+        let score = expiry_score(&expiry)?;
+        Ok(Self {
+            inserted: inserted == "1",
+            client,
+            grant,
+            subject,
+            kind,
+            score,
+        })
+    }
+}
+
 /// Refuses what a [`Seed`] refuses: empty grant ids, subjects, label
-/// names and label values.
-fn check(entry: &TokenEntry) -> Result<(), StoreError> {
+/// names and label values (the rule of `TokenEntry::check` in
+/// `tower_revoke`, which is crate-private there).
+pub(crate) fn check(entry: &TokenEntry) -> Result<(), StoreError> {
     let empty = |what: &str| {
         Err(StoreError::new(format!(
             "{what}: expected a non-empty string"

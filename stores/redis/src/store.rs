@@ -18,7 +18,8 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// ([`RevocationStore`](tower_revoke::RevocationStore),
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
-/// [`JwtDenyList`](tower_revoke::JwtDenyList)) with
+/// [`JwtDenyList`](tower_revoke::JwtDenyList),
+/// [`IssuanceStore`](tower_revoke::IssuanceStore)) with
 /// the same rules as [`MemoryStore`](tower_revoke::MemoryStore).
 ///
 /// `C` is the connection: a [`ConnectionManager`] (standalone Redis,

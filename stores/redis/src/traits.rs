@@ -1,14 +1,17 @@
 //! The store traits of `tower_revoke`, each method one call to the
-//! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`).
+//! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`,
+//! `issue.rs`).
 
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::JwtRecord;
+use tower_revoke::store::{
+    ClientEntry, JwtRecord, Recording, Registration, Rotation, RotationOutcome, TokenEntry,
+};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
-    RevocationStore, StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, IssuanceStore, JwtDenyList,
+    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 impl<C> RevocationStore for RedisStore<C>
@@ -92,5 +95,38 @@ where
         cutoff: u64,
     ) -> Result<(), StoreError> {
         self.raise_jwt_cutoff(issuer, subject, cutoff).await
+    }
+}
+
+/// Issuance with the rules of `MemoryStore`, in the steps of the crate
+/// docs' "Issuance": each decision is one script on one slot (the client's,
+/// the grant's barrier, the presented token's), so it holds on Redis
+/// Cluster as on standalone Redis.
+impl<C> IssuanceStore for RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync + 'static,
+{
+    /// One `SET NX` of the client's key: a secret is never replaced.
+    async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
+        self.register(client).await
+    }
+
+    /// Reads the client and the token together, then admits the token
+    /// into its grant (refused once the grant is ended), then writes it:
+    /// three round trips, two without a grant.
+    async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+        self.record(token).await
+    }
+
+    /// Checks the successors are new, decides on the presented token's
+    /// slot (of concurrent rotations, exactly one is first), then records
+    /// the successors into the grant, or on reuse ends the grant as a
+    /// revocation does, notices included.
+    async fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> Result<RotationOutcome, StoreError> {
+        self.rotate(client, rotation).await
     }
 }

@@ -142,7 +142,7 @@ async fn redis_store_conforms_on_a_cluster() {
             }
         },
     )
-    .run()
+    .run_with_issuance()
     .await;
 
     // A notice published through the cluster reaches a listener on any node.

@@ -33,7 +33,7 @@ async fn redis_store_conforms() {
         assert!(dump.contains(":t:{"), "the dump holds the tokens: {dump}");
         dump
     })
-    .run()
+    .run_with_issuance()
     .await;
     let mut conn = common::manager(&url).await;
     let made = prefixes.lock().unwrap().clone();
