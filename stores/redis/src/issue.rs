@@ -56,8 +56,11 @@ impl<'a> Issued<'a> {
 /// What the rotation script decided (a [`ROTATE`] reply).
 enum Decision {
     InvalidGrant,
-    /// Record the successors in this grant.
+    /// The first rotation: record the successors in this grant.
     Rotate(String),
+    /// A rotation within the grace period: record new successors in this
+    /// grant if it has not ended, else the presentation is reuse.
+    Grace(String),
     /// End this grant; the presented token was revoked itself (it lies
     /// outside the grant); the grant's flag must outlive this key expiry.
     Reuse {
@@ -198,11 +201,23 @@ where
                 // The rotation is committed: the presented token is no
                 // longer active, so caches drop it while the successors are
                 // written. The notice is outside the bound, as a
-                // revocation's: a slow PUBLISH never fails a rotation.
+                // revocation's: a slow PUBLISH never fails a rotation. A
+                // grant that ends meanwhile ends the successors with it:
+                // the rotation came first.
                 let record = self.record_successors(client_id, &grant, &successors);
-                let (recorded, ()) = join(self.bounded(record), self.publish(&[presented])).await;
-                recorded?;
+                let (admitted, ()) = join(self.bounded(record), self.publish(&[presented])).await;
+                admitted?;
                 Ok(RotationOutcome::Rotated)
+            }
+            Some(Decision::Grace(grant)) => {
+                // A grant that has ended refuses new tokens: presenting a
+                // token of its lineage again is reuse (as in `MemoryStore`),
+                // whatever the grace period.
+                let record = self.record_successors(client_id, &grant, &successors);
+                Ok(match self.bounded(record).await? {
+                    true => RotationOutcome::Rotated,
+                    false => RotationOutcome::Reused { revoked: 0 },
+                })
             }
             Some(Decision::Reuse {
                 grant,
@@ -258,15 +273,14 @@ where
     }
 
     /// Steps 2 and 3 for a rotation's successors, of client `client_id` in
-    /// `grant_id` whatever their entries say. A grant that ended since the
-    /// decision does not admit them: they are written ended (the rotation
-    /// came first, the grant's end after it).
+    /// `grant_id` whatever their entries say; whether the grant admitted
+    /// them. A grant that has ended does not: they are written ended.
     async fn record_successors(
         &self,
         client_id: &str,
         grant_id: &str,
         successors: &[&TokenEntry],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let now_ms = now_millis();
         let issued: Vec<Issued<'_>> = successors
             .iter()
@@ -284,7 +298,7 @@ where
         // A successor recorded meanwhile by another call keeps its record,
         // as in `MemoryStore`: the rotation stands.
         try_join_all(writes).await?;
-        Ok(())
+        Ok(admitted)
     }
 }
 
@@ -306,6 +320,7 @@ fn decision(reply: Vec<String>) -> Result<Decision, StoreError> {
     Ok(match (&outcome[..], &rest[..]) {
         ("invalid_grant", []) => Decision::InvalidGrant,
         ("rotated", [grant]) => Decision::Rotate(grant.clone()),
+        ("grace", [grant]) => Decision::Grace(grant.clone()),
         ("reused", [grant, itself, expiry]) => Decision::Reuse {
             grant: grant.clone(),
             revoked_itself: itself == "1",
@@ -329,6 +344,10 @@ mod tests {
         assert!(matches!(
             decision(reply(&["rotated", "G1"])).unwrap(),
             Decision::Rotate(grant) if grant == "G1"
+        ));
+        assert!(matches!(
+            decision(reply(&["grace", "G1"])).unwrap(),
+            Decision::Grace(grant) if grant == "G1"
         ));
         let reused = decision(reply(&["reused", "rt:ab", "1", "-1"])).unwrap();
         assert!(matches!(

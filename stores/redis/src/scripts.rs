@@ -178,8 +178,10 @@ return 0
 /// grace period on one clock. Replies:
 /// - `{'invalid_grant'}`: not this client's refresh token, or dead without
 ///   having been rotated; nothing changed;
-/// - `{'rotated', grant}`: live and never rotated (now marked `rotated`), or
-///   rotated within the grace period: record the successors in `grant`;
+/// - `{'rotated', grant}`: live and never rotated (now marked `rotated`):
+///   record the successors in `grant`;
+/// - `{'grace', grant}`: rotated within the grace period: record new
+///   successors in `grant`, if it has not ended;
 /// - `{'reused', grant, self, expiry}`: rotated before, past the grace
 ///   period or since dead: end `grant`. `self` is `1` when this revoked the
 ///   presented token itself (a live token outside `grant`), `expiry` when
@@ -200,7 +202,7 @@ if live and not rotated then
   return {'rotated', into}
 end
 if live and ARGV[3] ~= '' and now - tonumber(rotated) <= tonumber(ARGV[3]) then
-  return {'rotated', into}
+  return {'grace', into}
 end
 local revoked_self = '0'
 if live and not grant then
