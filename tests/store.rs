@@ -37,7 +37,7 @@ async fn a_dyn_store_conforms_like_the_store_it_holds() {
         store.seed(&seed);
         BoxStore::new(store)
     })
-    .run()
+    .run_with_issuance()
     .await;
 }
 

@@ -21,6 +21,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use std::fmt::Display;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_revoke::store::{BoxStore, Seed};
 use tower_revoke::{ActiveToken, BearerAuthLayer};
@@ -61,6 +62,34 @@ pub async fn store(default_seed: &str) -> Store {
         opened.seeded.clients, opened.seeded.tokens
     );
     opened.store
+}
+
+/// Reads a duration setting of the variable `var`: `off`, `0` or empty
+/// for none, else a positive number of at most a day followed by `ms` or
+/// `s` (`2s`, `500ms`, `1.5s`).
+///
+/// # Errors
+/// Any other value, as a message naming `var`.
+pub fn parse_duration(var: &str, value: &str) -> Result<Option<Duration>, String> {
+    let value = value.trim();
+    if matches!(value, "" | "off" | "0") {
+        return Ok(None);
+    }
+    let refused = || {
+        format!(
+            "{var}={value:?} is not a duration: expected off, or a number and ms or s \
+             (for example 2s or 500ms)"
+        )
+    };
+    let (number, unit) = match value.strip_suffix("ms") {
+        Some(number) => (number, 0.001),
+        None => (value.strip_suffix('s').ok_or_else(refused)?, 1.0),
+    };
+    let seconds = number.trim().parse::<f64>().map_err(|_| refused())? * unit;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(refused());
+    }
+    Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
 /// Prints `error: {message}` on stderr and exits with status 1: how an

@@ -8,7 +8,10 @@
 //! `tests/apps/demo*.rs`.
 
 use crate::common;
-use axum::{routing::get, Extension, Json, Router};
+use crate::token::{self, TokenEndpoint, TOKEN_PATH};
+use axum::extract::Request;
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
 use std::fmt;
 use std::time::Duration;
 use tower_revoke::audit::RevocationEvent;
@@ -49,6 +52,9 @@ pub struct Config {
     /// `TOWER_REVOKE_AUDIT=1`: print each revocation request's audit event
     /// ([`RevocationEvent::to_json`]) as one line of JSON on stdout.
     pub audit: bool,
+    /// `TOWER_REVOKE_REFRESH_GRACE` (a duration such as `2s`; default off):
+    /// the token endpoint's grace period of refresh token rotation.
+    pub refresh_grace: Duration,
 }
 
 impl Config {
@@ -66,6 +72,10 @@ impl Config {
         let seed = var("TOWER_REVOKE_SEED").unwrap_or_else(|| SEED.to_owned());
         let seed = Seed::from_file(&seed)
             .unwrap_or_else(|e| common::exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
+        let grace = var(token::GRACE_VAR).unwrap_or_default();
+        let refresh_grace = common::parse_duration(token::GRACE_VAR, &grace)
+            .unwrap_or_else(|e| common::exit_with(e))
+            .unwrap_or(Duration::ZERO);
         let audit = match var("TOWER_REVOKE_AUDIT").as_deref() {
             None | Some("0") => false,
             Some("1") => true,
@@ -79,6 +89,7 @@ impl Config {
             jwt_audience: var("TOWER_REVOKE_JWT_AUDIENCE"),
             cors: CorsPolicy::from_seed(&seed),
             audit,
+            refresh_grace,
         }
     }
 
@@ -198,9 +209,18 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
         revocation = revocation.events(|event: &RevocationEvent| println!("{}", event.to_json()));
     }
     let introspection = IntrospectionEndpointLayer::new(store.clone()).path(INTROSPECT_PATH);
+    let token_endpoint = TokenEndpoint::new(store.clone(), config.refresh_grace);
     let metadata = AuthorizationServerMetadata::new(config.issuer.as_str())
         .revocation_endpoint(&revocation)
         .introspection_endpoint(&introspection)
+        .member(
+            "token_endpoint",
+            serde_json::json!(format!("{}{TOKEN_PATH}", config.issuer)),
+        )
+        .member(
+            "grant_types_supported",
+            serde_json::json!(token::GRANT_TYPES),
+        )
         // RFC 8414 §2 requires it: the demo has no authorization endpoint.
         .member("response_types_supported", serde_json::json!([]));
     Router::new()
@@ -209,6 +229,10 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
             get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),
         )
         .route("/me", get(me).layer(BearerAuthLayer::new(store)))
+        .route(
+            TOKEN_PATH,
+            post(move |request: Request| async move { token_endpoint.answer(request).await }),
+        )
         .route_service(&metadata.well_known_path(), metadata.service())
         .layer(revocation)
         .layer(introspection)

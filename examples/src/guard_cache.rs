@@ -20,7 +20,9 @@ use crate::store::StoreStartError;
 use std::time::Duration;
 use tower_revoke::cache::{CacheInvalidator, CachedStore};
 use tower_revoke::store::BoxStore;
-use tower_revoke::{IntrospectionStore, JwtDenyList, RevocationStore, SubjectRevocationStore};
+use tower_revoke::{
+    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
+};
 
 /// The variable the guard cache is chosen by.
 pub const CACHE_VAR: &str = "TOWER_REVOKE_GUARD_CACHE";
@@ -40,31 +42,13 @@ pub fn from_env() -> Result<Option<Duration>, StoreStartError> {
     }
 }
 
-/// Reads one value of `TOWER_REVOKE_GUARD_CACHE`: `off`, `0` or empty for
-/// none, else a positive number followed by `ms` or `s`.
+/// Reads one value of `TOWER_REVOKE_GUARD_CACHE` (see
+/// [`common::parse_duration`](crate::common::parse_duration)).
 ///
 /// # Errors
-/// Any other value.
+/// Any value that is neither off nor a duration.
 pub fn parse(value: &str) -> Result<Option<Duration>, StoreStartError> {
-    let value = value.trim();
-    if matches!(value, "" | "off" | "0") {
-        return Ok(None);
-    }
-    let refused = || {
-        StoreStartError::new(format!(
-            "{CACHE_VAR}={value:?} is not a duration: expected off, or a number and ms or s \
-             (for example 2s or 500ms)"
-        ))
-    };
-    let (number, unit) = match value.strip_suffix("ms") {
-        Some(number) => (number, 0.001),
-        None => (value.strip_suffix('s').ok_or_else(refused)?, 1.0),
-    };
-    let seconds = number.trim().parse::<f64>().map_err(|_| refused())? * unit;
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
-        return Err(refused());
-    }
-    Ok(Some(Duration::from_secs_f64(seconds)))
+    crate::common::parse_duration(CACHE_VAR, value).map_err(StoreStartError::new)
 }
 
 /// Starts a store's notice listener feeding the cache's invalidator.
@@ -81,7 +65,7 @@ pub fn wrap<St>(
     listen: Option<(&'static str, StartListener<'_>)>,
 ) -> (BoxStore, String)
 where
-    St: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList,
+    St: RevocationStore + IntrospectionStore + SubjectRevocationStore + JwtDenyList + IssuanceStore,
 {
     let Some(max_staleness) = max_staleness else {
         return (BoxStore::new(store), "off".to_owned());

@@ -133,33 +133,23 @@ impl<T: IssuanceStore> DynIssuanceStore for T {
     }
 }
 
-impl IssuanceStore for dyn DynIssuanceStore {
-    async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        DynIssuanceStore::register_client(self, client).await
-    }
-
-    async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
-        DynIssuanceStore::record_token(self, token).await
-    }
-
-    async fn rotate_refresh_token(
-        &self,
-        client: &AuthenticatedClient,
-        rotation: &Rotation,
-    ) -> Result<RotationOutcome, StoreError> {
-        DynIssuanceStore::rotate_refresh_token(self, client, rotation).await
-    }
-}
-
-/// The four twins at once: what [`BoxStore`] holds. Implemented for every
-/// store implementing the four store traits.
+/// The five twins at once: what [`BoxStore`] holds. Implemented for every
+/// store implementing the five store traits.
 pub trait DynStore:
-    DynRevocationStore + DynIntrospectionStore + DynSubjectRevocationStore + DynJwtDenyList
+    DynRevocationStore
+    + DynIntrospectionStore
+    + DynSubjectRevocationStore
+    + DynJwtDenyList
+    + DynIssuanceStore
 {
 }
 
 impl<T> DynStore for T where
-    T: DynRevocationStore + DynIntrospectionStore + DynSubjectRevocationStore + DynJwtDenyList
+    T: DynRevocationStore
+        + DynIntrospectionStore
+        + DynSubjectRevocationStore
+        + DynJwtDenyList
+        + DynIssuanceStore
 {
 }
 
@@ -287,6 +277,25 @@ macro_rules! store_traits_for_dyn {
             }
         }
     )+};
+    (IssuanceStore for $($ty:ty),+) => {$(
+        impl IssuanceStore for $ty {
+            async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
+                DynIssuanceStore::register_client(self, client).await
+            }
+
+            async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+                DynIssuanceStore::record_token(self, token).await
+            }
+
+            async fn rotate_refresh_token(
+                &self,
+                client: &AuthenticatedClient,
+                rotation: &Rotation,
+            ) -> Result<RotationOutcome, StoreError> {
+                DynIssuanceStore::rotate_refresh_token(self, client, rotation).await
+            }
+        }
+    )+};
     (JwtDenyList for $($ty:ty),+) => {$(
         impl JwtDenyList for $ty {
             fn deny_jwt(
@@ -322,14 +331,15 @@ macro_rules! store_traits_for_dyn {
     )+};
 }
 
+store_traits_for_dyn!(IssuanceStore for dyn DynIssuanceStore, dyn DynStore);
 store_traits_for_dyn!(RevocationStore for dyn DynRevocationStore, dyn DynStore);
 store_traits_for_dyn!(IntrospectionStore for dyn DynIntrospectionStore, dyn DynStore);
 store_traits_for_dyn!(SubjectRevocationStore for dyn DynSubjectRevocationStore, dyn DynStore);
 store_traits_for_dyn!(JwtDenyList for dyn DynJwtDenyList, dyn DynStore);
 
-/// A store chosen at run time with all four capabilities: any store
-/// implementing the four store traits behind one type. Cheap to clone (an
-/// `Arc<dyn DynStore>`); it implements the four traits itself. A store with
+/// A store chosen at run time with all five capabilities: any store
+/// implementing the five store traits behind one type. Cheap to clone (an
+/// `Arc<dyn DynStore>`); it implements the five traits itself. A store with
 /// fewer capabilities is boxed by trait instead (see the
 /// [module docs](crate::store#trait-objects)).
 ///

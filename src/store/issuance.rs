@@ -45,7 +45,9 @@ pub enum Recording {
 /// grant.
 ///
 /// The successor entries' `client_id` and `grant_id` are the presented
-/// token's: the store sets them, whatever the entries say. A refresh
+/// token's: the store sets them, whatever the entries say. A successor
+/// entry without a subject takes the presented token's, so the new tokens
+/// speak for the same resource owner. A refresh
 /// token recorded without a grant starts one of its own when it is first
 /// rotated (named after the digest of the token), so that its successors
 /// are one grant that reuse ends.

@@ -345,20 +345,7 @@ macro_rules! forward_store_traits {
                 JwtDenyList::deny_subject_jwts(&**self, issuer, subject, cutoff)
             }
         }
-    )+};
-}
-
-forward_store_traits! {
-    impl<T> for Arc<T>;
-    impl<T> for Box<T>;
-    impl<T> for &'static T;
-    impl<> for super::BoxStore;
-}
-
-// Not for `BoxStore`, which holds the four traits above.
-macro_rules! forward_issuance {
-    ($(impl<$t:ident> for $ptr:ty;)+) => {$(
-        impl<$t: ?Sized> IssuanceStore for $ptr
+        impl<$($t: ?Sized)?> IssuanceStore for $ptr
         where
             <$ptr as Deref>::Target: IssuanceStore,
         {
@@ -387,8 +374,9 @@ macro_rules! forward_issuance {
     )+};
 }
 
-forward_issuance! {
+forward_store_traits! {
     impl<T> for Arc<T>;
     impl<T> for Box<T>;
     impl<T> for &'static T;
+    impl<> for super::BoxStore;
 }

@@ -11,6 +11,7 @@ mod notion;
 mod polar;
 mod secret_hygiene;
 mod serving;
+mod token;
 mod voucherify;
 
 use tower_revoke_test_support as support;

@@ -150,10 +150,10 @@ impl MemoryStore {
                 && record.client_id == client.client_id
                 && (record.is_live(now) || record.is_rotated())
         };
-        let grant = shared.tokens.with(&fingerprint, |record| {
-            presentable(record).then(|| record.grant.clone())
+        let found = shared.tokens.with(&fingerprint, |record| {
+            presentable(record).then(|| (record.grant.clone(), record.subject().cloned()))
         });
-        let Some(Some(grant)) = grant else {
+        let Some(Some((grant, subject))) = found else {
             return RotationOutcome::InvalidGrant;
         };
         let grant = grant.unwrap_or_else(|| self.own_grant(client, presented));
@@ -179,6 +179,9 @@ impl MemoryStore {
         for entry in successors.into_iter().flatten() {
             let mut entry = entry.clone();
             entry.client_id = client.client_id.clone();
+            if entry.subject.is_none() {
+                entry.subject = subject.as_deref().map(str::to_owned);
+            }
             self.insert_locked(entry, Some((&grant, &mut members)));
         }
         RotationOutcome::Rotated

@@ -188,6 +188,18 @@ where
         (&access[..], true),
     ];
     assert_active(check, store, &tokens).await;
+    // Successors sent without a subject take the presented token's.
+    for successor in [&refresh, &access] {
+        let token = Token::new(successor.as_str()).expect("a non-empty token");
+        let facts = store.introspect(&token).await;
+        let facts = facts.unwrap_or_else(|e| panic!("introspect failed: {e}"));
+        let sub = facts.as_ref().and_then(|facts| facts.sub());
+        assert_eq!(
+            sub,
+            Some("alice"),
+            "conformance check {check:?}: the subject carries over"
+        );
+    }
     let (reuse, reuse_refresh, _) = rotation("RT1");
     let reused = rotate(store, &reuse).await;
     assert!(
