@@ -175,6 +175,10 @@ pub async fn run() {
         format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{REVOKE_PATH}"),
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'   # now 401".to_owned(),
         "curl -i http://{addr}/.well-known/oauth-authorization-server".to_owned(),
+        format!("curl -i -u app1:s3cr3t -d grant_type=client_credentials http://{{addr}}{TOKEN_PATH}"),
+        format!(
+            "curl -i -u app1:s3cr3t -d grant_type=refresh_token -d refresh_token=RT1 http://{{addr}}{TOKEN_PATH}"
+        ),
     ];
     if let Some(jwt) = config.mint("app1", "alice", Duration::from_secs(3600)) {
         try_it.extend([
