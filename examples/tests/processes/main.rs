@@ -13,6 +13,7 @@
 //! on a small machine would measure the machine.
 
 mod audit;
+mod authlib;
 mod browser;
 mod demo;
 mod durability;

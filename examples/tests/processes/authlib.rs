@@ -1,0 +1,50 @@
+//! Python's authlib, a real OAuth 2.0 client library, drives a token's
+//! whole life at the demo process over HTTP: `fetch_token` with
+//! `client_credentials`, `refresh_token` (rotation), `revoke_token`
+//! (RFC 7009), and a reused refresh token refused with `invalid_grant`
+//! (examples/tests/authlib/flow.py says each step).
+//!
+//! The interpreter is `TOWER_REVOKE_TEST_PYTHON` (a virtualenv with authlib
+//! and requests, which `.ci/run` creates): skipped with a printed reason
+//! when it is unset, a failure under CI.
+
+use crate::demo::Demo;
+use crate::services;
+
+const FLOW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/authlib/flow.py");
+
+async fn flow_passes(store: &str) {
+    let test = "authlib_drives_the_demo";
+    let Some(python) = services::url("TOWER_REVOKE_TEST_PYTHON", test) else {
+        return;
+    };
+    let demo = Demo::start(store, tower_revoke_examples::demo::SEED, &[]).await;
+    let output = tokio::process::Command::new(&python)
+        .arg(FLOW)
+        .arg(format!("http://{}", demo.addr))
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{test}: cannot run {python}: {e}"));
+    let said = String::from_utf8_lossy(&output.stdout);
+    let complained = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{test} on {store}: {}\n{said}\n{complained}",
+        output.status
+    );
+    assert!(said.contains("every step as specified"), "{said}");
+}
+
+#[tokio::test]
+async fn authlib_drives_the_demo_on_the_memory_store() {
+    flow_passes("memory").await;
+}
+
+#[tokio::test]
+async fn authlib_drives_the_demo_on_sqlite() {
+    let dir = std::env::temp_dir().join(services::unique_name("authlib"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("demo.db");
+    flow_passes(&format!("sqlite://{}", path.display())).await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
