@@ -1,5 +1,6 @@
 //! `IssuanceStore` on the durable stores beyond the conformance kit: what
 //! one handle records another sees, rotations survive reopening a file,
+//! successors take the presented token's subject on the grace path too,
 //! reuse sends PostgreSQL's revocation notices, recordings racing a
 //! revocation never revive its grant, and a database migrated before
 //! rotation existed is upgraded in place.
@@ -7,6 +8,7 @@
 mod support;
 
 use std::future::Future;
+use std::time::Duration;
 use support::scenarios::{app1, is_active, revoke, Durable};
 use tower_revoke::client::{ClientId, ClientSecret};
 use tower_revoke::request::Token;
@@ -97,6 +99,52 @@ where
     }
 }
 
+/// The subject `token` introspects with.
+async fn subject_of(store: &impl IntrospectionStore, token: &str) -> Option<String> {
+    let facts = store.introspect(&Token::new(token).unwrap()).await.unwrap();
+    facts.and_then(|facts| facts.sub().map(str::to_owned))
+}
+
+/// Successors sent without a subject take the presented token's, on the
+/// first rotation and on a presentation again within the grace period; one
+/// sent with a subject keeps its own. Revoking the subject's tokens in bulk
+/// then reaches the successors that took it.
+async fn successors_take_the_subject(store: impl Durable + IssuanceStore) {
+    register(&store).await;
+    let alice = entry("RT1", TokenKind::RefreshToken, None).with_subject("alice");
+    let recorded = store.record_token(&alice).await.unwrap();
+    assert_eq!(recorded, Recording::Recorded);
+    let grace = Duration::from_secs(3600);
+    let first = Rotation::new(
+        Token::new("RT1").unwrap(),
+        entry("RT2", TokenKind::RefreshToken, None),
+        Some(entry("AT2", TokenKind::AccessToken, None)),
+    );
+    let first = first.with_grace(grace);
+    let rotated = store.rotate_refresh_token(&app1(), &first).await;
+    assert_eq!(rotated.unwrap(), RotationOutcome::Rotated);
+    let retry = Rotation::new(
+        Token::new("RT1").unwrap(),
+        entry("RT3", TokenKind::RefreshToken, None),
+        Some(entry("AT3", TokenKind::AccessToken, None).with_subject("bob")),
+    );
+    let retry = retry.with_grace(grace);
+    let retried = store.rotate_refresh_token(&app1(), &retry).await;
+    assert_eq!(retried.unwrap(), RotationOutcome::Rotated, "grace");
+    for token in ["RT2", "AT2", "RT3"] {
+        let subject = subject_of(&store, token).await;
+        assert_eq!(subject.as_deref(), Some("alice"), "{token}");
+    }
+    let subject = subject_of(&store, "AT3").await;
+    assert_eq!(subject.as_deref(), Some("bob"), "AT3 keeps its own");
+    let revoked = store.revoke_subject_tokens("alice", &[]).await.unwrap();
+    assert_eq!(revoked, 3, "RT2, AT2, RT3 (RT1 was rotated)");
+    for token in ["RT2", "AT2", "RT3"] {
+        assert!(!is_active(&store, token).await, "{token}");
+    }
+    assert!(is_active(&store, "AT3").await, "bob's token stays");
+}
+
 /// Takes a migrated database back to version 2, before rotation.
 async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
     let sql = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
@@ -144,6 +192,15 @@ mod sqlite {
             SqliteStore::open(path).await.expect("open again")
         })
         .await;
+    }
+
+    /// Successors without a subject take the presented token's.
+    #[tokio::test]
+    async fn successors_take_the_presented_subject() {
+        let file = TestFile::new();
+        let store = SqliteStore::open(file.path()).await.unwrap();
+        store.migrate().await.unwrap();
+        successors_take_the_subject(store).await;
     }
 
     /// A file migrated before rotation existed (version 2) gets the
@@ -283,6 +340,17 @@ mod postgres {
                 assert!(!is_active(&store, &token).await, "{token} ended");
             }
         }
+    }
+
+    /// Successors without a subject take the presented token's, in `ROTATE`
+    /// and in `ROTATE_LOCKED` (the grace path).
+    #[tokio::test]
+    async fn successors_take_the_presented_subject() {
+        let Some(url) = postgres_url("successors_take_the_presented_subject") else {
+            return;
+        };
+        let (store, _schema) = store(&url).await;
+        successors_take_the_subject(store).await;
     }
 
     /// A database migrated before rotation existed (version 2) gets the

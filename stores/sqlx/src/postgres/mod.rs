@@ -57,10 +57,11 @@ use tower_revoke::StoreError;
 ///   of a token never rotated is one statement: it locks the token's row
 ///   (`FOR UPDATE`) and its grant's, marks the token rotated
 ///   (`rotated_at`), records the successors in the grant (the token's own,
-///   `rt:` and its digest in hex, for a token recorded without one), and
-///   sends a notice that the token is no longer active. Of concurrent
-///   rotations of one token, one goes first; the others wait for its
-///   commit on the row lock, then find the token rotated.
+///   `rt:` and its digest in hex, for a token recorded without one), a
+///   successor sent without a subject with the token's, and sends a notice
+///   that the token is no longer active. Of concurrent rotations of one
+///   token, one goes first; the others wait for its commit on the row
+///   lock, then find the token rotated.
 /// - A token rotated before (reuse, or a presentation within the grace
 ///   period) is decided next, on the same connection, in a transaction of
 ///   two statements: the first locks the token's and its grant's rows and

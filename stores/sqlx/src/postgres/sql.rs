@@ -371,12 +371,13 @@ SELECT EXISTS (SELECT 1 FROM client),
 /// The writes of a rotation (see `ROTATE`), as CTEs over a relation
 /// `$grant` of one row (client id, grant id), or none to write nothing:
 /// `rotated` marks the presented token rotated at `$4` unless it was,
-/// `successors` records them in that grant (a digest stored meanwhile fails
-/// the statement with a unique violation, so nothing is written), and
-/// `notices` tells the guard caches that the presented token is no longer
-/// active. Parameters as `ROTATE`'s.
+/// `successors` records them in that grant, one sent without a subject
+/// with the presented token's, which the scalar subquery `$subject` reads
+/// (a digest stored meanwhile fails the statement with a unique violation,
+/// so nothing is written), and `notices` tells the guard caches that the
+/// presented token is no longer active. Parameters as `ROTATE`'s.
 macro_rules! rotation {
-    ($grant:literal) => {
+    ($grant:literal, $subject:literal) => {
         concat!(
             "
 rotated AS (
@@ -390,8 +391,10 @@ rotated AS (
 successors AS (
     INSERT INTO tower_revoke_tokens
         (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
-    SELECT s.digest, s.kind, g.client_id, g.grant_id, s.subject, s.labels::jsonb,
-           s.expires_at, s.revocable
+    SELECT s.digest, s.kind, g.client_id, g.grant_id, COALESCE(s.subject, ",
+            $subject,
+            "),
+           s.labels::jsonb, s.expires_at, s.revocable
     FROM ",
             $grant,
             " AS g (client_id, grant_id)
@@ -418,7 +421,7 @@ macro_rules! presented {
     () => {
         "
 presented AS (
-    SELECT client_id, grant_id, kind, revoked_at, expires_at, rotated_at
+    SELECT client_id, grant_id, kind, subject, revoked_at, expires_at, rotated_at
     FROM tower_revoke_tokens WHERE digest = $1
     FOR UPDATE
 ),
@@ -436,7 +439,8 @@ grant_row AS (
 /// the grant a token recorded without one starts (`rt:` and its digest in
 /// hex), `$6`..`$10` the successor refresh token (digest, subject, labels,
 /// expiry, revocable), `$11`..`$15` the successor access token (digest
-/// `NULL` for none), `$16` the notice channel, `$17` digests per notice.
+/// `NULL` for none), `$16` the notice channel, `$17` digests per notice. A
+/// successor's subject `NULL` stands for the presented token's.
 ///
 /// - `taken`: a successor already stored (as of the snapshot).
 /// - `presented`: the presented token's row, locked (`FOR UPDATE`): of
@@ -446,7 +450,8 @@ grant_row AS (
 ///   creates its grant (its own for a token without one) or locks the one
 ///   stored as `RECORD` does; no row for a revoked grant.
 /// - `rotation!`: marks it rotated and records the successors in that
-///   grant.
+///   grant, with the presented token's subject (as locked) for a
+///   successor sent without one.
 /// - The result: whether a successor is taken; for the presented token
 ///   (`NULL` for an unknown one), whether it is a refresh token of the
 ///   client, and when it was rotated as locked (before this statement);
@@ -466,7 +471,7 @@ WITH taken AS (
     WHERE tower_revoke_grants.revoked_at IS NULL
     RETURNING client_id, grant_id
 ),",
-    rotation!("grant_row"),
+    rotation!("grant_row", "(SELECT subject FROM presented)"),
     "
 SELECT EXISTS (SELECT 1 FROM taken),
        p.kind = 'refresh_token' AND p.client_id = $2,
@@ -509,12 +514,17 @@ FROM presented p LEFT JOIN grant_row g ON true"
 );
 
 /// A rotation decided after `LOCK_PRESENTED` (a presentation within the
-/// grace period): `rotation!` in the grant `$2`, `$5`. Parameters as
-/// `ROTATE`'s; returns how many notices it sent.
+/// grace period): `rotation!` in the grant `$2`, `$5`, with the subject of
+/// the presented token (its row locked by `LOCK_PRESENTED`) for a
+/// successor sent without one. Parameters as `ROTATE`'s; returns how many
+/// notices it sent.
 pub(super) const ROTATE_LOCKED: &str = concat!(
     "
 WITH",
-    rotation!("(VALUES ($2::text, $5::text))"),
+    rotation!(
+        "(VALUES ($2::text, $5::text))",
+        "(SELECT subject FROM tower_revoke_tokens WHERE digest = $1)"
+    ),
     "
 SELECT count(*) FROM notices"
 );

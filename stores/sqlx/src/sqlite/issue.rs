@@ -64,8 +64,8 @@ impl IssuanceStore for SqliteStore {
     }
 
     /// One write transaction: the facts (`SELECT`), then as they decide,
-    /// the token marked rotated and its successors recorded, or its grant
-    /// ended.
+    /// the token marked rotated and its successors recorded (one sent
+    /// without a subject with the token's), or its grant ended.
     async fn rotate_refresh_token(
         &self,
         client: &AuthenticatedClient,
@@ -90,9 +90,10 @@ impl IssuanceStore for SqliteStore {
             Option<bool>,
             Option<i64>,
             Option<String>,
+            Option<String>,
         );
         let access = successors.access_token.as_ref();
-        let (taken, own_refresh, unexpired_unrevoked, grant_open, rotated_at, grant): Row =
+        let (taken, own_refresh, unexpired_unrevoked, grant_open, rotated_at, grant, subject): Row =
             sqlx::query_as(sql::ROTATION_FACTS)
                 .bind(digest)
                 .bind(client.client_id.as_str())
@@ -122,6 +123,7 @@ impl IssuanceStore for SqliteStore {
                     let row = TokenRow {
                         client_id: client.client_id.as_str().to_owned(),
                         grant_id: Some(grant.clone()),
+                        subject: row.subject.clone().or_else(|| subject.clone()),
                         ..row.clone()
                     };
                     insert_token(&mut tx, &row, OPERATION).await?;

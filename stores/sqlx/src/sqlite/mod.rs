@@ -49,12 +49,12 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// one `INSERT`. Recording a token and rotating a refresh token are each
 /// one `BEGIN IMMEDIATE` transaction that reads the facts (one `SELECT`),
 /// decides by `MemoryStore`'s rules, and writes: the grant and the token
-/// (recording); the rotated mark and the successors (a rotation), or the
-/// grant's end, a count of what it ended and the reused token (reuse).
-/// The write lock is held from `BEGIN` to `COMMIT`, so nothing can change
-/// between the read and the write: a recording never enters a grant
-/// revoked meanwhile, and of concurrent rotations of one token exactly one
-/// finds it unrotated.
+/// (recording); the rotated mark and the successors, one sent without a
+/// subject with the presented token's (a rotation), or the grant's end, a
+/// count of what it ended and the reused token (reuse). The write lock is
+/// held from `BEGIN` to `COMMIT`, so nothing can change between the read
+/// and the write: a recording never enters a grant revoked meanwhile, and
+/// of concurrent rotations of one token exactly one finds it unrotated.
 ///
 /// # Example
 /// ```no_run

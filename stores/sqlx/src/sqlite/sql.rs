@@ -210,7 +210,8 @@ SELECT EXISTS (SELECT 1 FROM tower_revoke_clients WHERE client_id = ?3),
 /// transaction: whether a successor is stored; whether the presented token
 /// is a refresh token of the client, unexpired and unrevoked itself; its
 /// grant (its own for a token recorded without one) not revoked; when it
-/// was rotated; the grant's id (all `NULL` for an unknown token). `?1` the
+/// was rotated; the grant's id; its subject, which a successor sent
+/// without one takes (all `NULL` for an unknown token). `?1` the
 /// presented token's digest, `?2` the client's id, `?3` now, `?4` the grant
 /// a token without one starts, `?5`, `?6` the successors' digests.
 pub(super) const ROTATION_FACTS: &str = "
@@ -219,7 +220,8 @@ SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest IN (?5, ?6)),
        t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?3),
        g.revoked_at IS NULL,
        t.rotated_at,
-       COALESCE(t.grant_id, ?4)
+       COALESCE(t.grant_id, ?4),
+       t.subject
 FROM (SELECT 1) AS one
 LEFT JOIN tower_revoke_tokens t ON t.digest = ?1
 LEFT JOIN tower_revoke_grants g
