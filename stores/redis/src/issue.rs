@@ -16,12 +16,14 @@ use tower_revoke::store::{
 };
 use tower_revoke::{AuthenticatedClient, StoreError, TokenKind};
 
-/// A token about to be written: its entry, and the client and grant it is
-/// written under (a rotation's successors take the presented token's).
+/// A token about to be written: its entry, and the client, grant and
+/// subject it is written under (a rotation's successors take the presented
+/// token's client and grant, and its subject when they have none).
 struct Issued<'a> {
     entry: &'a TokenEntry,
     client_id: &'a str,
     grant_id: Option<&'a str>,
+    subject: Option<&'a str>,
     member: String,
     /// When its keys expire, Unix milliseconds (`None`: never).
     expiry: Option<u64>,
@@ -39,6 +41,7 @@ impl<'a> Issued<'a> {
             entry,
             client_id,
             grant_id,
+            subject: entry.subject.as_deref(),
             member: TokenDigest::of(&entry.token).to_hex(),
             expiry,
             score: expiry.map_or_else(|| "inf".to_owned(), |ms| ms.to_string()),
@@ -53,14 +56,22 @@ impl<'a> Issued<'a> {
     }
 }
 
+/// Where a rotation records its successors: the presented token's grant,
+/// and its subject, which successors sent without one take.
+#[derive(Debug, PartialEq, Eq)]
+struct Lineage {
+    grant: String,
+    subject: Option<String>,
+}
+
 /// What the rotation script decided (a [`ROTATE`] reply).
 enum Decision {
     InvalidGrant,
-    /// The first rotation: record the successors in this grant.
-    Rotate(String),
+    /// The first rotation: record the successors in this lineage.
+    Rotate(Lineage),
     /// A rotation within the grace period: record new successors in this
-    /// grant if it has not ended, else the presentation is reuse.
-    Grace(String),
+    /// lineage if its grant has not ended, else the presentation is reuse.
+    Grace(Lineage),
     /// End this grant; the presented token was revoked itself (it lies
     /// outside the grant); the grant's flag must outlive this key expiry.
     Reuse {
@@ -150,7 +161,7 @@ where
 
     /// Step 3: writes the token's hash (onto a tombstone its grant's end
     /// may have left; `ended` when its grant did not admit it), and adds
-    /// it to its subject's index.
+    /// it to its subject's index (the subject it is written under).
     async fn write(
         &self,
         token: &Issued<'_>,
@@ -158,9 +169,9 @@ where
         now_ms: u64,
     ) -> Result<Stored, StoreError> {
         let owner = (token.client_id, token.grant_id);
-        let insert = self.insert(token.entry, owner, token.expiry, ended);
+        let insert = self.insert(token.entry, owner, token.subject, token.expiry, ended);
         let index = async {
-            let Some(subject) = &token.entry.subject else {
+            let Some(subject) = token.subject else {
                 return Ok(false);
             };
             let member = [(&token.member[..], &token.score[..])];
@@ -197,23 +208,23 @@ where
         match self.bounded(decide).await? {
             None => Ok(RotationOutcome::Conflict),
             Some(Decision::InvalidGrant) => Ok(RotationOutcome::InvalidGrant),
-            Some(Decision::Rotate(grant)) => {
+            Some(Decision::Rotate(lineage)) => {
                 // The rotation is committed: the presented token is no
                 // longer active, so caches drop it while the successors are
                 // written. The notice is outside the bound, as a
                 // revocation's: a slow PUBLISH never fails a rotation. A
                 // grant that ends meanwhile ends the successors with it:
                 // the rotation came first.
-                let record = self.record_successors(client_id, &grant, &successors);
+                let record = self.record_successors(client_id, &lineage, &successors);
                 let (admitted, ()) = join(self.bounded(record), self.publish(&[presented])).await;
                 admitted?;
                 Ok(RotationOutcome::Rotated)
             }
-            Some(Decision::Grace(grant)) => {
+            Some(Decision::Grace(lineage)) => {
                 // A grant that has ended refuses new tokens: presenting a
                 // token of its lineage again is reuse (as in `MemoryStore`),
                 // whatever the grace period.
-                let record = self.record_successors(client_id, &grant, &successors);
+                let record = self.record_successors(client_id, &lineage, &successors);
                 Ok(match self.bounded(record).await? {
                     true => RotationOutcome::Rotated,
                     false => RotationOutcome::Reused { revoked: 0 },
@@ -273,20 +284,24 @@ where
     }
 
     /// Steps 2 and 3 for a rotation's successors, of client `client_id` in
-    /// `grant_id` whatever their entries say; whether the grant admitted
-    /// them. A grant that has ended does not: they are written ended.
+    /// the lineage's grant whatever their entries say, and of its subject
+    /// when their entries have none; whether the grant admitted them. A
+    /// grant that has ended does not: they are written ended.
     async fn record_successors(
         &self,
         client_id: &str,
-        grant_id: &str,
+        lineage: &Lineage,
         successors: &[&TokenEntry],
     ) -> Result<bool, StoreError> {
         let now_ms = now_millis();
+        let owner = (client_id, Some(lineage.grant.as_str()));
         let issued: Vec<Issued<'_>> = successors
             .iter()
             .map(|entry| {
                 let expiry = key_expiry_ms(entry.expires_at, now_ms, self.retention);
-                Issued::new(entry, (client_id, Some(grant_id)), expiry)
+                let mut issued = Issued::new(entry, owner, expiry);
+                issued.subject = issued.subject.or(lineage.subject.as_deref());
+                issued
             })
             .collect();
         let admitted = self
@@ -317,10 +332,16 @@ fn decision(reply: Vec<String>) -> Result<Decision, StoreError> {
     let mut parts = reply.into_iter();
     let outcome = parts.next().unwrap_or_default();
     let rest: Vec<String> = parts.collect();
+    // The presented token's subject, empty when it has none (a stored
+    // subject never is: recording refuses an empty one).
+    let lineage = |grant: &String, subject: &String| Lineage {
+        grant: grant.clone(),
+        subject: (!subject.is_empty()).then(|| subject.clone()),
+    };
     Ok(match (&outcome[..], &rest[..]) {
         ("invalid_grant", []) => Decision::InvalidGrant,
-        ("rotated", [grant]) => Decision::Rotate(grant.clone()),
-        ("grace", [grant]) => Decision::Grace(grant.clone()),
+        ("rotated", [grant, subject]) => Decision::Rotate(lineage(grant, subject)),
+        ("grace", [grant, subject]) => Decision::Grace(lineage(grant, subject)),
         ("reused", [grant, itself, expiry]) => Decision::Reuse {
             grant: grant.clone(),
             revoked_itself: itself == "1",
@@ -341,13 +362,21 @@ mod tests {
             decision(reply(&["invalid_grant"])).unwrap(),
             Decision::InvalidGrant
         ));
+        let lineage = |grant: &str, subject: Option<&str>| Lineage {
+            grant: grant.to_owned(),
+            subject: subject.map(str::to_owned),
+        };
         assert!(matches!(
-            decision(reply(&["rotated", "G1"])).unwrap(),
-            Decision::Rotate(grant) if grant == "G1"
+            decision(reply(&["rotated", "G1", "alice"])).unwrap(),
+            Decision::Rotate(l) if l == lineage("G1", Some("alice"))
         ));
         assert!(matches!(
-            decision(reply(&["grace", "G1"])).unwrap(),
-            Decision::Grace(grant) if grant == "G1"
+            decision(reply(&["rotated", "G1", ""])).unwrap(),
+            Decision::Rotate(l) if l == lineage("G1", None)
+        ));
+        assert!(matches!(
+            decision(reply(&["grace", "G1", "bob"])).unwrap(),
+            Decision::Grace(l) if l == lineage("G1", Some("bob"))
         ));
         let reused = decision(reply(&["reused", "rt:ab", "1", "-1"])).unwrap();
         assert!(matches!(
@@ -356,6 +385,7 @@ mod tests {
                 if grant == "rt:ab" && expiry == "inf"
         ));
         assert!(decision(reply(&["rotated"])).is_err());
+        assert!(decision(reply(&["rotated", "G1"])).is_err());
         assert!(decision(reply(&[])).is_err());
     }
 }

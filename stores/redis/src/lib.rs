@@ -164,7 +164,9 @@
 //!    grant (one recorded without a grant) is revoked by this script.
 //! 3. Rotated: the successors join the grant (step 2 of recording, with the
 //!    presented token's client and grant), then are written (step 3) while
-//!    the presented token's digest is PUBLISHed. A grant ended since the
+//!    the presented token's digest is PUBLISHed. A successor sent without a
+//!    subject is written, and indexed, as the presented token's subject's,
+//!    which the decision replies along with the grant (no round trip more). A grant ended since the
 //!    decision refuses them and they are written ended: the rotation came
 //!    first, the grant's end after it. Reused: the grant ends as in a
 //!    revocation (its flag kept at least as long as the presented token's

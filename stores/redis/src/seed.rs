@@ -85,7 +85,7 @@ where
         let now_ms = now_millis();
         let expiry = key_expiry_ms(entry.expires_at, now_ms, self.retention);
         let owner = (entry.client_id.as_str(), entry.grant_id.as_deref());
-        let insert = self.insert(entry, owner, expiry, false);
+        let insert = self.insert(entry, owner, entry.subject.as_deref(), expiry, false);
         let stored = Stored::from_reply(self.invoke(&insert).await?)?;
         // Index what is stored (the entry's own values when it is new), so
         // that seeding again repairs an index an earlier seed left out.
@@ -110,13 +110,14 @@ where
     }
 
     /// The [`INSERT`] of `entry` as the token of `owner` (a client id and
-    /// grant id, which may differ from the entry's), its keys expiring at
-    /// `expiry` (Unix milliseconds; `None` for never); `ended` writes it
-    /// ended with its grant.
+    /// grant id, which may differ from the entry's) and of `subject` (which
+    /// may too), its keys expiring at `expiry` (Unix milliseconds; `None`
+    /// for never); `ended` writes it ended with its grant.
     pub(crate) fn insert(
         &self,
         entry: &TokenEntry,
         (client_id, grant_id): (&str, Option<&str>),
+        subject: Option<&str>,
         expiry: Option<u64>,
         ended: bool,
     ) -> ScriptInvocation<'static> {
@@ -128,7 +129,7 @@ where
         if let Some(grant) = grant_id {
             insert.arg(field::GRANT).arg(grant);
         }
-        if let Some(subject) = &entry.subject {
+        if let Some(subject) = subject {
             insert.arg(field::SUB).arg(subject);
         }
         if let Some(expires_at) = entry.expires_at {

@@ -230,6 +230,29 @@ where
     let bulk = store.revoke_subject_tokens("erin", &[]).await;
     log.push(format!("revoke erin: {:?}", bulk.unwrap()));
     log.push(active(vec![t(26), t(23), t(24), t(25)]).await);
+
+    // Successors sent without a subject take the presented token's, first
+    // and grace rotations alike: introspection shows it, and bulk
+    // revocation by that subject finds them.
+    let owned = entry(t(27), REFRESH, "app1")
+        .with_grant_id("G6")
+        .with_subject("frank");
+    log.push(format!("record G6: {:?}", record(store, &owned).await));
+    let graced = |refresh, access| rotation(t(27), refresh, access).with_grace(HOUR);
+    for (step, (refresh, access)) in [(t(28), Some(t(29))), (t(30), None)].iter().enumerate() {
+        let outcome = rotate(store, &graced(*refresh, *access)).await;
+        log.push(format!("rotate frank {step}: {outcome:?}"));
+    }
+    for successor in [t(28), t(29), t(30)] {
+        let facts = store.introspect(&common::token(successor)).await.unwrap();
+        let sub = facts
+            .as_ref()
+            .and_then(|facts| facts.sub().map(str::to_owned));
+        log.push(format!("sub: {sub:?}"));
+    }
+    let bulk = store.revoke_subject_tokens("frank", &[]).await;
+    log.push(format!("revoke frank: {:?}", bulk.unwrap()));
+    log.push(active(vec![t(27), t(28), t(29), t(30)]).await);
     log
 }
 
@@ -238,7 +261,7 @@ async fn outcomes_match_the_memory_store_step_by_step() {
     let Some(url) = common::redis_url("outcomes_match_the_memory_store_step_by_step") else {
         return;
     };
-    let fresh: Vec<String> = (0..27)
+    let fresh: Vec<String> = (0..31)
         .map(|_| Token::generate().secret().to_owned())
         .collect();
     let memory = MemoryStore::new();
