@@ -1,51 +1,15 @@
-//! The Bearer guard on a protected route, sharing its store with the
-//! endpoint: a revoked access token stops working at once (RFC 6750 §3).
+//! The guard's answers on a protected route that shares its store with
+//! the revocation endpoint: a revoked access token stops working at once
+//! (RFC 6750 §3); what is not a usable Bearer token is challenged.
 
-use crate::fixture::{as_app1, store};
-use crate::stores::FailingStore;
-use crate::support::reply::Reply;
-use crate::support::request::{get, Req};
+use crate::fixture::{app, assert_bearer_invalid, assert_bearer_required, me_with, protected};
+use crate::support::endpoint::{as_app1, store};
+use crate::support::failing::FailingStore;
+use crate::support::request::get;
 use crate::support::{challenge, desc, JSON};
-use axum::routing::get as route_get;
-use axum::{Extension, Json, Router};
-use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::response::Realm;
-use tower_revoke::{
-    ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, RevocationEndpointLayer,
-};
-
-async fn me(Extension(token): Extension<ActiveToken>) -> Json<Value> {
-    Json(json!({ "sub": token.sub(), "client_id": token.client_id().as_str() }))
-}
-
-/// `GET /me` behind `guard`.
-fn protected<St: IntrospectionStore>(guard: BearerAuthLayer<St>) -> Router {
-    Router::new().route("/me", route_get(me).layer(guard))
-}
-
-/// `GET /me` behind the guard and the endpoint, on one shared store.
-fn app(store: &MemoryStore) -> Router {
-    let store = Arc::new(store.clone());
-    protected(BearerAuthLayer::new(Arc::clone(&store))).layer(RevocationEndpointLayer::new(store))
-}
-
-fn me_with(token: &str) -> Req {
-    get("/me").bearer(token)
-}
-
-/// Asserts the guard's 401 for an unknown, expired or revoked token.
-#[track_caller]
-fn assert_bearer_invalid(reply: &Reply) {
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
-}
-
-/// Asserts the guard's 401 for a request without a Bearer token.
-#[track_caller]
-fn assert_bearer_required(reply: &Reply) {
-    reply.assert_bearer_required(challenge::BEARER);
-}
+use tower_revoke::BearerAuthLayer;
 
 #[tokio::test]
 async fn active_access_token_reaches_the_handler_with_its_client_and_subject() {

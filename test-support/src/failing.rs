@@ -1,4 +1,5 @@
-//! A store that fails, to reach the endpoint's 503 `temporarily_unavailable`.
+//! A store that fails, to reach the 503 `temporarily_unavailable` of the
+//! revocation endpoint and of the Bearer guard.
 
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};

@@ -3,6 +3,9 @@
 //! `guard_cache`): `from_fn_with_state`, the typed Bearer header, a
 //! `HashMap` of users with no lock, the user cloned into the request. The
 //! fastest check a user could write, with no revocation across instances.
+//!
+//! [`hand_guard`] is generic over the user, so that it is compiled into
+//! each bench, as code the user wrote in their own crate would be.
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -35,8 +38,8 @@ impl User {
 
 /// The middleware a user writes: the typed Bearer header, a map lookup,
 /// the user in the request extensions.
-pub async fn hand_guard(
-    State(users): State<Arc<HashMap<String, User>>>,
+pub async fn hand_guard<U: Clone + Send + Sync + 'static>(
+    State(users): State<Arc<HashMap<String, U>>>,
     TypedHeader(Authorization(bearer)): TypedHeader<Authorization<Bearer>>,
     mut request: Request,
     next: Next,

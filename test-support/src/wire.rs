@@ -1,8 +1,8 @@
 //! Real HTTP: a hyper 1 server (hyper-util's `auto` builder) on
 //! `127.0.0.1:0`, reached with hyper-util's client or a raw `TcpStream`.
 
-use crate::support::reply::Reply;
-use crate::support::request::Req;
+use crate::reply::Reply;
+use crate::request::Req;
 use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Full;
