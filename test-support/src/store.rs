@@ -25,6 +25,23 @@ pub fn seed(json: &str) -> Seed {
     Seed::from_json(json).expect("a valid seed")
 }
 
+/// Grant `grant` of client `app1`: refresh token `R` and `count` access
+/// tokens `A0`, `A1`, …, which revoking `R` ends in one cascade.
+pub fn cascade(grant: &str, count: usize) -> Seed {
+    let token = |name: &str, kind: &str| {
+        format!(
+            r#"{{"token": "{name}", "type": "{kind}", "client_id": "app1", "grant_id": "{grant}"}}"#
+        )
+    };
+    let mut tokens = vec![token("R", "refresh_token")];
+    tokens.extend((0..count).map(|i| token(&format!("A{i}"), "access_token")));
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
+        tokens.join(",")
+    );
+    seed(&json)
+}
+
 /// The token `value`, which must not be empty.
 pub fn token(value: &str) -> Token {
     Token::new(value).expect("a non-empty token")

@@ -1,6 +1,6 @@
 //! The store's options: `access_token_revokes_grant`.
 
-mod common;
+use crate::common;
 
 use tower_revoke::{RevocationOutcome, TokenKind};
 

@@ -1,8 +1,7 @@
 //! `tower_revoke`'s conformance kit against a real Redis, with a dump of
 //! every key and value for the no-raw-secrets check.
 
-mod common;
-
+use crate::common;
 use std::sync::{Arc, Mutex};
 use tower_revoke::testkit::Conformance;
 use tower_revoke_redis::RedisStore;
@@ -47,14 +46,12 @@ async fn redis_store_conforms() {
 /// and so is a bulk revocation's cutoff.
 #[tokio::test]
 async fn jwt_revocations_are_seen_by_every_instance() {
-    use tower_revoke::client::ClientId;
+    use crate::support::jwt;
     use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
     use tower_revoke::request::{RevocationRequest, Token};
     use tower_revoke::{
-        AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome, RevocationStore,
-        SubjectRevocationStore,
+        IntrospectionStore, RevocationOutcome, RevocationStore, SubjectRevocationStore,
     };
-    use tower_revoke_test_support::jwt;
     let Some(url) = common::redis_url("jwt_revocations_are_seen_by_every_instance") else {
         return;
     };
@@ -72,10 +69,7 @@ async fn jwt_revocations_are_seen_by_every_instance() {
     };
     let (token, alice) = (jwt::token("app1", "carol"), jwt::token("app1", "alice"));
     assert!(active(&two, &token).await);
-    let app1 = AuthenticatedClient {
-        client_id: ClientId::new("app1").unwrap(),
-        client_type: ClientType::Confidential,
-    };
+    let app1 = common::app1();
     let request = RevocationRequest::new(Token::new(token.clone()).unwrap(), None);
     let outcome = one.revoke(&app1, &request).await.unwrap();
     assert!(

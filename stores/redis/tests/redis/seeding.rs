@@ -1,6 +1,6 @@
 //! Seeding is idempotent: what a store holds is left exactly as it is.
 
-mod common;
+use crate::common;
 
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::{RevocationOutcome, RevocationStore};

@@ -2,15 +2,19 @@
 //! conformance kit (no script may touch two slots) and notices across
 //! nodes.
 
-mod common;
+use crate::common;
+use crate::support::services::free_port;
 
 use redis::cluster::ClusterClient;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tower_revoke::testkit::Conformance;
 use tower_revoke_redis::{RedisStore, RevocationListener};
+
+/// How long the nodes may take to form the cluster.
+const WAIT_FOR_NODES: Duration = Duration::from_secs(30);
 
 /// Three cluster primaries of this test's own, stopped by PID when dropped.
 struct Cluster {
@@ -34,22 +38,10 @@ impl Cluster {
             children: Vec::new(),
         };
         for port in &ports {
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-                .args(["--cluster-enabled", "yes", "--cluster-config-file"])
-                .arg(format!("nodes-{port}.conf"))
-                .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-                .arg("--dir")
-                .arg(&cluster.dir)
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("redis-server");
+            let config = format!("nodes-{port}.conf");
+            let cluster_args = ["--cluster-enabled", "yes", "--cluster-config-file", &config];
+            let child = common::redis_server(*port, &cluster.dir, &cluster_args);
             cluster.children.push(child);
-        }
-        for port in &ports {
-            wait_until("a node to listen", || {
-                std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok()
-            });
         }
         let nodes: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
         let created = Command::new("redis-cli")
@@ -61,7 +53,7 @@ impl Cluster {
             .expect("redis-cli");
         assert!(created.success(), "redis-cli --cluster create failed");
         for port in &ports {
-            wait_until("the cluster to be ok", || {
+            common::wait_until("the cluster to be ok", WAIT_FOR_NODES, || {
                 let info = Command::new("redis-cli")
                     .args(["-p", &port.to_string(), "cluster", "info"])
                     .output()
@@ -88,22 +80,6 @@ impl Drop for Cluster {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "waited 30 s for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,27 +1,38 @@
 //! Revocation notices: published by one store, received by a listener on
 //! another connection, with the digests of every token a revocation ended.
 
-mod common;
+use crate::common;
 
+use common::Recorder;
 use std::collections::BTreeSet;
 use std::time::Duration;
+use tokio::task::AbortHandle;
 use tower_revoke::{RevocationOutcome, SubjectRevocationStore};
+use tower_revoke_redis::RedisStore;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revocation_reaches_a_listener_on_another_connection() {
-    let Some(url) = common::redis_url("a_revocation_reaches_a_listener_on_another_connection")
-    else {
-        return;
-    };
-    let store = common::store(&url, "notices").await;
+/// A store under a prefix of its own (named after `what`), seeded with
+/// the shared seed, and its listener feeding a recorder, which has flushed
+/// once (it is connected); `None` when `test` is skipped.
+async fn listening(test: &str, what: &str) -> Option<(RedisStore, Recorder, AbortHandle)> {
+    let url = common::redis_url(test)?;
+    let store = common::store(&url, what).await;
     store.seed(&common::seed(common::SEED)).await.unwrap();
-    let recorder = common::Recorder::default();
-    let listener = tokio::spawn(store.listen(recorder.clone()));
+    let recorder = Recorder::default();
+    let listener = tokio::spawn(store.listen(recorder.clone())).abort_handle();
     recorder
         .wait("the first flush", WAIT, |r| r.flushes() == 1)
         .await;
+    Some((store, recorder, listener))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_reaches_a_listener_on_another_connection() {
+    let test = "a_revocation_reaches_a_listener_on_another_connection";
+    let Some((store, recorder, listener)) = listening(test, "notices").await else {
+        return;
+    };
 
     let outcome = common::revoke(&store, "RT1").await;
     assert!(matches!(
@@ -34,18 +45,7 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
         .await;
 
     // A cascade of 250 tokens arrives in messages of at most 120 digests.
-    let mut tokens = vec![
-        r#"{"token": "R", "type": "refresh_token", "client_id": "app1", "grant_id": "G2"}"#
-            .to_owned(),
-    ];
-    for i in 0..250 {
-        tokens.push(format!(r#"{{"token": "A{i}", "type": "access_token", "client_id": "app1", "grant_id": "G2", "subject": "carol"}}"#));
-    }
-    let json = format!(
-        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
-        tokens.join(",")
-    );
-    store.seed(&common::seed(&json)).await.unwrap();
+    store.seed(&common::cascade("G2", 250)).await.unwrap();
     let outcome = common::revoke(&store, "R").await;
     assert!(
         matches!(outcome, RevocationOutcome::Revoked { cascaded: 250, .. }),
@@ -77,16 +77,10 @@ async fn a_revocation_reaches_a_listener_on_another_connection() {
 
 #[tokio::test]
 async fn nothing_is_published_when_nothing_was_revoked() {
-    let Some(url) = common::redis_url("nothing_is_published_when_nothing_was_revoked") else {
+    let test = "nothing_is_published_when_nothing_was_revoked";
+    let Some((store, recorder, listener)) = listening(test, "quiet").await else {
         return;
     };
-    let store = common::store(&url, "quiet").await;
-    store.seed(&common::seed(common::SEED)).await.unwrap();
-    let recorder = common::Recorder::default();
-    let listener = tokio::spawn(store.listen(recorder.clone()));
-    recorder
-        .wait("the first flush", WAIT, |r| r.flushes() == 1)
-        .await;
     assert_eq!(
         common::revoke(&store, "nope").await,
         RevocationOutcome::NotFound

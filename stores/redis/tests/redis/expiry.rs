@@ -1,6 +1,6 @@
 //! Keys expire with their tokens; indexes with their last token.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 use tower_revoke::RevocationOutcome;

@@ -4,10 +4,10 @@
 //! redis-server in a temporary directory, so that stopping it disturbs no
 //! other test.
 
-mod common;
+use crate::common;
+use crate::support::services::free_port;
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 use tower_revoke::{IntrospectionStore, RevocationOutcome};
 use tower_revoke_redis::RedisStore;
@@ -40,23 +40,7 @@ impl Server {
 
     /// Starts redis-server on the same port, and waits until it answers.
     fn resume(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .arg("--dir")
-            .arg(&self.dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server (scripts/services installs it)");
-        self.child = Some(child);
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "redis-server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.child = Some(common::redis_server(self.port, &self.dir, &[]));
     }
 
     /// Kills the server by its PID: every connection drops at once.
@@ -73,11 +57,6 @@ impl Drop for Server {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 const WAIT: Duration = Duration::from_secs(10);
