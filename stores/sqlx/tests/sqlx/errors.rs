@@ -2,7 +2,7 @@
 //! with a message that holds no token or secret: never a made-up outcome.
 //! None of these tests needs a running server.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 use support::scenarios::app1;
@@ -60,22 +60,16 @@ where
     messages
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on.
-#[cfg(feature = "postgres")]
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_down_fails_every_call_within_the_acquire_timeout() {
     use sqlx::postgres::PgPoolOptions;
     use tower_revoke_sqlx::PostgresStore;
 
+    // A port that nothing listens on.
     let url = format!(
         "postgres://postgres@127.0.0.1:{}/tower_revoke",
-        closed_port()
+        tower_revoke_test_support::services::free_port()
     );
     let pool = PgPoolOptions::new()
         .acquire_timeout(Duration::from_secs(1))

@@ -4,34 +4,35 @@
 //! reconnects by itself when its backend is terminated.
 #![cfg(feature = "postgres")]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
-use support::notices::{digest, Event, Recorder};
 use support::postgres::TestSchema;
 use support::scenarios::{is_active, revoke};
 use support::{postgres_url, unique_name};
 use tower_revoke::store::Seed;
 use tower_revoke::{RevocationOutcome, SubjectRevocationStore};
 use tower_revoke_sqlx::{PostgresStore, RevocationListener};
+use tower_revoke_test_support::notices::{Event, Recorder};
+use tower_revoke_test_support::store::{cascade, digest, SEED};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Client `app1` (public), grant `G1`: `AT1`, `RT1`; `bob`'s `BT1`, `BT2`.
-const SEED: &str = r#"{
+/// `bob`'s access tokens `BT1` and `BT2` of client `app1`, outside any
+/// grant.
+const BOB: &str = r#"{
   "clients": [{"client_id": "app1"}],
   "tokens": [
-    {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
-    {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
     {"token": "BT1", "type": "access_token", "client_id": "app1", "subject": "bob"},
     {"token": "BT2", "type": "access_token", "client_id": "app1", "subject": "bob"}
   ]
 }"#;
 
-/// A seeded store in a fresh schema, on a channel of its own (notices are
-/// per database, so each test needs its own channel), and a listener on a
-/// connection of its own feeding a recorder, connected.
+/// A store in a fresh schema, seeded with test-support's seed (grant `G1`
+/// of `app1`: `AT1`, `RT1`) and [`BOB`], on a channel of its own (notices
+/// are per database, so each test needs its own channel), and a listener
+/// on a connection of its own feeding a recorder, connected.
 async fn listening(
     url: &str,
 ) -> (
@@ -44,6 +45,7 @@ async fn listening(
     let store = PostgresStore::new(schema.pool.clone()).channel(unique_name("n"));
     store.migrate().await.unwrap();
     store.seed(&Seed::from_json(SEED).unwrap()).await.unwrap();
+    store.seed(&Seed::from_json(BOB).unwrap()).await.unwrap();
     let recorder = Recorder::default();
     let listener = RevocationListener::connect_lazy(url, recorder.clone())
         .unwrap()
@@ -83,20 +85,7 @@ async fn revocations_notify_every_token_they_ended() {
         .await;
 
     // A cascade of 250 tokens arrives in messages of at most 120 digests.
-    let mut tokens = vec![
-        r#"{"token": "R", "type": "refresh_token", "client_id": "app1", "grant_id": "G2"}"#
-            .to_owned(),
-    ];
-    for i in 0..250 {
-        tokens.push(format!(
-            r#"{{"token": "A{i}", "type": "access_token", "client_id": "app1", "grant_id": "G2"}}"#
-        ));
-    }
-    let json = format!(
-        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
-        tokens.join(",")
-    );
-    store.seed(&Seed::from_json(&json).unwrap()).await.unwrap();
+    store.seed(&cascade("G2", 250)).await.unwrap();
     let outcome = revoke(&store, "R").await;
     assert!(
         matches!(outcome, RevocationOutcome::Revoked { cascaded: 250, .. }),

@@ -3,7 +3,7 @@
 //! is not set, failed when CI is set (see `support::postgres_url`).
 #![cfg(feature = "postgres")]
 
-mod support;
+use crate::support;
 
 use sqlx::postgres::PgPoolOptions;
 use std::sync::Arc;

@@ -9,6 +9,7 @@ use tower_revoke::{
     testkit, AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome,
     RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
 };
+pub use tower_revoke_test_support::store::{app1, is_active, revoke};
 
 /// The inherent methods both stores have, so the scenarios take either.
 pub trait Durable: RevocationStore + IntrospectionStore + SubjectRevocationStore + Clone {
@@ -44,23 +45,6 @@ macro_rules! durable {
 durable!(tower_revoke_sqlx::PostgresStore);
 #[cfg(feature = "sqlite")]
 durable!(tower_revoke_sqlx::SqliteStore);
-
-pub fn app1() -> AuthenticatedClient {
-    AuthenticatedClient {
-        client_id: ClientId::new("app1").unwrap(),
-        client_type: ClientType::Confidential,
-    }
-}
-
-pub async fn revoke(store: &impl RevocationStore, token: &str) -> RevocationOutcome {
-    let request = RevocationRequest::new(Token::new(token).unwrap(), None);
-    store.revoke(&app1(), &request).await.expect("revoke")
-}
-
-pub async fn is_active(store: &impl IntrospectionStore, token: &str) -> bool {
-    let found = store.introspect(&Token::new(token).unwrap()).await;
-    found.expect("introspect").is_some()
-}
 
 async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
     let credentials = ClientCredentials::new(

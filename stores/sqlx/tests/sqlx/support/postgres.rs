@@ -5,14 +5,11 @@
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
-use std::cell::RefCell;
-use std::fmt;
+use std::cell::Cell;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 use tower_revoke_test_support::cleanup::block_on_own_thread;
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tower_revoke_test_support::logs::{Capture, Capturing, Spans};
 
 /// A schema `t_...` that lives as long as this value; the pool's
 /// connections have it as their `search_path`.
@@ -151,78 +148,45 @@ fn run_blocking(url: &str, sql: String) -> bool {
 /// What PostgreSQL's notices sqlx logged (target `sqlx::postgres::notice`,
 /// at INFO for a NOTICE) on the thread that called
 /// [`capture`](Self::capture), each as `LEVEL message`.
-#[derive(Clone, Default)]
-pub struct Notices(Arc<Mutex<Vec<String>>>);
-
-thread_local! {
-    /// Where [`NoticeSink`] records this thread's notices, if anywhere.
-    static CAPTURING: RefCell<Option<Notices>> = const { RefCell::new(None) };
+///
+/// Read from test-support's log capture: one global subscriber for the
+/// whole test binary, writing each event into the capture of the thread
+/// it happens on. A thread's own subscriber (`set_default`) would miss the
+/// notices whenever another thread (another test dropping its schema) hit
+/// sqlx's notice callsite first, and a second global subscriber cannot be
+/// installed beside test-support's.
+pub struct Notices {
+    capturing: Capturing,
+    /// How much of the capture [`take`](Self::take) has read.
+    read: Cell<usize>,
 }
 
 impl Notices {
     /// Records from now on, on this thread only: use it on a
     /// current-thread runtime, where the pool's connections are driven by
     /// the test's own task.
-    ///
-    /// The subscriber is the process's global one, installed on the first
-    /// call. A thread's own (`set_default`) would miss the notices whenever
-    /// another thread (another test dropping its schema) hit sqlx's notice
-    /// callsite first: while there is one subscriber, tracing caches a
-    /// callsite's interest from the thread that hit it first.
     pub fn capture() -> Self {
-        static INSTALLED: Once = Once::new();
-        INSTALLED.call_once(|| {
-            let subscriber = tracing_subscriber::registry().with(NoticeSink);
-            tracing::subscriber::set_global_default(subscriber)
-                .expect("no other global subscriber in the store tests");
-        });
-        let notices = Self::default();
-        CAPTURING.with(|capturing| *capturing.borrow_mut() = Some(notices.clone()));
-        notices
+        Self {
+            capturing: Capture::start(Spans::Off),
+            read: Cell::new(0),
+        }
     }
 
     /// The notices logged since the last call.
     pub fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        let text = self.capturing.text();
+        let new = &text[self.read.replace(text.len())..];
+        new.lines().filter_map(notice).collect()
     }
 }
 
-/// Records sqlx's notice events into the [`Notices`] of the thread they
-/// happen on, if it captures.
-struct NoticeSink;
-
-impl<S: tracing::Subscriber> Layer<S> for NoticeSink {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        let metadata = event.metadata();
-        if metadata.target() != "sqlx::postgres::notice" {
-            return;
-        }
-        CAPTURING.with(|capturing| {
-            if let Some(notices) = &*capturing.borrow() {
-                let mut message = Message(String::new());
-                event.record(&mut message);
-                let line = format!("{} {}", metadata.level(), message.0);
-                notices.0.lock().unwrap().push(line);
-            }
-        });
-    }
-}
-
-/// An event's `message` field.
-struct Message(String);
-
-impl Visit for Message {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.0.push_str(value);
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
-            self.0.push_str(&format!("{value:?}"));
-        }
-    }
+/// `LEVEL message` of a line the log capture wrote for a notice
+/// (`<time> LEVEL [spans: ]sqlx::postgres::notice: message`); `None` for
+/// any other line.
+fn notice(line: &str) -> Option<String> {
+    let (head, message) = line.split_once(" sqlx::postgres::notice: ")?;
+    let level = head.split_whitespace().nth(1)?;
+    Some(format!("{level} {message}"))
 }
 
 /// Every row of every table in the pool's schema, one line per row, with

@@ -1,7 +1,7 @@
 //! `SqliteStore` on a temporary file: always runs.
 #![cfg(feature = "sqlite")]
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -153,6 +153,13 @@ async fn child_process_revokes_every_grant() {
     println!("revoked={revoked}");
 }
 
+/// The name the test harness knows [`child_process_revokes_every_grant`]
+/// by: its path in this test binary, without the binary's name.
+fn child_test_name() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, path)| path);
+    format!("{module}::child_process_revokes_every_grant")
+}
+
 /// Four processes (and this one) revoke the same grants in one file at
 /// once: each refresh token is revoked exactly once across all of them,
 /// nobody gets `SQLITE_BUSY`, and every token ends inactive.
@@ -167,11 +174,7 @@ async fn several_processes_share_one_file() {
     let children: Vec<_> = (0..4)
         .map(|_| {
             Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "child_process_revokes_every_grant",
-                    "--exact",
-                    "--nocapture",
-                ])
+                .args([&child_test_name(), "--exact", "--nocapture"])
                 .env(CHILD_DB, file.path())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
