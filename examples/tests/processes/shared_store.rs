@@ -4,11 +4,10 @@
 
 use crate::services::{self, Database};
 use std::time::Duration;
-use tower_revoke::request::Token;
-use tower_revoke::store::TokenDigest;
 use tower_revoke_redis::redis;
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
+use tower_revoke_test_support::store::digest;
 
 /// The Redis database the tests use (flushed before and after each test;
 /// the tests run one at a time).
@@ -17,10 +16,6 @@ const REDIS_DB: u8 = 9;
 pub enum Shared {
     Postgres(Database),
     Redis(String),
-}
-
-fn digest(token: &str) -> TokenDigest {
-    TokenDigest::of(&Token::new(token).unwrap())
 }
 
 impl Shared {
