@@ -6,9 +6,10 @@
 use crate::support;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use support::postgres::TestSchema;
 use support::scenarios::revoke;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
@@ -18,13 +19,33 @@ use tower_revoke_sqlx::PostgresStore;
 use tower_revoke_test_support::proxy::counting_proxy;
 
 /// Round trips of `call`: on its own path (until it returns), and in all
-/// (after sqlx's background ping when the connection goes back).
-async fn count<F: std::future::Future>(sent: &AtomicUsize, call: F) -> (usize, usize) {
+/// (once its connection is back in `pool`, after sqlx's release ping).
+async fn count<F: std::future::Future>(
+    pool: &PgPool,
+    sent: &AtomicUsize,
+    call: F,
+) -> (usize, usize) {
     let before = sent.load(Ordering::SeqCst);
     call.await;
     let on_path = sent.load(Ordering::SeqCst) - before;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    back_in_pool(pool).await;
     (on_path, sent.load(Ordering::SeqCst) - before)
+}
+
+/// Waits until every connection of `pool` is idle: sqlx returns a released
+/// connection from a task of its own, after a ping, which the proxy has
+/// counted by then (it forwarded the ping before the answer came back).
+/// Looks every millisecond, for at most 10 s (a bound for a failing test,
+/// not a pause that lets the ping happen).
+async fn back_in_pool(pool: &PgPool) {
+    let started = Instant::now();
+    while pool.num_idle() < pool.size() as usize {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the connection is back in the pool"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
 }
 
 async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (usize, usize))> {
@@ -56,9 +77,9 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
         .unwrap();
     revoke(&store, "gh1").await;
     store.introspect(&Token::new("AT1").unwrap()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    back_in_pool(store.pool()).await;
 
-    let authenticate = count(&sent, async {
+    let authenticate = count(store.pool(), &sent, async {
         assert!(store
             .authenticate_client(&credentials)
             .await
@@ -66,12 +87,12 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
             .is_some());
     })
     .await;
-    let revoke_access = count(&sent, async {
+    let revoke_access = count(store.pool(), &sent, async {
         let outcome = revoke(&store, "AT2").await;
         assert!(matches!(outcome, RevocationOutcome::Revoked { .. }));
     })
     .await;
-    let revoke_refresh = count(&sent, async {
+    let revoke_refresh = count(store.pool(), &sent, async {
         let outcome = revoke(&store, "RT1").await;
         let expected = RevocationOutcome::Revoked {
             kind: TokenKind::RefreshToken,
@@ -80,7 +101,7 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
         assert_eq!(outcome, expected);
     })
     .await;
-    let introspect = count(&sent, async {
+    let introspect = count(store.pool(), &sent, async {
         let found = store.introspect(&Token::new("RT2").unwrap()).await.unwrap();
         assert!(found.is_some());
     })
