@@ -1,6 +1,7 @@
 //! The servers tests run against: the URLs of the shared PostgreSQL and
 //! Redis (or a skip), names and ports no other test takes, and a
-//! PostgreSQL cluster of a test's own that it can stop and start.
+//! PostgreSQL cluster or a redis-server of a test's own that it can stop
+//! and start.
 //!
 //! One rule for every test that needs a server ([`url`]): with its URL
 //! unset the test is skipped with a printed reason, so `cargo test` passes
@@ -10,10 +11,10 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The variable PostgreSQL tests read their server's URL from.
 pub const POSTGRES_URL: &str = "TOWER_REVOKE_TEST_POSTGRES_URL";
@@ -148,4 +149,85 @@ fn services(dir: &Path, command: &str) -> String {
         "scripts/services {command}: {stderr}"
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A redis-server of the test's own (never the shared one, so that what
+/// the test does to it, stopping it, `FLUSHDB`, `CLIENT KILL`, counting its
+/// clients, touches no other test, in this process or another), on a
+/// [`free_port`], without persistence, in a temporary directory of its
+/// own; stopped by its PID and removed when dropped. Needs redis-server
+/// (`scripts/services` installs it).
+pub struct RedisServer {
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl RedisServer {
+    /// Starts the server and waits until it accepts connections.
+    pub fn start() -> Self {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(unique_name(&format!("trv-redis-{port}")));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let mut server = Self {
+            port,
+            dir,
+            child: None,
+        };
+        server.resume();
+        server
+    }
+
+    /// Its URL, database `db`.
+    pub fn url(&self, db: u8) -> String {
+        format!("redis://127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// Kills the server by its PID: every connection drops at once.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port (empty: no persistence), and waits
+    /// until it accepts connections.
+    pub fn resume(&mut self) {
+        self.stop();
+        self.child = Some(redis_server(self.port, &self.dir, &[]));
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Starts a redis-server on `port`, without persistence, in `dir`, with
+/// `extra` arguments, and waits until it accepts connections (if it does
+/// not within 30 s, it is stopped before the panic). Stop it by its PID
+/// (`Child::kill`).
+pub fn redis_server(port: u16, dir: &Path, extra: &[&str]) -> Child {
+    let mut child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .args(extra)
+        .arg("--dir")
+        .arg(dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server (scripts/services installs it)");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("redis-server did not listen on port {port} within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
 }

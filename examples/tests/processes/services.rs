@@ -1,7 +1,7 @@
 //! The database servers the process tests run the demo on: their URLs (or
-//! a skip), a PostgreSQL cluster of a test's own that it can stop and
-//! start (both test-support's, shared with the store crates' tests), and a
-//! PostgreSQL database of each test's own.
+//! a skip), a PostgreSQL cluster and a redis-server of a test's own (all
+//! test-support's, shared with the store crates' tests), and a PostgreSQL
+//! database of each test's own.
 //!
 //! One rule for every test that needs a server ([`url`]): with its URL
 //! unset the test is skipped with a printed reason, so `cargo test` passes
@@ -11,7 +11,7 @@
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_test_support::cleanup::block_on_own_thread;
 pub use tower_revoke_test_support::services::{
-    unique_name, url, PostgresCluster, POSTGRES_URL, REDIS_URL,
+    unique_name, url, PostgresCluster, RedisServer, POSTGRES_URL, REDIS_URL,
 };
 
 /// A database of its own on the server at `server_url`, dropped (with

@@ -1,14 +1,12 @@
 //! What the Redis tests share: the server's URL (or a skip), a store under
-//! a key prefix of its own, a dump of its keys, and cleaning up; a
-//! redis-server of a test's own; and, from test-support, the seed and
-//! `app1`'s calls, and the notice recorder.
+//! a key prefix of its own, a dump of its keys, and cleaning up; and, from
+//! test-support, the seed and `app1`'s calls, the notice recorder and
+//! redis-servers of a test's own.
 
 pub use crate::support::notices::{Event, Recorder};
-pub use crate::support::services::redis_url;
+pub use crate::support::services::{redis_server, redis_url, RedisServer};
 pub use crate::support::store::{app1, cascade, digest, is_active, revoke, seed, token, SEED};
 use redis::aio::ConnectionManager;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tower_revoke_redis::RedisStore;
@@ -100,32 +98,6 @@ pub async fn clean(conn: &mut ConnectionManager, prefix: &str) {
     for key in keys(conn, prefix).await {
         let _: i64 = redis::cmd("DEL").arg(&key).query_async(conn).await.unwrap();
     }
-}
-
-/// Starts a redis-server of the test's own on `port` (test-support's
-/// `free_port`), without persistence, in `dir`, with `extra` arguments,
-/// and waits until it accepts connections (if it does not, it is stopped
-/// before the panic). Stop it by its PID (`Child::kill`).
-pub fn redis_server(port: u16, dir: &Path, extra: &[&str]) -> Child {
-    let mut child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-        .args(extra)
-        .arg("--dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server (scripts/services installs it)");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("redis-server did not listen on port {port} within 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child
 }
 
 /// Blocks until `done()`, looking every 20 ms; panics naming `what` after

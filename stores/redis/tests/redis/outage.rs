@@ -7,57 +7,9 @@
 use crate::common;
 use crate::support::services::free_port;
 
-use std::process::Child;
 use std::time::{Duration, Instant};
 use tower_revoke::{IntrospectionStore, RevocationOutcome};
 use tower_revoke_redis::RedisStore;
-
-/// A redis-server of this test's own, stopped (by its PID) when dropped.
-struct Server {
-    port: u16,
-    dir: std::path::PathBuf,
-    child: Option<Child>,
-}
-
-impl Server {
-    fn start() -> Self {
-        let port = free_port();
-        let dir =
-            std::env::temp_dir().join(format!("trv-redis-outage-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut server = Self {
-            port,
-            dir,
-            child: None,
-        };
-        server.resume();
-        server
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    /// Starts redis-server on the same port, and waits until it answers.
-    fn resume(&mut self) {
-        self.child = Some(common::redis_server(self.port, &self.dir, &[]));
-    }
-
-    /// Kills the server by its PID: every connection drops at once.
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -66,8 +18,8 @@ async fn store_and_listener_ride_out_an_outage() {
     if common::redis_url("store_and_listener_ride_out_an_outage").is_none() {
         return;
     }
-    let mut server = Server::start();
-    let url = server.url();
+    let mut server = common::RedisServer::start();
+    let url = server.url(0);
     let timeout = Duration::from_secs(1);
     let store = RedisStore::new(common::manager(&url).await).timeout(timeout);
     store.seed(&common::seed(common::SEED)).await.unwrap();
