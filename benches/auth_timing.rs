@@ -10,19 +10,16 @@
 //! clients, whom nothing sets apart but where their entries happen to lie.
 //! Not a timed test: a report to read.
 
-#[path = "common/poll.rs"]
-mod poll;
-
 use axum::body::Body;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use http::{Request, Response, StatusCode};
-use poll::block_on;
 use std::convert::Infallible;
 use std::time::Instant;
 use tower::{service_fn, Layer, Service};
 use tower_revoke::client::{ClientId, ClientSecret};
 use tower_revoke::{MemoryStore, RevocationEndpointLayer};
+use tower_revoke_test_support::bench::block_on;
 
 /// Samples of each kind, per secret length.
 const SAMPLES: usize = 40_000;

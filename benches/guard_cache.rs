@@ -29,19 +29,12 @@
 //! checks. `max_staleness` is 60 s so that no entry expires during the run:
 //! what is measured is the hit path, whatever the staleness.
 
-#[path = "common/hand_guard.rs"]
-mod hand_guard;
-#[path = "common/poll.rs"]
-mod poll;
-
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header::AUTHORIZATION, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
-use hand_guard::{hand_guard, User};
-use poll::block_on;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -55,6 +48,8 @@ use tower_revoke::store::TokenEntry;
 use tower_revoke::{
     ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, StoreError, TokenKind,
 };
+use tower_revoke_test_support::bench::block_on;
+use tower_revoke_test_support::bench::hand_guard::{hand_guard, User};
 
 const TOKENS: usize = 1_000;
 const BATCH: usize = 1_000;

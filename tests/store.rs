@@ -8,9 +8,10 @@ use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::BoxStore;
 use tower_revoke::testkit::{self, Conformance};
 use tower_revoke::{
-    AuthenticatedClient, ClientType, IntrospectionStore, MemoryStore, RevocationOutcome,
-    RevocationStore, TokenKind,
+    AuthenticatedClient, IntrospectionStore, MemoryStore, RevocationOutcome, RevocationStore,
+    TokenKind,
 };
+use tower_revoke_test_support::store::{app1, revoke};
 
 fn store() -> MemoryStore {
     let store = MemoryStore::new();
@@ -39,18 +40,6 @@ async fn a_dyn_store_conforms_like_the_store_it_holds() {
     })
     .run_with_issuance()
     .await;
-}
-
-fn app1() -> AuthenticatedClient {
-    AuthenticatedClient {
-        client_id: ClientId::new("app1").unwrap(),
-        client_type: ClientType::Confidential,
-    }
-}
-
-async fn revoke(store: &impl RevocationStore, token: &str) -> RevocationOutcome {
-    let request = RevocationRequest::new(Token::new(token).unwrap(), None);
-    store.revoke(&app1(), &request).await.unwrap()
 }
 
 #[tokio::test]

@@ -2,35 +2,16 @@
 //! `call`, polled on the calling thread.
 //!
 //! Every future in this suite completes without waiting (in-memory bodies
-//! and stores), so `block_on` is a poll loop with a no-op waker: no runtime,
-//! no allocation, no thread hand-off that would differ between contenders.
+//! and stores), so `block_on` (test-support's, shared with the other
+//! benches) is a poll loop with a no-op waker: no runtime, no allocation,
+//! no thread hand-off that would differ between contenders.
 
 use axum::body::Body;
 use http::{Request, Response, StatusCode};
-use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::{Duration, Instant};
 use tower::{Service, ServiceExt};
-
-const VTABLE: RawWakerVTable = RawWakerVTable::new(|_| RAW, |_| {}, |_| {}, |_| {});
-const RAW: RawWaker = RawWaker::new(std::ptr::null(), &VTABLE);
-
-/// Polls `future` to completion on this thread.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    // SAFETY: every vtable function ignores the (null) data pointer, so the
-    // waker contract holds trivially.
-    let waker = unsafe { Waker::from_raw(RAW) };
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        std::hint::spin_loop();
-    }
-}
+pub use tower_revoke_test_support::bench::block_on;
 
 /// A response whose status can be checked.
 pub trait Status {

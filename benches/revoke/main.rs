@@ -28,8 +28,6 @@ mod alloc;
 mod contenders;
 mod exec;
 mod fixture;
-#[path = "../common/hand_guard.rs"]
-mod hand_guard;
 mod handwritten;
 mod routers;
 mod scaling;

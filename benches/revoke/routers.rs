@@ -7,7 +7,6 @@
 
 use super::contenders::{Contender, Fixed};
 use super::fixture::{self, Requests};
-use super::hand_guard::{hand_guard, User};
 use axum::body::Body;
 use axum::middleware;
 use axum::routing::get;
@@ -17,6 +16,7 @@ use http::{HeaderValue, StatusCode};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tower_revoke::{BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
+use tower_revoke_test_support::bench::hand_guard::{hand_guard, User};
 
 /// Active access tokens behind the guard figures.
 const GUARD_TOKENS: usize = 1_000;

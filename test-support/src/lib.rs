@@ -1,18 +1,44 @@
 //! What the integration tests share: requests built and sent through a
 //! service, replies read whole and checked against the crate's refusals,
-//! and request bodies that show how a body is read.
+//! request bodies that show how a body is read; the seeded stores and the
+//! calls a store test makes as `app1`; the test servers' URLs (or a skip);
+//! a recorder of revocation notices; a loopback HTTP server; and what the
+//! benches share.
 //!
-//! A dev-dependency of the workspace's test suites (`publish = false`).
+//! A dev-dependency of the workspace's test suites and benches
+//! (`publish = false`).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`request`], [`reply`], [`bodies`] | requests sent with `oneshot`, replies checked, bodies |
+//! | [`endpoint`] | the revocation endpoint's and the guard's seed and requests |
+//! | [`store`] | the store tests' seed, tokens, digests, `app1`'s calls |
+//! | [`failing`] | a store that fails (503s) |
+//! | [`notices`] | a recorder of what a notice listener says |
+//! | [`services`] | PostgreSQL and Redis URLs or a skip, free ports, a cluster of one's own |
+//! | [`wire`], [`proxy`] | a loopback hyper server; a TCP proxy counting round trips |
+//! | [`logs`], [`metrics`] | what a test logged; what it recorded |
+//! | [`jwt`] | JWTs minted for the tests |
+//! | [`cleanup`] | clean-up that awaits, from `Drop` |
+//! | [`bench`] | the benches' poll loop and hand-written guard |
 
 #![allow(missing_docs)]
 
+pub mod bench;
 pub mod bodies;
 pub mod cleanup;
+pub mod endpoint;
+pub mod failing;
 pub mod jwt;
 pub mod logs;
 pub mod metrics;
+pub mod notices;
+pub mod proxy;
 pub mod reply;
 pub mod request;
+pub mod services;
+pub mod store;
+pub mod wire;
 
 /// The `error_description` of each refusal.
 pub mod desc {

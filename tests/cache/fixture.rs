@@ -2,15 +2,14 @@
 //! remote one would be (no `introspect_now`), counting the lookups it
 //! serves, failing or holding a lookup on demand.
 
+pub use crate::support::store::{digest, revoke, token};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Notify;
-use tower_revoke::client::ClientId;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::TokenDigest;
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, ClientType, IntrospectionStore, MemoryStore,
-    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, IntrospectionStore, MemoryStore, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 pub const SEED: &str = r#"{
@@ -31,27 +30,6 @@ pub const SEED: &str = r#"{
 /// A fresh store loaded from [`SEED`]; its clones share its state.
 pub fn store() -> MemoryStore {
     MemoryStore::from_seed_json(SEED).expect("the test seed loads")
-}
-
-pub fn token(value: &str) -> Token {
-    Token::new(value).unwrap()
-}
-
-pub fn digest(value: &str) -> TokenDigest {
-    TokenDigest::of(&token(value))
-}
-
-pub fn app1() -> AuthenticatedClient {
-    AuthenticatedClient {
-        client_id: ClientId::new("app1").unwrap(),
-        client_type: ClientType::Confidential,
-    }
-}
-
-/// Revokes `value` as `app1`, on any store.
-pub async fn revoke(store: &impl RevocationStore, value: &str) -> RevocationOutcome {
-    let request = RevocationRequest::new(token(value), None);
-    store.revoke(&app1(), &request).await.unwrap()
 }
 
 /// A [`MemoryStore`] behind a network, as the cache sees it: no

@@ -14,7 +14,6 @@
 //! | 10. store errors | [`store_errors`] |
 //! | 11. success responses, cache headers | [`responses`] |
 //! | passthrough | [`passthrough`] |
-//! | Bearer guard | [`guard`] |
 //! | inner never called, readiness, hand-polled futures | [`mock`] |
 //! | placement in an axum `Router` | [`placement`] |
 //! | real HTTP | [`over_http`] |
@@ -23,17 +22,16 @@
 //! | store faults: errors, slowness, panics | [`faults`] |
 //! | slow and oversized bodies | [`slow_bodies`] |
 //! | a loopback soak of concurrent clients | [`soak`] |
+//!
+//! The Bearer guard has a suite of its own (`tests/guard`).
 
 mod fixture;
-mod stores;
-mod wire;
 
 mod body_limit;
 mod client_auth;
 mod cors;
 mod events;
 mod faults;
-mod guard;
 mod method;
 mod mock;
 mod over_http;

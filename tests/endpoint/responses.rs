@@ -3,7 +3,7 @@
 //! response of the endpoint (RFC 7009 §2.2, RFC 6749 §5.1).
 
 use crate::fixture::{app, as_app1, default_app, revoke, store};
-use crate::stores::FailingStore;
+use crate::support::failing::FailingStore;
 use crate::support::request::{form, get, post, Req};
 use crate::support::{JSON, NO_STORE};
 use axum::Router;

@@ -29,10 +29,6 @@ use tower::{service_fn, ServiceBuilder, ServiceExt};
 use tower_revoke::request::RequestReader;
 use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 
-const SEED: &str = r#"{
-    "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
-    "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]
-}"#;
 /// `app1:s3cr3t`
 const BASIC: &str = "Basic YXBwMTpzM2NyM3Q=";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -96,8 +92,9 @@ impl Body for CountingBody {
     }
 }
 
+/// A store with `app1` (secret `s3cr3t`) and its access token `AT1`.
 fn store() -> MemoryStore {
-    MemoryStore::from_seed_json(SEED).unwrap()
+    MemoryStore::from_seed_json(crate::support::store::SEED).unwrap()
 }
 
 /// The endpoint over an inner service that answers 418, which no test

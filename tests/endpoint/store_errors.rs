@@ -2,8 +2,8 @@
 //! `Retry-After`, and never reported as a revocation (RFC 7009 §2.2.1).
 
 use crate::fixture::{app, as_app1, revoke, store};
-use crate::stores::FailingStore;
 use crate::support::desc;
+use crate::support::failing::FailingStore;
 use crate::support::request::get;
 use std::time::Duration;
 use tower_revoke::RevocationEndpointLayer;

@@ -2,6 +2,8 @@
 //! app with the revocation and introspection endpoints in front of a
 //! fallback that counts what reaches it.
 
+/// A form POST to `/revoke` with `body`, `app1` authenticating with Basic.
+pub use crate::support::endpoint::as_app1 as revoke_as_app1;
 use crate::support::reply::Reply;
 use crate::support::request::{form, Req};
 use axum::Router;
@@ -92,11 +94,6 @@ pub fn introspect_as(id: &str, body: &str) -> Req {
         other => panic!("no secret for {other}"),
     };
     introspect(body).basic(id, secret)
-}
-
-/// A form POST to `/revoke` with `body`, `app1` authenticating with Basic.
-pub fn revoke_as_app1(body: &str) -> Req {
-    form("/revoke", body.to_owned()).basic("app1", "s3cr3t")
 }
 
 /// Introspects `token` as `app1` through `app`.

@@ -6,8 +6,8 @@
 use crate::fixture::{introspect_as, store};
 use crate::support::jwt::{self, claims, hs256, hs256_with, token, with, AUDIENCE, ISSUER};
 use crate::support::request::{form, get, Req};
+use crate::support::wire::serve;
 use crate::support::{challenge, desc};
-use crate::wire::serve;
 use axum::routing::get as get_route;
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};

@@ -16,10 +16,6 @@
 //! | JWT access tokens that can be revoked (feature `jwt`) | [`jwt`] |
 
 mod fixture;
-/// The loopback hyper server of the endpoint tests.
-#[allow(dead_code)]
-#[path = "../endpoint/wire.rs"]
-mod wire;
 
 mod agreement;
 mod answers;

@@ -3,7 +3,7 @@
 
 use crate::fixture::{layer, store};
 use crate::support::request::{form, get, request, Req};
-use crate::wire::serve;
+use crate::support::wire::serve;
 use axum::Router;
 use http::Method;
 use serde_json::json;

@@ -5,7 +5,7 @@
 use crate::fixture::{app, introspect, introspect_as, revoke_as_app1, store};
 use crate::support::challenge;
 use crate::support::desc;
-use crate::wire::serve;
+use crate::support::wire::serve;
 use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Full;

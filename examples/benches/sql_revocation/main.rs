@@ -2,7 +2,8 @@
 //! requests per second at 1 and 16 concurrent clients on SQLite and
 //! PostgreSQL, side by side with a hand-written axum + sqlx handler on the
 //! same schema (`handwritten.rs`), and PostgreSQL round trips per revoke
-//! counted by a TCP proxy (`proxy.rs`).
+//! counted by a TCP proxy (test-support's `proxy`, as the sqlx store's
+//! round-trip test counts them).
 //!
 //! ```sh
 //! eval "$(scripts/services start postgres)"   # else the PostgreSQL figures are skipped
@@ -22,7 +23,6 @@
 //! with sqlx's defaults (`test_before_acquire(true)`), as the demo's.
 
 mod handwritten;
-mod proxy;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -36,6 +36,7 @@ use tower_revoke::RevocationEndpointLayer;
 use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::{PostgresStore, SqliteStore};
+use tower_revoke_test_support::proxy::counting_proxy;
 
 /// Requests per phase, and the cap on a phase's time.
 const WARM_UP: usize = 200;
@@ -195,7 +196,7 @@ async fn postgres(url: &str) {
             let options = PgPoolOptions::new()
                 .max_connections(1)
                 .test_before_acquire(test_before_acquire);
-            let (port, sent) = proxy::counting_proxy(schema.target(url)).await;
+            let (port, sent) = counting_proxy(schema.target(url)).await;
             let counted = schema.pool_at(url, port, options);
             let spare = if test_before_acquire {
                 &spare[50..]

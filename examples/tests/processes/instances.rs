@@ -85,7 +85,7 @@ async fn start(
 
 async fn next_request_without_cache(var: &str, test: &str) {
     let _one_at_a_time = crate::serial().await;
-    let Some((shared, seed, a, b)) = start(var, test, 20, &[]).await else {
+    let Some((_shared, seed, a, b)) = start(var, test, 20, &[]).await else {
         return;
     };
     for token in &seed.tokens {
@@ -104,7 +104,6 @@ async fn next_request_without_cache(var: &str, test: &str) {
             "{token}: its grant was ended"
         );
     }
-    shared.clean().await;
 }
 
 async fn pushed_within_bound(var: &str, test: &str) {
@@ -173,7 +172,6 @@ async fn pushed_within_bound(var: &str, test: &str) {
         shared.url(),
         started.elapsed()
     );
-    shared.clean().await;
 }
 
 async fn cut_listener(var: &str, test: &str) {
@@ -221,7 +219,6 @@ async fn cut_listener(var: &str, test: &str) {
         b.is_running() && a.is_running(),
         "neither process restarted"
     );
-    shared.clean().await;
 }
 
 /// A listener is seen connected a moment before it has subscribed and

@@ -9,8 +9,10 @@
 //! it. Tests that need PostgreSQL or Redis follow one rule
 //! ([`services::url`]): skipped with a printed reason when their URL is
 //! unset, failed when it is unset under CI. They run one at a time
-//! ([`serial`]): each starts processes and floods them, and several at once
-//! on a small machine would measure the machine.
+//! ([`serial`], a lock across processes, so under nextest too): each
+//! starts processes and floods them, and several at once on a small
+//! machine would measure the machine. A Redis test runs the demo on a
+//! redis-server of its own, since it counts and cuts every listener.
 
 mod audit;
 mod authlib;
@@ -22,8 +24,29 @@ mod outage;
 mod services;
 mod shared_store;
 
-/// Held for the whole of a test: one process test at a time.
-async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
-    static ONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-    ONE.lock().await
+use std::os::fd::AsRawFd;
+
+/// Held for the whole of a test: one process test at a time, in this
+/// binary and across processes (nextest runs each test in a process of its
+/// own, several at once): an exclusive `flock` on a file in the temporary
+/// directory, taken off the runtime, released when the guard drops.
+async fn serial() -> Serial {
+    let path = std::env::temp_dir().join("tower-revoke-process-tests.lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .expect("the process tests' lock file");
+        // SAFETY: flock on a descriptor that `file` owns for the call.
+        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        assert_eq!(locked, 0, "flock: {}", std::io::Error::last_os_error());
+        Serial(file)
+    })
+    .await
+    .expect("the lock")
 }
+
+/// One process test's turn: the lock is released when its file closes.
+struct Serial(#[allow(dead_code)] std::fs::File);

@@ -7,7 +7,7 @@
 //! runs wherever the PostgreSQL tests run, as root as the script does.
 
 use crate::demo::Demo;
-use crate::services::{self, Cluster};
+use crate::services::{self, PostgresCluster};
 use tower_revoke_examples::demo::SEED;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -17,7 +17,9 @@ async fn revoke_is_503_while_postgres_is_down_then_succeeds_without_restart() {
         return;
     }
     let _one_at_a_time = crate::serial().await;
-    let cluster = tokio::task::spawn_blocking(Cluster::start).await.unwrap();
+    let cluster = tokio::task::spawn_blocking(PostgresCluster::start)
+        .await
+        .unwrap();
     let mut demo = Demo::start(&cluster.url, SEED, &[]).await;
     assert_eq!(demo.me_status("AT1").await, 200);
     let answer = demo.revoke("AT2").await.unwrap();

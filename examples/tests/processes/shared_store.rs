@@ -2,40 +2,42 @@
 //! do to it behind the demo's back: revoke a token without a notice, cut
 //! the notice listener's connection, and watch the listener come back.
 
-use crate::services::{self, Database};
+use crate::services::{self, Database, RedisServer};
 use std::time::Duration;
-use tower_revoke::request::Token;
-use tower_revoke::store::TokenDigest;
 use tower_revoke_redis::redis;
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
-
-/// The Redis database the tests use (flushed before and after each test;
-/// the tests run one at a time).
-const REDIS_DB: u8 = 9;
+use tower_revoke_test_support::store::digest;
 
 pub enum Shared {
     Postgres(Database),
-    Redis(String),
-}
-
-fn digest(token: &str) -> TokenDigest {
-    TokenDigest::of(&Token::new(token).unwrap())
+    /// A redis-server of the test's own (stopped when dropped) and its
+    /// URL: the test counts and cuts every pub/sub client of it, which on
+    /// the shared server would be other tests' listeners, in this binary
+    /// or another one (nextest runs tests of several binaries at once).
+    Redis {
+        url: String,
+        _server: RedisServer,
+    },
 }
 
 impl Shared {
-    /// A fresh database on the server in `var`, or `None` (skipped).
+    /// A fresh database on the PostgreSQL server in `var`, or a fresh
+    /// redis-server where `var` names the Redis one; `None` (skipped) when
+    /// `var` is unset.
     pub async fn create(var: &str, test: &str) -> Option<Self> {
         let server = services::url(var, test)?;
         Some(if var == services::POSTGRES_URL {
             Self::Postgres(Database::create(&server).await)
         } else {
-            let base = server
-                .rsplit_once('/')
-                .map_or(server.as_str(), |(base, _)| base);
-            let shared = Self::Redis(format!("{base}/{REDIS_DB}"));
-            shared.flush_redis().await;
-            shared
+            let server = tokio::task::spawn_blocking(RedisServer::start)
+                .await
+                .unwrap();
+            let url = server.url(0);
+            Self::Redis {
+                url,
+                _server: server,
+            }
         })
     }
 
@@ -43,7 +45,7 @@ impl Shared {
     pub fn url(&self) -> &str {
         match self {
             Self::Postgres(database) => &database.url,
-            Self::Redis(url) => url,
+            Self::Redis { url, .. } => url,
         }
     }
 
@@ -61,7 +63,7 @@ impl Shared {
                         .unwrap();
                 assert_eq!(done.rows_affected(), 1, "{token} is stored");
             }
-            Self::Redis(_) => {
+            Self::Redis { .. } => {
                 let key = format!("trv:t:{{{}}}", digest(token).to_hex());
                 let set: i64 = redis::cmd("HSET")
                     .arg(&key)
@@ -93,7 +95,7 @@ impl Shared {
                 .unwrap();
                 cut.into_iter().filter(|c| *c).count()
             }
-            Self::Redis(_) => {
+            Self::Redis { .. } => {
                 let killed: i64 = redis::cmd("CLIENT")
                     .arg("KILL")
                     .arg("TYPE")
@@ -121,7 +123,7 @@ impl Shared {
                 .unwrap();
                 count as usize
             }
-            Self::Redis(_) => {
+            Self::Redis { .. } => {
                 let list: String = redis::cmd("CLIENT")
                     .arg("LIST")
                     .arg("TYPE")
@@ -149,20 +151,5 @@ impl Shared {
     async fn redis(&self) -> redis::aio::MultiplexedConnection {
         let client = redis::Client::open(self.url()).unwrap();
         client.get_multiplexed_async_connection().await.unwrap()
-    }
-
-    async fn flush_redis(&self) {
-        let () = redis::cmd("FLUSHDB")
-            .query_async(&mut self.redis().await)
-            .await
-            .unwrap();
-    }
-
-    /// Empties the Redis database (a PostgreSQL one is dropped with its
-    /// `Database`).
-    pub async fn clean(self) {
-        if let Self::Redis(_) = &self {
-            self.flush_redis().await;
-        }
     }
 }

@@ -6,16 +6,15 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc::{self, error::TryRecvError, UnboundedReceiver};
 
-/// Serves `app` until the test ends; counts connection tasks that
-/// panicked.
-async fn serve(app: Router) -> (SocketAddr, Arc<AtomicUsize>) {
+/// Serves `app` until the test ends; says on the receiver each time a
+/// connection task panicked, once that task has ended.
+async fn serve(app: Router) -> (SocketAddr, UnboundedReceiver<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let panicked = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&panicked);
+    let (panics, panicked) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
@@ -25,15 +24,24 @@ async fn serve(app: Router) -> (SocketAddr, Arc<AtomicUsize>) {
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
-            let counter = Arc::clone(&counter);
+            let panics = panics.clone();
             tokio::spawn(async move {
                 if connection.await.is_err_and(|e| e.is_panic()) {
-                    counter.fetch_add(1, Ordering::SeqCst);
+                    let _ = panics.send(());
                 }
             });
         }
     });
     (addr, panicked)
+}
+
+/// Waits for the next connection task that panicked (at most 10 s: a
+/// bound for a failing test, not a pause that lets the task finish).
+async fn next_panic(panicked: &mut UnboundedReceiver<()>) {
+    tokio::time::timeout(Duration::from_secs(10), panicked.recv())
+        .await
+        .expect("a connection task panicked and ended")
+        .expect("the server runs");
 }
 
 /// One HTTP/1.1 request on a new connection.
@@ -62,7 +70,7 @@ fn revoke(addr: SocketAddr, token: &str) -> Request<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn panicking_store_loses_only_its_connection() {
     let store = FaultyStore::new();
-    let (addr, panicked) = serve(app(store.clone())).await;
+    let (addr, mut panicked) = serve(app(store.clone())).await;
 
     // A connection that stays open across the panic.
     let stream = TcpStream::connect(addr).await.unwrap();
@@ -80,10 +88,12 @@ async fn panicking_store_loses_only_its_connection() {
         );
         assert!(store.inner.is_active("AT1"), "{call:?}");
     }
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Each panic ended its connection task: two, and no more.
+    next_panic(&mut panicked).await;
+    next_panic(&mut panicked).await;
     assert_eq!(
-        panicked.load(Ordering::SeqCst),
-        2,
+        panicked.try_recv(),
+        Err(TryRecvError::Empty),
         "each panic ended its connection task"
     );
 

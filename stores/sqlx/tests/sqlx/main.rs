@@ -1,0 +1,31 @@
+//! `PostgresStore` and `SqliteStore` against real databases, one module a
+//! concern: the conformance kit and the scenarios both stores share
+//! (`support::scenarios`), each on its database; revocation notices;
+//! errors and an outage; round trips per call.
+//!
+//! The SQLite tests always run, each on a file of its own. The PostgreSQL
+//! tests (feature `postgres`) use the shared server
+//! (`TOWER_REVOKE_TEST_POSTGRES_URL`, which `scripts/services start`
+//! exports), each in a schema, database or cluster of its own, so that all
+//! run in parallel in this one binary: skipped with a printed reason when
+//! the URL is unset, failed when it is unset under CI. The one test that
+//! captures logs uses test-support's capture, the binary's only global
+//! subscriber.
+//!
+//! | Behaviour | Module |
+//! |-----------|--------|
+//! | `SqliteStore`: the kit, the scenarios, concurrency, the file | [`sqlite`] |
+//! | `PostgresStore`: the kit, the scenarios, migrations, a missing database | [`postgres`] |
+//! | notices to a `RevocationListener`, reconnection | [`notices`] |
+//! | a database that cannot answer is an `Err`, quickly | [`errors`] |
+//! | PostgreSQL down and back, the same store | [`outage`] |
+//! | one round trip per store call | [`round_trips`] |
+
+mod support;
+
+mod errors;
+mod notices;
+mod outage;
+mod postgres;
+mod round_trips;
+mod sqlite;

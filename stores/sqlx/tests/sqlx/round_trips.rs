@@ -1,0 +1,144 @@
+//! How many times the store talks to PostgreSQL per request, counted by a
+//! TCP proxy between the pool and the server: every read of client bytes
+//! is one message batch the client sent and then waited on (a round trip).
+#![cfg(feature = "postgres")]
+
+use crate::support;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use support::postgres::TestSchema;
+use support::scenarios::revoke;
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::Token;
+use tower_revoke::{testkit, IntrospectionStore, RevocationOutcome, RevocationStore, TokenKind};
+use tower_revoke_sqlx::PostgresStore;
+use tower_revoke_test_support::proxy::counting_proxy;
+
+/// Round trips of `call`: on its own path (until it returns), and in all
+/// (once its connection is back in `pool`, after sqlx's release ping).
+async fn count<F: std::future::Future>(
+    pool: &PgPool,
+    sent: &AtomicUsize,
+    call: F,
+) -> (usize, usize) {
+    let before = sent.load(Ordering::SeqCst);
+    call.await;
+    let on_path = sent.load(Ordering::SeqCst) - before;
+    back_in_pool(pool).await;
+    (on_path, sent.load(Ordering::SeqCst) - before)
+}
+
+/// Waits until every connection of `pool` is idle: sqlx returns a released
+/// connection from a task of its own, after a ping, which the proxy has
+/// counted by then (it forwarded the ping before the answer came back).
+/// Looks every millisecond, for at most 10 s (a bound for a failing test,
+/// not a pause that lets the ping happen).
+async fn back_in_pool(pool: &PgPool) {
+    let started = Instant::now();
+    while pool.num_idle() < pool.size() as usize {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the connection is back in the pool"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (usize, usize))> {
+    let schema = TestSchema::create(url, 2).await;
+    let setup = PostgresStore::new(schema.pool.clone());
+    setup.migrate().await.unwrap();
+    setup.seed(&testkit::seed()).await.unwrap();
+
+    let options = PgConnectOptions::from_str(url).unwrap();
+    let target = (options.get_host().to_owned(), options.get_port());
+    let (port, sent) = counting_proxy(target).await;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(test_before_acquire)
+        .connect_with(options.port(port).options([("search_path", schema.name())]))
+        .await
+        .unwrap();
+    let store = PostgresStore::new(pool);
+    let credentials = ClientCredentials::new(
+        ClientId::new("app1").unwrap(),
+        ClientSecret::new("s3cr3t"),
+        ClientAuthMethod::ClientSecretBasic,
+    );
+    // Warm up: connect and prepare each statement once.
+    store
+        .authenticate_client(&credentials)
+        .await
+        .unwrap()
+        .unwrap();
+    revoke(&store, "gh1").await;
+    store.introspect(&Token::new("AT1").unwrap()).await.unwrap();
+    back_in_pool(store.pool()).await;
+
+    let authenticate = count(store.pool(), &sent, async {
+        assert!(store
+            .authenticate_client(&credentials)
+            .await
+            .unwrap()
+            .is_some());
+    })
+    .await;
+    let revoke_access = count(store.pool(), &sent, async {
+        let outcome = revoke(&store, "AT2").await;
+        assert!(matches!(outcome, RevocationOutcome::Revoked { .. }));
+    })
+    .await;
+    let revoke_refresh = count(store.pool(), &sent, async {
+        let outcome = revoke(&store, "RT1").await;
+        let expected = RevocationOutcome::Revoked {
+            kind: TokenKind::RefreshToken,
+            cascaded: 2,
+        };
+        assert_eq!(outcome, expected);
+    })
+    .await;
+    let introspect = count(store.pool(), &sent, async {
+        let found = store.introspect(&Token::new("RT2").unwrap()).await.unwrap();
+        assert!(found.is_some());
+    })
+    .await;
+    vec![
+        ("authenticate_client", authenticate),
+        ("revoke (access token)", revoke_access),
+        ("revoke (refresh token, grant of 3)", revoke_refresh),
+        ("introspect", introspect),
+    ]
+}
+
+/// Each store call is one round trip on the request's path: a revocation
+/// request costs two (client check, revoke). sqlx adds a ping when the
+/// connection goes back to the pool (off the request's path) and, with
+/// `test_before_acquire(true)` (its default), one before handing it out.
+#[tokio::test]
+async fn each_call_is_one_round_trip() {
+    let Some(url) = support::postgres_url("each_call_is_one_round_trip") else {
+        return;
+    };
+    for test_before_acquire in [false, true] {
+        let counts = measure(&url, test_before_acquire).await;
+        eprintln!("test_before_acquire({test_before_acquire}): (on the request path, in all)");
+        for (call, (on_path, total)) in &counts {
+            eprintln!("  {call}: {on_path}, {total}");
+            let ping = usize::from(test_before_acquire);
+            assert_eq!(
+                *on_path,
+                1 + ping,
+                "{call}: round trips on the request path"
+            );
+            assert_eq!(
+                *total,
+                2 + ping,
+                "{call}: round trips with the release ping"
+            );
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Behaviours of the durable stores beyond the store traits (seeding,
+//! purging, configuration), written once and run on both databases.
+
+use std::future::Future;
+use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use tower_revoke::request::{RevocationRequest, Token};
+use tower_revoke::store::Seed;
+use tower_revoke::{
+    testkit, AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome,
+    RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
+};
+pub use tower_revoke_test_support::store::{app1, is_active, revoke};
+
+/// The inherent methods both stores have, so the scenarios take either.
+pub trait Durable: RevocationStore + IntrospectionStore + SubjectRevocationStore + Clone {
+    fn seed_with(&self, seed: &Seed) -> impl Future<Output = Result<(usize, usize), StoreError>>;
+    fn purge(&self, batch: u32) -> impl Future<Output = Result<u64, StoreError>>;
+    fn rows(&self, table: &str) -> impl Future<Output = i64>;
+}
+
+/// Implements [`Durable`] for a store: both have the same inherent methods
+/// and a `pool()` of their own database.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+macro_rules! durable {
+    ($store:ty) => {
+        impl Durable for $store {
+            async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
+                self.seed(seed).await
+            }
+            async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
+                self.purge_expired(batch).await
+            }
+            async fn rows(&self, table: &str) -> i64 {
+                let query = format!("SELECT count(*) FROM {table}");
+                sqlx::query_scalar(&query)
+                    .fetch_one(self.pool())
+                    .await
+                    .expect("count")
+            }
+        }
+    };
+}
+
+#[cfg(feature = "postgres")]
+durable!(tower_revoke_sqlx::PostgresStore);
+#[cfg(feature = "sqlite")]
+durable!(tower_revoke_sqlx::SqliteStore);
+
+async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
+    let credentials = ClientCredentials::new(
+        ClientId::new("app1").unwrap(),
+        ClientSecret::new(secret),
+        ClientAuthMethod::ClientSecretBasic,
+    );
+    let found = store.authenticate_client(&credentials).await;
+    found.expect("authenticate").is_some()
+}
+
+/// Seed, revoke, seed again: what was revoked stays revoked, a secret is
+/// never replaced, a new token joins its (revoked) grant.
+pub async fn seeding_is_idempotent(store: impl Durable) {
+    let seed = testkit::seed();
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (3, 17));
+    let revoked = RevocationOutcome::Revoked {
+        kind: TokenKind::RefreshToken,
+        cascaded: 2,
+    };
+    assert_eq!(revoke(&store, "RT1").await, revoked);
+    assert_eq!(store.revoke_subject_tokens("bob", &[]).await.unwrap(), 1);
+    assert_eq!(
+        store.seed_with(&seed).await.unwrap(),
+        (0, 0),
+        "seeding again"
+    );
+    for token in ["RT1", "AT1", "JWT1", "PT1"] {
+        assert!(!is_active(&store, token).await, "{token} stays revoked");
+    }
+    assert!(is_active(&store, "AT2").await);
+    let changed = Seed::from_json(
+        r#"{"clients": [{"client_id": "app1", "client_secret": "changed"}],
+            "tokens": [
+              {"token": "AT1", "type": "access_token", "client_id": "app1"},
+              {"token": "AT9", "type": "access_token", "client_id": "app1", "grant_id": "G1"}
+            ]}"#,
+    )
+    .unwrap();
+    assert_eq!(store.seed_with(&changed).await.unwrap(), (0, 1));
+    assert!(
+        authenticates(&store, "s3cr3t").await,
+        "the stored secret is kept"
+    );
+    assert!(
+        !authenticates(&store, "changed").await,
+        "the seed's secret is ignored"
+    );
+    assert!(!is_active(&store, "AT1").await, "AT1 is left as it was");
+    assert!(
+        !is_active(&store, "AT9").await,
+        "AT9 joined the revoked grant G1"
+    );
+}
+
+/// 51 expired tokens (in grants P0..P4 and K, or none), deleted 7 at a
+/// time; unexpired and revoked-but-unexpiring tokens and grant K kept.
+pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
+    let mut tokens = Vec::new();
+    let token = |name: String, extra: &str| {
+        format!(r#"{{"token": "{name}", "type": "access_token", "client_id": "app1"{extra}}}"#)
+    };
+    for i in 0..50 {
+        let grant = match i < 25 {
+            true => format!(r#", "grant_id": "P{}""#, i % 5),
+            false => String::new(),
+        };
+        tokens.push(token(
+            format!("e{i}"),
+            &format!(r#", "expires_at": 1000{grant}"#),
+        ));
+    }
+    tokens.push(token(
+        "gone".into(),
+        r#", "expires_at": 1000, "grant_id": "K""#,
+    ));
+    tokens.push(token("live".into(), r#", "grant_id": "K""#));
+    tokens.push(token("dead".into(), ""));
+    tokens.push(token("future".into(), r#", "expires_at": 4102444800"#));
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
+        tokens.join(",")
+    );
+    let seed = Seed::from_json(&json).unwrap();
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (1, 54));
+    assert!(matches!(
+        revoke(&store, "dead").await,
+        RevocationOutcome::Revoked { .. }
+    ));
+    assert_eq!(store.rows("tower_revoke_grants").await, 6);
+
+    assert_eq!(store.purge(7).await.unwrap(), 51);
+    assert_eq!(store.rows("tower_revoke_tokens").await, 3);
+    assert_eq!(
+        store.rows("tower_revoke_grants").await,
+        1,
+        "only K has a token left"
+    );
+    assert!(is_active(&store, "live").await && is_active(&store, "future").await);
+    assert!(!is_active(&store, "dead").await);
+    assert_eq!(store.purge(7).await.unwrap(), 0, "nothing left to purge");
+
+    // Seeding again brings back only expired tokens; the revoked one stays.
+    assert_eq!(store.seed_with(&seed).await.unwrap(), (0, 51));
+    assert!(!is_active(&store, "dead").await && !is_active(&store, "e1").await);
+    assert_eq!(
+        store.purge(0).await.unwrap(),
+        51,
+        "a batch of 0 is a batch of 1"
+    );
+}
+
+/// With `access_token_revokes_grant(true)`, an access token ends its grant.
+pub async fn access_token_can_end_its_grant(store: impl Durable) {
+    store.seed_with(&testkit::seed()).await.unwrap();
+    let outcome = revoke(&store, "AT1").await;
+    let expected = RevocationOutcome::Revoked {
+        kind: TokenKind::AccessToken,
+        cascaded: 2,
+    };
+    assert_eq!(outcome, expected);
+    for token in ["RT1", "JWT1"] {
+        assert!(!is_active(&store, token).await, "{token}");
+    }
+    assert!(
+        is_active(&store, "OT1").await,
+        "app2's grant G1 is another grant"
+    );
+}
+
+/// A JWT denied by one store instance is denied by another on the same
+/// database (a restart), and lapsed entries are purged.
+pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(first: D, second: D) {
+    use tower_revoke::store::JwtRecord;
+    let jwt = JwtRecord {
+        issuer: "https://as.example",
+        jti: "j1",
+        subject: "alice",
+        issued_at: 1_000,
+    };
+    let lapsed = JwtRecord { jti: "j0", ..jwt };
+    assert!(first.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    assert!(first.deny_jwt(&lapsed, 1_000).await.unwrap());
+    first
+        .deny_subject_jwts(jwt.issuer, "bob", 2_000)
+        .await
+        .unwrap();
+    drop(first);
+    assert!(second.jwt_denied(&jwt).await.unwrap(), "survives a restart");
+    assert!(!second.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    let bob = JwtRecord {
+        subject: "bob",
+        jti: "b1",
+        ..jwt
+    };
+    assert!(
+        second.jwt_denied(&bob).await.unwrap(),
+        "the cutoff survives"
+    );
+    assert_eq!(second.rows("tower_revoke_denied_jtis").await, 2);
+    second.purge(10).await.unwrap();
+    assert_eq!(
+        second.rows("tower_revoke_denied_jtis").await,
+        1,
+        "the lapsed entry is purged"
+    );
+    assert_eq!(
+        second.rows("tower_revoke_subject_cutoffs").await,
+        1,
+        "cutoffs are kept"
+    );
+    assert!(second.jwt_denied(&jwt).await.unwrap());
+}
+
+/// JWT access tokens through `JwtStore` over `first`, then over `second`
+/// on the same database (a restart): a revoked JWT stays refused, a bulk
+/// revocation's cutoff too, and another client still may not revoke one.
+pub async fn jwt_store_revocations_survive_a_restart<D>(first: D, second: D)
+where
+    D: Durable + tower_revoke::JwtDenyList,
+{
+    use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+    use tower_revoke_test_support::jwt;
+    let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
+    first.seed_with(&testkit::seed()).await.unwrap();
+    let store = JwtStore::new(first, verifier());
+    let (revoked, alice, bob) = (
+        jwt::token("app1", "carol"),
+        jwt::token("app1", "alice"),
+        jwt::token("app1", "bob"),
+    );
+    assert!(is_active(&store, &revoked).await);
+    let outcome = revoke(&store, &revoked).await;
+    assert!(
+        matches!(outcome, RevocationOutcome::Revoked { .. }),
+        "{outcome:?}"
+    );
+    assert!(!is_active(&store, &revoked).await);
+    store.revoke_subject_tokens("alice", &[]).await.unwrap();
+    assert!(!is_active(&store, &alice).await);
+    drop(store);
+
+    let store = JwtStore::new(second, verifier());
+    assert!(
+        !is_active(&store, &revoked).await,
+        "still revoked after a restart"
+    );
+    assert!(
+        !is_active(&store, &alice).await,
+        "the cutoff survives a restart"
+    );
+    assert!(is_active(&store, &bob).await);
+    assert_eq!(revoke(&store, &revoked).await, RevocationOutcome::NotFound);
+    let app2 = AuthenticatedClient {
+        client_id: ClientId::new("app2").unwrap(),
+        client_type: ClientType::Confidential,
+    };
+    let request = RevocationRequest::new(Token::new(bob.clone()).unwrap(), None);
+    let outcome = store.revoke(&app2, &request).await.unwrap();
+    assert_eq!(outcome, RevocationOutcome::IssuedToAnotherClient);
+    assert!(is_active(&store, &bob).await);
+    assert!(
+        is_active(&store, "AT2").await,
+        "opaque tokens are the store's as before"
+    );
+    assert!(
+        !is_active(&store, "AT1").await,
+        "alice's opaque tokens were revoked in bulk"
+    );
+}
