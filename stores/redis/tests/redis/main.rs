@@ -25,6 +25,7 @@ mod common;
 mod cluster;
 mod conformance;
 mod expiry;
+mod issuance;
 mod notices;
 mod options;
 mod outage;

@@ -24,6 +24,7 @@
 mod support;
 
 mod errors;
+mod issuance;
 mod notices;
 mod outage;
 mod postgres;

@@ -3,8 +3,6 @@
 //! another, no raw token or secret at rest, the revocation barrier under
 //! races, and the notices of rotation and reuse.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +30,7 @@ fn client(id: &str) -> AuthenticatedClient {
 
 fn entry(token: &str, kind: TokenKind, client_id: &str) -> TokenEntry {
     TokenEntry::new(
-        common::token(token),
+        crate::common::token(token),
         kind,
         ClientId::new(client_id).unwrap(),
     )
@@ -46,7 +44,7 @@ fn registration(id: &str, secret: Option<&str>) -> ClientEntry {
 /// A rotation of `presented` to `refresh` and `access`, entries of app1.
 fn rotation(presented: &str, refresh: &str, access: Option<&str>) -> Rotation {
     Rotation::new(
-        common::token(presented),
+        crate::common::token(presented),
         entry(refresh, REFRESH, "app1"),
         access.map(|a| entry(a, ACCESS, "app1")),
     )
@@ -57,7 +55,9 @@ async fn record<S: IssuanceStore>(store: &S, entry: &TokenEntry) -> Recording {
 }
 
 async fn rotate<S: IssuanceStore>(store: &S, rotation: &Rotation) -> RotationOutcome {
-    let outcome = store.rotate_refresh_token(&common::app1(), rotation).await;
+    let outcome = store
+        .rotate_refresh_token(&crate::common::app1(), rotation)
+        .await;
     outcome.expect("rotate_refresh_token")
 }
 
@@ -75,7 +75,7 @@ where
         async move {
             let mut states = Vec::new();
             for token in &tokens {
-                states.push(common::is_active(store, token).await);
+                states.push(crate::common::is_active(store, token).await);
             }
             format!("active {states:?}")
         }
@@ -118,7 +118,7 @@ where
     let first = rotation("RT1", t(5), Some(t(6)));
     log.push(format!("rotate RT1: {:?}", rotate(store, &first).await));
     log.push(active(vec!["RT1", "AT1", "JWT1", t(5), t(6)]).await);
-    let revoked = common::revoke(store, "RT1").await;
+    let revoked = crate::common::revoke(store, "RT1").await;
     log.push(format!("revoke rotated RT1: {revoked:?}"));
     log.push(active(vec!["AT1", "JWT1", t(5), t(6)]).await);
     let again = rotation("RT1", t(7), None);
@@ -164,7 +164,7 @@ where
     ));
     log.push(format!(
         "revoke rotated RT3: {:?}",
-        common::revoke(store, "RT3").await
+        crate::common::revoke(store, "RT3").await
     ));
     log.push(active(vec![t(16), t(17)]).await);
     log.push(format!(
@@ -244,7 +244,10 @@ where
         log.push(format!("rotate frank {step}: {outcome:?}"));
     }
     for successor in [t(28), t(29), t(30)] {
-        let facts = store.introspect(&common::token(successor)).await.unwrap();
+        let facts = store
+            .introspect(&crate::common::token(successor))
+            .await
+            .unwrap();
         let sub = facts
             .as_ref()
             .and_then(|facts| facts.sub().map(str::to_owned));
@@ -258,7 +261,7 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outcomes_match_the_memory_store_step_by_step() {
-    let Some(url) = common::redis_url("outcomes_match_the_memory_store_step_by_step") else {
+    let Some(url) = crate::common::redis_url("outcomes_match_the_memory_store_step_by_step") else {
         return;
     };
     let fresh: Vec<String> = (0..31)
@@ -267,7 +270,7 @@ async fn outcomes_match_the_memory_store_step_by_step() {
     let memory = MemoryStore::new();
     memory.seed(&tower_revoke::testkit::seed());
     let expected = story(&memory, &fresh).await;
-    let redis = common::store(&url, "issuance-story").await;
+    let redis = crate::common::store(&url, "issuance-story").await;
     redis.seed(&tower_revoke::testkit::seed()).await.unwrap();
     let told = story(&redis, &fresh).await;
     for (i, (memory, redis)) in expected.iter().zip(&told).enumerate() {
@@ -275,18 +278,18 @@ async fn outcomes_match_the_memory_store_step_by_step() {
     }
     assert_eq!(told.len(), expected.len());
     let mut conn = redis.connection().clone();
-    common::clean(&mut conn, redis.get_key_prefix()).await;
+    crate::common::clean(&mut conn, redis.get_key_prefix()).await;
 }
 
 #[tokio::test]
 async fn tokens_recorded_on_one_connection_are_revoked_through_another() {
     let Some(url) =
-        common::redis_url("tokens_recorded_on_one_connection_are_revoked_through_another")
+        crate::common::redis_url("tokens_recorded_on_one_connection_are_revoked_through_another")
     else {
         return;
     };
-    let one = common::store(&url, "issuance-two").await;
-    let two = RedisStore::new(common::manager(&url).await).key_prefix(one.get_key_prefix());
+    let one = crate::common::store(&url, "issuance-two").await;
+    let two = RedisStore::new(crate::common::manager(&url).await).key_prefix(one.get_key_prefix());
     let registered = one
         .register_client(&registration("app1", Some("s3cr3t")))
         .await;
@@ -299,7 +302,7 @@ async fn tokens_recorded_on_one_connection_are_revoked_through_another() {
     let found = two.authenticate_client(&credentials).await.unwrap();
     assert_eq!(
         found,
-        Some(common::app1()),
+        Some(crate::common::app1()),
         "registered through one, known to two"
     );
 
@@ -310,13 +313,16 @@ async fn tokens_recorded_on_one_connection_are_revoked_through_another() {
             TokenEntry::new(token, kind, ClientId::new("app1").unwrap()).with_grant_id("G1");
         assert_eq!(record(&one, &issued).await, Recording::Recorded);
     }
-    assert!(common::is_active(&two, &a).await);
+    assert!(crate::common::is_active(&two, &a).await);
     assert!(matches!(
-        common::revoke(&two, &r).await,
+        crate::common::revoke(&two, &r).await,
         RevocationOutcome::Revoked { cascaded: 1, .. }
     ));
-    assert!(!common::is_active(&one, &a).await, "revoked through two");
-    assert!(!common::is_active(&one, &r).await);
+    assert!(
+        !crate::common::is_active(&one, &a).await,
+        "revoked through two"
+    );
+    assert!(!crate::common::is_active(&one, &r).await);
     let late = entry(Token::generate().secret(), ACCESS, "app1").with_grant_id("G1");
     assert_eq!(record(&one, &late).await, Recording::GrantRevoked);
 
@@ -330,24 +336,27 @@ async fn tokens_recorded_on_one_connection_are_revoked_through_another() {
         rotate(&one, &rotation(&first, &n, Some(&na))).await,
         RotationOutcome::Rotated
     );
-    assert!(common::is_active(&two, &n).await);
+    assert!(crate::common::is_active(&two, &n).await);
     let reused = rotate(&two, &rotation(&first, Token::generate().secret(), None)).await;
     assert_eq!(reused, RotationOutcome::Reused { revoked: 3 });
     for token in [&first, &n, &na] {
-        assert!(!common::is_active(&one, token).await, "ended through two");
+        assert!(
+            !crate::common::is_active(&one, token).await,
+            "ended through two"
+        );
     }
     let mut conn = one.connection().clone();
-    common::clean(&mut conn, one.get_key_prefix()).await;
+    crate::common::clean(&mut conn, one.get_key_prefix()).await;
 }
 
 #[tokio::test]
 async fn a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret() {
     let Some(url) =
-        common::redis_url("a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret")
+        crate::common::redis_url("a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret")
     else {
         return;
     };
-    let store = common::store(&url, "issuance-dump").await;
+    let store = crate::common::store(&url, "issuance-dump").await;
     let secret = Token::generate().secret().to_owned();
     let registered = store
         .register_client(&registration("app1", Some(&secret)))
@@ -382,9 +391,12 @@ async fn a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret() {
         "{reused:?}"
     );
     let mut conn = store.connection().clone();
-    let dump = common::dump(&mut conn, store.get_key_prefix()).await;
+    let dump = crate::common::dump(&mut conn, store.get_key_prefix()).await;
     // The dump shows values as text: a grant's members are there as digests.
-    assert!(dump.contains(&common::digest(&raw[3]).to_hex()), "{dump}");
+    assert!(
+        dump.contains(&crate::common::digest(&raw[3]).to_hex()),
+        "{dump}"
+    );
     raw.push(secret);
     raw.push("never-stored".to_owned());
     for value in &raw {
@@ -393,7 +405,7 @@ async fn a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret() {
             "{value} is in the dump:\n{dump}"
         );
     }
-    common::clean(&mut conn, store.get_key_prefix()).await;
+    crate::common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 /// Recording into a grant while its refresh token is revoked: whichever
@@ -401,12 +413,16 @@ async fn a_dump_after_issuing_and_rotating_holds_no_raw_token_or_secret() {
 /// of an ended grant), and the outcome is `Recorded` or `GrantRevoked`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn recording_racing_a_revocation_never_revives_its_grant() {
-    let Some(url) = common::redis_url("recording_racing_a_revocation_never_revives_its_grant")
+    let Some(url) =
+        crate::common::redis_url("recording_racing_a_revocation_never_revives_its_grant")
     else {
         return;
     };
-    let store = Arc::new(common::store(&url, "issuance-race").await);
-    store.seed(&common::seed(common::SEED)).await.unwrap();
+    let store = Arc::new(crate::common::store(&url, "issuance-race").await);
+    store
+        .seed(&crate::common::seed(crate::common::SEED))
+        .await
+        .unwrap();
     let mut outcomes = BTreeSet::new();
     for round in 0..60 {
         let (grant, refresh) = (format!("R{round}"), Token::generate().secret().to_owned());
@@ -422,7 +438,7 @@ async fn recording_racing_a_revocation_never_revives_its_grant() {
         };
         let revocation = {
             let (store, refresh) = (Arc::clone(&store), refresh.clone());
-            tokio::spawn(async move { common::revoke(&*store, &refresh).await })
+            tokio::spawn(async move { crate::common::revoke(&*store, &refresh).await })
         };
         let (recorded, revoked) = (recording.await.unwrap(), revocation.await.unwrap());
         assert!(
@@ -434,14 +450,14 @@ async fn recording_racing_a_revocation_never_revives_its_grant() {
             "{recorded:?}"
         );
         assert!(
-            !common::is_active(&*store, &late).await,
+            !crate::common::is_active(&*store, &late).await,
             "round {round}: {recorded:?}"
         );
         outcomes.insert(format!("{recorded:?}"));
     }
     eprintln!("outcomes seen: {outcomes:?}");
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.get_key_prefix()).await;
+    crate::common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 /// Many tasks rotate one refresh token recorded without a grant (its
@@ -449,11 +465,15 @@ async fn recording_racing_a_revocation_never_revives_its_grant() {
 /// reuse of the others ends that grant, the winner's successors included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_rotations_of_a_token_without_grant() {
-    let Some(url) = common::redis_url("concurrent_rotations_of_a_token_without_grant") else {
+    let Some(url) = crate::common::redis_url("concurrent_rotations_of_a_token_without_grant")
+    else {
         return;
     };
-    let store = Arc::new(common::store(&url, "issuance-own").await);
-    store.seed(&common::seed(common::SEED)).await.unwrap();
+    let store = Arc::new(crate::common::store(&url, "issuance-own").await);
+    store
+        .seed(&crate::common::seed(crate::common::SEED))
+        .await
+        .unwrap();
     for _ in 0..5 {
         let presented = Token::generate().secret().to_owned();
         let issued = entry(&presented, REFRESH, "app1");
@@ -479,11 +499,11 @@ async fn concurrent_rotations_of_a_token_without_grant() {
         }
         assert_eq!(rotated.len(), 1, "exactly one rotation");
         for token in rotated[0].iter().chain([&presented]) {
-            assert!(!common::is_active(&*store, token).await);
+            assert!(!crate::common::is_active(&*store, token).await);
         }
     }
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.get_key_prefix()).await;
+    crate::common::clean(&mut conn, store.get_key_prefix()).await;
 }
 
 /// The barrier's other order: a token admitted into its grant, whose grant
@@ -491,16 +511,20 @@ async fn concurrent_rotations_of_a_token_without_grant() {
 /// grant's end leaves a tombstone that the write keeps).
 #[tokio::test]
 async fn a_token_admitted_before_its_grant_ended_is_written_ended() {
-    let Some(url) = common::redis_url("a_token_admitted_before_its_grant_ended_is_written_ended")
+    let Some(url) =
+        crate::common::redis_url("a_token_admitted_before_its_grant_ended_is_written_ended")
     else {
         return;
     };
-    let store = common::store(&url, "issuance-tombstone").await;
-    store.seed(&common::seed(common::SEED)).await.unwrap();
+    let store = crate::common::store(&url, "issuance-tombstone").await;
+    store
+        .seed(&crate::common::seed(crate::common::SEED))
+        .await
+        .unwrap();
     let p = store.get_key_prefix().to_owned();
     let mut conn = store.connection().clone();
     let late = Token::generate().secret().to_owned();
-    let key = format!("{p}:t:{{{}}}", common::digest(&late).to_hex());
+    let key = format!("{p}:t:{{{}}}", crate::common::digest(&late).to_hex());
     let expiry = redis::cmd("TIME")
         .query_async::<(u64, u64)>(&mut conn)
         .await
@@ -512,12 +536,12 @@ async fn a_token_admitted_before_its_grant_ended_is_written_ended() {
     let _: i64 = redis::cmd("ZADD")
         .arg(format!("{p}:g:{{app1:G1}}"))
         .arg(expiry)
-        .arg(common::digest(&late).to_hex())
+        .arg(crate::common::digest(&late).to_hex())
         .query_async(&mut conn)
         .await
         .unwrap();
     assert!(matches!(
-        common::revoke(&store, "RT1").await,
+        crate::common::revoke(&store, "RT1").await,
         RevocationOutcome::Revoked { cascaded: 1, .. }
     ));
     let tombstone: Vec<(String, String)> = redis::cmd("HGETALL")
@@ -541,22 +565,25 @@ async fn a_token_admitted_before_its_grant_ended_is_written_ended() {
         store.insert_token(&issued).await.unwrap(),
         "written onto the tombstone"
     );
-    assert!(!common::is_active(&store, &late).await, "born ended");
+    assert!(!crate::common::is_active(&store, &late).await, "born ended");
     assert_eq!(record(&store, &issued).await, Recording::AlreadyRecorded);
-    common::clean(&mut conn, &p).await;
+    crate::common::clean(&mut conn, &p).await;
 }
 
 /// A rotation publishes the presented token (no longer active), a reuse
 /// every token of the grant it ended, as a revocation does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotation_and_reuse_reach_the_listeners() {
-    let Some(url) = common::redis_url("rotation_and_reuse_reach_the_listeners") else {
+    let Some(url) = crate::common::redis_url("rotation_and_reuse_reach_the_listeners") else {
         return;
     };
     let wait = Duration::from_secs(5);
-    let store = common::store(&url, "issuance-notices").await;
-    store.seed(&common::seed(common::SEED)).await.unwrap();
-    let recorder = common::Recorder::default();
+    let store = crate::common::store(&url, "issuance-notices").await;
+    store
+        .seed(&crate::common::seed(crate::common::SEED))
+        .await
+        .unwrap();
+    let recorder = crate::common::Recorder::default();
     let listener = tokio::spawn(store.listen(recorder.clone()));
     recorder
         .wait("the first flush", wait, |r| r.flushes() == 1)
@@ -567,7 +594,7 @@ async fn rotation_and_reuse_reach_the_listeners() {
         rotate(&store, &rotation("RT1", &r, Some(&a))).await,
         RotationOutcome::Rotated
     );
-    let rotated: BTreeSet<_> = [common::digest("RT1")].into();
+    let rotated: BTreeSet<_> = [crate::common::digest("RT1")].into();
     recorder
         .wait("RT1", wait, |rec| rec.digests() == rotated)
         .await;
@@ -575,12 +602,12 @@ async fn rotation_and_reuse_reach_the_listeners() {
     assert_eq!(reused, RotationOutcome::Reused { revoked: 4 });
     let grant: BTreeSet<_> = ["RT1", "AT1", &r, &a]
         .iter()
-        .map(|t| common::digest(t))
+        .map(|t| crate::common::digest(t))
         .collect();
     recorder
         .wait("the grant of RT1", wait, |rec| rec.digests() == grant)
         .await;
     listener.abort();
     let mut conn = store.connection().clone();
-    common::clean(&mut conn, store.get_key_prefix()).await;
+    crate::common::clean(&mut conn, store.get_key_prefix()).await;
 }

@@ -5,11 +5,9 @@
 //! revocation never revive its grant, and a database migrated before
 //! rotation existed is upgraded in place.
 
-mod support;
-
+use crate::support::scenarios::{app1, is_active, revoke, Durable};
 use std::future::Future;
 use std::time::Duration;
-use support::scenarios::{app1, is_active, revoke, Durable};
 use tower_revoke::client::{ClientId, ClientSecret};
 use tower_revoke::request::Token;
 use tower_revoke::store::{
@@ -175,8 +173,8 @@ where
 
 #[cfg(feature = "sqlite")]
 mod sqlite {
-    use super::support::sqlite::TestFile;
     use super::*;
+    use crate::support::sqlite::TestFile;
     use tower_revoke_sqlx::SqliteStore;
 
     /// A rotation's successor survives closing the file and opening it
@@ -220,15 +218,16 @@ mod sqlite {
 
 #[cfg(feature = "postgres")]
 mod postgres {
-    use super::support::notices::{digest, Recorder};
-    use super::support::postgres::TestSchema;
-    use super::support::{postgres_url, unique_name};
     use super::*;
+    use crate::support::postgres::TestSchema;
+    use crate::support::{postgres_url, unique_name};
     use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
     use std::collections::BTreeSet;
     use std::str::FromStr;
     use std::time::Duration;
     use tower_revoke_sqlx::{PostgresStore, RevocationListener};
+    use tower_revoke_test_support::notices::Recorder;
+    use tower_revoke_test_support::store::digest;
 
     /// A migrated store in a fresh schema.
     async fn store(url: &str) -> (PostgresStore, TestSchema) {
