@@ -7,7 +7,7 @@
 //! | [`IntrospectionStore`] | [`BearerAuthLayer`](crate::BearerAuthLayer), [`IntrospectionEndpointLayer`](crate::IntrospectionEndpointLayer) | [`DynIntrospectionStore`] |
 //! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") | [`DynSubjectRevocationStore`] |
 //! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) | [`DynJwtDenyList`] |
-//! | [`IssuanceStore`](crate::IssuanceStore) | your token endpoint: recording what it issues, rotating refresh tokens | [`DynIssuanceStore`] |
+//! | [`IssuanceStore`] | your token endpoint: recording what it issues, rotating refresh tokens | [`DynIssuanceStore`] |
 //! | the first four | choosing a store at run time | [`BoxStore`] ([`DynStore`]) |
 //!
 //! Here: digests for stores that must not keep tokens or secrets

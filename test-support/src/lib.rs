@@ -20,7 +20,7 @@
 //! | [`logs`], [`metrics`] | what a test logged; what it recorded |
 //! | [`jwt`] | JWTs minted for the tests |
 //! | [`cleanup`] | clean-up that awaits, from `Drop` |
-//! | [`bench`] | the benches' poll loop and hand-written guard |
+//! | [`bench`](mod@bench) | the benches' poll loop and hand-written guard |
 
 #![allow(missing_docs)]
 
