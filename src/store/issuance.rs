@@ -2,7 +2,7 @@
 //! other end of a token's life, recording what the app's token endpoint
 //! issues and rotating refresh tokens (RFC 6749 §6, RFC 9700 §4.14.2).
 
-use super::TokenEntry;
+use super::{TokenDigest, TokenEntry};
 use crate::request::Token;
 use std::time::Duration;
 
@@ -83,6 +83,14 @@ impl Rotation {
             access_token,
             grace: Duration::ZERO,
         }
+    }
+
+    /// The id of the grant the presented refresh token starts when it was
+    /// recorded without one and is rotated: `rt:` and the hex of the
+    /// token's SHA-256 digest, so that the same token always names the same
+    /// grant, on every store.
+    pub fn own_grant_id(&self) -> String {
+        format!("rt:{}", TokenDigest::of(&self.presented).to_hex())
     }
 
     /// The grace period (see [`grace`](Self::grace)).

@@ -6,7 +6,7 @@ use super::record::{now, now_ms, Details, Grant, Record};
 use super::{grant_key, MemoryStore};
 use crate::store::{
     AuthenticatedClient, ClientEntry, IssuanceStore, Recording, Registration, Rotation,
-    RotationOutcome, StoreError, TokenDigest, TokenEntry, TokenKind,
+    RotationOutcome, StoreError, TokenEntry, TokenKind,
 };
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ impl IssuanceStore for MemoryStore {
 impl MemoryStore {
     /// Records `entry` (see [`IssuanceStore::record_token`]).
     pub(super) fn record_entry(&self, entry: TokenEntry) -> Recording {
-        if entry.check().is_err() {
+        if !entry.is_well_formed() {
             return Recording::Invalid;
         }
         let shared = &*self.shared;
@@ -138,7 +138,7 @@ impl MemoryStore {
             && (rotation.access_token.as_ref()).is_none_or(|a| a.kind == TokenKind::AccessToken);
         let fresh = |entry: &TokenEntry| {
             let key = shared.fingerprinter.of(entry.token.secret());
-            entry.check().is_ok() && shared.tokens.with(&key, |_| ()).is_none()
+            entry.is_well_formed() && shared.tokens.with(&key, |_| ()).is_none()
         };
         if !kinds || !successors.into_iter().flatten().all(fresh) {
             return RotationOutcome::Conflict;
@@ -156,7 +156,7 @@ impl MemoryStore {
         let Some(Some((grant, subject))) = found else {
             return RotationOutcome::InvalidGrant;
         };
-        let grant = grant.unwrap_or_else(|| self.own_grant(client, presented));
+        let grant = grant.unwrap_or_else(|| self.own_grant(client, rotation));
         let mut members = grant.tokens();
         let first = shared.tokens.with(&fingerprint, |record| {
             if record.is_live(now) {
@@ -190,9 +190,8 @@ impl MemoryStore {
     /// The grant a refresh token recorded without one starts when it is
     /// rotated: named after the token's digest, so the same token always
     /// finds the same grant.
-    fn own_grant(&self, client: &AuthenticatedClient, presented: &str) -> Arc<Grant> {
-        let name = format!("rt:{}", TokenDigest::of_secret(presented).to_hex());
-        let key = grant_key(&client.client_id, &name);
+    fn own_grant(&self, client: &AuthenticatedClient, rotation: &Rotation) -> Arc<Grant> {
+        let key = grant_key(&client.client_id, &rotation.own_grant_id());
         self.shared.grants.upsert(&*key, |grant| Arc::clone(grant))
     }
 

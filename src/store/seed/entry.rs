@@ -138,6 +138,15 @@ impl TokenEntry {
         self
     }
 
+    /// Whether the entry may be recorded: no empty grant id, subject, label
+    /// name or label value. What a seed refuses, and what
+    /// [`IssuanceStore::record_token`](crate::IssuanceStore::record_token)
+    /// answers [`Recording::Invalid`](crate::store::Recording::Invalid)
+    /// for; a store implementation calls it rather than repeat the rule.
+    pub fn is_well_formed(&self) -> bool {
+        self.check().is_ok()
+    }
+
     /// Refuses empty grant ids, subjects, label names and label values, as
     /// (field, problem) relative to the entry (`grant_id`, `labels.provider`).
     pub(crate) fn check(&self) -> Result<(), (String, &'static str)> {
@@ -170,6 +179,18 @@ mod tests {
             TokenKind::AccessToken,
             ClientId::new("app1").unwrap(),
         )
+    }
+
+    #[test]
+    fn malformed_entries_are_refused() {
+        assert!(entry()
+            .with_grant_id("G")
+            .with_label("a", "b")
+            .is_well_formed());
+        assert!(!entry().with_grant_id("").is_well_formed());
+        assert!(!entry().with_subject("").is_well_formed());
+        assert!(!entry().with_label("", "b").is_well_formed());
+        assert!(!entry().with_label("a", "").is_well_formed());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::error::unexpected;
 use crate::record::{expiry_score, field, key_expiry_ms, now_millis, now_secs};
 use crate::scripts::ROTATE;
-use crate::seed::{check, Stored};
+use crate::seed::Stored;
 use crate::RedisStore;
 use futures_util::future::{join, try_join, try_join_all};
 use redis::aio::ConnectionLike;
@@ -96,7 +96,7 @@ where
 
     /// Records `entry` (see [`IssuanceStore::record_token`](tower_revoke::IssuanceStore::record_token)).
     pub(crate) async fn record(&self, entry: &TokenEntry) -> Result<Recording, StoreError> {
-        if check(entry).is_err() {
+        if !entry.is_well_formed() {
             return Ok(Recording::Invalid);
         }
         self.bounded(self.commit_record(entry)).await
@@ -199,7 +199,7 @@ where
             .into_iter()
             .flatten()
             .collect();
-        if !kinds || successors.iter().any(|entry| check(entry).is_err()) {
+        if !kinds || successors.iter().any(|entry| !entry.is_well_formed()) {
             return Ok(RotationOutcome::Conflict);
         }
         let presented = TokenDigest::of(&rotation.presented);
@@ -278,7 +278,7 @@ where
             .arg(client_id)
             .arg(now_secs())
             .arg(grace.unwrap_or_default())
-            .arg(format!("rt:{}", presented.to_hex()));
+            .arg(rotation.own_grant_id());
         let reply: Vec<String> = self.invoke(&decide).await?;
         decision(reply).map(Some)
     }

@@ -11,29 +11,8 @@
 
 use crate::rows::{since_epoch, TokenRow};
 use std::time::Duration;
-use tower_revoke::request::Token;
-use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenDigest, TokenEntry};
+use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenEntry};
 use tower_revoke::TokenKind;
-
-/// Whether `entry` may be recorded: no empty grant id, subject, label name
-/// or label value. The rule of tower-revoke's `TokenEntry::check`, which
-/// is not public.
-pub(crate) fn well_formed(entry: &TokenEntry) -> bool {
-    let empty = |text: Option<&str>| text == Some("");
-    !empty(entry.grant_id.as_deref())
-        && !empty(entry.subject.as_deref())
-        && entry
-            .labels
-            .iter()
-            .all(|(name, value)| !name.is_empty() && !value.is_empty())
-}
-
-/// The grant a refresh token recorded without one starts when it is first
-/// rotated: `rt:` and the hex of the token's digest, so the same token
-/// always finds the same grant (as `MemoryStore` names it).
-pub(crate) fn own_grant_id(presented: &Token) -> String {
-    format!("rt:{}", TokenDigest::of(presented).to_hex())
-}
 
 /// Unix milliseconds, at least 1, from this process's clock: when a
 /// refresh token was rotated (`rotated_at`).
@@ -86,7 +65,7 @@ impl Successors {
         let access = rotation.access_token.as_ref();
         let kinds = refresh.kind == TokenKind::RefreshToken
             && access.is_none_or(|a| a.kind == TokenKind::AccessToken);
-        if !kinds || !well_formed(refresh) || !access.is_none_or(well_formed) {
+        if !kinds || !refresh.is_well_formed() || !access.is_none_or(TokenEntry::is_well_formed) {
             return None;
         }
         let refresh_token = TokenRow::of(refresh);
@@ -171,6 +150,7 @@ pub(crate) fn step(
 mod tests {
     use super::*;
     use tower_revoke::client::ClientId;
+    use tower_revoke::request::Token;
 
     fn entry(token: &str, kind: TokenKind) -> TokenEntry {
         let client = ClientId::new("app1").unwrap();
@@ -187,18 +167,6 @@ mod tests {
     }
 
     const HOUR: Duration = Duration::from_secs(3600);
-
-    #[test]
-    fn malformed_entries_are_refused() {
-        let access = || entry("AT", TokenKind::AccessToken);
-        assert!(well_formed(
-            &access().with_grant_id("G").with_label("a", "b")
-        ));
-        assert!(!well_formed(&access().with_grant_id("")));
-        assert!(!well_formed(&access().with_subject("")));
-        assert!(!well_formed(&access().with_label("", "b")));
-        assert!(!well_formed(&access().with_label("a", "")));
-    }
 
     #[test]
     fn recording_refusals_come_in_the_memory_stores_order() {

@@ -6,9 +6,7 @@
 use super::traits::PER_NOTICE;
 use super::{sql, PostgresStore};
 use crate::error::failed;
-use crate::issuance::{
-    now_ms, own_grant_id, step, well_formed, Presented, RecordFacts, Step, Successors,
-};
+use crate::issuance::{now_ms, step, Presented, RecordFacts, Step, Successors};
 use crate::rows::{now, TokenRow};
 use sqlx::postgres::PgArguments;
 use sqlx::query::QueryAs;
@@ -36,7 +34,7 @@ impl IssuanceStore for PostgresStore {
     /// One statement (one round trip, one implicit transaction), which
     /// takes the grant's row lock: see [`PostgresStore`]'s issuance docs.
     async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
-        if !well_formed(token) {
+        if !token.is_well_formed() {
             return Ok(Recording::Invalid);
         }
         let row = TokenRow::of(token);
@@ -85,7 +83,7 @@ impl IssuanceStore for PostgresStore {
             store: self,
             client_id: client.client_id.as_str(),
             digest: TokenDigest::of(&rotation.presented),
-            own_grant: own_grant_id(&rotation.presented),
+            own_grant: rotation.own_grant_id(),
             successors: &successors,
             grace: rotation.grace,
             now: now(),

@@ -9,9 +9,7 @@ use super::seed::insert_token;
 use super::traits::{end_grant, Counted};
 use super::{sql, SqliteStore, BEGIN_WRITE};
 use crate::error::failed;
-use crate::issuance::{
-    now_ms, own_grant_id, step, well_formed, Presented, RecordFacts, Step, Successors,
-};
+use crate::issuance::{now_ms, step, Presented, RecordFacts, Step, Successors};
 use crate::rows::{now, TokenRow};
 use sqlx::SqliteConnection;
 use tower_revoke::store::{
@@ -29,7 +27,7 @@ impl IssuanceStore for SqliteStore {
     /// token (`INSERT`s) when they allow it.
     async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
         const OPERATION: &str = "record token";
-        if !well_formed(token) {
+        if !token.is_well_formed() {
             return Ok(Recording::Invalid);
         }
         let row = TokenRow::of(token);
@@ -98,7 +96,7 @@ impl IssuanceStore for SqliteStore {
                 .bind(digest)
                 .bind(client.client_id.as_str())
                 .bind(now)
-                .bind(own_grant_id(&rotation.presented))
+                .bind(rotation.own_grant_id())
                 .bind(&successors.refresh_token.digest)
                 .bind(access.map(|a| &a.digest))
                 .fetch_one(&mut *tx)
