@@ -36,9 +36,7 @@ use tower_revoke::request::{ClientForm, RequestReader, Token};
 use tower_revoke::response::{ErrorCode, ErrorResponse};
 use tower_revoke::revocation::RevocationResponder;
 use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenEntry};
-use tower_revoke::{
-    AuthenticatedClient, ClientType, IntrospectionStore, IssuanceStore, RevocationStore, TokenKind,
-};
+use tower_revoke::{AuthenticatedClient, ClientType, IssuanceStore, RevocationStore, TokenKind};
 
 /// The token endpoint's path in the demo.
 pub const TOKEN_PATH: &str = "/oauth/token";
@@ -76,7 +74,7 @@ impl<St> Clone for TokenEndpoint<St> {
 
 impl<St> TokenEndpoint<St>
 where
-    St: RevocationStore + IntrospectionStore + IssuanceStore,
+    St: RevocationStore + IssuanceStore,
 {
     /// The endpoint over `store`, reading requests as the revocation
     /// endpoint does by default, with `grace` for refresh token rotation.
@@ -165,18 +163,12 @@ where
                 "the refresh_token parameter is missing",
             );
         };
-        // The new tokens keep the subject of the token they replace.
-        let subject = match store.introspect(&presented).await {
-            Ok(active) => active.and_then(|token| token.sub().map(str::to_owned)),
-            Err(failed) => return responder.store_unavailable(&failed).map(Body::new),
-        };
+        // Sent without a subject, the new tokens take the presented one's
+        // (the store's rule of rotation).
         let (access, refresh) = (Token::generate(), Token::generate());
         let id = &client.client_id;
-        let mut successor = TokenEntry::new(refresh.clone(), TokenKind::RefreshToken, id.clone());
-        if let Some(subject) = &subject {
-            successor = successor.with_subject(subject.as_str());
-        }
-        let access_token = access_entry(&access, id, subject.as_deref());
+        let successor = TokenEntry::new(refresh.clone(), TokenKind::RefreshToken, id.clone());
+        let access_token = access_entry(&access, id, None);
         let rotation = Rotation::new(presented, successor, Some(access_token)).with_grace(*grace);
         match store.rotate_refresh_token(client, &rotation).await {
             Ok(RotationOutcome::Rotated) => issued(&access, Some(&refresh), form.get("scope")),
