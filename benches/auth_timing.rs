@@ -18,6 +18,7 @@ use std::convert::Infallible;
 use std::time::Instant;
 use tower::{service_fn, Layer, Service};
 use tower_revoke::client::{ClientId, ClientSecret};
+use tower_revoke::store::{ClientEntry, Seed};
 use tower_revoke::{MemoryStore, RevocationEndpointLayer};
 use tower_revoke_test_support::bench::block_on;
 
@@ -33,13 +34,11 @@ fn main() {
 }
 
 fn report(length: usize) {
-    let store = MemoryStore::new();
-    for id in ["app1", "app2"] {
+    let clients = ["app1", "app2"].map(|id| {
         let secret = ClientSecret::new("s".repeat(length)).unwrap();
-        store
-            .insert_client(ClientId::new(id).unwrap(), Some(secret))
-            .unwrap();
-    }
+        ClientEntry::new(ClientId::new(id).unwrap(), Some(secret))
+    });
+    let store = MemoryStore::from_seed(&Seed::new(clients, []).unwrap());
     let inner =
         service_fn(|_: Request<Body>| async { Ok::<_, Infallible>(Response::new(Body::empty())) });
     let mut endpoint = RevocationEndpointLayer::new(store).layer(inner);

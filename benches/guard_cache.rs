@@ -44,7 +44,7 @@ use tower::{Service, ServiceExt};
 use tower_revoke::cache::CachedStore;
 use tower_revoke::client::ClientId;
 use tower_revoke::request::Token;
-use tower_revoke::store::TokenEntry;
+use tower_revoke::store::{ClientEntry, Seed, TokenEntry};
 use tower_revoke::{
     ActiveToken, BearerAuthLayer, IntrospectionStore, MemoryStore, StoreError, TokenKind,
 };
@@ -109,15 +109,13 @@ fn token(i: usize) -> String {
 }
 
 fn memory_store(tokens: &[String]) -> MemoryStore {
-    let store = MemoryStore::new();
     let app1 = ClientId::new("app1").unwrap();
-    store.insert_client(app1.clone(), None).unwrap();
-    for value in tokens {
+    let entries = tokens.iter().map(|value| {
         let token = Token::new(value.as_str()).unwrap();
-        let entry = TokenEntry::new(token, TokenKind::AccessToken, app1.clone());
-        store.insert_token(entry.with_subject("alice")).unwrap();
-    }
-    store
+        TokenEntry::new(token, TokenKind::AccessToken, app1.clone()).with_subject("alice")
+    });
+    let seed = Seed::new([ClientEntry::new(app1.clone(), None)], entries).unwrap();
+    MemoryStore::from_seed(&seed)
 }
 
 /// A store a round trip away: `introspect` blocks 1 ms, and is counted.

@@ -13,11 +13,15 @@ use subtle::ConstantTimeEq;
 pub struct ClientId(Arc<str>);
 
 impl ClientId {
-    /// Wraps a client id. Returns `None` when it is empty or contains a
-    /// control character.
-    pub fn new(value: impl AsRef<str>) -> Option<Self> {
+    /// Wraps a client id.
+    ///
+    /// # Errors
+    /// [`InvalidCredential`] when it is empty or contains a control
+    /// character.
+    pub fn new(value: impl AsRef<str>) -> Result<Self, InvalidCredential> {
         let value = value.as_ref();
-        is_printable(value).then(|| Self(value.into()))
+        check_printable(value)?;
+        Ok(Self(value.into()))
     }
 
     /// The client id.
@@ -41,11 +45,26 @@ impl AsRef<str> for ClientId {
 pub struct ClientSecret(String);
 
 impl ClientSecret {
-    /// Wraps a secret. Returns `None` when it is empty or contains a control
+    /// Wraps a secret. An empty secret is an error, never a public client:
+    /// a public client has no secret at all (`Option::None` where a secret
+    /// is asked for).
+    ///
+    /// # Errors
+    /// [`InvalidCredential`] when it is empty or contains a control
     /// character.
-    pub fn new(value: impl Into<String>) -> Option<Self> {
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::client::{ClientSecret, InvalidCredential};
+    ///
+    /// assert!(ClientSecret::new("s3cr3t").is_ok());
+    /// assert_eq!(ClientSecret::new("").unwrap_err(), InvalidCredential::Empty);
+    /// assert_eq!(ClientSecret::new("a\nb").unwrap_err(), InvalidCredential::ControlCharacter);
+    /// ```
+    pub fn new(value: impl Into<String>) -> Result<Self, InvalidCredential> {
         let value = value.into();
-        is_printable(&value).then_some(Self(value))
+        check_printable(&value)?;
+        Ok(Self(value))
     }
 
     /// The secret itself.
@@ -69,6 +88,39 @@ impl ClientSecret {
 impl fmt::Debug for ClientSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// Why a client id or secret was refused (RFC 6749 §2.3.1 gives them as
+/// strings; this crate also refuses control characters, which no client
+/// needs and which would corrupt logs and headers). `Display` describes the
+/// problem and never quotes the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvalidCredential {
+    /// The value is empty.
+    Empty,
+    /// The value contains a control character (Unicode `Cc`).
+    ControlCharacter,
+}
+
+impl fmt::Display for InvalidCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "empty",
+            Self::ControlCharacter => "contains a control character",
+        })
+    }
+}
+
+impl std::error::Error for InvalidCredential {}
+
+/// `Ok` when `value` is non-empty and free of control characters.
+fn check_printable(value: &str) -> Result<(), InvalidCredential> {
+    match (value.is_empty(), is_printable(value)) {
+        (true, _) => Err(InvalidCredential::Empty),
+        (false, false) => Err(InvalidCredential::ControlCharacter),
+        (false, true) => Ok(()),
     }
 }
 
@@ -268,7 +320,7 @@ mod tests {
     fn secret_debug_is_redacted() {
         let creds = ClientCredentials::new(
             ClientId::new("app1").unwrap(),
-            ClientSecret::new("s3cr3t"),
+            Some(ClientSecret::new("s3cr3t").ok().unwrap()),
             ClientAuthMethod::ClientSecretBasic,
         );
         let debug = format!("{creds:?}");
@@ -286,10 +338,15 @@ mod tests {
 
     #[test]
     fn control_characters_and_empty_values_are_refused() {
-        assert!(ClientId::new("").is_none());
-        assert!(ClientId::new("a\u{7f}b").is_none());
-        assert!(ClientSecret::new("a\nb").is_none());
-        assert!(ClientSecret::new("pä:ss wörd").is_some());
+        assert_eq!(ClientId::new(""), Err(InvalidCredential::Empty));
+        let control = InvalidCredential::ControlCharacter;
+        assert_eq!(ClientId::new("a\u{7f}b"), Err(control));
+        assert_eq!(ClientSecret::new("a\nb").map(drop), Err(control));
+        assert_eq!(
+            ClientSecret::new("").map(drop),
+            Err(InvalidCredential::Empty)
+        );
+        assert!(ClientSecret::new("pä:ss wörd").is_ok());
     }
 
     #[test]

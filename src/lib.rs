@@ -140,7 +140,8 @@ pub use store::memory::MemoryStore;
 pub use store::outcome::RevocationOutcome;
 pub use store::token::{ActiveToken, TokenKind};
 pub use store::traits::{
-    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, SubjectRevocationStore,
+    ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore,
+    SubjectRevocationStore,
 };
 
 /// The README's Rust snippets, compiled as doc tests.

@@ -14,32 +14,22 @@ use tower_revoke::{
 use tower_revoke_test_support::store::{app1, revoke};
 
 fn store() -> MemoryStore {
-    let store = MemoryStore::new();
-    store.seed(&testkit::seed());
-    store
+    MemoryStore::from_seed(&testkit::seed())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn memory_store_conforms() {
-    Conformance::new(|seed| async move {
-        let store = MemoryStore::new();
-        store.seed(&seed);
-        store
-    })
-    .dump(|store| async move { format!("{store:?}") })
-    .run_with_issuance()
-    .await;
+    Conformance::new(|seed| async move { MemoryStore::from_seed(&seed) })
+        .dump(|store| async move { format!("{store:?}") })
+        .run_with_issuance()
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_dyn_store_conforms_like_the_store_it_holds() {
-    Conformance::new(|seed| async move {
-        let store = MemoryStore::new();
-        store.seed(&seed);
-        BoxStore::new(store)
-    })
-    .run_with_issuance()
-    .await;
+    Conformance::new(|seed| async move { BoxStore::new(MemoryStore::from_seed(&seed)) })
+        .run_with_issuance()
+        .await;
 }
 
 #[tokio::test]

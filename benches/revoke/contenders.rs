@@ -292,7 +292,7 @@ impl StoreRevoke {
 fn authenticated(store: &MemoryStore) -> AuthenticatedClient {
     let credentials = ClientCredentials::new(
         ClientId::new(CLIENT_ID).unwrap(),
-        ClientSecret::new(CLIENT_SECRET),
+        Some(ClientSecret::new(CLIENT_SECRET).unwrap()),
         ClientAuthMethod::ClientSecretBasic,
     );
     block_on(store.authenticate_client(&credentials))

@@ -57,10 +57,17 @@ pub async fn store(default_seed: &str) -> Store {
     if cache.is_some() {
         println!("guard cache: {} (TOWER_REVOKE_GUARD_CACHE)", opened.cache);
     }
+    let seeded = opened.seeded;
     println!(
         "store: {choice} (TOWER_REVOKE_STORE), seeded from {path}: {} new client(s), {} new token(s)",
-        opened.seeded.clients, opened.seeded.tokens
+        seeded.registered, seeded.recorded
     );
+    if seeded.refused > 0 {
+        tracing::warn!(
+            refused = seeded.refused,
+            "seed tokens refused: already stored for another client or grant, or of a revoked grant"
+        );
+    }
     opened.store
 }
 

@@ -24,8 +24,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
-use tower_revoke::store::{BoxStore, Seed};
-use tower_revoke::MemoryStore;
+use tower_revoke::store::{BoxStore, Seed, SeedReport};
+use tower_revoke::{IssuanceStore, MemoryStore};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
 use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
@@ -70,23 +70,13 @@ impl fmt::Display for StoreStartError {
 
 impl std::error::Error for StoreStartError {}
 
-/// How many clients and tokens seeding inserted (those already stored are
-/// not counted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seeded {
-    /// Clients inserted.
-    pub clients: usize,
-    /// Tokens inserted.
-    pub tokens: usize,
-}
-
 /// An opened, seeded store, ready for the app.
 #[derive(Debug)]
 pub struct Opened {
     /// The store, behind the guard cache if one was asked for.
     pub store: BoxStore,
     /// What seeding inserted.
-    pub seeded: Seeded,
+    pub seeded: SeedReport,
     /// The guard cache: `off`, or its staleness and how it is invalidated.
     pub cache: String,
 }
@@ -159,12 +149,11 @@ impl StoreChoice {
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
-        let seeded = |(clients, tokens)| Seeded { clients, tokens };
         let ((store, cache), seeded) = match self {
             Self::Memory => {
                 let store = MemoryStore::new();
-                let counts = store.seed(seed);
-                (guard_cache::wrap(store, cache, None), seeded(counts))
+                let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                (guard_cache::wrap(store, cache, None), counts)
             }
             Self::Sqlite(path) => {
                 let store = SqliteStore::open(path)
@@ -172,7 +161,7 @@ impl StoreChoice {
                     .map_err(|e| failed("open", e))?;
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                (guard_cache::wrap(store, cache, None), seeded(counts))
+                (guard_cache::wrap(store, cache, None), counts)
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
@@ -195,10 +184,7 @@ impl StoreChoice {
                     drop(tokio::spawn(listener.run()));
                 };
                 let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
-                (
-                    guard_cache::wrap(store, cache, Some(listen)),
-                    seeded(counts),
-                )
+                (guard_cache::wrap(store, cache, Some(listen)), counts)
             }
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
@@ -208,10 +194,7 @@ impl StoreChoice {
                 let notices = store.clone();
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
-                (
-                    guard_cache::wrap(store, cache, Some(listen)),
-                    seeded(counts),
-                )
+                (guard_cache::wrap(store, cache, Some(listen)), counts)
             }
         };
         Ok(Opened {

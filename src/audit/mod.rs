@@ -131,7 +131,7 @@ impl RevocationEvent {
     pub(crate) fn client(mut self, client_id: &ClientId, method: ClientAuthMethod) -> Self {
         let id = client_id.as_str();
         let cut = (id.len() > 64)
-            .then(|| ClientId::new(bounded(id)))
+            .then(|| ClientId::new(bounded(id)).ok())
             .flatten();
         self.client_id = Some(cut.unwrap_or_else(|| client_id.clone()));
         self.client_auth_method = Some(method);

@@ -43,7 +43,7 @@ mod tests {
     use super::*;
     use crate::client::{ClientId, ClientSecret};
     use crate::request::Token;
-    use crate::store::{ClientType, IntrospectionStore, MemoryStore, TokenKind};
+    use crate::store::{ClientEntry, ClientType, IntrospectionStore, MemoryStore, Seed, TokenKind};
     use std::time::Duration;
 
     fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -53,14 +53,12 @@ mod tests {
 
     #[test]
     fn rotation_and_reuse_reach_the_cached_answers() {
-        let store = MemoryStore::new();
         let app1 = ClientId::new("app1").unwrap();
-        store
-            .insert_client(app1.clone(), Some(ClientSecret::new("s").unwrap()))
-            .unwrap();
+        let client = ClientEntry::new(app1.clone(), Some(ClientSecret::new("s").unwrap()));
         let rt = Token::new("RT").unwrap();
         let entry = TokenEntry::new(rt.clone(), TokenKind::RefreshToken, app1.clone());
-        store.insert_token(entry.with_grant_id("G")).unwrap();
+        let seed = Seed::new([client], [entry.with_grant_id("G")]).unwrap();
+        let store = MemoryStore::from_seed(&seed);
         let cached = CachedStore::new(store, Duration::from_secs(3600));
         let client = AuthenticatedClient {
             client_id: app1.clone(),

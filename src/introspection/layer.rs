@@ -154,8 +154,10 @@ impl<St> IntrospectionEndpointLayer<St> {
     {
         let ids = client_ids.into_iter().map(|id| {
             let id = id.as_ref();
-            ClientId::new(id).unwrap_or_else(|| {
-                panic!("IntrospectionEndpointLayer::resource_servers: {id:?} is not a client id")
+            ClientId::new(id).unwrap_or_else(|e| {
+                panic!(
+                    "IntrospectionEndpointLayer::resource_servers: {id:?} is not a client id: {e}"
+                )
             })
         });
         self.config_mut().resource_servers = ids.collect();

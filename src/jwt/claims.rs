@@ -136,7 +136,7 @@ impl Claims {
     /// The verified token, or `None` when a claim cannot identify it: an
     /// empty `jti` or `sub`, a `client_id` that is not a client id.
     pub(super) fn into_verified(self) -> Option<VerifiedJwt> {
-        let client_id = ClientId::new(&self.client_id)?;
+        let client_id = ClientId::new(&self.client_id).ok()?;
         if self.jti.is_empty() || self.sub.is_empty() {
             return None;
         }

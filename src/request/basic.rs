@@ -101,8 +101,8 @@ pub fn parse_basic(
 
 fn credentials(id: impl AsRef<str>, secret: impl Into<String>) -> Option<ClientCredentials> {
     Some(ClientCredentials::new(
-        ClientId::new(id)?,
-        Some(ClientSecret::new(secret)?),
+        ClientId::new(id).ok()?,
+        Some(ClientSecret::new(secret).ok()?),
         ClientAuthMethod::ClientSecretBasic,
     ))
 }

@@ -62,8 +62,8 @@ fn resolve_methods(
     let credentials = if let Some(value) = authorization {
         parse_basic(value, reader.basic_decoding)?
     } else if let Some((id, secret)) = app_key {
-        let id = utf8(id).and_then(ClientId::new);
-        let secret = utf8(secret).and_then(ClientSecret::new);
+        let id = utf8(id).and_then(|id| ClientId::new(id).ok());
+        let secret = utf8(secret).and_then(|secret| ClientSecret::new(secret).ok());
         match (id, secret) {
             (Some(id), Some(secret)) => {
                 ClientCredentials::new(id, Some(secret), ClientAuthMethod::AppKeyHeaders)
@@ -76,10 +76,10 @@ fn resolve_methods(
         } else {
             MissingClientCredentials.into()
         })?;
-        let id = ClientId::new(id).ok_or(MalformedClientCredentials)?;
+        let id = ClientId::new(id).map_err(|_| MalformedClientCredentials)?;
         let credentials = match client_secret {
             Some(secret) => {
-                let secret = ClientSecret::new(secret).ok_or(MalformedClientCredentials)?;
+                let secret = ClientSecret::new(secret).map_err(|_| MalformedClientCredentials)?;
                 ClientCredentials::new(id, Some(secret), ClientAuthMethod::ClientSecretPost)
             }
             None => ClientCredentials::new(id, None, ClientAuthMethod::None),

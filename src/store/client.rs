@@ -58,7 +58,7 @@ impl StoredClient<'_> {
     /// let stored = SecretDigest::of(&ClientSecret::new("s3cr3t").unwrap());
     /// let presented = ClientCredentials::new(
     ///     ClientId::new("app1").unwrap(),
-    ///     ClientSecret::new("s3cr3t"),
+    ///     Some(ClientSecret::new("s3cr3t").unwrap()),
     ///     ClientAuthMethod::ClientSecretBasic,
     /// );
     /// let client = StoredClient::Confidential(&stored).authenticate(&presented).unwrap();

@@ -17,6 +17,45 @@ pub enum Registration {
     AlreadyRegistered,
 }
 
+/// What loading a seed did ([`IssuanceStore::seed`](crate::IssuanceStore::seed)):
+/// how many of its entries were new, already there, or refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SeedReport {
+    /// Clients registered by this call.
+    pub registered: usize,
+    /// Clients the store already had, left as they were.
+    pub already_registered: usize,
+    /// Tokens recorded by this call.
+    pub recorded: usize,
+    /// Tokens the store already had, left as they were.
+    pub already_recorded: usize,
+    /// Tokens refused: already recorded for another client, kind or grant
+    /// ([`Recording::Conflict`]), or of a grant that has been revoked
+    /// ([`Recording::GrantRevoked`]). Nothing of them was recorded.
+    pub refused: usize,
+}
+
+impl SeedReport {
+    pub(crate) fn count_registration(&mut self, registration: Registration) {
+        match registration {
+            Registration::Registered => self.registered += 1,
+            Registration::AlreadyRegistered => self.already_registered += 1,
+        }
+    }
+
+    pub(crate) fn count_recording(&mut self, recording: Recording) {
+        match recording {
+            Recording::Recorded => self.recorded += 1,
+            Recording::AlreadyRecorded => self.already_recorded += 1,
+            Recording::UnknownClient
+            | Recording::Conflict
+            | Recording::GrantRevoked
+            | Recording::Invalid => self.refused += 1,
+        }
+    }
+}
+
 /// What recording an issued token did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

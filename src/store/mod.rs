@@ -66,7 +66,7 @@ pub use erased::{
     BoxFuture, BoxStore, DynIntrospectionStore, DynIssuanceStore, DynJwtDenyList,
     DynRevocationStore, DynStore, DynSubjectRevocationStore,
 };
-pub use issuance::{Recording, Registration, Rotation, RotationOutcome};
+pub use issuance::{Recording, Registration, Rotation, RotationOutcome, SeedReport};
 #[cfg(feature = "listen")]
 #[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
 pub use listen::{NoticeListener, NoticeSource};

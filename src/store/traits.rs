@@ -3,7 +3,7 @@
 
 use super::{
     ActiveToken, AuthenticatedClient, ClientEntry, Recording, Registration, RevocationOutcome,
-    Rotation, RotationOutcome, StoreError, TokenEntry,
+    Rotation, RotationOutcome, Seed, SeedReport, StoreError, TokenEntry,
 };
 use crate::client::ClientCredentials;
 use crate::request::{RevocationRequest, Token};
@@ -147,7 +147,6 @@ pub trait SubjectRevocationStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
-/// Implements the three traits for a pointer type `$ptr<T>` by deref.
 /// What an app's own token endpoint needs from the store: register
 /// clients, record the tokens it issues (RFC 6749 §4, §5.1), and rotate
 /// refresh tokens with reuse detection (RFC 6749 §6, RFC 9700 §4.14.2), so
@@ -188,6 +187,88 @@ pub trait IssuanceStore: Send + Sync + 'static {
         client: &AuthenticatedClient,
         rotation: &Rotation,
     ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send;
+
+    /// Loads `seed` through [`register_client`](Self::register_client) and
+    /// [`record_token`](Self::record_token), clients first, each entry in
+    /// order: a seed obeys exactly the rules of issuance, on every store.
+    /// Safe to run on every start with the same seed: what the store holds
+    /// stays as it is (a client's secret is not replaced, a revoked token
+    /// stays revoked, a token of a revoked grant is not recorded); the
+    /// [`SeedReport`] counts what was new, already there or refused.
+    ///
+    /// One call per entry, not one transaction: an error leaves the entries
+    /// before it loaded, and running the seed again completes it.
+    ///
+    /// # Errors
+    /// The first [`StoreError`] of the store.
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::{IssuanceStore, MemoryStore};
+    /// use tower_revoke::store::Seed;
+    ///
+    /// # tokio_test::block_on(async {
+    /// let seed = Seed::from_json(r#"{
+    ///     "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+    ///     "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]
+    /// }"#).unwrap();
+    /// let store = MemoryStore::new();
+    /// let first = store.seed(&seed).await.unwrap();
+    /// assert_eq!((first.registered, first.recorded), (1, 1));
+    /// let again = store.seed(&seed).await.unwrap();
+    /// assert_eq!((again.already_registered, again.already_recorded), (1, 1));
+    /// # });
+    /// ```
+    fn seed(&self, seed: &Seed) -> impl Future<Output = Result<SeedReport, StoreError>> + Send {
+        async move {
+            let mut report = SeedReport::default();
+            for client in seed.clients() {
+                report.count_registration(self.register_client(client).await?);
+            }
+            for token in seed.tokens() {
+                report.count_recording(self.record_token(token).await?);
+            }
+            Ok(report)
+        }
+    }
+}
+
+/// Deleting expired tokens, for stores that keep them until told to (as
+/// tower-sessions' `ExpiredDeletion` does for sessions): `PostgresStore`
+/// and `SqliteStore` of `tower-revoke-sqlx`. Stores whose entries lapse on
+/// their own (Redis keys with a time to live) do not need it.
+///
+/// Call it from a periodic task beside the app:
+/// ```
+/// use std::time::Duration;
+/// use tower_revoke::ExpiredDeletion;
+///
+/// async fn purge_hourly(store: impl ExpiredDeletion) {
+///     let mut every = tokio::time::interval(Duration::from_secs(3600));
+///     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+///     loop {
+///         every.tick().await;
+///         if let Err(error) = store.delete_expired(1_000).await {
+///             eprintln!("purge failed, retrying next hour: {error}");
+///         }
+///     }
+/// }
+/// ```
+pub trait ExpiredDeletion: Send + Sync + 'static {
+    /// Deletes the tokens past their expiry (`expires_at <= now`, revoked
+    /// or not) and whatever only they kept (lapsed deny-list entries,
+    /// grants no token refers to), in batches of `batch` rows (at least 1)
+    /// so that other requests are never blocked for long. Returns how many
+    /// tokens it deleted.
+    ///
+    /// What must outlive expiry stays: revoked or rotated tokens that never
+    /// expire (seeding again must find them revoked; reuse must still be
+    /// detected).
+    ///
+    /// # Errors
+    /// The store's [`StoreError`]; the batches deleted before it stay
+    /// deleted.
+    fn delete_expired(&self, batch: u32) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// What a deny-list knows of a verified JWT access token: the claims that
@@ -258,7 +339,7 @@ pub trait JwtDenyList: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
-/// Implements [`JwtDenyList`] for a pointer type by deref.
+/// Implements every store trait for a pointer type by deref.
 macro_rules! forward_store_traits {
     ($(impl<$($t:ident)?> for $ptr:ty;)+) => {$(
         impl<$($t: ?Sized)?> RevocationStore for $ptr
@@ -370,6 +451,13 @@ macro_rules! forward_store_traits {
             ) -> impl Future<Output = Result<RotationOutcome, StoreError>> + Send {
                 IssuanceStore::rotate_refresh_token(&**self, client, rotation)
             }
+
+            fn seed(
+                &self,
+                seed: &Seed,
+            ) -> impl Future<Output = Result<SeedReport, StoreError>> + Send {
+                IssuanceStore::seed(&**self, seed)
+            }
         }
     )+};
 }
@@ -380,3 +468,20 @@ forward_store_traits! {
     impl<T> for &'static T;
     impl<> for super::BoxStore;
 }
+
+/// Implements [`ExpiredDeletion`] (which [`BoxStore`](super::BoxStore)
+/// does not hold) for a pointer type by deref.
+macro_rules! forward_expired_deletion {
+    ($($ptr:ty),+) => {$(
+        impl<T: ?Sized + ExpiredDeletion> ExpiredDeletion for $ptr {
+            fn delete_expired(
+                &self,
+                batch: u32,
+            ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+                ExpiredDeletion::delete_expired(&**self, batch)
+            }
+        }
+    )+};
+}
+
+forward_expired_deletion!(Arc<T>, Box<T>, &'static T);

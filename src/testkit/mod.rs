@@ -9,9 +9,7 @@
 //! async fn my_store_conforms() {
 //!     testkit::Conformance::new(|seed| async move {
 //!         // A fresh, empty store holding exactly `seed`.
-//!         let store = MemoryStore::new();
-//!         store.seed(&seed);
-//!         store
+//!         MemoryStore::from_seed(&seed)
 //!     })
 //!     .run()
 //!     .await;
@@ -20,9 +18,12 @@
 //! ```
 //!
 //! [`Conformance::run`] calls the factory once per check with the kit's
-//! [`seed`], so each check starts from the seeded state; a durable store's
-//! factory empties its tables, then seeds. Each check names itself in its
-//! panic message. The checks:
+//! [`seed`], so each check starts from the seeded state. A durable store
+//! that implements [`Reset`] (every store of this workspace does, with its
+//! crate's `testkit` feature) needs no factory:
+//! `Conformance::with_store(store)` empties it and loads the seed through
+//! [`IssuanceStore::seed`] before each check. Each check names itself in
+//! its panic message. The checks:
 //!
 //! | check | what it holds the store to |
 //! |---|---|
@@ -46,7 +47,8 @@
 mod checks;
 
 use crate::store::{
-    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed, SubjectRevocationStore,
+    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed, StoreError,
+    SubjectRevocationStore,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -69,6 +71,18 @@ pub fn grant_seed(grants: usize) -> Seed {
     Seed::from_json(&checks::grant_seed_json(grants)).expect("the grant seed is valid")
 }
 
+/// A store the kit can empty between checks, for
+/// [`Conformance::with_store`]: a durable store's tables, a key prefix's
+/// keys. For tests only: it deletes everything the store holds.
+pub trait Reset: Send + Sync + 'static {
+    /// Deletes every client, token, grant and deny-list entry of the store
+    /// (within its own tables, schema or key prefix; nothing else).
+    fn reset(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// What [`Conformance::with_store`] makes a fresh store with.
+pub type Fresh<St> = Pin<Box<dyn Future<Output = St> + Send>>;
+
 type Dump<St> = Box<dyn Fn(Arc<St>) -> Pin<Box<dyn Future<Output = String> + Send>> + Send + Sync>;
 
 /// The conformance run for stores made by a factory: `make(seed)` returns
@@ -76,6 +90,43 @@ type Dump<St> = Box<dyn Fn(Arc<St>) -> Pin<Box<dyn Future<Output = String> + Sen
 pub struct Conformance<St, F> {
     make: F,
     dump: Option<Dump<St>>,
+}
+
+impl<St> Conformance<St, ()>
+where
+    St: Reset + IssuanceStore + Clone,
+{
+    /// A run over `store` itself: before each check the kit empties it
+    /// ([`Reset::reset`]) and loads the check's seed through
+    /// [`IssuanceStore::seed`]. Instead of a factory that deletes rows by
+    /// hand.
+    ///
+    /// # Panics
+    /// When resetting or seeding the store fails.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn conforms(store: impl tower_revoke::testkit::Reset + Clone
+    /// #     + tower_revoke::IssuanceStore + tower_revoke::RevocationStore
+    /// #     + tower_revoke::IntrospectionStore + tower_revoke::SubjectRevocationStore
+    /// #     + tower_revoke::JwtDenyList) {
+    /// use tower_revoke::testkit::Conformance;
+    ///
+    /// // `store`: a PostgresStore on a throwaway schema, say.
+    /// Conformance::with_store(store).run_with_issuance().await;
+    /// # }
+    /// ```
+    pub fn with_store(store: St) -> Conformance<St, impl FnMut(Seed) -> Fresh<St>> {
+        let make = move |seed: Seed| {
+            let store = store.clone();
+            Box::pin(async move {
+                store.reset().await.expect("the store empties itself");
+                store.seed(&seed).await.expect("the store takes the seed");
+                store
+            }) as Fresh<St>
+        };
+        Conformance { make, dump: None }
+    }
 }
 
 impl<St, F, Fut> Conformance<St, F>

@@ -180,9 +180,7 @@ async fn a_lookup_in_flight_during_a_notice_does_not_put_its_answer_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cached_store_conforms_like_the_store_it_wraps() {
     tower_revoke::testkit::Conformance::new(|seed| async move {
-        let store = tower_revoke::MemoryStore::new();
-        store.seed(&seed);
-        CachedStore::new(store, MINUTE)
+        CachedStore::new(tower_revoke::MemoryStore::from_seed(&seed), MINUTE)
     })
     .run()
     .await;

@@ -5,7 +5,7 @@ use crate::fixture::{revoke, store, token, Remote};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tower_revoke::cache::CachedStore;
 use tower_revoke::client::ClientId;
-use tower_revoke::store::TokenEntry;
+use tower_revoke::store::{ClientEntry, Seed, TokenEntry};
 use tower_revoke::{IntrospectionStore, MemoryStore, TokenKind};
 
 const STALENESS: Duration = Duration::from_millis(200);
@@ -97,13 +97,13 @@ async fn inactive_ttl_is_its_own_setting() {
 
 #[tokio::test]
 async fn active_answer_never_outlives_the_tokens_exp() {
-    let store = MemoryStore::new();
     let app1 = ClientId::new("app1").unwrap();
-    store.insert_client(app1.clone(), None).unwrap();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     let exp = now.as_secs() + 1;
-    let entry = TokenEntry::new(token("SHORT"), TokenKind::AccessToken, app1).with_expires_at(exp);
-    store.insert_token(entry).unwrap();
+    let entry =
+        TokenEntry::new(token("SHORT"), TokenKind::AccessToken, app1.clone()).with_expires_at(exp);
+    let store =
+        MemoryStore::from_seed(&Seed::new([ClientEntry::new(app1, None)], [entry]).unwrap());
     let remote = Remote::new(store);
     let cache = cached(&remote, Duration::from_secs(60));
     assert!(cache.introspect(&token("SHORT")).await.unwrap().is_some());

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 use tower_revoke::store::Seed;
-use tower_revoke::RevocationEndpointLayer;
+use tower_revoke::{IssuanceStore, RevocationEndpointLayer};
 use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::{PostgresStore, SqliteStore};

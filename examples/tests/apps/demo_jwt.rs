@@ -16,7 +16,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tower_revoke::store::BoxStore;
-use tower_revoke::{MemoryStore, SubjectRevocationStore};
+use tower_revoke::{IssuanceStore, MemoryStore, SubjectRevocationStore};
 use tower_revoke_test_support::logs::{Capture, Spans};
 
 const ISSUER: &str = "http://127.0.0.1:3000";

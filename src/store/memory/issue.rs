@@ -6,16 +6,17 @@ use super::record::{now, now_ms, Details, Grant, Record};
 use super::{grant_key, MemoryStore};
 use crate::store::{
     AuthenticatedClient, ClientEntry, IssuanceStore, Recording, Registration, Rotation,
-    RotationOutcome, StoreError, TokenEntry, TokenKind,
+    RotationOutcome, SecretDigest, StoreError, TokenEntry, TokenKind,
 };
 use std::sync::Arc;
 
 impl IssuanceStore for MemoryStore {
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        let secret = client.client_secret.clone();
-        Ok(match self.insert_client(client.client_id.clone(), secret) {
-            Ok(()) => Registration::Registered,
-            Err(_) => Registration::AlreadyRegistered,
+        let digest = client.client_secret.as_ref().map(SecretDigest::of);
+        let key = self.shared.fingerprinter.of(client.client_id.as_str());
+        Ok(match self.shared.clients.insert_new(key, digest) {
+            true => Registration::Registered,
+            false => Registration::AlreadyRegistered,
         })
     }
 
@@ -34,7 +35,7 @@ impl IssuanceStore for MemoryStore {
 
 impl MemoryStore {
     /// Records `entry` (see [`IssuanceStore::record_token`]).
-    pub(super) fn record_entry(&self, entry: TokenEntry) -> Recording {
+    fn record_entry(&self, entry: TokenEntry) -> Recording {
         if !entry.is_well_formed() {
             return Recording::Invalid;
         }

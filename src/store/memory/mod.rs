@@ -8,14 +8,18 @@ mod rules;
 mod shard;
 
 use super::seed::{Seed, SeedError};
-use super::{Recording, SecretDigest, TokenEntry};
-use crate::client::{ClientId, ClientSecret};
+use super::SecretDigest;
+use crate::client::ClientId;
+use crate::IssuanceStore;
 use fingerprint::{Fingerprint, Fingerprinter, Prehashed};
 use record::{now, Grant, Record};
 use shard::ShardedMap;
 use std::fmt;
+use std::future::Future;
 use std::path::Path;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 /// An in-memory store implementing every store trait
 /// ([`RevocationStore`](crate::RevocationStore),
@@ -75,7 +79,7 @@ use std::sync::Arc;
 ///
 /// let credentials = ClientCredentials::new(
 ///     ClientId::new("app1").unwrap(),
-///     ClientSecret::new("s3cr3t"),
+///     Some(ClientSecret::new("s3cr3t").unwrap()),
 ///     ClientAuthMethod::ClientSecretBasic,
 /// );
 /// let client = store.authenticate_client(&credentials).await.unwrap().unwrap();
@@ -129,14 +133,37 @@ impl MemoryStore {
         }
     }
 
+    /// A store holding `seed`, loaded through [`IssuanceStore::seed`] (so
+    /// under exactly the rules of issuance).
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::MemoryStore;
+    /// use tower_revoke::store::Seed;
+    ///
+    /// let seed = Seed::from_json(r#"{"clients": [{"client_id": "pub1"}],
+    ///     "tokens": [{"token": "AT1", "type": "access_token", "client_id": "pub1"}]}"#).unwrap();
+    /// assert!(MemoryStore::from_seed(&seed).is_active("AT1"));
+    /// ```
+    pub fn from_seed(seed: &Seed) -> Self {
+        let store = Self::new();
+        // Every call of this store completes when first polled: nothing in
+        // it waits, so the seed is loaded by this one poll.
+        let loaded =
+            pin!(IssuanceStore::seed(&store, seed)).poll(&mut Context::from_waker(Waker::noop()));
+        match loaded {
+            Poll::Ready(Ok(_)) => store,
+            Poll::Ready(Err(error)) => unreachable!("MemoryStore never fails: {error}"),
+            Poll::Pending => unreachable!("MemoryStore never waits"),
+        }
+    }
+
     /// A store loaded from a JSON seed document (format: [`Seed`]).
     ///
     /// # Errors
     /// A [`SeedError`] naming the first entry and field at fault.
     pub fn from_seed_json(json: &str) -> Result<Self, SeedError> {
-        let store = Self::new();
-        store.seed(&Seed::from_json(json)?);
-        Ok(store)
+        Ok(Self::from_seed(&Seed::from_json(json)?))
     }
 
     /// A store loaded from the JSON seed file at `path` (format: [`Seed`]).
@@ -144,26 +171,7 @@ impl MemoryStore {
     /// # Errors
     /// A [`SeedError`] starting with the path.
     pub fn from_seed_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
-        let store = Self::new();
-        store.seed(&Seed::from_file(path)?);
-        Ok(store)
-    }
-
-    /// Inserts the seed's clients and tokens that the store does not hold
-    /// yet, leaving those it holds exactly as they are (a revoked token
-    /// stays revoked, a secret is not replaced). Returns how many clients
-    /// and tokens it inserted.
-    pub fn seed(&self, seed: &Seed) -> (usize, usize) {
-        let mut inserted = (0, 0);
-        for client in seed.clients() {
-            let secret = client.client_secret.clone();
-            let new = self.insert_client(client.client_id.clone(), secret).is_ok();
-            inserted.0 += usize::from(new);
-        }
-        for token in seed.tokens() {
-            inserted.1 += usize::from(self.insert_token(token.clone()).is_ok());
-        }
-        inserted
+        Ok(Self::from_seed(&Seed::from_file(path)?))
     }
 
     /// Whether revoking an access token revokes every token of its grant,
@@ -176,75 +184,6 @@ impl MemoryStore {
     pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
         self.access_token_revokes_grant = enabled;
         self
-    }
-
-    /// Registers a client: confidential with `client_secret` (kept as its
-    /// [`SecretDigest`]), public (method `none`) without.
-    ///
-    /// # Errors
-    /// `client_id: duplicate client id` when the id is taken.
-    ///
-    /// # Example
-    /// ```
-    /// use tower_revoke::MemoryStore;
-    /// use tower_revoke::client::{ClientId, ClientSecret};
-    ///
-    /// let store = MemoryStore::new();
-    /// store.insert_client(ClientId::new("app1").unwrap(), ClientSecret::new("s3cr3t")).unwrap();
-    /// store.insert_client(ClientId::new("pub1").unwrap(), None).unwrap();
-    /// assert!(store.insert_client(ClientId::new("pub1").unwrap(), None).is_err());
-    /// ```
-    pub fn insert_client(
-        &self,
-        client_id: ClientId,
-        client_secret: Option<ClientSecret>,
-    ) -> Result<(), SeedError> {
-        let digest = client_secret.as_ref().map(SecretDigest::of);
-        let key = self.shared.fingerprinter.of(client_id.as_str());
-        match self.shared.clients.insert_new(key, digest) {
-            true => Ok(()),
-            false => Err(SeedError::entry("client_id", "duplicate client id")),
-        }
-    }
-
-    /// Stores a token. It is active at once (unless already expired).
-    ///
-    /// # Errors
-    /// `client_id: unknown client "<id>"` when its client was not inserted
-    /// first; `token: duplicate token` when the token is already stored (the
-    /// value is never printed); `grant_id`, `subject` or `labels.<name>:
-    /// expected a non-empty string`, `labels: empty label name`.
-    ///
-    /// # Example
-    /// ```
-    /// use tower_revoke::{MemoryStore, TokenKind};
-    /// use tower_revoke::client::ClientId;
-    /// use tower_revoke::request::Token;
-    /// use tower_revoke::store::TokenEntry;
-    ///
-    /// let store = MemoryStore::new();
-    /// let app1 = ClientId::new("app1").unwrap();
-    /// store.insert_client(app1.clone(), None).unwrap();
-    /// let token = Token::new("AT1").unwrap();
-    /// store
-    ///     .insert_token(TokenEntry::new(token, TokenKind::AccessToken, app1).with_subject("alice"))
-    ///     .unwrap();
-    /// assert!(store.is_active("AT1"));
-    /// ```
-    pub fn insert_token(&self, entry: TokenEntry) -> Result<(), SeedError> {
-        entry
-            .check()
-            .map_err(|(at, problem)| SeedError::entry(&at, problem))?;
-        let client_id = entry.client_id.clone();
-        match self.record_entry(entry) {
-            Recording::Recorded => Ok(()),
-            Recording::UnknownClient => {
-                let problem = format!("unknown client {:?}", client_id.as_str());
-                Err(SeedError::entry("client_id", problem))
-            }
-            Recording::GrantRevoked => Err(SeedError::entry("grant_id", "the grant is revoked")),
-            _ => Err(SeedError::entry("token", "duplicate token")),
-        }
     }
 
     /// Whether `token` (of any kind) is stored, not revoked and not expired.
@@ -287,52 +226,17 @@ impl fmt::Debug for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Token;
-    use crate::store::TokenKind;
-
-    fn entry(token: &str, client: &str) -> TokenEntry {
-        let client = ClientId::new(client).unwrap();
-        TokenEntry::new(Token::new(token).unwrap(), TokenKind::AccessToken, client)
-    }
 
     #[test]
     fn debug_shows_counts_only() {
-        let store = MemoryStore::new();
-        let secret = ClientSecret::new("s3cr3t-value");
-        store
-            .insert_client(ClientId::new("app1").unwrap(), secret)
-            .unwrap();
-        store
-            .insert_token(entry("AT-secret-value", "app1"))
-            .unwrap();
-        assert_eq!(
-            format!("{store:?}"),
-            "MemoryStore { clients: 1, tokens: 1, access_token_revokes_grant: false }"
-        );
-    }
-
-    #[test]
-    fn tokens_of_unknown_clients_and_duplicates_are_refused() {
-        let store = MemoryStore::new();
-        let err = store.insert_token(entry("AT1", "nobody")).unwrap_err();
-        assert_eq!(err.to_string(), r#"client_id: unknown client "nobody""#);
-        store
-            .insert_client(ClientId::new("app1").unwrap(), None)
-            .unwrap();
-        store.insert_token(entry("AT1", "app1")).unwrap();
-        let err = store.insert_token(entry("AT1", "app1")).unwrap_err();
-        assert_eq!(err.to_string(), "token: duplicate token");
-    }
-
-    #[test]
-    fn seeding_twice_changes_nothing() {
         let seed = Seed::from_json(
-            r#"{"clients": [{"client_id": "app1"}],
-                "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]}"#,
+            r#"{"clients": [{"client_id": "app1", "client_secret": "s3cr3t-value"}],
+                "tokens": [{"token": "AT-secret-value", "type": "access_token", "client_id": "app1"}]}"#,
         )
         .unwrap();
-        let store = MemoryStore::new();
-        assert_eq!(store.seed(&seed), (1, 1));
-        assert_eq!(store.seed(&seed), (0, 0));
+        assert_eq!(
+            format!("{:?}", MemoryStore::from_seed(&seed)),
+            "MemoryStore { clients: 1, tokens: 1, access_token_revokes_grant: false }"
+        );
     }
 }

@@ -30,9 +30,10 @@ impl ClientEntry {
     }
 }
 
-/// One token to put in a store (for example with
-/// [`MemoryStore::insert_token`](crate::MemoryStore::insert_token)): the
-/// typed form of an entry of a seed document's `tokens` list.
+/// One token to put in a store: what
+/// [`IssuanceStore::record_token`](crate::IssuanceStore::record_token)
+/// records, and the typed form of an entry of a seed document's `tokens`
+/// list.
 ///
 /// Built with [`TokenEntry::new`] and `#[must_use]` builder methods. Every
 /// optional part starts unset: no grant, no subject, no labels, never

@@ -54,6 +54,68 @@ pub struct Seed {
 }
 
 impl Seed {
+    /// A seed of `clients` and `tokens` built in code, checked as a whole
+    /// as [`from_json`](Self::from_json) checks a document: client ids and
+    /// tokens appear once each, every token's client is among `clients`,
+    /// and every token is well formed ([`TokenEntry::is_well_formed`]).
+    ///
+    /// # Errors
+    /// A [`SeedError`] naming the first entry at fault by its index, as for
+    /// a document: `clients[1].client_id: duplicate client id`,
+    /// `tokens[0].client_id: unknown client "x"`, `tokens[2].token:
+    /// duplicate token`, `tokens[0].subject: expected a non-empty string`.
+    ///
+    /// # Example
+    /// ```
+    /// use tower_revoke::TokenKind;
+    /// use tower_revoke::client::{ClientId, ClientSecret};
+    /// use tower_revoke::request::Token;
+    /// use tower_revoke::store::{ClientEntry, Seed, TokenEntry};
+    ///
+    /// let app1 = ClientId::new("app1").unwrap();
+    /// let client = ClientEntry::new(app1.clone(), Some(ClientSecret::new("s3cr3t").unwrap()));
+    /// let token = TokenEntry::new(Token::generate(), TokenKind::RefreshToken, app1)
+    ///     .with_grant_id("G1")
+    ///     .with_subject("alice");
+    /// let seed = Seed::new([client], [token]).unwrap();
+    /// assert_eq!((seed.clients().len(), seed.tokens().len()), (1, 1));
+    ///
+    /// let stranger = ClientId::new("app2").unwrap();
+    /// let orphan = TokenEntry::new(Token::generate(), TokenKind::AccessToken, stranger);
+    /// let err = Seed::new([], [orphan]).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"tokens[0].client_id: unknown client "app2""#);
+    /// ```
+    pub fn new(
+        clients: impl IntoIterator<Item = ClientEntry>,
+        tokens: impl IntoIterator<Item = TokenEntry>,
+    ) -> Result<Self, SeedError> {
+        let (clients, tokens): (Vec<_>, Vec<_>) =
+            (clients.into_iter().collect(), tokens.into_iter().collect());
+        let mut client_ids = HashSet::with_capacity(clients.len());
+        for (i, client) in clients.iter().enumerate() {
+            if !client_ids.insert(client.client_id.as_str()) {
+                let at = format!("clients[{i}].client_id");
+                return Err(SeedError::new(at, "duplicate client id"));
+            }
+        }
+        let mut seen_tokens = HashSet::with_capacity(tokens.len());
+        for (i, token) in tokens.iter().enumerate() {
+            let at = |field: &str| format!("tokens[{i}].{field}");
+            let client_id = token.client_id.as_str();
+            if !client_ids.contains(client_id) {
+                let problem = format!("unknown client {client_id:?}");
+                return Err(SeedError::new(at("client_id"), problem));
+            }
+            if !seen_tokens.insert(token.token.secret()) {
+                return Err(SeedError::new(at("token"), "duplicate token"));
+            }
+            token
+                .check()
+                .map_err(|(field, problem)| SeedError::new(at(&field), problem))?;
+        }
+        Ok(Self { clients, tokens })
+    }
+
     /// Reads and checks a seed document.
     ///
     /// # Errors
@@ -122,11 +184,6 @@ impl SeedError {
             at: at.into(),
             problem: problem.into(),
         }
-    }
-
-    /// An error about the field at `at` of an entry being inserted.
-    pub(crate) fn entry(at: &str, problem: impl Into<String>) -> Self {
-        Self::new(at, problem)
     }
 
     fn io(error: std::io::Error) -> Self {
@@ -248,38 +305,32 @@ struct RawToken {
 }
 
 impl RawSeed {
-    /// Types the entries and checks the document as a whole: unique client
-    /// ids and tokens, and every token's client listed.
+    /// Types the entries, then checks the document as a whole with
+    /// [`Seed::new`].
     fn check(self) -> Result<Seed, SeedError> {
-        let mut client_ids = HashSet::new();
         let mut clients = Vec::with_capacity(self.clients.len());
         for (i, raw) in self.clients.into_iter().enumerate() {
             let at = |field: &str| format!("clients[{i}].{field}");
             let client_id = ClientId::new(&raw.client_id)
-                .ok_or_else(|| SeedError::new(at("client_id"), PRINTABLE))?;
-            if !client_ids.insert(raw.client_id) {
-                return Err(SeedError::new(at("client_id"), "duplicate client id"));
-            }
-            let client_secret = raw.client_secret.and_then(ClientSecret::new);
+                .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
+            let client_secret = match raw.client_secret {
+                Some(secret) => Some(
+                    ClientSecret::new(secret)
+                        .map_err(|_| SeedError::new(at("client_secret"), PRINTABLE))?,
+                ),
+                None => None,
+            };
             let mut client = ClientEntry::new(client_id, client_secret);
             client.allowed_origins = raw.allowed_origins;
             clients.push(client);
         }
-        let mut seen_tokens = HashSet::new();
         let mut tokens = Vec::with_capacity(self.tokens.len());
         for (i, raw) in self.tokens.into_iter().enumerate() {
             let at = |field: &str| format!("tokens[{i}].{field}");
-            if !client_ids.contains(&raw.client_id) {
-                let problem = format!("unknown client {:?}", raw.client_id);
-                return Err(SeedError::new(at("client_id"), problem));
-            }
-            if !seen_tokens.insert(raw.token.clone()) {
-                return Err(SeedError::new(at("token"), "duplicate token"));
-            }
-            let (token, client_id) = (Token::new(raw.token), ClientId::new(&raw.client_id));
-            let (Some(token), Some(client_id)) = (token, client_id) else {
-                return Err(SeedError::new(at("token"), NON_EMPTY));
-            };
+            let token =
+                Token::new(raw.token).ok_or_else(|| SeedError::new(at("token"), NON_EMPTY))?;
+            let client_id = ClientId::new(&raw.client_id)
+                .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
             let mut entry =
                 TokenEntry::new(token, raw.kind, client_id).with_revocable(raw.revocable);
             if let Some(grant_id) = raw.grant_id {
@@ -296,7 +347,7 @@ impl RawSeed {
             }
             tokens.push(entry);
         }
-        Ok(Seed { clients, tokens })
+        Seed::new(clients, tokens)
     }
 }
 

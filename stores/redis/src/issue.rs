@@ -4,16 +4,14 @@
 //! scripts are in [`scripts`](crate::scripts).
 
 use crate::error::unexpected;
+use crate::insert::Stored;
 use crate::record::{expiry_score, field, key_expiry_ms, now_millis, now_secs};
 use crate::scripts::ROTATE;
-use crate::seed::Stored;
 use crate::RedisStore;
 use futures_util::future::{join, try_join, try_join_all};
 use redis::aio::ConnectionLike;
 use redis::AsyncCommands;
-use tower_revoke::store::{
-    ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenDigest, TokenEntry,
-};
+use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenDigest, TokenEntry};
 use tower_revoke::{AuthenticatedClient, StoreError, TokenKind};
 
 /// A token about to be written: its entry, and the client, grant and
@@ -85,15 +83,6 @@ impl<C> RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
-    /// One `SET NX` of the client's key (see [`insert_client`](Self::insert_client)).
-    pub(crate) async fn register(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        Ok(if self.insert_client(client).await? {
-            Registration::Registered
-        } else {
-            Registration::AlreadyRegistered
-        })
-    }
-
     /// Records `entry` (see [`IssuanceStore::record_token`](tower_revoke::IssuanceStore::record_token)).
     pub(crate) async fn record(&self, entry: &TokenEntry) -> Result<Recording, StoreError> {
         if !entry.is_well_formed() {

@@ -9,7 +9,9 @@
 //! use axum::{routing::get, Router};
 //! use std::time::Duration;
 //! use tower_revoke::cache::CachedStore;
-//! use tower_revoke::{BearerAuthLayer, IntrospectionEndpointLayer, RevocationEndpointLayer};
+//! use tower_revoke::{
+//!     BearerAuthLayer, IntrospectionEndpointLayer, IssuanceStore, RevocationEndpointLayer,
+//! };
 //! use tower_revoke::store::Seed;
 //! use tower_revoke_redis::RedisStore;
 //!
@@ -271,14 +273,16 @@
 //               the clock, key expiry
 //   error.rs    Redis failures as `StoreError`s
 mod error;
+mod insert;
 mod issue;
 mod keys;
 mod listen;
 mod read;
 mod record;
+#[cfg(feature = "testkit")]
+mod reset;
 mod revoke;
 mod scripts;
-mod seed;
 mod store;
 mod traits;
 

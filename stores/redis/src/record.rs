@@ -113,7 +113,7 @@ pub(crate) fn active_token(
     if exp.is_some_and(|exp| exp <= now) {
         return Ok(None);
     }
-    let client = ClientId::new(client.as_str()).ok_or_else(|| unexpected("client"))?;
+    let client = ClientId::new(client.as_str()).map_err(|_| unexpected("client"))?;
     let kind = kind.as_deref().and_then(TokenKind::parse);
     let kind = kind.ok_or_else(|| unexpected("kind"))?;
     let mut token = ActiveToken::new(client, kind);

@@ -121,8 +121,7 @@ return 1
 /// milliseconds; empty for never). A tombstone (a hash without `client`,
 /// left by [`MARK_ENDED_LUA`]) is written over and keeps its `ended`.
 /// Replies, from the stored hash, whether it wrote it (`1` or `0`), its
-/// client, grant and subject (empty when absent), when its key expires
-/// (`PEXPIRETIME`: -1 never, -2 gone), and its kind.
+/// client, grant (empty when absent) and kind.
 const INSERT_LUA: &str = r"
 local inserted = 0
 if redis.call('HEXISTS', KEYS[1], 'client') == 0 then
@@ -134,9 +133,8 @@ if redis.call('HEXISTS', KEYS[1], 'client') == 0 then
   end
   inserted = 1
 end
-local f = redis.call('HMGET', KEYS[1], 'client', 'grant', 'sub', 'kind')
-local expiry = redis.call('PEXPIRETIME', KEYS[1])
-return {tostring(inserted), f[1] or '', f[2] or '', f[3] or '', tostring(expiry), f[4] or ''}
+local f = redis.call('HMGET', KEYS[1], 'client', 'grant', 'kind')
+return {tostring(inserted), f[1] or '', f[2] or '', f[3] or ''}
 ";
 
 /// Adds tokens to the index `KEYS[1]` (a grant's or a subject's sorted

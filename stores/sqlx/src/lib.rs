@@ -17,7 +17,7 @@
 //! The README's example (`cargo add tower-revoke tower-revoke-sqlx axum
 //! tokio --features tokio/full`), run as a doc test up to serving:
 //! ```
-//! use tower_revoke::{BearerAuthLayer, RevocationEndpointLayer};
+//! use tower_revoke::{BearerAuthLayer, IssuanceStore, RevocationEndpointLayer};
 //! use tower_revoke::store::Seed;
 //! use tower_revoke_sqlx::SqliteStore;
 //!
@@ -228,7 +228,8 @@
 //! for its grant, `expires_at` is `NULL` or later than now, and
 //! `rotated_at` is `NULL`. A rotated refresh token is kept (presented
 //! again, it is reuse) and otherwise treated as an expired one. Rows are
-//! never deleted except by `purge_expired`, which also deletes lapsed
+//! never deleted except by
+//! [`ExpiredDeletion::delete_expired`](tower_revoke::ExpiredDeletion::delete_expired), which also deletes lapsed
 //! deny-list entries (subject cutoffs are kept).
 //!
 //! [tower-revoke]: tower_revoke
@@ -244,10 +245,11 @@ mod issuance;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "testkit")]
+mod reset;
 mod rows;
 #[cfg(feature = "sqlite")]
 mod rules;
-mod seed;
 mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -271,14 +273,15 @@ struct ReadmeDoctests;
 #[cfg(all(test, feature = "postgres", feature = "sqlite"))]
 #[allow(dead_code, clippy::let_underscore_future)]
 fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::store::Seed) {
+    use tower_revoke::{ExpiredDeletion, IssuanceStore};
     let seed = std::sync::Arc::new(seed);
     let (p, l, s) = (pg.clone(), lite.clone(), seed.clone());
     let _ = tokio::spawn(async move { p.seed(&s).await });
     let (p, l2) = (pg.clone(), lite.clone());
     let _ = tokio::spawn(async move { p.migrate().await });
-    let _ = tokio::spawn(async move { pg.purge_expired(1).await });
+    let _ = tokio::spawn(async move { pg.delete_expired(1).await });
     let _ = tokio::spawn(async move { l.seed(&seed).await });
     let _ = tokio::spawn(async move { l2.migrate().await });
-    let _ = tokio::spawn(async move { lite.purge_expired(1).await });
+    let _ = tokio::spawn(async move { lite.delete_expired(1).await });
     let _ = tokio::spawn(async move { SqliteStore::open("x").await });
 }

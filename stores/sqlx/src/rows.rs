@@ -99,7 +99,7 @@ pub(crate) fn active_token(
     subject: Option<String>,
     expires_at: Option<i64>,
 ) -> Result<ActiveToken, StoreError> {
-    let client_id = ClientId::new(client_id).ok_or_else(|| corrupt("client id"))?;
+    let client_id = ClientId::new(client_id).map_err(|_| corrupt("client id"))?;
     let mut token = ActiveToken::new(client_id, kind(kind_text)?);
     if let Some(subject) = subject {
         token = token.with_sub(subject);

@@ -4,6 +4,7 @@
 
 use crate::common;
 use crate::support::services::free_port;
+use tower_revoke::IssuanceStore;
 
 use redis::cluster::ClusterClient;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Keys expire with their tokens; indexes with their last token.
 
 use crate::common;
+use tower_revoke::IssuanceStore;
 
 use std::time::Duration;
 use tower_revoke::RevocationOutcome;

@@ -2,6 +2,7 @@
 //! another connection, with the digests of every token a revocation ended.
 
 use crate::common;
+use tower_revoke::IssuanceStore;
 
 use common::Recorder;
 use std::collections::BTreeSet;

@@ -1,6 +1,7 @@
 //! The store's options: `access_token_revokes_grant`.
 
 use crate::common;
+use tower_revoke::IssuanceStore;
 
 use tower_revoke::{RevocationOutcome, TokenKind};
 

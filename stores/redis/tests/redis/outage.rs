@@ -6,6 +6,7 @@
 
 use crate::common;
 use crate::support::services::free_port;
+use tower_revoke::IssuanceStore;
 
 use std::time::{Duration, Instant};
 use tower_revoke::{IntrospectionStore, RevocationOutcome};

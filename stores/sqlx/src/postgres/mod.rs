@@ -2,7 +2,6 @@
 
 mod issue;
 mod listen;
-mod seed;
 mod sql;
 mod traits;
 
@@ -13,7 +12,6 @@ use crate::migrate;
 use crate::shared::Shared;
 use sqlx::{Connection, PgConnection, PgPool, Postgres};
 use std::fmt;
-use tower_revoke::store::Seed;
 use tower_revoke::StoreError;
 
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
@@ -99,6 +97,8 @@ use tower_revoke::StoreError;
 /// ```no_run
 /// use std::time::Duration;
 /// use sqlx::postgres::PgPoolOptions;
+/// use tower_revoke::IssuanceStore;
+/// use tower_revoke::store::Seed;
 /// use tower_revoke_sqlx::PostgresStore;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -109,7 +109,7 @@ use tower_revoke::StoreError;
 ///     .connect_lazy("postgres://app@localhost/app")?;
 /// let store = PostgresStore::new(pool);
 /// store.migrate().await?;
-/// store.seed(&tower_revoke::store::Seed::from_file("seed.json")?).await?;
+/// store.seed(&Seed::from_file("seed.json")?).await?; // IssuanceStore::seed
 /// # Ok(())
 /// # }
 /// ```
@@ -255,65 +255,6 @@ impl PostgresStore {
         // The answer is known: a failed goodbye changes nothing.
         let _ = admin.close().await;
         Ok(created)
-    }
-
-    /// Inserts the seed's clients and tokens that the store does not hold
-    /// yet, leaving those it holds exactly as they are: a revoked token
-    /// stays revoked, a revoked grant stays revoked, a client's secret is
-    /// not replaced. Safe to run on every start with the same seed. One
-    /// transaction; returns how many clients and tokens it inserted.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database cannot be reached, or the seed
-    /// conflicts with stored rows (a token of a client that is not stored).
-    pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(failed("seed"))?;
-        let inserted = crate::seed::insert(&mut *tx, seed).await?;
-        tx.commit().await.map_err(failed("seed"))?;
-        Ok(inserted)
-    }
-
-    /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
-    /// not), then lapsed entries of the JWT deny-list, then grants no token
-    /// refers to any more, each in batches of
-    /// `batch` rows (at least 1), one short statement per batch, so other
-    /// requests are never blocked for long. Returns how many tokens it
-    /// deleted.
-    ///
-    /// Revoked tokens that never expire are kept: seeding again must find
-    /// them to leave them revoked; so are rotated refresh tokens that never
-    /// expire, whose reuse must still be detected. A token stored later
-    /// under a purged grant's id starts a new, unrevoked grant: a revoked
-    /// grant refuses recordings only while one of its tokens is kept.
-    ///
-    /// # Example
-    /// Purge every hour, beside the app:
-    /// ```no_run
-    /// # async fn run(store: tower_revoke_sqlx::PostgresStore) {
-    /// use std::time::Duration;
-    ///
-    /// let purger = store.clone();
-    /// tokio::spawn(async move {
-    ///     let mut every = tokio::time::interval(Duration::from_secs(3600));
-    ///     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ///     loop {
-    ///         every.tick().await;
-    ///         if let Err(error) = purger.purge_expired(1_000).await {
-    ///             eprintln!("purge failed, retrying next hour: {error}");
-    ///         }
-    ///     }
-    /// });
-    /// # }
-    /// ```
-    ///
-    /// # Errors
-    /// [`StoreError`] when the database cannot be reached; the batches
-    /// deleted before the error stay deleted. Rarely, a seed or a
-    /// recording inserting a token into a grant that is being purged at the
-    /// same moment makes one of the two fail on the foreign key: run it
-    /// again.
-    pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
-        self.shared().purge_expired(batch).await
     }
 
     /// The statements this store runs as `SqliteStore` does.

@@ -188,29 +188,6 @@ const SCHEMA_V3: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS rotated_at BIGINT;
 ";
 
-/// `$1` client ids, `$2` secret digests (`NULL` for public clients).
-pub(super) const SEED_CLIENTS: &str = "
-INSERT INTO tower_revoke_clients (client_id, secret_digest)
-SELECT * FROM UNNEST($1::text[], $2::bytea[])
-ON CONFLICT DO NOTHING";
-
-/// `$1` client ids, `$2` grant ids.
-pub(super) const SEED_GRANTS: &str = "
-INSERT INTO tower_revoke_grants (client_id, grant_id)
-SELECT DISTINCT * FROM UNNEST($1::text[], $2::text[])
-ON CONFLICT DO NOTHING";
-
-/// Parallel arrays, one element per token: `$1` digests, `$2` kinds,
-/// `$3` client ids, `$4` grant ids, `$5` subjects, `$6` labels (JSON
-/// text), `$7` expiry, `$8` revocable.
-pub(super) const SEED_TOKENS: &str = "
-INSERT INTO tower_revoke_tokens
-    (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
-SELECT d, k, c, g, s, l::jsonb, e, r
-FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-            $7::int8[], $8::bool[]) AS u (d, k, c, g, s, l, e, r)
-ON CONFLICT DO NOTHING";
-
 /// The whole revocation of RFC 7009 §2.1 in one statement, so one round
 /// trip and one implicit transaction. `$1` digest, `$2` the asking client's
 /// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,

@@ -8,8 +8,8 @@ use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, JwtDenyList, RevocationOutcome,
-    RevocationStore, StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, ExpiredDeletion, IntrospectionStore, JwtDenyList,
+    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 /// Digests per `NOTIFY` payload, bound into the statements.
@@ -102,7 +102,7 @@ impl SubjectRevocationStore for PostgresStore {
 
 impl JwtDenyList for PostgresStore {
     /// One `INSERT ... ON CONFLICT`: a row of `tower_revoke_denied_jtis`,
-    /// kept until [`purge_expired`](PostgresStore::purge_expired) deletes it
+    /// kept until [`delete_expired`](ExpiredDeletion::delete_expired) deletes it
     /// after `until`.
     async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
         self.shared().deny_jwt(jwt, until).await
@@ -123,5 +123,21 @@ impl JwtDenyList for PostgresStore {
         self.shared()
             .deny_subject_jwts(issuer, subject, cutoff)
             .await
+    }
+}
+
+impl ExpiredDeletion for PostgresStore {
+    /// Deletes tokens past their expiry, then lapsed entries of the JWT
+    /// deny-list, then grants no token refers to any more, each in batches
+    /// of `batch` rows (at least 1), one short statement per batch, so other
+    /// requests are never blocked for long. A token recorded later under a
+    /// purged grant's id starts a new, unrevoked grant: a revoked grant
+    /// refuses recordings only while one of its tokens is kept.
+    ///
+    /// Rarely, a recording into a grant that is being purged at the same
+    /// moment fails on the foreign key: the app retries it as any store
+    /// error.
+    async fn delete_expired(&self, batch: u32) -> Result<u64, StoreError> {
+        self.shared().purge_expired(batch).await
     }
 }

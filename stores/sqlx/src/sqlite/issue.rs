@@ -5,7 +5,6 @@
 //! recording, another rotation, from any connection or process) comes
 //! between the read and the write.
 
-use super::seed::insert_token;
 use super::traits::{end_grant, Counted};
 use super::{sql, SqliteStore, BEGIN_WRITE};
 use crate::error::failed;
@@ -152,7 +151,7 @@ async fn reuse(
     now: i64,
 ) -> Result<u64, StoreError> {
     const OPERATION: &str = "rotate refresh token";
-    sqlx::query(sql::SEED_GRANT)
+    sqlx::query(sql::INSERT_GRANT)
         .bind(&grant.0)
         .bind(&grant.1)
         .execute(&mut *tx)
@@ -166,4 +165,35 @@ async fn reuse(
         .await
         .map_err(failed(OPERATION))?;
     Ok(members + outside.rows_affected())
+}
+
+/// Inserts `row`'s grant (if any) unless it is stored, then the token
+/// unless it is stored; returns 1 if it inserted the token, else 0. Errors
+/// name `operation`.
+async fn insert_token(
+    conn: &mut SqliteConnection,
+    row: &TokenRow,
+    operation: &'static str,
+) -> Result<u64, StoreError> {
+    if let Some(grant_id) = &row.grant_id {
+        sqlx::query(sql::INSERT_GRANT)
+            .bind(&row.client_id)
+            .bind(grant_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(failed(operation))?;
+    }
+    let done = sqlx::query(sql::INSERT_TOKEN)
+        .bind(&row.digest)
+        .bind(row.kind)
+        .bind(&row.client_id)
+        .bind(&row.grant_id)
+        .bind(&row.subject)
+        .bind(&row.labels)
+        .bind(row.expires_at)
+        .bind(row.revocable)
+        .execute(&mut *conn)
+        .await
+        .map_err(failed(operation))?;
+    Ok(done.rows_affected())
 }

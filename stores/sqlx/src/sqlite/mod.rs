@@ -1,7 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
 mod issue;
-mod seed;
 mod sql;
 mod traits;
 
@@ -13,7 +12,6 @@ use sqlx::{Sqlite, SqlitePool};
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
-use tower_revoke::store::Seed;
 use tower_revoke::StoreError;
 
 /// Every write transaction starts with this: it takes SQLite's write lock
@@ -58,13 +56,16 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 ///
 /// # Example
 /// ```no_run
+/// use tower_revoke::IssuanceStore;
+/// use tower_revoke::store::Seed;
 /// use tower_revoke_sqlx::SqliteStore;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = SqliteStore::open("revocations.db").await?;
 /// store.migrate().await?;
-/// let (clients, tokens) = store.seed(&tower_revoke::store::Seed::from_file("seed.json")?).await?;
-/// println!("seeded {clients} new clients and {tokens} new tokens");
+/// // IssuanceStore::seed: idempotent, a revoked token stays revoked.
+/// let report = store.seed(&Seed::from_file("seed.json")?).await?;
+/// println!("{} new clients, {} new tokens", report.registered, report.recorded);
 /// # Ok(())
 /// # }
 /// ```
@@ -153,45 +154,6 @@ impl SqliteStore {
             .map_err(failed("migrate"))?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
-    }
-
-    /// Inserts the seed's clients and tokens that the store does not hold
-    /// yet, leaving those it holds exactly as they are: a revoked token
-    /// stays revoked, a revoked grant stays revoked, a client's secret is
-    /// not replaced. Safe to run on every start with the same seed. One
-    /// transaction; returns how many clients and tokens it inserted.
-    ///
-    /// # Errors
-    /// [`StoreError`] when the file cannot be written, or the seed
-    /// conflicts with stored rows.
-    pub async fn seed(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("seed"))?;
-        let inserted = crate::seed::insert(&mut *tx, seed).await?;
-        tx.commit().await.map_err(failed("seed"))?;
-        Ok(inserted)
-    }
-
-    /// Deletes tokens past their expiry (`expires_at <= now`, revoked or
-    /// not), then lapsed entries of the JWT deny-list, then grants no token
-    /// refers to any more, in batches of
-    /// `batch` rows (at least 1), one short write transaction per batch,
-    /// so revocations wait for one batch at most. Returns how many tokens
-    /// it deleted.
-    ///
-    /// Revoked tokens that never expire are kept: seeding again must find
-    /// them to leave them revoked. See
-    /// [`PostgresStore::purge_expired`](crate::PostgresStore::purge_expired)
-    /// for an interval task (the same code runs with either store).
-    ///
-    /// # Errors
-    /// [`StoreError`] when the file cannot be written; the batches deleted
-    /// before the error stay deleted.
-    pub async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
-        self.shared().purge_expired(batch).await
     }
 
     /// The statements this store runs as `PostgresStore` does.

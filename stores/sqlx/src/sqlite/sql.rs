@@ -131,17 +131,14 @@ const SCHEMA_V3: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN rotated_at INTEGER;
 ";
 
-/// `?1` client id, `?2` secret digest or `NULL`: a registration.
-pub(super) const SEED_CLIENT: &str = <sqlx::Sqlite as Dialect>::REGISTER_CLIENT;
-
 /// `?1` client id, `?2` grant id.
-pub(super) const SEED_GRANT: &str =
+pub(super) const INSERT_GRANT: &str =
     "INSERT INTO tower_revoke_grants (client_id, grant_id) VALUES (?1, ?2)
      ON CONFLICT DO NOTHING";
 
 /// `?1` digest, `?2` kind, `?3` client id, `?4` grant id, `?5` subject,
 /// `?6` labels (JSON), `?7` expiry, `?8` revocable.
-pub(super) const SEED_TOKEN: &str = "
+pub(super) const INSERT_TOKEN: &str = "
 INSERT INTO tower_revoke_tokens
     (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 use support::scenarios::app1;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::{IntrospectionStore, RevocationStore, StoreError, SubjectRevocationStore};
+use tower_revoke::{
+    ExpiredDeletion, IntrospectionStore, IssuanceStore, RevocationStore, StoreError,
+    SubjectRevocationStore,
+};
 
 const TOKEN: &str = "tok-raw-value-4711";
 const SECRET: &str = "secret-raw-value-0815";
@@ -22,7 +25,7 @@ where
     let token = Token::new(TOKEN).unwrap();
     let credentials = ClientCredentials::new(
         ClientId::new("app1").unwrap(),
-        ClientSecret::new(SECRET),
+        Some(ClientSecret::new(SECRET).unwrap()),
         ClientAuthMethod::ClientSecretBasic,
     );
     let request = RevocationRequest::new(token.clone(), None);
@@ -80,7 +83,7 @@ async fn postgres_down_fails_every_call_within_the_acquire_timeout() {
     eprintln!("{messages:#?}");
     assert!(store.migrate().await.is_err());
     assert!(store.seed(&tower_revoke::testkit::seed()).await.is_err());
-    assert!(store.purge_expired(10).await.is_err());
+    assert!(store.delete_expired(10).await.is_err());
 }
 
 #[cfg(feature = "sqlite")]

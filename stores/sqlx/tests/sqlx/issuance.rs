@@ -25,7 +25,7 @@ fn entry(token: &str, kind: TokenKind, grant: Option<&str>) -> TokenEntry {
 }
 
 async fn register(store: &impl IssuanceStore) {
-    let secret = ClientSecret::new("s3cr3t");
+    let secret = Some(ClientSecret::new("s3cr3t").unwrap());
     let client = ClientEntry::new(ClientId::new("app1").unwrap(), secret);
     let registered = store.register_client(&client).await.unwrap();
     assert_eq!(registered, Registration::Registered);
@@ -107,7 +107,7 @@ async fn subject_of(store: &impl IntrospectionStore, token: &str) -> Option<Stri
 /// first rotation and on a presentation again within the grace period; one
 /// sent with a subject keeps its own. Revoking the subject's tokens in bulk
 /// then reaches the successors that took it.
-async fn successors_take_the_subject(store: impl Durable + IssuanceStore) {
+async fn successors_take_the_subject(store: impl Durable) {
     register(&store).await;
     let alice = entry("RT1", TokenKind::RefreshToken, None).with_subject("alice");
     let recorded = store.record_token(&alice).await.unwrap();
@@ -155,11 +155,11 @@ async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
 /// kept, and its refresh tokens rotate.
 async fn upgraded_from_version_2<S, F, Fut>(store: S, upgrade: F)
 where
-    S: Durable + IssuanceStore,
+    S: Durable,
     F: FnOnce(S) -> Fut,
     Fut: Future<Output = ()>,
 {
-    store.seed_with(&testkit::seed()).await.unwrap();
+    store.seed(&testkit::seed()).await.unwrap();
     revoke(&store, "AT1").await;
     upgrade(store.clone()).await;
     assert!(!is_active(&store, "AT1").await, "AT1 stays revoked");

@@ -12,7 +12,7 @@ use support::postgres::TestSchema;
 use support::scenarios::{is_active, revoke};
 use support::{postgres_url, unique_name};
 use tower_revoke::store::Seed;
-use tower_revoke::{RevocationOutcome, SubjectRevocationStore};
+use tower_revoke::{IssuanceStore, RevocationOutcome, SubjectRevocationStore};
 use tower_revoke_sqlx::{PostgresStore, RevocationListener};
 use tower_revoke_test_support::notices::{Event, Recorder};
 use tower_revoke_test_support::store::{cascade, digest, SEED};

@@ -15,7 +15,9 @@ use sqlx::postgres::PgPoolOptions;
 use std::time::{Duration, Instant};
 use support::scenarios::{app1, is_active, revoke};
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::{testkit, IntrospectionStore, RevocationOutcome, RevocationStore, TokenKind};
+use tower_revoke::{
+    testkit, IntrospectionStore, IssuanceStore, RevocationOutcome, RevocationStore, TokenKind,
+};
 use tower_revoke_sqlx::PostgresStore;
 use tower_revoke_test_support::services::PostgresCluster;
 

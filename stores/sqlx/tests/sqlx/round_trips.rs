@@ -14,7 +14,9 @@ use support::postgres::TestSchema;
 use support::scenarios::revoke;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::request::Token;
-use tower_revoke::{testkit, IntrospectionStore, RevocationOutcome, RevocationStore, TokenKind};
+use tower_revoke::{
+    testkit, IntrospectionStore, IssuanceStore, RevocationOutcome, RevocationStore, TokenKind,
+};
 use tower_revoke_sqlx::PostgresStore;
 use tower_revoke_test_support::proxy::counting_proxy;
 
@@ -66,7 +68,7 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
     let store = PostgresStore::new(pool);
     let credentials = ClientCredentials::new(
         ClientId::new("app1").unwrap(),
-        ClientSecret::new("s3cr3t"),
+        Some(ClientSecret::new("s3cr3t").unwrap()),
         ClientAuthMethod::ClientSecretBasic,
     );
     // Warm up: connect and prepare each statement once.

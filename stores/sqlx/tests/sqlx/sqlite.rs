@@ -8,7 +8,7 @@ use std::sync::Arc;
 use support::scenarios;
 use support::sqlite::{dump, TestFile};
 use tower_revoke::testkit::{self, Conformance};
-use tower_revoke::RevocationOutcome;
+use tower_revoke::{IssuanceStore, RevocationOutcome};
 use tower_revoke_sqlx::SqliteStore;
 
 async fn store(file: &TestFile, connections: u32) -> SqliteStore {
@@ -21,20 +21,10 @@ async fn store(file: &TestFile, connections: u32) -> SqliteStore {
 async fn sqlite_store_passes_the_conformance_kit() {
     let file = TestFile::new();
     let store = store(&file, 4).await;
-    Conformance::new(move |seed| {
-        let store = store.clone();
-        async move {
-            sqlx::raw_sql("DELETE FROM tower_revoke_tokens; DELETE FROM tower_revoke_grants; DELETE FROM tower_revoke_clients; DELETE FROM tower_revoke_denied_jtis; DELETE FROM tower_revoke_subject_cutoffs;")
-                .execute(store.pool())
-                .await
-                .expect("empty the tables");
-            store.seed(&seed).await.expect("seed");
-            store
-        }
-    })
-    .dump(|store: Arc<SqliteStore>| async move { dump(store.pool()).await })
-    .run_with_issuance()
-    .await;
+    Conformance::with_store(store)
+        .dump(|store: Arc<SqliteStore>| async move { dump(store.pool()).await })
+        .run_with_issuance()
+        .await;
 }
 
 #[tokio::test]

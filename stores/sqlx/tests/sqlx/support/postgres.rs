@@ -54,18 +54,6 @@ impl TestSchema {
     pub fn name(&self) -> &str {
         &self.name
     }
-
-    /// Empties the store's tables (the conformance kit's factory does this
-    /// before seeding).
-    pub async fn truncate(&self) {
-        sqlx::raw_sql(
-            "TRUNCATE tower_revoke_tokens, tower_revoke_grants, tower_revoke_clients, \
-             tower_revoke_denied_jtis, tower_revoke_subject_cutoffs",
-        )
-        .execute(&self.pool)
-        .await
-        .expect("truncate");
-    }
 }
 
 /// Drops the schema, even when the test panicked.

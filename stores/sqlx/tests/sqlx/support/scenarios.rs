@@ -1,35 +1,34 @@
-//! Behaviours of the durable stores beyond the store traits (seeding,
-//! purging, configuration), written once and run on both databases.
+//! Behaviours of the durable stores beyond the conformance kit (seeding
+//! again, purging, configuration), written once and run on both databases.
 
 use std::future::Future;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::Seed;
 use tower_revoke::{
-    testkit, AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome,
-    RevocationStore, StoreError, SubjectRevocationStore, TokenKind,
+    testkit, AuthenticatedClient, ClientType, ExpiredDeletion, IntrospectionStore, IssuanceStore,
+    RevocationOutcome, RevocationStore, SubjectRevocationStore, TokenKind,
 };
 pub use tower_revoke_test_support::store::{app1, is_active, revoke};
 
-/// The inherent methods both stores have, so the scenarios take either.
-pub trait Durable: RevocationStore + IntrospectionStore + SubjectRevocationStore + Clone {
-    fn seed_with(&self, seed: &Seed) -> impl Future<Output = Result<(usize, usize), StoreError>>;
-    fn purge(&self, batch: u32) -> impl Future<Output = Result<u64, StoreError>>;
+/// What the scenarios need of either store: its traits, seeding and the
+/// purge among them, and a row count of its own database.
+pub trait Durable:
+    RevocationStore
+    + IntrospectionStore
+    + SubjectRevocationStore
+    + IssuanceStore
+    + ExpiredDeletion
+    + Clone
+{
     fn rows(&self, table: &str) -> impl Future<Output = i64>;
 }
 
-/// Implements [`Durable`] for a store: both have the same inherent methods
-/// and a `pool()` of their own database.
+/// Implements [`Durable`] for a store with a `pool()` of its own database.
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 macro_rules! durable {
     ($store:ty) => {
         impl Durable for $store {
-            async fn seed_with(&self, seed: &Seed) -> Result<(usize, usize), StoreError> {
-                self.seed(seed).await
-            }
-            async fn purge(&self, batch: u32) -> Result<u64, StoreError> {
-                self.purge_expired(batch).await
-            }
             async fn rows(&self, table: &str) -> i64 {
                 let query = format!("SELECT count(*) FROM {table}");
                 sqlx::query_scalar(&query)
@@ -46,10 +45,23 @@ durable!(tower_revoke_sqlx::PostgresStore);
 #[cfg(feature = "sqlite")]
 durable!(tower_revoke_sqlx::SqliteStore);
 
+/// (registered, recorded) and (already registered, already recorded,
+/// refused) of seeding `seed` into `store`.
+async fn seed(store: &impl Durable, seed: &Seed) -> ((usize, usize), (usize, usize, usize)) {
+    let report = store.seed(seed).await.expect("seed");
+    let new = (report.registered, report.recorded);
+    let old = (
+        report.already_registered,
+        report.already_recorded,
+        report.refused,
+    );
+    (new, old)
+}
+
 async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
     let credentials = ClientCredentials::new(
         ClientId::new("app1").unwrap(),
-        ClientSecret::new(secret),
+        Some(ClientSecret::new(secret).unwrap()),
         ClientAuthMethod::ClientSecretBasic,
     );
     let found = store.authenticate_client(&credentials).await;
@@ -57,10 +69,11 @@ async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
 }
 
 /// Seed, revoke, seed again: what was revoked stays revoked, a secret is
-/// never replaced, a new token joins its (revoked) grant.
+/// never replaced, a token never moves to another grant, and a new token
+/// of a revoked grant is refused (the rules of `IssuanceStore`).
 pub async fn seeding_is_idempotent(store: impl Durable) {
-    let seed = testkit::seed();
-    assert_eq!(store.seed_with(&seed).await.unwrap(), (3, 17));
+    let kit = testkit::seed();
+    assert_eq!(seed(&store, &kit).await, ((3, 17), (0, 0, 0)));
     let revoked = RevocationOutcome::Revoked {
         kind: TokenKind::RefreshToken,
         cascaded: 2,
@@ -68,8 +81,8 @@ pub async fn seeding_is_idempotent(store: impl Durable) {
     assert_eq!(revoke(&store, "RT1").await, revoked);
     assert_eq!(store.revoke_subject_tokens("bob", &[]).await.unwrap(), 1);
     assert_eq!(
-        store.seed_with(&seed).await.unwrap(),
-        (0, 0),
+        seed(&store, &kit).await,
+        ((0, 0), (3, 17, 0)),
         "seeding again"
     );
     for token in ["RT1", "AT1", "JWT1", "PT1"] {
@@ -84,7 +97,11 @@ pub async fn seeding_is_idempotent(store: impl Durable) {
             ]}"#,
     )
     .unwrap();
-    assert_eq!(store.seed_with(&changed).await.unwrap(), (0, 1));
+    assert_eq!(
+        seed(&store, &changed).await,
+        ((0, 0), (1, 0, 2)),
+        "AT1 would leave its grant, AT9 would join a revoked one"
+    );
     assert!(
         authenticates(&store, "s3cr3t").await,
         "the stored secret is kept"
@@ -94,10 +111,7 @@ pub async fn seeding_is_idempotent(store: impl Durable) {
         "the seed's secret is ignored"
     );
     assert!(!is_active(&store, "AT1").await, "AT1 is left as it was");
-    assert!(
-        !is_active(&store, "AT9").await,
-        "AT9 joined the revoked grant G1"
-    );
+    assert!(!is_active(&store, "AT9").await, "AT9 was not recorded");
 }
 
 /// 51 expired tokens (in grants P0..P4 and K, or none), deleted 7 at a
@@ -128,15 +142,15 @@ pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
         r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
         tokens.join(",")
     );
-    let seed = Seed::from_json(&json).unwrap();
-    assert_eq!(store.seed_with(&seed).await.unwrap(), (1, 54));
+    let document = Seed::from_json(&json).unwrap();
+    assert_eq!(seed(&store, &document).await, ((1, 54), (0, 0, 0)));
     assert!(matches!(
         revoke(&store, "dead").await,
         RevocationOutcome::Revoked { .. }
     ));
     assert_eq!(store.rows("tower_revoke_grants").await, 6);
 
-    assert_eq!(store.purge(7).await.unwrap(), 51);
+    assert_eq!(store.delete_expired(7).await.unwrap(), 51);
     assert_eq!(store.rows("tower_revoke_tokens").await, 3);
     assert_eq!(
         store.rows("tower_revoke_grants").await,
@@ -145,13 +159,17 @@ pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
     );
     assert!(is_active(&store, "live").await && is_active(&store, "future").await);
     assert!(!is_active(&store, "dead").await);
-    assert_eq!(store.purge(7).await.unwrap(), 0, "nothing left to purge");
+    assert_eq!(
+        store.delete_expired(7).await.unwrap(),
+        0,
+        "nothing left to purge"
+    );
 
     // Seeding again brings back only expired tokens; the revoked one stays.
-    assert_eq!(store.seed_with(&seed).await.unwrap(), (0, 51));
+    assert_eq!(seed(&store, &document).await, ((0, 51), (1, 3, 0)));
     assert!(!is_active(&store, "dead").await && !is_active(&store, "e1").await);
     assert_eq!(
-        store.purge(0).await.unwrap(),
+        store.delete_expired(0).await.unwrap(),
         51,
         "a batch of 0 is a batch of 1"
     );
@@ -159,7 +177,7 @@ pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
 
 /// With `access_token_revokes_grant(true)`, an access token ends its grant.
 pub async fn access_token_can_end_its_grant(store: impl Durable) {
-    store.seed_with(&testkit::seed()).await.unwrap();
+    store.seed(&testkit::seed()).await.unwrap();
     let outcome = revoke(&store, "AT1").await;
     let expected = RevocationOutcome::Revoked {
         kind: TokenKind::AccessToken,
@@ -205,7 +223,7 @@ pub async fn jwt_denials_are_durable<D: Durable + tower_revoke::JwtDenyList>(fir
         "the cutoff survives"
     );
     assert_eq!(second.rows("tower_revoke_denied_jtis").await, 2);
-    second.purge(10).await.unwrap();
+    second.delete_expired(10).await.unwrap();
     assert_eq!(
         second.rows("tower_revoke_denied_jtis").await,
         1,
@@ -229,7 +247,7 @@ where
     use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
     use tower_revoke_test_support::jwt;
     let verifier = || JwtVerifier::new(jwt::ISSUER, [JwtKey::hs256(jwt::SECRET).unwrap()]);
-    first.seed_with(&testkit::seed()).await.unwrap();
+    first.seed(&testkit::seed()).await.unwrap();
     let store = JwtStore::new(first, verifier());
     let (revoked, alice, bob) = (
         jwt::token("app1", "carol"),
