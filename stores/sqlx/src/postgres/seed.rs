@@ -45,6 +45,7 @@ impl SeedRows for PgConnection {
         let clients: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
         let grants: Vec<Option<&str>> = rows.iter().map(|r| r.grant_id.as_deref()).collect();
         let subjects: Vec<Option<&str>> = rows.iter().map(|r| r.subject.as_deref()).collect();
+        let scopes: Vec<Option<&str>> = rows.iter().map(|r| r.scope.as_deref()).collect();
         let labels: Vec<&str> = rows.iter().map(|r| r.labels.as_str()).collect();
         let expiry: Vec<Option<i64>> = rows.iter().map(|r| r.expires_at).collect();
         let revocable: Vec<bool> = rows.iter().map(|r| r.revocable).collect();
@@ -54,6 +55,7 @@ impl SeedRows for PgConnection {
             .bind(clients)
             .bind(grants)
             .bind(subjects)
+            .bind(scopes)
             .bind(labels)
             .bind(expiry)
             .bind(revocable)

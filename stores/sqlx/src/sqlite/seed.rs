@@ -62,6 +62,7 @@ pub(super) async fn insert_token(
         .bind(&row.client_id)
         .bind(&row.grant_id)
         .bind(&row.subject)
+        .bind(&row.scope)
         .bind(&row.labels)
         .bind(row.expires_at)
         .bind(row.revocable)
