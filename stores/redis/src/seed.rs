@@ -85,7 +85,8 @@ where
         let now_ms = now_millis();
         let expiry = key_expiry_ms(entry.expires_at, now_ms, self.retention);
         let owner = (entry.client_id.as_str(), entry.grant_id.as_deref());
-        let insert = self.insert(entry, owner, entry.subject.as_deref(), expiry, false);
+        let lineage = (entry.subject.as_deref(), entry.scope.as_deref());
+        let insert = self.insert(entry, owner, lineage, expiry, false);
         let stored = Stored::from_reply(self.invoke(&insert).await?)?;
         // Index what is stored (the entry's own values when it is new), so
         // that seeding again repairs an index an earlier seed left out.
@@ -110,14 +111,15 @@ where
     }
 
     /// The [`INSERT`] of `entry` as the token of `owner` (a client id and
-    /// grant id, which may differ from the entry's) and of `subject` (which
-    /// may too), its keys expiring at `expiry` (Unix milliseconds; `None`
-    /// for never); `ended` writes it ended with its grant.
+    /// grant id, which may differ from the entry's), of `subject` and with
+    /// `scope` (which may too), its keys expiring at `expiry` (Unix
+    /// milliseconds; `None` for never); `ended` writes it ended with its
+    /// grant.
     pub(crate) fn insert(
         &self,
         entry: &TokenEntry,
         (client_id, grant_id): (&str, Option<&str>),
-        subject: Option<&str>,
+        (subject, scope): (Option<&str>, Option<&str>),
         expiry: Option<u64>,
         ended: bool,
     ) -> ScriptInvocation<'static> {
@@ -131,6 +133,9 @@ where
         }
         if let Some(subject) = subject {
             insert.arg(field::SUB).arg(subject);
+        }
+        if let Some(scope) = scope {
+            insert.arg(field::SCOPE).arg(scope);
         }
         if let Some(expires_at) = entry.expires_at {
             insert.arg(field::EXP).arg(expires_at);
@@ -207,27 +212,15 @@ impl Stored {
     }
 }
 
-/// Refuses what a [`Seed`] refuses: empty grant ids, subjects, label
-/// names and label values (the rule of `TokenEntry::check` in
-/// `tower_revoke`, which is crate-private there).
+/// Refuses what a [`Seed`] refuses, by the one rule of
+/// [`TokenEntry::is_well_formed`]: empty grant ids, subjects, label names
+/// and label values, and scopes not of RFC 6749 §3.3 syntax.
 pub(crate) fn check(entry: &TokenEntry) -> Result<(), StoreError> {
-    let empty = |what: &str| {
-        Err(StoreError::new(format!(
-            "{what}: expected a non-empty string"
-        )))
-    };
-    if entry.grant_id.as_deref() == Some("") {
-        return empty("grant_id");
+    match entry.is_well_formed() {
+        true => Ok(()),
+        false => Err(StoreError::new(
+            "malformed token entry: an empty grant id, subject, label name or label value, \
+             or a scope not of RFC 6749 §3.3 syntax",
+        )),
     }
-    if entry.subject.as_deref() == Some("") {
-        return empty("subject");
-    }
-    if entry
-        .labels
-        .iter()
-        .any(|(n, v)| n.is_empty() || v.is_empty())
-    {
-        return empty("labels");
-    }
-    Ok(())
 }
