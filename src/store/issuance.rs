@@ -74,7 +74,8 @@ pub enum Recording {
     /// issuance racing a revocation never brings the grant back.
     GrantRevoked,
     /// The entry is malformed (an empty grant id, subject, label name or
-    /// label value): nothing recorded.
+    /// label value, or a scope that is not RFC 6749 §3.3 syntax): nothing
+    /// recorded.
     Invalid,
 }
 
@@ -86,10 +87,23 @@ pub enum Recording {
 /// The successor entries' `client_id` and `grant_id` are the presented
 /// token's: the store sets them, whatever the entries say. A successor
 /// entry without a subject takes the presented token's, so the new tokens
-/// speak for the same resource owner. A refresh
-/// token recorded without a grant starts one of its own when it is first
-/// rotated (named after the digest of the token), so that its successors
-/// are one grant that reuse ends.
+/// speak for the same resource owner. A successor entry without a scope
+/// takes the presented token's: a refresh request that omits `scope` is
+/// granted the scope originally granted (RFC 6749 §6).
+///
+/// A successor entry's own scope is recorded as it is: the store does not
+/// check it against the presented token's. The app's token endpoint
+/// decides what it grants (RFC 6749 §6): it refuses a requested scope
+/// beyond the presented token's (`invalid_scope`, RFC 6749 §5.2) before it
+/// rotates, and gives a narrower one to the access token only, leaving
+/// the successor refresh token's scope unset, since a new refresh token's
+/// scope "MUST be identical" to the presented one's. The presented token's
+/// scope is what [`IntrospectionStore::introspect`](crate::IntrospectionStore::introspect)
+/// reports for it.
+///
+/// A refresh token recorded without a grant starts one of its own when it
+/// is first rotated (named after the digest of the token), so that its
+/// successors are one grant that reuse ends.
 #[derive(Debug, Clone)]
 pub struct Rotation {
     /// The refresh token the client presented.

@@ -32,7 +32,7 @@
 //! | `hint_is_advice` | RFC 7009 §2.2: a wrong or unknown `token_type_hint` never hides a token |
 //! | `grant_cascade` | a refresh token ends every token of its grant, non-revocable ones too, and only that client's grant of that id; an access token only itself; the `cascaded` count |
 //! | `expired_refresh_token_ends_its_grant` | RFC 7009 §2.1 SHOULD, answered `NotFound` |
-//! | `introspection` | RFC 7662 §2.2 facts of active tokens; nothing for inactive ones |
+//! | `introspection` | RFC 7662 §2.2 facts of active tokens (client, kind, `sub`, `exp`, a seeded `scope`); nothing for inactive ones |
 //! | `subject_revocation` | bulk revocation by subject and labels, counted once, idempotent |
 //! | `concurrent_revocations` | many tasks revoking tokens and grants at once: one `Revoked` per token, an exact end state |
 //! | `concurrent_subject_revocations` | concurrent bulk revocations count every token once |
@@ -40,6 +40,11 @@
 //! | `jwt_subject_cutoff` | a subject's cutoff refuses its JWTs issued at or before it, for that issuer only, and only moves forward |
 //! | `concurrent_jwt_denials` | of concurrent denials of one JWT, exactly one is first |
 //! | `no_raw_secrets` (with [`Conformance::dump`]) | the store's storage holds no seeded token or secret |
+//! | `client_registration` (with [`Conformance::run_with_issuance`], as the four below) | a client is registered once; its secret, or its being public, is never replaced |
+//! | `token_recording` | idempotent; a token never moves to another client, kind or grant; unknown clients and malformed entries (an empty part, a scope not of RFC 6749 §3.3 syntax) refused; the recorded `scope` introspected; a revoked grant admits nothing |
+//! | `refresh_rotation` | RFC 6749 §6, RFC 9700 §4.14.2: one rotation, then reuse ends the grant; successors without a subject or scope take the presented token's, one with its own scope keeps it; only the client's live refresh tokens rotate |
+//! | `grace_period` | presented again within it, a rotated token rotates again in the same grant (successors taking its scope); not once the grant has ended |
+//! | `concurrent_rotations` | of concurrent rotations of one token, exactly one rotates |
 //!
 //! The concurrency checks spawn tokio tasks: run the kit on a
 //! multi-threaded runtime to exercise real parallelism.
@@ -56,7 +61,7 @@ use std::sync::Arc;
 
 /// The seed every check starts from (see the module docs). Clients `app1`
 /// (secret `s3cr3t`), `app2` (secret `s3+cr3t`), public `pub1`; tokens of
-/// every kind, grant, expiry and label the checks need.
+/// every kind, grant, expiry, scope and label the checks need.
 pub fn seed() -> Seed {
     Seed::from_json(SEED_JSON).expect("the conformance seed is valid")
 }

@@ -95,11 +95,16 @@ impl MemoryStore {
         let mut record = Record::new(entry.client_id, entry.kind, expires_at, entry.revocable);
         record.grant = grant_arc.cloned();
         let subject: Option<Arc<str>> = entry.subject.map(Into::into);
-        if subject.is_some() || !entry.labels.is_empty() {
+        let scope: Option<Arc<str>> = entry.scope.map(Into::into);
+        if subject.is_some() || scope.is_some() || !entry.labels.is_empty() {
             let labels = entry.labels.into_iter();
             let labels = labels.map(|(n, v)| (n.into(), v.into())).collect();
             let subject = subject.clone();
-            record.details = Some(Box::new(Details { subject, labels }));
+            record.details = Some(Box::new(Details {
+                subject,
+                scope,
+                labels,
+            }));
         }
         if !shared.tokens.insert_new(fingerprint, record) {
             // Recorded meanwhile by another call: that one decides.
@@ -152,9 +157,10 @@ impl MemoryStore {
                 && (record.is_live(now) || record.is_rotated())
         };
         let found = shared.tokens.with(&fingerprint, |record| {
-            presentable(record).then(|| (record.grant.clone(), record.subject().cloned()))
+            let lineage = || (record.subject().cloned(), record.scope().cloned());
+            presentable(record).then(|| (record.grant.clone(), lineage()))
         });
-        let Some(Some((grant, subject))) = found else {
+        let Some(Some((grant, (subject, scope)))) = found else {
             return RotationOutcome::InvalidGrant;
         };
         let grant = grant.unwrap_or_else(|| self.own_grant(client, rotation));
@@ -182,6 +188,9 @@ impl MemoryStore {
             entry.client_id = client.client_id.clone();
             if entry.subject.is_none() {
                 entry.subject = subject.as_deref().map(str::to_owned);
+            }
+            if entry.scope.is_none() {
+                entry.scope = scope.as_deref().map(str::to_owned);
             }
             self.insert_locked(entry, Some((&grant, &mut members)));
         }

@@ -18,7 +18,7 @@ pub(super) struct Record {
     pub(super) expires_at: u64,
     /// The authorization grant, shared by its tokens; `None` without one.
     pub(super) grant: Option<Arc<Grant>>,
-    /// `None` when the token has no subject or labels.
+    /// `None` when the token has no subject, scope or labels.
     pub(super) details: Option<Box<Details>>,
     pub(super) kind: TokenKind,
     pub(super) revocable: bool,
@@ -40,6 +40,8 @@ pub(super) struct Grant {
 /// The parts of a token only Bearer and subject lookups read.
 pub(super) struct Details {
     pub(super) subject: Option<Arc<str>>,
+    /// The scope granted (RFC 6749 §3.3), as introspection reports it.
+    pub(super) scope: Option<Arc<str>>,
     pub(super) labels: Box<[(Box<str>, Box<str>)]>,
 }
 
@@ -104,6 +106,10 @@ impl Record {
         self.details.as_ref()?.subject.as_ref()
     }
 
+    pub(super) fn scope(&self) -> Option<&Arc<str>> {
+        self.details.as_ref()?.scope.as_ref()
+    }
+
     /// Whether the token carries every `(name, value)` pair of `wanted`.
     pub(super) fn has_labels(&self, wanted: &[(&str, &str)]) -> bool {
         let labels = self.details.as_ref().map_or(&[][..], |d| &d.labels[..]);
@@ -159,6 +165,7 @@ mod tests {
         );
         record.details = Some(Box::new(Details {
             subject: Some("alice".into()),
+            scope: Some("read".into()),
             labels,
         }));
         record
@@ -198,5 +205,6 @@ mod tests {
         assert!(!r.has_labels(&[("provider", "github"), ("org", "43")]));
         assert!(!r.has_labels(&[("github", "provider")]));
         assert_eq!(r.subject().map(|s| &**s), Some("alice"));
+        assert_eq!(r.scope().map(|s| &**s), Some("read"));
     }
 }

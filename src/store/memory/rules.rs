@@ -134,6 +134,9 @@ impl MemoryStore {
             if let Some(sub) = record.subject() {
                 active = active.with_sub(Arc::clone(sub));
             }
+            if let Some(scope) = record.scope() {
+                active = active.with_scope(Arc::clone(scope));
+            }
             if record.expires_at != u64::MAX {
                 active = active.with_exp(record.expires_at);
             }

@@ -53,6 +53,7 @@ impl ClientEntry {
 /// )
 /// .with_grant_id("G1")
 /// .with_subject("alice")
+/// .with_scope("read write")
 /// .with_label("provider", "github")
 /// .with_expires_at(4_102_444_800); // 2100-01-01T00:00:00Z
 /// assert!(!format!("{entry:?}").contains("RT1"));
@@ -71,6 +72,8 @@ pub struct TokenEntry {
     pub grant_id: Option<String>,
     /// The resource owner it acts for.
     pub subject: Option<String>,
+    /// The scope granted to it (see [`with_scope`](Self::with_scope)).
+    pub scope: Option<String>,
     /// Labels, as (name, value) pairs with unique names.
     pub labels: Vec<(String, String)>,
     /// When it expires, in Unix seconds; `None` for never.
@@ -88,6 +91,7 @@ impl TokenEntry {
             client_id,
             grant_id: None,
             subject: None,
+            scope: None,
             labels: Vec::new(),
             expires_at: None,
             revocable: true,
@@ -107,6 +111,17 @@ impl TokenEntry {
     /// Must be non-empty.
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
+        self
+    }
+
+    /// The scope of the access request the token was issued for, as the
+    /// token endpoint granted it: scope-tokens separated by single spaces
+    /// (RFC 6749 §3.3), such as `"read write"`; introspection reports it as
+    /// [`ActiveToken::scope`](crate::ActiveToken::scope) (RFC 7662 §2.2).
+    /// Must be of that syntax: no empty scope, no leading, trailing or
+    /// double space, each scope-token printable ASCII but `"` and `\`.
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
         self
     }
 
@@ -140,7 +155,8 @@ impl TokenEntry {
     }
 
     /// Whether the entry may be recorded: no empty grant id, subject, label
-    /// name or label value. What a seed refuses, and what
+    /// name or label value, and a scope of RFC 6749 §3.3 syntax (see
+    /// [`with_scope`](Self::with_scope)). What a seed refuses, and what
     /// [`IssuanceStore::record_token`](crate::IssuanceStore::record_token)
     /// answers [`Recording::Invalid`](crate::store::Recording::Invalid)
     /// for; a store implementation calls it rather than repeat the rule.
@@ -148,8 +164,9 @@ impl TokenEntry {
         self.check().is_ok()
     }
 
-    /// Refuses empty grant ids, subjects, label names and label values, as
-    /// (field, problem) relative to the entry (`grant_id`, `labels.provider`).
+    /// Refuses empty grant ids, subjects, label names and label values, and
+    /// scopes that are not RFC 6749 §3.3 syntax, as (field, problem)
+    /// relative to the entry (`grant_id`, `scope`, `labels.provider`).
     pub(crate) fn check(&self) -> Result<(), (String, &'static str)> {
         let empty = |field: &str| (field.to_owned(), "expected a non-empty string");
         if self.grant_id.as_deref() == Some("") {
@@ -157,6 +174,9 @@ impl TokenEntry {
         }
         if self.subject.as_deref() == Some("") {
             return Err(empty("subject"));
+        }
+        if self.scope.as_deref().is_some_and(|scope| !is_scope(scope)) {
+            return Err(("scope".to_owned(), SCOPE));
         }
         for (name, value) in &self.labels {
             if name.is_empty() {
@@ -168,6 +188,21 @@ impl TokenEntry {
         }
         Ok(())
     }
+}
+
+/// What a malformed scope is refused with.
+pub(super) const SCOPE: &str = "expected scope-tokens separated by single spaces (RFC 6749 §3.3)";
+
+/// Whether `scope` is RFC 6749 §3.3 syntax: `scope-token *( SP
+/// scope-token )`, where a scope-token is one or more of `%x21 / %x23-5B /
+/// %x5D-7E` (printable ASCII but space, `"` and `\`).
+fn is_scope(scope: &str) -> bool {
+    scope.split(' ').all(|token| {
+        !token.is_empty()
+            && token
+                .bytes()
+                .all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+    })
 }
 
 #[cfg(test)]
@@ -192,6 +227,26 @@ mod tests {
         assert!(!entry().with_subject("").is_well_formed());
         assert!(!entry().with_label("", "b").is_well_formed());
         assert!(!entry().with_label("a", "").is_well_formed());
+    }
+
+    #[test]
+    fn scopes_must_be_rfc_6749_syntax() {
+        for scope in ["read", "read write", "a:b/c~!#$[]{}", "x"] {
+            assert!(entry().with_scope(scope).is_well_formed(), "{scope:?}");
+        }
+        for scope in [
+            "",
+            " ",
+            " read",
+            "read ",
+            "read  write",
+            "read\twrite",
+            "say\"hi\"",
+            "back\\slash",
+            "caf\u{e9}",
+        ] {
+            assert!(!entry().with_scope(scope).is_well_formed(), "{scope:?}");
+        }
     }
 
     #[test]
@@ -226,6 +281,10 @@ mod tests {
         assert_eq!(
             message(entry().with_subject("")),
             "subject: expected a non-empty string"
+        );
+        assert_eq!(
+            message(entry().with_scope("read  write")),
+            format!("scope: {SCOPE}")
         );
         assert_eq!(
             message(entry().with_label("", "v")),

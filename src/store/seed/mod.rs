@@ -3,6 +3,7 @@
 
 mod entry;
 
+use entry::SCOPE;
 pub use entry::{ClientEntry, TokenEntry};
 
 use crate::client::{ClientId, ClientSecret};
@@ -25,9 +26,11 @@ const PRINTABLE: &str = "expected a non-empty string without control characters"
 ///   method `none`).
 /// - `tokens`: objects with `token`, `type` (`"access_token"` or
 ///   `"refresh_token"`) and `client_id` (a client listed in `clients`), all
-///   required; and optionally `grant_id`, `subject`, `labels` (an object of
-///   strings), `expires_at` (Unix seconds, a non-negative integer) and
-///   `revocable` (`true` by default). See [`TokenEntry`] for their meaning.
+///   required; and optionally `grant_id`, `subject`, `scope` (scope-tokens
+///   separated by single spaces, RFC 6749 §3.3: `"read write"`), `labels`
+///   (an object of strings), `expires_at` (Unix seconds, a non-negative
+///   integer) and `revocable` (`true` by default). See [`TokenEntry`] for
+///   their meaning.
 ///
 /// Strings are non-empty; ids and secrets have no control characters;
 /// optional fields are left out, not `null`. Client ids and tokens appear
@@ -241,6 +244,7 @@ fn expected(at: &str) -> &'static str {
         "allowed_origins" => "expected a list of origins (scheme://host[:port])",
         "clients" | "tokens" => "expected a list of objects",
         _ if parent.ends_with("labels") => NON_EMPTY,
+        "scope" => SCOPE,
         "" => "expected an object",
         _ if field.ends_with(']') => "expected an object",
         _ => NON_EMPTY,
@@ -297,6 +301,8 @@ struct RawToken {
     grant_id: Option<String>,
     #[serde(default, deserialize_with = "some_non_empty")]
     subject: Option<String>,
+    #[serde(default, deserialize_with = "some_string")]
+    scope: Option<String>,
     #[serde(default, deserialize_with = "labels")]
     labels: BTreeMap<String, String>,
     expires_at: Option<u64>,
@@ -339,6 +345,9 @@ impl RawSeed {
             if let Some(subject) = raw.subject {
                 entry = entry.with_subject(subject);
             }
+            if let Some(scope) = raw.scope {
+                entry = entry.with_scope(scope);
+            }
             if let Some(expires_at) = raw.expires_at {
                 entry = entry.with_expires_at(expires_at);
             }
@@ -373,6 +382,11 @@ fn printable<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 fn some_non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     non_empty(d).map(Some)
+}
+
+/// A string, present: `null` is refused (optional fields are left out).
+fn some_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 fn some_printable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -472,6 +486,25 @@ mod tests {
             ),
             "tokens[0].labels: expected an object of strings"
         );
+    }
+
+    #[test]
+    fn scopes_are_read_and_malformed_ones_named() {
+        let token = |scope: &str| {
+            format!(
+                r#"{{"clients": [{{"client_id": "a"}}], "tokens": [{{"token": "t",
+                "type": "access_token", "client_id": "a", "scope": {scope}}}]}}"#
+            )
+        };
+        let seed = Seed::from_json(&token(r#""read write""#)).unwrap();
+        assert_eq!(seed.tokens()[0].scope.as_deref(), Some("read write"));
+        for refused in ["\"read  write\"", "\"\"", "\" read\"", "1", "null"] {
+            assert_eq!(
+                error(&token(refused)),
+                format!("tokens[0].scope: {SCOPE}"),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

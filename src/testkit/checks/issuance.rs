@@ -2,7 +2,7 @@
 //! detection (RFC 6749 §6, RFC 9700 §4.14.2), for stores that implement
 //! [`IssuanceStore`].
 
-use super::{app1, assert_active, client, creds, revoke, ACCESS, REFRESH};
+use super::{app1, assert_active, client, creds, facts, revoke, ACCESS, REFRESH};
 use crate::client::{ClientAuthMethod, ClientId, ClientSecret};
 use crate::request::Token;
 use crate::store::{
@@ -104,7 +104,9 @@ where
 }
 
 /// Recording is idempotent, never moves a token between clients, kinds or
-/// grants, needs a registered client, and never reopens a revoked grant.
+/// grants, needs a registered client, refuses a malformed entry, keeps the
+/// token's scope for introspection (RFC 7662 §2.2), and never reopens a
+/// revoked grant.
 pub(in crate::testkit) async fn token_recording<St>(store: &St)
 where
     St: IssuanceStore + RevocationStore + IntrospectionStore,
@@ -112,8 +114,17 @@ where
     let check = "token_recording";
     let issued = entry("NEW1", ACCESS, "app1")
         .with_grant_id("G9")
-        .with_subject("carol");
+        .with_subject("carol")
+        .with_scope("read write:all");
     assert_eq!(record(store, &issued).await, Recording::Recorded, "{check}");
+    let scope = facts(store, "NEW1")
+        .await
+        .and_then(|f| f.scope().map(str::to_owned));
+    assert_eq!(
+        scope.as_deref(),
+        Some("read write:all"),
+        "conformance check {check:?}: the recorded scope"
+    );
     assert_eq!(
         record(store, &issued).await,
         Recording::AlreadyRecorded,
@@ -138,12 +149,18 @@ where
         Recording::UnknownClient,
         "{check}"
     );
-    let empty_grant = entry("NEW3", ACCESS, "app1").with_grant_id("");
-    assert_eq!(
-        record(store, &empty_grant).await,
-        Recording::Invalid,
-        "{check}"
-    );
+    let malformed = [
+        entry("NEW3", ACCESS, "app1").with_grant_id(""),
+        entry("NEW3", ACCESS, "app1").with_scope("read  write"),
+        entry("NEW3", ACCESS, "app1").with_scope(""),
+    ];
+    for invalid in &malformed {
+        assert_eq!(
+            record(store, invalid).await,
+            Recording::Invalid,
+            "{check}: {invalid:?}"
+        );
+    }
     // G1 ends with its refresh token; a token issued into it afterwards is
     // refused, so an issuance racing the revocation cannot revive it.
     revoke(store, &app1(), "RT1").await;
@@ -167,9 +184,10 @@ where
     );
 }
 
-/// A refresh token rotates once; its successors join its grant; presented
-/// again it is reuse, which ends the whole grant. Only the client's own,
-/// live refresh tokens rotate.
+/// A refresh token rotates once; its successors join its grant, with its
+/// subject and scope when sent without (RFC 6749 §6); presented again it is
+/// reuse, which ends the whole grant. Only the client's own, live refresh
+/// tokens rotate.
 pub(in crate::testkit) async fn refresh_rotation<St>(store: &St)
 where
     St: IssuanceStore + IntrospectionStore,
@@ -188,16 +206,15 @@ where
         (&access[..], true),
     ];
     assert_active(check, store, &tokens).await;
-    // Successors sent without a subject take the presented token's.
+    // Successors sent without a subject and scope take the presented
+    // token's.
     for successor in [&refresh, &access] {
-        let token = Token::new(successor.as_str()).expect("a non-empty token");
-        let facts = store.introspect(&token).await;
-        let facts = facts.unwrap_or_else(|e| panic!("introspect failed: {e}"));
-        let sub = facts.as_ref().and_then(|facts| facts.sub());
+        let facts = facts(store, successor).await;
+        let carried = facts.as_ref().map(|facts| (facts.sub(), facts.scope()));
         assert_eq!(
-            sub,
-            Some("alice"),
-            "conformance check {check:?}: the subject carries over"
+            carried,
+            Some((Some("alice"), Some("read write"))),
+            "conformance check {check:?}: the subject and scope carry over"
         );
     }
     let (reuse, reuse_refresh, _) = rotation("RT1");
@@ -230,13 +247,23 @@ where
         );
     }
     // A refresh token recorded without a grant rotates into a grant of its
-    // own, which its reuse ends.
-    let (own, own_refresh, _) = rotation("RT3");
+    // own, which its reuse ends. A successor's own scope is kept; one sent
+    // without a scope, of a token without one, has none.
+    let (mut own, own_refresh, own_access) = rotation("RT3");
+    own.access_token = own.access_token.map(|access| access.with_scope("read"));
     assert_eq!(
         rotate(store, &own).await,
         RotationOutcome::Rotated,
         "{check}"
     );
+    for (successor, expected) in [(&own_refresh, None), (&own_access, Some("read"))] {
+        let facts = facts(store, successor).await;
+        assert_eq!(
+            facts.as_ref().map(|facts| facts.scope()),
+            Some(expected),
+            "conformance check {check:?}: a successor's own scope"
+        );
+    }
     let (again, ..) = rotation("RT3");
     assert!(
         matches!(rotate(store, &again).await, RotationOutcome::Reused { .. }),
@@ -255,8 +282,8 @@ where
 }
 
 /// Within the grace period a rotated token may be presented again: each
-/// presentation rotates to new tokens in the same grant, and the grant
-/// lives on.
+/// presentation rotates to new tokens in the same grant, which take the
+/// presented token's scope, and the grant lives on.
 pub(in crate::testkit) async fn grace_period<St>(store: &St)
 where
     St: IssuanceStore + IntrospectionStore + RevocationStore,
@@ -284,6 +311,14 @@ where
         (&access2[..], true),
     ];
     assert_active(check, store, &tokens).await;
+    for successor in [&refresh1, &access1, &refresh2, &access2] {
+        let scope = facts(store, successor).await;
+        assert_eq!(
+            scope.as_ref().and_then(|facts| facts.scope()),
+            Some("profile"),
+            "conformance check {check:?}: the scope carries over"
+        );
+    }
     let (late, ..) = rotation("RT2");
     assert!(
         matches!(rotate(store, &late).await, RotationOutcome::Reused { .. }),

@@ -22,8 +22,8 @@ pub(super) use rules::{
 use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use crate::request::{RevocationRequest, Token, TokenTypeHint};
 use crate::store::{
-    AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome, RevocationStore,
-    TokenKind,
+    ActiveToken, AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome,
+    RevocationStore, TokenKind,
 };
 
 pub(super) const SEED: &str = r#"{
@@ -33,14 +33,14 @@ pub(super) const SEED: &str = r#"{
     {"client_id": "app2", "client_secret": "s3+cr3t"}
   ],
   "tokens": [
-    {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
-    {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1", "subject": "alice"},
+    {"token": "AT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "subject": "alice", "scope": "read"},
+    {"token": "RT1", "type": "refresh_token", "client_id": "app1", "grant_id": "G1", "subject": "alice", "scope": "read write"},
     {"token": "JWT1", "type": "access_token", "client_id": "app1", "grant_id": "G1", "revocable": false},
     {"token": "old", "type": "access_token", "client_id": "app1", "expires_at": 1000},
     {"token": "jwt", "type": "access_token", "client_id": "app1", "revocable": false},
     {"token": "gh1", "type": "access_token", "client_id": "app1", "subject": "alice", "labels": {"provider": "github", "org_id": "42"}},
     {"token": "AT2", "type": "access_token", "client_id": "app1", "grant_id": "G2", "expires_at": 4102444800},
-    {"token": "RT2", "type": "refresh_token", "client_id": "app1", "grant_id": "G2"},
+    {"token": "RT2", "type": "refresh_token", "client_id": "app1", "grant_id": "G2", "scope": "profile"},
     {"token": "RT3", "type": "refresh_token", "client_id": "app1"},
     {"token": "XRT", "type": "refresh_token", "client_id": "app1", "grant_id": "G3", "expires_at": 1000},
     {"token": "XAT", "type": "access_token", "client_id": "app1", "grant_id": "G3"},
@@ -115,12 +115,15 @@ pub(super) async fn revoke<St: RevocationStore>(
     outcome.unwrap_or_else(|e| panic!("revoke({token}) failed: {e}"))
 }
 
-pub(super) async fn is_active<St: IntrospectionStore>(store: &St, token: &str) -> bool {
+/// What introspecting `token` answers: its facts while it is active.
+pub(super) async fn facts<St: IntrospectionStore>(store: &St, token: &str) -> Option<ActiveToken> {
     let token = Token::new(token).expect("a non-empty token");
     let found = store.introspect(&token).await;
-    found
-        .unwrap_or_else(|e| panic!("introspect failed: {e}"))
-        .is_some()
+    found.unwrap_or_else(|e| panic!("introspect failed: {e}"))
+}
+
+pub(super) async fn is_active<St: IntrospectionStore>(store: &St, token: &str) -> bool {
+    facts(store, token).await.is_some()
 }
 
 /// Asserts which of `tokens` are active, naming the check.

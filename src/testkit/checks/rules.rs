@@ -1,9 +1,9 @@
 //! The rules: client authentication, outcomes and their order, hints,
 //! grant cascades, expiry, introspection, bulk revocation.
 
-use super::{app1, assert_active, client, creds, request, revoke, revoked, ACCESS, REFRESH};
+use super::{app1, assert_active, client, creds, facts, request, revoke, revoked, ACCESS, REFRESH};
 use crate::client::{ClientAuthMethod, ClientCredentials};
-use crate::request::{parse_basic, BasicDecoding, Token};
+use crate::request::{parse_basic, BasicDecoding};
 use crate::store::RevocationOutcome::{IssuedToAnotherClient, NotFound, UnsupportedTokenType};
 use crate::store::{ClientType, IntrospectionStore, RevocationStore, SubjectRevocationStore};
 
@@ -181,11 +181,7 @@ pub(in crate::testkit) async fn introspection<St: RevocationStore + Introspectio
     store: &St,
 ) {
     let check = "introspection";
-    let facts = |token: &'static str| async move {
-        let found = store.introspect(&Token::new(token).expect("a token")).await;
-        found.unwrap_or_else(|e| panic!("introspect failed: {e}"))
-    };
-    let at1 = facts("AT1")
+    let at1 = facts(store, "AT1")
         .await
         .unwrap_or_else(|| panic!("conformance check {check:?}: AT1"));
     assert_eq!(
@@ -194,33 +190,34 @@ pub(in crate::testkit) async fn introspection<St: RevocationStore + Introspectio
         "conformance check {check:?}"
     );
     assert_eq!(
-        (at1.sub(), at1.exp()),
-        (Some("alice"), None),
+        (at1.sub(), at1.exp(), at1.scope()),
+        (Some("alice"), None, Some("read")),
         "conformance check {check:?}: AT1"
     );
-    let at2 = facts("AT2")
+    let at2 = facts(store, "AT2")
         .await
         .unwrap_or_else(|| panic!("conformance check {check:?}: AT2"));
     assert_eq!(
-        (at2.sub(), at2.exp()),
-        (None, Some(4_102_444_800)),
+        (at2.sub(), at2.exp(), at2.scope()),
+        (None, Some(4_102_444_800), None),
         "conformance check {check:?}: AT2"
     );
-    let rt1 = facts("RT1").await.map(|t| t.kind());
+    let rt1 = facts(store, "RT1").await;
+    let rt1 = rt1.as_ref().map(|t| (t.kind(), t.scope()));
     assert_eq!(
         rt1,
-        Some(REFRESH),
-        "conformance check {check:?}: RT1 is a refresh token"
+        Some((REFRESH, Some("read write"))),
+        "conformance check {check:?}: RT1 is a refresh token of its scope"
     );
     for inactive in ["old", "nope", "XRT"] {
         assert!(
-            facts(inactive).await.is_none(),
+            facts(store, inactive).await.is_none(),
             "conformance check {check:?}: {inactive}"
         );
     }
     revoke(store, &app1(), "AT1").await;
     assert!(
-        facts("AT1").await.is_none(),
+        facts(store, "AT1").await.is_none(),
         "conformance check {check:?}: AT1 once revoked"
     );
 }

@@ -37,14 +37,15 @@ where
     }
 
     /// The [`INSERT`] of `entry` as the token of `owner` (a client id and
-    /// grant id, which may differ from the entry's) and of `subject` (which
-    /// may too), its keys expiring at `expiry` (Unix milliseconds; `None`
-    /// for never); `ended` writes it ended with its grant.
+    /// grant id, which may differ from the entry's), of `subject` and with
+    /// `scope` (which may too), its keys expiring at `expiry` (Unix
+    /// milliseconds; `None` for never); `ended` writes it ended with its
+    /// grant.
     pub(crate) fn insert(
         &self,
         entry: &TokenEntry,
         (client_id, grant_id): (&str, Option<&str>),
-        subject: Option<&str>,
+        (subject, scope): (Option<&str>, Option<&str>),
         expiry: Option<u64>,
         ended: bool,
     ) -> ScriptInvocation<'static> {
@@ -58,6 +59,9 @@ where
         }
         if let Some(subject) = subject {
             insert.arg(field::SUB).arg(subject);
+        }
+        if let Some(scope) = scope {
+            insert.arg(field::SCOPE).arg(scope);
         }
         if let Some(expires_at) = entry.expires_at {
             insert.arg(field::EXP).arg(expires_at);

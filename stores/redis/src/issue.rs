@@ -14,14 +14,16 @@ use redis::AsyncCommands;
 use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenDigest, TokenEntry};
 use tower_revoke::{AuthenticatedClient, StoreError, TokenKind};
 
-/// A token about to be written: its entry, and the client, grant and
-/// subject it is written under (a rotation's successors take the presented
-/// token's client and grant, and its subject when they have none).
+/// A token about to be written: its entry, and the client, grant, subject
+/// and scope it is written under (a rotation's successors take the
+/// presented token's client and grant, and its subject and scope when they
+/// have none).
 struct Issued<'a> {
     entry: &'a TokenEntry,
     client_id: &'a str,
     grant_id: Option<&'a str>,
     subject: Option<&'a str>,
+    scope: Option<&'a str>,
     member: String,
     /// When its keys expire, Unix milliseconds (`None`: never).
     expiry: Option<u64>,
@@ -40,6 +42,7 @@ impl<'a> Issued<'a> {
             client_id,
             grant_id,
             subject: entry.subject.as_deref(),
+            scope: entry.scope.as_deref(),
             member: TokenDigest::of(&entry.token).to_hex(),
             expiry,
             score: expiry.map_or_else(|| "inf".to_owned(), |ms| ms.to_string()),
@@ -55,11 +58,13 @@ impl<'a> Issued<'a> {
 }
 
 /// Where a rotation records its successors: the presented token's grant,
-/// and its subject, which successors sent without one take.
+/// and its subject and scope, which successors sent without them take
+/// (RFC 6749 §6: an omitted scope is the one originally granted).
 #[derive(Debug, PartialEq, Eq)]
 struct Lineage {
     grant: String,
     subject: Option<String>,
+    scope: Option<String>,
 }
 
 /// What the rotation script decided (a [`ROTATE`] reply).
@@ -158,7 +163,8 @@ where
         now_ms: u64,
     ) -> Result<Stored, StoreError> {
         let owner = (token.client_id, token.grant_id);
-        let insert = self.insert(token.entry, owner, token.subject, token.expiry, ended);
+        let lineage = (token.subject, token.scope);
+        let insert = self.insert(token.entry, owner, lineage, token.expiry, ended);
         let index = async {
             let Some(subject) = token.subject else {
                 return Ok(false);
@@ -274,7 +280,8 @@ where
 
     /// Steps 2 and 3 for a rotation's successors, of client `client_id` in
     /// the lineage's grant whatever their entries say, and of its subject
-    /// when their entries have none; whether the grant admitted them. A
+    /// and scope when their entries have none; whether the grant admitted
+    /// them. A
     /// grant that has ended does not: they are written ended.
     async fn record_successors(
         &self,
@@ -290,6 +297,7 @@ where
                 let expiry = key_expiry_ms(entry.expires_at, now_ms, self.retention);
                 let mut issued = Issued::new(entry, owner, expiry);
                 issued.subject = issued.subject.or(lineage.subject.as_deref());
+                issued.scope = issued.scope.or(lineage.scope.as_deref());
                 issued
             })
             .collect();
@@ -321,16 +329,18 @@ fn decision(reply: Vec<String>) -> Result<Decision, StoreError> {
     let mut parts = reply.into_iter();
     let outcome = parts.next().unwrap_or_default();
     let rest: Vec<String> = parts.collect();
-    // The presented token's subject, empty when it has none (a stored
-    // subject never is: recording refuses an empty one).
-    let lineage = |grant: &String, subject: &String| Lineage {
+    // The presented token's subject and scope, empty when it has none (a
+    // stored one never is: recording refuses an empty subject or scope).
+    let present = |value: &String| (!value.is_empty()).then(|| value.clone());
+    let lineage = |grant: &String, subject, scope| Lineage {
         grant: grant.clone(),
-        subject: (!subject.is_empty()).then(|| subject.clone()),
+        subject: present(subject),
+        scope: present(scope),
     };
     Ok(match (&outcome[..], &rest[..]) {
         ("invalid_grant", []) => Decision::InvalidGrant,
-        ("rotated", [grant, subject]) => Decision::Rotate(lineage(grant, subject)),
-        ("grace", [grant, subject]) => Decision::Grace(lineage(grant, subject)),
+        ("rotated", [grant, subject, scope]) => Decision::Rotate(lineage(grant, subject, scope)),
+        ("grace", [grant, subject, scope]) => Decision::Grace(lineage(grant, subject, scope)),
         ("reused", [grant, itself, expiry]) => Decision::Reuse {
             grant: grant.clone(),
             revoked_itself: itself == "1",
@@ -351,21 +361,22 @@ mod tests {
             decision(reply(&["invalid_grant"])).unwrap(),
             Decision::InvalidGrant
         ));
-        let lineage = |grant: &str, subject: Option<&str>| Lineage {
+        let lineage = |grant: &str, subject: Option<&str>, scope: Option<&str>| Lineage {
             grant: grant.to_owned(),
             subject: subject.map(str::to_owned),
+            scope: scope.map(str::to_owned),
         };
         assert!(matches!(
-            decision(reply(&["rotated", "G1", "alice"])).unwrap(),
-            Decision::Rotate(l) if l == lineage("G1", Some("alice"))
+            decision(reply(&["rotated", "G1", "alice", "read write"])).unwrap(),
+            Decision::Rotate(l) if l == lineage("G1", Some("alice"), Some("read write"))
         ));
         assert!(matches!(
-            decision(reply(&["rotated", "G1", ""])).unwrap(),
-            Decision::Rotate(l) if l == lineage("G1", None)
+            decision(reply(&["rotated", "G1", "", ""])).unwrap(),
+            Decision::Rotate(l) if l == lineage("G1", None, None)
         ));
         assert!(matches!(
-            decision(reply(&["grace", "G1", "bob"])).unwrap(),
-            Decision::Grace(l) if l == lineage("G1", Some("bob"))
+            decision(reply(&["grace", "G1", "bob", "read"])).unwrap(),
+            Decision::Grace(l) if l == lineage("G1", Some("bob"), Some("read"))
         ));
         let reused = decision(reply(&["reused", "rt:ab", "1", "-1"])).unwrap();
         assert!(matches!(
@@ -375,6 +386,7 @@ mod tests {
         ));
         assert!(decision(reply(&["rotated"])).is_err());
         assert!(decision(reply(&["rotated", "G1"])).is_err());
+        assert!(decision(reply(&["rotated", "G1", "alice"])).is_err());
         assert!(decision(reply(&[])).is_err());
     }
 }

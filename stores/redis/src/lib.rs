@@ -71,11 +71,12 @@
 //! | `P:jc:{<issuer>:<subject>}` | string | the subject's JWT cutoff, Unix seconds (raised by a script, never lowered) | never |
 //!
 //! A token's hash holds `client`, `kind` (`access_token`, `refresh_token`),
-//! `revocable` (`1`, `0`), and when set `grant`, `sub`, `exp` (Unix
-//! seconds), `label:<name>`; then, once they happen, `revoked` (revoked
-//! itself), `cascade` (its revocation ends its grant), `ended` (its grant
-//! was ended), `rotated` (a refresh token's first rotation, Unix
-//! milliseconds by the server's clock). The hash alone tells whether a
+//! `revocable` (`1`, `0`), and when set `grant`, `sub`, `scope` (RFC 6749
+//! §3.3, as introspection reports it), `exp` (Unix seconds),
+//! `label:<name>`; then, once they happen, `revoked` (revoked itself),
+//! `cascade` (its revocation ends its grant), `ended` (its grant was
+//! ended), `rotated` (a refresh token's first rotation, Unix milliseconds
+//! by the server's clock). The hash alone tells whether a
 //! token is active (stored, not expired, none of `revoked`, `ended`,
 //! `rotated`), so introspection is one HMGET.
 //!
@@ -168,9 +169,10 @@
 //!    presented token's client and grant), then are written (step 3) while
 //!    the presented token's digest is PUBLISHed. A successor sent without a
 //!    subject is written, and indexed, as the presented token's subject's,
-//!    which the decision replies along with the grant (no round trip more). A grant ended since the
-//!    decision refuses them and they are written ended: the rotation came
-//!    first, the grant's end after it. Reused: the grant ends as in a
+//!    and one sent without a scope with the presented token's scope, which
+//!    the decision replies along with the grant (no round trip more). A
+//!    grant ended since the decision refuses them and they are written
+//!    ended: the rotation came first, the grant's end after it. Reused: the grant ends as in a
 //!    revocation (its flag kept at least as long as the presented token's
 //!    key), and every token this ended is PUBLISHed; `revoked` counts the
 //!    ones that were live (a rotated refresh token is).
@@ -243,9 +245,9 @@
 //! (issuance included) on standalone Redis and on a three-primary cluster.
 //!
 //! # Security
-//! Keys and values hold digests, ids, subjects and labels: never a token
-//! or a client secret. Clocks: expiry decisions use the app's clock
-//! (Unix seconds), key expiry the server's; keep them in sync (NTP).
+//! Keys and values hold digests, ids, subjects, scopes and labels: never
+//! a token or a client secret. Clocks: expiry decisions use the app's
+//! clock (Unix seconds), key expiry the server's; keep them in sync (NTP).
 
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

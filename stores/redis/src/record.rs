@@ -9,7 +9,8 @@ use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// The fields of a token's hash `P:t:{<digest>}`. Written once when the
 /// token is stored: `client`, `kind`, `revocable` (`1` or `0`), and when
-/// set `grant`, `sub`, `exp` (Unix seconds), `label:<name>`. Set later,
+/// set `grant`, `sub`, `scope` (RFC 6749 §3.3), `exp` (Unix seconds),
+/// `label:<name>`. Set later,
 /// to `1`, never cleared: `revoked` (revoked itself), `cascade` (its
 /// revocation ends its grant), `ended` (its grant was ended); and
 /// `rotated`, for a refresh token, to when it was first rotated (Unix
@@ -19,6 +20,7 @@ pub(crate) mod field {
     pub(crate) const KIND: &str = "kind";
     pub(crate) const GRANT: &str = "grant";
     pub(crate) const SUB: &str = "sub";
+    pub(crate) const SCOPE: &str = "scope";
     pub(crate) const EXP: &str = "exp";
     pub(crate) const REVOCABLE: &str = "revocable";
     pub(crate) const REVOKED: &str = "revoked";
@@ -34,10 +36,11 @@ pub(crate) const PUBLIC_CLIENT: &str = "public";
 pub(crate) const SHA256: &str = "sha256:";
 
 /// What introspection reads, in this order.
-pub(crate) const INTROSPECTED: [&str; 7] = [
+pub(crate) const INTROSPECTED: [&str; 8] = [
     field::CLIENT,
     field::KIND,
     field::SUB,
+    field::SCOPE,
     field::EXP,
     field::REVOKED,
     field::ENDED,
@@ -97,7 +100,7 @@ pub(crate) fn active_token(
     fields: &[Option<String>],
     now: u64,
 ) -> Result<Option<ActiveToken>, StoreError> {
-    let [client, kind, sub, exp, revoked, ended, rotated] = fields else {
+    let [client, kind, sub, scope, exp, revoked, ended, rotated] = fields else {
         return Err(unexpected("introspection fields"));
     };
     let Some(client) = client else {
@@ -120,6 +123,9 @@ pub(crate) fn active_token(
     if let Some(sub) = sub {
         token = token.with_sub(sub.as_str());
     }
+    if let Some(scope) = scope {
+        token = token.with_scope(scope.as_str());
+    }
     if let Some(exp) = exp {
         token = token.with_exp(exp);
     }
@@ -130,7 +136,7 @@ pub(crate) fn active_token(
 mod tests {
     use super::*;
 
-    fn fields(values: [Option<&str>; 7]) -> Vec<Option<String>> {
+    fn fields(values: [Option<&str>; 8]) -> Vec<Option<String>> {
         values.iter().map(|v| v.map(str::to_owned)).collect()
     }
 
@@ -153,6 +159,7 @@ mod tests {
                 Some("app1"),
                 Some("access_token"),
                 Some("alice"),
+                Some("read write"),
                 exp,
                 revoked,
                 ended,
@@ -162,12 +169,13 @@ mod tests {
         };
         let at = |exp, revoked, ended| rotated_at(exp, revoked, ended, None);
         let token = at(Some("101"), None, None).unwrap();
-        assert_eq!((token.sub(), token.exp()), (Some("alice"), Some(101)));
+        let facts = (token.sub(), token.scope(), token.exp());
+        assert_eq!(facts, (Some("alice"), Some("read write"), Some(101)));
         assert!(at(Some("100"), None, None).is_none());
         assert!(at(None, Some("1"), None).is_none());
         assert!(at(None, None, Some("1")).is_none());
         assert!(rotated_at(None, None, None, Some("1700000000000")).is_none());
-        let unknown = fields([None, None, None, None, None, None, None]);
+        let unknown = fields([None; 8]);
         assert!(active_token(&unknown, 100).unwrap().is_none());
     }
 }

@@ -176,20 +176,22 @@ return 0
 /// grace period on one clock. Replies:
 /// - `{'invalid_grant'}`: not this client's refresh token, or dead without
 ///   having been rotated; nothing changed;
-/// - `{'rotated', grant, subject}`: live and never rotated (now marked
-///   `rotated`): record the successors in `grant`, those without a subject
-///   as `subject`'s (the presented token's; empty when it has none);
-/// - `{'grace', grant, subject}`: rotated within the grace period: record
-///   new successors in `grant`, if it has not ended, as for `rotated`;
+/// - `{'rotated', grant, subject, scope}`: live and never rotated (now
+///   marked `rotated`): record the successors in `grant`, those without a
+///   subject as `subject`'s and those without a scope with `scope` (the
+///   presented token's; empty when it has none);
+/// - `{'grace', grant, subject, scope}`: rotated within the grace period:
+///   record new successors in `grant`, if it has not ended, as for
+///   `rotated`;
 /// - `{'reused', grant, self, expiry}`: rotated before, past the grace
 ///   period or since dead: end `grant`. `self` is `1` when this revoked the
 ///   presented token itself (a live token outside `grant`), `expiry` when
 ///   its key expires (`PEXPIRETIME`), which the grant's flag must outlive.
 const ROTATE_LUA: &str = r"
 local f = redis.call('HMGET', KEYS[1], 'client', 'kind', 'grant', 'exp', 'revoked', 'ended',
-  'rotated', 'cascade', 'sub')
+  'rotated', 'cascade', 'sub', 'scope')
 local client, kind, grant, exp, revoked, ended, rotated = f[1], f[2], f[3], f[4], f[5], f[6], f[7]
-local sub = f[9] or ''
+local sub, scope = f[9] or '', f[10] or ''
 if client ~= ARGV[1] or kind ~= 'refresh_token' then return {'invalid_grant'} end
 local dead = revoked or ended or f[8] or (exp and tonumber(exp) <= tonumber(ARGV[2]))
 local live = not dead
@@ -199,10 +201,10 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local into = grant or ARGV[4]
 if live and not rotated then
   redis.call('HSET', KEYS[1], 'rotated', string.format('%d', now))
-  return {'rotated', into, sub}
+  return {'rotated', into, sub, scope}
 end
 if live and ARGV[3] ~= '' and now - tonumber(rotated) <= tonumber(ARGV[3]) then
-  return {'grace', into, sub}
+  return {'grace', into, sub, scope}
 end
 local revoked_self = '0'
 if live and not grant then

@@ -22,8 +22,8 @@ pub(crate) trait Dialect: sqlx::Database {
 
     /// The migrations' scripts, in order: version 1 creates the clients,
     /// grants and tokens (see the crate docs), version 2 the JWT deny-list,
-    /// version 3 adds the tokens' `rotated_at`.
-    const SCHEMA: [&'static str; 3];
+    /// version 3 adds the tokens' `rotated_at`, version 4 their `scope`.
+    const SCHEMA: [&'static str; 4];
 
     /// Registers a client unless its id is taken (nothing changes then):
     /// one row affected when this call registered it. (1) client id,
@@ -34,7 +34,7 @@ pub(crate) trait Dialect: sqlx::Database {
     /// an unknown one: (1) client id.
     const CLIENT: &'static str;
 
-    /// An active token's client id, kind, subject and expiry, no row for
+    /// An active token's client id, kind, subject, scope and expiry, no row for
     /// any other token (a rotated refresh token is not active): (1) digest,
     /// (2) now.
     const INTROSPECT: &'static str;

@@ -48,8 +48,8 @@ impl RecordFacts {
 }
 
 /// The successors of a rotation as rows (their client and grant are set
-/// by the store to the presented token's, and so is the subject of one sent
-/// without a subject).
+/// by the store to the presented token's, and so are the subject and scope
+/// of one sent without them).
 pub(crate) struct Successors {
     pub(crate) refresh_token: TokenRow,
     pub(crate) access_token: Option<TokenRow>,

@@ -194,6 +194,7 @@
 //! | `client_id` | text | the client it was issued to (references the clients) |
 //! | `grant_id` | text or `NULL` | its grant; (`client_id`, `grant_id`) references the grants |
 //! | `subject` | text or `NULL` | the resource owner |
+//! | `scope` | text or `NULL` (version 4) | the scope granted, scope-tokens separated by single spaces (RFC 6749 §3.3), as introspection reports it; a rotation's successor recorded without one takes the presented token's |
 //! | `labels` | JSON object of strings | labels for bulk revocation |
 //! | `expires_at` | integer or `NULL` | expiry; `NULL` for never (times from `i64::MAX` on are stored as `i64::MAX`, reported as no expiry) |
 //! | `revocable` | boolean | `false` for a token the store cannot revoke alone |

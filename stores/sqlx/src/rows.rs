@@ -17,6 +17,8 @@ pub(crate) struct TokenRow {
     pub(crate) client_id: String,
     pub(crate) grant_id: Option<String>,
     pub(crate) subject: Option<String>,
+    /// Scope-tokens separated by single spaces (RFC 6749 §3.3).
+    pub(crate) scope: Option<String>,
     /// A JSON object of strings (`{}` without labels).
     pub(crate) labels: String,
     pub(crate) expires_at: Option<i64>,
@@ -32,6 +34,7 @@ impl TokenRow {
             client_id: entry.client_id.as_str().to_owned(),
             grant_id: entry.grant_id.clone(),
             subject: entry.subject.clone(),
+            scope: entry.scope.clone(),
             labels: json_object(labels),
             expires_at: entry.expires_at.map(unix),
             revocable: entry.revocable,
@@ -92,17 +95,21 @@ pub(crate) fn secret_digest(bytes: &[u8]) -> Result<SecretDigest, StoreError> {
     Ok(SecretDigest::from_bytes(bytes))
 }
 
-/// The facts of an active token, from its row.
+/// The columns of an active token that introspection reads: client id,
+/// kind, subject, scope, expiry.
+pub(crate) type ActiveRow = (String, String, Option<String>, Option<String>, Option<i64>);
+
+/// The facts of an active token, from its row (RFC 7662 §2.2).
 pub(crate) fn active_token(
-    client_id: &str,
-    kind_text: &str,
-    subject: Option<String>,
-    expires_at: Option<i64>,
+    (client_id, kind_text, subject, scope, expires_at): ActiveRow,
 ) -> Result<ActiveToken, StoreError> {
-    let client_id = ClientId::new(client_id).map_err(|_| corrupt("client id"))?;
-    let mut token = ActiveToken::new(client_id, kind(kind_text)?);
+    let client_id = ClientId::new(&client_id).map_err(|_| corrupt("client id"))?;
+    let mut token = ActiveToken::new(client_id, kind(&kind_text)?);
     if let Some(subject) = subject {
         token = token.with_sub(subject);
+    }
+    if let Some(scope) = scope {
+        token = token.with_scope(scope);
     }
     // i64::MAX holds every expiry past it, as MemoryStore's u64::MAX: never.
     if let Some(exp) = expires_at.filter(|&exp| exp != i64::MAX) {
@@ -132,13 +139,26 @@ mod tests {
         assert_eq!(row.expires_at, Some(i64::MAX));
     }
 
+    fn row(kind: &str, scope: Option<&str>, expires_at: Option<i64>) -> ActiveRow {
+        let scope = scope.map(str::to_owned);
+        ("app1".into(), kind.into(), None, scope, expires_at)
+    }
+
     #[test]
     fn the_largest_expiry_means_never() {
-        let never = active_token("app1", "access_token", None, Some(i64::MAX)).unwrap();
+        let never = active_token(row("access_token", None, Some(i64::MAX))).unwrap();
         assert_eq!(never.exp(), None);
-        let soon = active_token("app1", "refresh_token", None, Some(4_102_444_800)).unwrap();
+        let soon = active_token(row("refresh_token", None, Some(4_102_444_800))).unwrap();
         assert_eq!(soon.exp(), Some(4_102_444_800));
-        assert!(active_token("app1", "id_token", None, None).is_err());
+        assert!(active_token(row("id_token", None, None)).is_err());
+    }
+
+    #[test]
+    fn the_scope_is_reported_as_stored() {
+        let scoped = active_token(row("access_token", Some("read write"), None)).unwrap();
+        assert_eq!(scoped.scope(), Some("read write"));
+        let unscoped = active_token(row("access_token", None, None)).unwrap();
+        assert_eq!(unscoped.scope(), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::dialect::Dialect;
 use crate::error::failed;
-use crate::rows::{active_token, now, secret_column, secret_digest, unix};
+use crate::rows::{active_token, now, secret_column, secret_digest, unix, ActiveRow};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::Token;
@@ -87,17 +87,13 @@ where
         &self,
         token: &Token,
     ) -> Result<Option<ActiveToken>, StoreError> {
-        let row: Option<(String, String, Option<String>, Option<i64>)> =
-            sqlx::query_as(DB::INTROSPECT)
-                .bind(TokenDigest::of(token).as_bytes().as_slice())
-                .bind(now())
-                .fetch_optional(self.pool)
-                .await
-                .map_err(failed("introspect"))?;
-        let Some((client_id, kind_text, subject, expires_at)) = row else {
-            return Ok(None);
-        };
-        active_token(&client_id, &kind_text, subject, expires_at).map(Some)
+        let row: Option<ActiveRow> = sqlx::query_as(DB::INTROSPECT)
+            .bind(TokenDigest::of(token).as_bytes().as_slice())
+            .bind(now())
+            .fetch_optional(self.pool)
+            .await
+            .map_err(failed("introspect"))?;
+        row.map(active_token).transpose()
     }
 
     /// [`JwtDenyList::deny_jwt`](tower_revoke::JwtDenyList::deny_jwt): one

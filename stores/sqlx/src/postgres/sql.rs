@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
         "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = $1";
 
     const INTROSPECT: &'static str = "
-SELECT t.client_id, t.kind, t.subject, t.expires_at
+SELECT t.client_id, t.kind, t.subject, t.scope, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = $1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
@@ -65,7 +65,7 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT $1)";
 
-    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+    const SCHEMA: [&'static str; 4] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
     const REGISTER_CLIENT: &'static str =
         "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES ($1, $2)
@@ -188,6 +188,13 @@ const SCHEMA_V3: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS rotated_at BIGINT;
 ";
 
+/// Version 4: the scope a token was granted (RFC 6749 §3.3; `NULL`: none
+/// recorded), which introspection reports. Existing rows have none; adding
+/// a column without a default rewrites no row.
+const SCHEMA_V4: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS scope TEXT;
+";
+
 /// The whole revocation of RFC 7009 §2.1 in one statement, so one round
 /// trip and one implicit transaction. `$1` digest, `$2` the asking client's
 /// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
@@ -295,8 +302,8 @@ SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 
 /// Records an issued token in one statement, so one round trip and one
 /// implicit transaction. `$1` digest, `$2` kind, `$3` client id, `$4`
-/// grant id (`NULL`: none), `$5` subject, `$6` labels (JSON text), `$7`
-/// expiry, `$8` revocable.
+/// grant id (`NULL`: none), `$5` subject, `$6` scope, `$7` labels (JSON
+/// text), `$8` expiry, `$9` revocable.
 ///
 /// - `client`, `existing`: the client and any stored token of this digest,
 ///   as of the statement's snapshot.
@@ -333,8 +340,8 @@ grant_row AS (
 ),
 inserted AS (
     INSERT INTO tower_revoke_tokens
-        (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
-    SELECT $1, $2, client_id, $4, $5, $6::jsonb, $7, $8 FROM client
+        (digest, kind, client_id, grant_id, subject, scope, labels, expires_at, revocable)
+    SELECT $1, $2, client_id, $4, $5, $6, $7::jsonb, $8, $9 FROM client
     WHERE NOT EXISTS (SELECT 1 FROM existing)
       AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM grant_row))
     ON CONFLICT (digest) DO NOTHING
@@ -348,13 +355,14 @@ SELECT EXISTS (SELECT 1 FROM client),
 /// The writes of a rotation (see `ROTATE`), as CTEs over a relation
 /// `$grant` of one row (client id, grant id), or none to write nothing:
 /// `rotated` marks the presented token rotated at `$4` unless it was,
-/// `successors` records them in that grant, one sent without a subject
-/// with the presented token's, which the scalar subquery `$subject` reads
-/// (a digest stored meanwhile fails the statement with a unique violation,
-/// so nothing is written), and `notices` tells the guard caches that the
+/// `successors` records them in that grant, one sent without a subject or
+/// scope with the presented token's, which scalar subqueries read from
+/// `$presented` (a `FROM` clause of the presented token's row; a digest
+/// stored meanwhile fails the statement with a unique violation, so
+/// nothing is written), and `notices` tells the guard caches that the
 /// presented token is no longer active. Parameters as `ROTATE`'s.
 macro_rules! rotation {
-    ($grant:literal, $subject:literal) => {
+    ($grant:literal, $presented:literal) => {
         concat!(
             "
 rotated AS (
@@ -367,23 +375,27 @@ rotated AS (
 ),
 successors AS (
     INSERT INTO tower_revoke_tokens
-        (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
-    SELECT s.digest, s.kind, g.client_id, g.grant_id, COALESCE(s.subject, ",
-            $subject,
-            "),
+        (digest, kind, client_id, grant_id, subject, scope, labels, expires_at, revocable)
+    SELECT s.digest, s.kind, g.client_id, g.grant_id,
+           COALESCE(s.subject, (SELECT subject FROM ",
+            $presented,
+            ")),
+           COALESCE(s.scope, (SELECT scope FROM ",
+            $presented,
+            ")),
            s.labels::jsonb, s.expires_at, s.revocable
     FROM ",
             $grant,
             " AS g (client_id, grant_id)
     CROSS JOIN (VALUES
-        ($6::bytea, 'refresh_token', $7::text, $8::text, $9::int8, $10::bool),
-        ($11::bytea, 'access_token', $12::text, $13::text, $14::int8, $15::bool)
-    ) AS s (digest, kind, subject, labels, expires_at, revocable)
+        ($6::bytea, 'refresh_token', $7::text, $8::text, $9::text, $10::int8, $11::bool),
+        ($12::bytea, 'access_token', $13::text, $14::text, $15::text, $16::int8, $17::bool)
+    ) AS s (digest, kind, subject, scope, labels, expires_at, revocable)
     WHERE s.digest IS NOT NULL
     RETURNING 1
 ),
 revoked AS (SELECT digest FROM rotated),",
-            notices!("$16", "$17")
+            notices!("$18", "$19")
         )
     };
 }
@@ -398,7 +410,7 @@ macro_rules! presented {
     () => {
         "
 presented AS (
-    SELECT client_id, grant_id, kind, subject, revoked_at, expires_at, rotated_at
+    SELECT client_id, grant_id, kind, subject, scope, revoked_at, expires_at, rotated_at
     FROM tower_revoke_tokens WHERE digest = $1
     FOR UPDATE
 ),
@@ -414,10 +426,11 @@ grant_row AS (
 /// and reports. `$1` the presented token's digest, `$2` the presenting
 /// client's id, `$3` now (Unix seconds), `$4` now (Unix milliseconds), `$5`
 /// the grant a token recorded without one starts (`rt:` and its digest in
-/// hex), `$6`..`$10` the successor refresh token (digest, subject, labels,
-/// expiry, revocable), `$11`..`$15` the successor access token (digest
-/// `NULL` for none), `$16` the notice channel, `$17` digests per notice. A
-/// successor's subject `NULL` stands for the presented token's.
+/// hex), `$6`..`$11` the successor refresh token (digest, subject, scope,
+/// labels, expiry, revocable), `$12`..`$17` the successor access token
+/// (digest `NULL` for none), `$18` the notice channel, `$19` digests per
+/// notice. A successor's subject or scope `NULL` stands for the presented
+/// token's.
 ///
 /// - `taken`: a successor already stored (as of the snapshot).
 /// - `presented`: the presented token's row, locked (`FOR UPDATE`): of
@@ -427,8 +440,8 @@ grant_row AS (
 ///   creates its grant (its own for a token without one) or locks the one
 ///   stored as `RECORD` does; no row for a revoked grant.
 /// - `rotation!`: marks it rotated and records the successors in that
-///   grant, with the presented token's subject (as locked) for a
-///   successor sent without one.
+///   grant, with the presented token's subject and scope (as locked) for a
+///   successor sent without them.
 /// - The result: whether a successor is taken; for the presented token
 ///   (`NULL` for an unknown one), whether it is a refresh token of the
 ///   client, and when it was rotated as locked (before this statement);
@@ -437,7 +450,7 @@ grant_row AS (
 pub(super) const ROTATE: &str = concat!(
     "
 WITH taken AS (
-    SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11
+    SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $12
 ),",
     presented!(),
     "
@@ -448,7 +461,7 @@ WITH taken AS (
     WHERE tower_revoke_grants.revoked_at IS NULL
     RETURNING client_id, grant_id
 ),",
-    rotation!("grant_row", "(SELECT subject FROM presented)"),
+    rotation!("grant_row", "presented"),
     "
 SELECT EXISTS (SELECT 1 FROM taken),
        p.kind = 'refresh_token' AND p.client_id = $2,
@@ -481,7 +494,7 @@ WITH",
     ON CONFLICT (client_id, grant_id) DO UPDATE SET revoked_at = tower_revoke_grants.revoked_at
     RETURNING grant_id, revoked_at
 )
-SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $11),
+SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest = $6 OR digest = $12),
        p.kind = 'refresh_token' AND p.client_id = $2,
        p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > $3),
        g.revoked_at IS NULL,
@@ -491,16 +504,16 @@ FROM presented p LEFT JOIN grant_row g ON true"
 );
 
 /// A rotation decided after `LOCK_PRESENTED` (a presentation within the
-/// grace period): `rotation!` in the grant `$2`, `$5`, with the subject of
-/// the presented token (its row locked by `LOCK_PRESENTED`) for a
-/// successor sent without one. Parameters as `ROTATE`'s; returns how many
+/// grace period): `rotation!` in the grant `$2`, `$5`, with the subject and
+/// scope of the presented token (its row locked by `LOCK_PRESENTED`) for a
+/// successor sent without them. Parameters as `ROTATE`'s; returns how many
 /// notices it sent.
 pub(super) const ROTATE_LOCKED: &str = concat!(
     "
 WITH",
     rotation!(
         "(VALUES ($2::text, $5::text))",
-        "(SELECT subject FROM tower_revoke_tokens WHERE digest = $1)"
+        "tower_revoke_tokens WHERE digest = $1"
     ),
     "
 SELECT count(*) FROM notices"

@@ -62,7 +62,7 @@ impl IssuanceStore for SqliteStore {
 
     /// One write transaction: the facts (`SELECT`), then as they decide,
     /// the token marked rotated and its successors recorded (one sent
-    /// without a subject with the token's), or its grant ended.
+    /// without a subject or scope with the token's), or its grant ended.
     async fn rotate_refresh_token(
         &self,
         client: &AuthenticatedClient,
@@ -88,19 +88,28 @@ impl IssuanceStore for SqliteStore {
             Option<i64>,
             Option<String>,
             Option<String>,
+            Option<String>,
         );
         let access = successors.access_token.as_ref();
-        let (taken, own_refresh, unexpired_unrevoked, grant_open, rotated_at, grant, subject): Row =
-            sqlx::query_as(sql::ROTATION_FACTS)
-                .bind(digest)
-                .bind(client.client_id.as_str())
-                .bind(now)
-                .bind(rotation.own_grant_id())
-                .bind(&successors.refresh_token.digest)
-                .bind(access.map(|a| &a.digest))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(failed(OPERATION))?;
+        let (
+            taken,
+            own_refresh,
+            unexpired_unrevoked,
+            grant_open,
+            rotated_at,
+            grant,
+            subject,
+            scope,
+        ): Row = sqlx::query_as(sql::ROTATION_FACTS)
+            .bind(digest)
+            .bind(client.client_id.as_str())
+            .bind(now)
+            .bind(rotation.own_grant_id())
+            .bind(&successors.refresh_token.digest)
+            .bind(access.map(|a| &a.digest))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed(OPERATION))?;
         let presented = own_refresh.map(|own_refresh| Presented {
             own_refresh,
             unexpired_unrevoked: unexpired_unrevoked == Some(true),
@@ -121,6 +130,7 @@ impl IssuanceStore for SqliteStore {
                         client_id: client.client_id.as_str().to_owned(),
                         grant_id: Some(grant.clone()),
                         subject: row.subject.clone().or_else(|| subject.clone()),
+                        scope: row.scope.clone().or_else(|| scope.clone()),
                         ..row.clone()
                     };
                     insert_token(&mut tx, &row, OPERATION).await?;
@@ -189,6 +199,7 @@ async fn insert_token(
         .bind(&row.client_id)
         .bind(&row.grant_id)
         .bind(&row.subject)
+        .bind(&row.scope)
         .bind(&row.labels)
         .bind(row.expires_at)
         .bind(row.revocable)

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
         "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = ?1";
 
     const INTROSPECT: &'static str = "
-SELECT t.client_id, t.kind, t.subject, t.expires_at
+SELECT t.client_id, t.kind, t.subject, t.scope, t.expires_at
 FROM tower_revoke_tokens t
 LEFT JOIN tower_revoke_grants g ON g.client_id = t.client_id AND g.grant_id = t.grant_id
 WHERE t.digest = ?1 AND t.revoked_at IS NULL AND g.revoked_at IS NULL
@@ -65,7 +65,7 @@ DELETE FROM tower_revoke_grants WHERE rowid IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT ?1)";
 
-    const SCHEMA: [&'static str; 3] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+    const SCHEMA: [&'static str; 4] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
     const REGISTER_CLIENT: &'static str =
         "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
@@ -131,17 +131,23 @@ const SCHEMA_V3: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN rotated_at INTEGER;
 ";
 
+/// Version 4: the scope a token was granted (RFC 6749 §3.3; `NULL`: none
+/// recorded), which introspection reports. Existing rows have none.
+const SCHEMA_V4: &str = "
+ALTER TABLE tower_revoke_tokens ADD COLUMN scope TEXT;
+";
+
 /// `?1` client id, `?2` grant id.
 pub(super) const INSERT_GRANT: &str =
     "INSERT INTO tower_revoke_grants (client_id, grant_id) VALUES (?1, ?2)
      ON CONFLICT DO NOTHING";
 
 /// `?1` digest, `?2` kind, `?3` client id, `?4` grant id, `?5` subject,
-/// `?6` labels (JSON), `?7` expiry, `?8` revocable.
+/// `?6` scope, `?7` labels (JSON), `?8` expiry, `?9` revocable.
 pub(super) const INSERT_TOKEN: &str = "
 INSERT INTO tower_revoke_tokens
-    (digest, kind, client_id, grant_id, subject, labels, expires_at, revocable)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    (digest, kind, client_id, grant_id, subject, scope, labels, expires_at, revocable)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT DO NOTHING";
 
 /// The facts the decision needs (a rotated token counts as expired).
@@ -207,8 +213,8 @@ SELECT EXISTS (SELECT 1 FROM tower_revoke_clients WHERE client_id = ?3),
 /// transaction: whether a successor is stored; whether the presented token
 /// is a refresh token of the client, unexpired and unrevoked itself; its
 /// grant (its own for a token recorded without one) not revoked; when it
-/// was rotated; the grant's id; its subject, which a successor sent
-/// without one takes (all `NULL` for an unknown token). `?1` the
+/// was rotated; the grant's id; its subject and scope, which a successor
+/// sent without them takes (all `NULL` for an unknown token). `?1` the
 /// presented token's digest, `?2` the client's id, `?3` now, `?4` the grant
 /// a token without one starts, `?5`, `?6` the successors' digests.
 pub(super) const ROTATION_FACTS: &str = "
@@ -218,7 +224,8 @@ SELECT EXISTS (SELECT 1 FROM tower_revoke_tokens WHERE digest IN (?5, ?6)),
        g.revoked_at IS NULL,
        t.rotated_at,
        COALESCE(t.grant_id, ?4),
-       t.subject
+       t.subject,
+       t.scope
 FROM (SELECT 1) AS one
 LEFT JOIN tower_revoke_tokens t ON t.digest = ?1
 LEFT JOIN tower_revoke_grants g

@@ -3,7 +3,7 @@
 //! successors take the presented token's subject on the grace path too,
 //! reuse sends PostgreSQL's revocation notices, recordings racing a
 //! revocation never revive its grant, and a database migrated before
-//! rotation existed is upgraded in place.
+//! rotation and scopes existed is upgraded in place.
 
 use crate::support::scenarios::{app1, is_active, revoke, Durable};
 use std::future::Future;
@@ -13,7 +13,9 @@ use tower_revoke::request::Token;
 use tower_revoke::store::{
     ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenEntry,
 };
-use tower_revoke::{testkit, IntrospectionStore, IssuanceStore, RevocationOutcome, TokenKind};
+use tower_revoke::{
+    testkit, ActiveToken, IntrospectionStore, IssuanceStore, RevocationOutcome, TokenKind,
+};
 
 fn entry(token: &str, kind: TokenKind, grant: Option<&str>) -> TokenEntry {
     let client = ClientId::new("app1").unwrap();
@@ -97,10 +99,20 @@ where
     }
 }
 
+/// The `fact` (`ActiveToken::sub`, `ActiveToken::scope`) `token`
+/// introspects with.
+async fn fact_of(
+    store: &impl IntrospectionStore,
+    token: &str,
+    fact: fn(&ActiveToken) -> Option<&str>,
+) -> Option<String> {
+    let facts = store.introspect(&Token::new(token).unwrap()).await.unwrap();
+    facts.and_then(|facts| fact(&facts).map(str::to_owned))
+}
+
 /// The subject `token` introspects with.
 async fn subject_of(store: &impl IntrospectionStore, token: &str) -> Option<String> {
-    let facts = store.introspect(&Token::new(token).unwrap()).await.unwrap();
-    facts.and_then(|facts| facts.sub().map(str::to_owned))
+    fact_of(store, token, ActiveToken::sub).await
 }
 
 /// Successors sent without a subject take the presented token's, on the
@@ -143,16 +155,19 @@ async fn successors_take_the_subject(store: impl Durable) {
     assert!(is_active(&store, "AT3").await, "bob's token stays");
 }
 
-/// Takes a migrated database back to version 2, before rotation.
+/// Takes a migrated database back to version 2, before rotation (version
+/// 3) and scopes (version 4).
 async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
     let sql = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
-        DELETE FROM tower_revoke_migrations WHERE version = 3;";
+        ALTER TABLE tower_revoke_tokens DROP COLUMN scope;
+        DELETE FROM tower_revoke_migrations WHERE version >= 3;";
     sqlx::raw_sql(sql).execute(database).await.unwrap();
 }
 
 /// `store` gets the kit's seed and `AT1` revoked, then `upgrade` takes it
 /// back to version 2 and migrates it again: its tokens and revocations are
-/// kept, and its refresh tokens rotate.
+/// kept, its refresh tokens rotate, and the scopes of tokens recorded since
+/// are kept.
 async fn upgraded_from_version_2<S, F, Fut>(store: S, upgrade: F)
 where
     S: Durable,
@@ -169,6 +184,11 @@ where
     );
     assert!(is_active(&store, "AT2").await && is_active(&store, "RT9").await);
     assert!(!is_active(&store, "RT2").await);
+    let scoped = entry("AT8", TokenKind::AccessToken, None).with_scope("read");
+    let recorded = store.record_token(&scoped).await.unwrap();
+    assert_eq!(recorded, Recording::Recorded);
+    let scope = fact_of(&store, "AT8", ActiveToken::scope).await;
+    assert_eq!(scope.as_deref(), Some("read"), "the scope is stored");
 }
 
 #[cfg(feature = "sqlite")]
@@ -202,7 +222,7 @@ mod sqlite {
     }
 
     /// A file migrated before rotation existed (version 2) gets the
-    /// column, keeps its tokens and revocations, and rotates them.
+    /// columns, keeps its tokens and revocations, and rotates them.
     #[tokio::test]
     async fn a_version_2_file_is_upgraded_and_rotates() {
         let file = TestFile::new();
@@ -353,7 +373,7 @@ mod postgres {
     }
 
     /// A database migrated before rotation existed (version 2) gets the
-    /// column, keeps its tokens and revocations, and rotates them.
+    /// columns, keeps its tokens and revocations, and rotates them.
     #[tokio::test]
     async fn a_version_2_database_is_upgraded_and_rotates() {
         let Some(url) = postgres_url("a_version_2_database_is_upgraded_and_rotates") else {

@@ -93,7 +93,7 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 3);
+    assert_eq!(versions, 4);
 }
 
 /// A clean start logs nothing that looks like a warning: migrating a

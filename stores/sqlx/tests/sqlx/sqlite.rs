@@ -72,6 +72,7 @@ async fn a_version_1_file_is_upgraded_in_place() {
     scenarios::revoke(&store, "AT1").await;
     let back_to_v1 = "DROP TABLE tower_revoke_denied_jtis; DROP TABLE tower_revoke_subject_cutoffs;
         ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
+        ALTER TABLE tower_revoke_tokens DROP COLUMN scope;
         DELETE FROM tower_revoke_migrations WHERE version >= 2;";
     sqlx::raw_sql(back_to_v1)
         .execute(store.pool())
@@ -109,7 +110,7 @@ async fn open_creates_the_file_in_wal_mode() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(versions, 3);
+    assert_eq!(versions, 4);
 }
 
 /// Set for the child processes of `several_processes_share_one_file`: the
