@@ -334,6 +334,8 @@ mod tests {
     const ISSUER: &str = "https://as.example";
     const AUDIENCE: &str = "https://api.example";
 
+    type Store = JwtStore<MemoryStore>;
+
     fn memory() -> MemoryStore {
         MemoryStore::from_seed_json(
             r#"{"clients": [{"client_id": "app1", "client_secret": "s3cr3t"},
@@ -345,7 +347,7 @@ mod tests {
     }
 
     /// A `JwtStore` over `memory`, recorded or not, requiring `AUDIENCE`.
-    fn jwt_store(memory: &MemoryStore, recorded: bool) -> JwtStore<MemoryStore> {
+    fn jwt_store(memory: &MemoryStore, recorded: bool) -> Store {
         let verifier = JwtVerifier::new(ISSUER, [JwtKey::hs256(SECRET).unwrap()]);
         JwtStore::new(memory.clone(), verifier.audience(AUDIENCE)).recorded(recorded)
     }
@@ -372,12 +374,20 @@ mod tests {
             .with_expires_at(jsonwebtoken::get_current_timestamp() + 600)
     }
 
+    /// A fresh store holding a JWT of app1 for alice, recorded in grant G1
+    /// with RT1: the store, a recorded `JwtStore` and a verify-only one over
+    /// it, and the JWT.
+    async fn recorded_jwt() -> (MemoryStore, Store, Store, Token) {
+        let memory = memory();
+        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
+        let token = jwt("j1", AUDIENCE);
+        let recorded = store.record_token(&entry(&token)).await.unwrap();
+        assert_eq!(recorded, Recording::Recorded);
+        (memory, store, verifying, token)
+    }
+
     /// `client`'s revocation of `token` through `store`.
-    async fn revoke(
-        store: &JwtStore<MemoryStore>,
-        client: &str,
-        token: &Token,
-    ) -> RevocationOutcome {
+    async fn revoke(store: &Store, client: &str, token: &Token) -> RevocationOutcome {
         let client = AuthenticatedClient {
             client_id: ClientId::new(client).unwrap(),
             client_type: ClientType::Confidential,
@@ -387,7 +397,7 @@ mod tests {
     }
 
     /// Both introspections of `token`, which must agree.
-    async fn active(store: &JwtStore<MemoryStore>, token: &Token) -> Option<ActiveToken> {
+    async fn active(store: &Store, token: &Token) -> Option<ActiveToken> {
         let later = store.introspect(token).await.unwrap();
         let now = store.introspect_now(token.secret()).expect("in process");
         assert_eq!(now.unwrap(), later);
@@ -396,11 +406,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_recorded_jwt_answers_with_the_store_facts_and_its_claims() {
-        let memory = memory();
-        let store = jwt_store(&memory, true);
-        let token = jwt("j1", AUDIENCE);
-        let recorded = store.record_token(&entry(&token)).await.unwrap();
-        assert_eq!(recorded, Recording::Recorded);
+        let (memory, store, _, token) = recorded_jwt().await;
         let facts = active(&store, &token).await.expect("active");
         assert_eq!(facts.client_id().as_str(), "app1");
         assert_eq!(facts.kind(), TokenKind::AccessToken);
@@ -418,10 +424,7 @@ mod tests {
 
     #[tokio::test]
     async fn revoking_its_refresh_token_ends_a_recorded_jwt_of_the_grant() {
-        let memory = memory();
-        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
-        let token = jwt("j1", AUDIENCE);
-        store.record_token(&entry(&token)).await.unwrap();
+        let (_, store, verifying, token) = recorded_jwt().await;
         let refresh = Token::new("RT1").unwrap();
         let outcome = revoke(&store, "app1", &refresh).await;
         let cascaded = RevocationOutcome::Revoked {
@@ -451,7 +454,7 @@ mod tests {
     }
 
     /// app1 presents RT1, rotated to a new refresh token and `access`.
-    async fn rotate_rt1(store: &JwtStore<MemoryStore>, access: &Token) -> RotationOutcome {
+    async fn rotate_rt1(store: &Store, access: &Token) -> RotationOutcome {
         let app1 = AuthenticatedClient {
             client_id: ClientId::new("app1").unwrap(),
             client_type: ClientType::Confidential,
@@ -464,10 +467,7 @@ mod tests {
 
     #[tokio::test]
     async fn revoking_a_recorded_jwt_revokes_its_record_and_denies_it() {
-        let memory = memory();
-        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
-        let token = jwt("j1", AUDIENCE);
-        store.record_token(&entry(&token)).await.unwrap();
+        let (memory, store, verifying, token) = recorded_jwt().await;
         let other = revoke(&store, "app2", &token).await;
         assert_eq!(other, RevocationOutcome::IssuedToAnotherClient);
         assert!(active(&store, &token).await.is_some(), "nothing changed");

@@ -19,21 +19,21 @@ const DEMO: Example = Example {
 };
 
 /// `curl -u app1:s3cr3t -d BODY http://{addr}/oauth/token`
-fn token(body: &str) -> Req {
+pub(crate) fn token(body: &str) -> Req {
     form(TOKEN_PATH, body.to_owned()).basic("app1", "s3cr3t")
 }
 
-fn introspect(token: &str) -> Req {
+pub(crate) fn introspect(token: &str) -> Req {
     form(app::INTROSPECT_PATH, format!("token={token}")).basic("app1", "s3cr3t")
 }
 
-fn revoke(token: &str) -> Req {
+pub(crate) fn revoke(token: &str) -> Req {
     form(app::REVOKE_PATH, format!("token={token}")).basic("app1", "s3cr3t")
 }
 
 /// The RFC 6749 §5.1 answer: 200 JSON, `no-store`, a Bearer access token
 /// valid for an hour; its members.
-fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
+pub(crate) fn answered(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
@@ -42,12 +42,18 @@ fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value
     let members = body.as_object().expect("a JSON object").clone();
     assert_eq!(members["token_type"], "Bearer");
     assert_eq!(members["expires_in"], 3600);
+    members
+}
+
+/// [`answered`], with an opaque access token; its members.
+fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
+    let members = answered(reply);
     let access = members["access_token"].as_str().expect("an access token");
     assert_eq!(access.len(), 43, "256 bits, base64url");
     members
 }
 
-fn text<'a>(members: &'a serde_json::Map<String, Value>, name: &str) -> &'a str {
+pub(crate) fn text<'a>(members: &'a serde_json::Map<String, Value>, name: &str) -> &'a str {
     members[name]
         .as_str()
         .unwrap_or_else(|| panic!("{name} in {members:?}"))
