@@ -52,7 +52,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// reused refresh token ends them with its grant (RFC 9700 §4.14.2), and
 /// bulk revocation of a subject ends them by their record as well as by
 /// the cutoff. A JWT that verifies but was never recorded is not active.
-/// A recorded JWT expires at the `exp` `St` recorded (no leeway). Each
+/// A recorded JWT ends when its record expires (record its `exp`: the
+/// leeway does not extend it). Each
 /// answer costs `St`'s round trip on top of the deny-list's; behind a
 /// guard cache a JWT's answer is then as fresh as an opaque token's.
 /// Resource servers that verify without recording over the same `St` see a
