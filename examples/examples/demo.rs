@@ -18,7 +18,10 @@
 //! - `TOWER_REVOKE_ISSUER` (default `http://` and the address): the issuer
 //!   the metadata names and JWTs must carry.
 //! - `TOWER_REVOKE_JWT_HS256_SECRET` (at least 32 bytes): turns on HS256
-//!   JWT access tokens (RFC 9068); the demo prints one for alice.
+//!   JWT access tokens (RFC 9068): `POST /oauth/token` issues JWTs instead
+//!   of opaque tokens, each recorded in the store in its grant, so that
+//!   revoking or reusing a refresh token ends them; the demo prints one for
+//!   alice.
 //! - `TOWER_REVOKE_JWT_AUDIENCE`: the `aud` JWTs must name.
 //! - `TOWER_REVOKE_AUDIT=1`: each revocation request's audit event as one
 //!   line of JSON on stdout.

@@ -1,27 +1,33 @@
 //! The demo application: an ordinary axum app with the revocation and
 //! introspection endpoints added by one layer each, `/me` behind the Bearer
-//! guard, RFC 8414 metadata, and, when a secret is configured, HS256 JWT
-//! access tokens (RFC 9068) that can be revoked.
+//! guard, RFC 8414 metadata, the token endpoint ([`token`]), and, when a
+//! secret is configured, HS256 JWT access tokens (RFC 9068) that can be
+//! revoked: the token endpoint then issues JWTs, recorded in the store in
+//! their grants like opaque tokens, so that revoking or reusing a refresh
+//! token ends them too ([`JwtStore::recorded`]).
 //!
 //! Shared by `examples/demo.rs`, the `tower-revoke-demo` binary (the same
 //! program, for the process tests in `tests/processes/`), and the tests in
 //! `tests/apps/demo*.rs`.
 
-use crate::common;
 use crate::token::{self, TokenEndpoint, TOKEN_PATH};
+use crate::{common, serve};
 use axum::extract::Request;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use std::fmt;
 use std::time::Duration;
 use tower_revoke::audit::RevocationEvent;
+use tower_revoke::client::ClientId;
 use tower_revoke::cors::CorsPolicy;
 use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
 use tower_revoke::metadata::AuthorizationServerMetadata;
-use tower_revoke::store::{BoxStore, Seed};
+use tower_revoke::request::Token;
+use tower_revoke::store::{BoxStore, Recording, Seed, TokenEntry};
 use tower_revoke::{
-    ActiveToken, BearerAuthLayer, IntrospectionEndpointLayer, RevocationEndpointLayer,
+    ActiveToken, BearerAuthLayer, IntrospectionEndpointLayer, IssuanceStore,
+    RevocationEndpointLayer, TokenKind,
 };
 
 /// The demo's seed, `examples/seed.json`.
@@ -39,9 +45,9 @@ pub const INTROSPECT_PATH: &str = "/oauth/introspect";
 pub struct Config {
     /// `TOWER_REVOKE_ISSUER`, default `http://` and the listen address.
     pub issuer: String,
-    /// `TOWER_REVOKE_JWT_HS256_SECRET` (UTF-8, at least 32 bytes): JWT
-    /// access tokens signed HS256, with `iss` the issuer. `None`: opaque
-    /// tokens only.
+    /// `TOWER_REVOKE_JWT_HS256_SECRET` (UTF-8, at least 32 bytes): the
+    /// token endpoint issues JWT access tokens signed HS256 ([`mint`](Self::mint)),
+    /// with `iss` the issuer. `None`: opaque tokens only.
     pub jwt_secret: Option<String>,
     /// `TOWER_REVOKE_JWT_AUDIENCE`: when set, the `aud` every JWT must name.
     pub jwt_audience: Option<String>,
@@ -108,23 +114,48 @@ impl Config {
         })
     }
 
-    /// A JWT access token (RFC 9068) of `client_id` for `sub`, valid for
-    /// `lifetime`, as the demo's own authorization server would issue: the
-    /// demo prints one at start. `None` when JWTs are off.
-    pub fn mint(&self, client_id: &str, sub: &str, lifetime: Duration) -> Option<String> {
+    /// A new JWT access token (RFC 9068 §2) of `client_id` for `sub`, valid
+    /// for `lifetime` (whole seconds), as the entry the issuer records
+    /// ([`IssuanceStore::record_token`], or a rotation's access token): an
+    /// access token of `client_id` for `sub`, expiring at its `exp`. Its
+    /// header is `alg` HS256 with `typ` `at+jwt` (§2.1); its claims `iss`
+    /// (the issuer), `sub`, `client_id`, `iat`, `exp`, a `jti` unique to
+    /// this process and call, `aud` when
+    /// [`jwt_audience`](Self::jwt_audience) is set, and `scope` when given
+    /// (§2.2). The demo's token endpoint and its start-up JWT for alice are
+    /// minted here. `None` when JWTs are off.
+    ///
+    /// # Panics
+    /// When the secret is empty (which [`verifier`](Self::verifier), and so
+    /// [`app_with`], refuses first).
+    pub fn mint(
+        &self,
+        client_id: &ClientId,
+        sub: &str,
+        scope: Option<&str>,
+        lifetime: Duration,
+    ) -> Option<TokenEntry> {
         let secret = self.jwt_secret.as_ref()?;
-        let now = now();
+        let iat = now();
+        let exp = iat + lifetime.as_secs();
         let mut claims = serde_json::json!({
-            "iss": self.issuer, "sub": sub, "client_id": client_id,
-            "iat": now, "exp": now + lifetime.as_secs(), "jti": jti(now), "scope": "profile",
+            "iss": self.issuer, "sub": sub, "client_id": client_id.as_str(),
+            "iat": iat, "exp": exp, "jti": jti(iat),
         });
         if let Some(audience) = &self.jwt_audience {
             claims["aud"] = audience.as_str().into();
         }
+        if let Some(scope) = scope {
+            claims["scope"] = scope.into();
+        }
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("at+jwt".into());
-        let key = EncodingKey::from_secret(secret.as_bytes()).ok()?;
-        encode(&header, &claims, &key).ok()
+        let key = EncodingKey::from_secret(secret.as_bytes())
+            .expect("TOWER_REVOKE_JWT_HS256_SECRET: an HS256 secret must not be empty");
+        let jwt = encode(&header, &claims, &key).expect("HS256 signs any JSON claims");
+        let jwt = Token::new(jwt).expect("a JWT is never empty");
+        let entry = TokenEntry::new(jwt, TokenKind::AccessToken, client_id.clone());
+        Some(entry.with_subject(sub).with_expires_at(exp))
     }
 }
 
@@ -159,16 +190,21 @@ fn jti(now: u64) -> String {
     format!("{now:x}-{random:016x}")
 }
 
-/// The demo's `main`: [`app`] on the store chosen by `TOWER_REVOKE_STORE`
-/// (default in memory), seeded from `TOWER_REVOKE_SEED` (default
-/// [`SEED`]), behind the guard cache when `TOWER_REVOKE_GUARD_CACHE` is
-/// set, served at `TOWER_REVOKE_ADDR` (default `127.0.0.1:3000`), with JWT
-/// access tokens when `TOWER_REVOKE_JWT_HS256_SECRET` is set (see
-/// [`Config`]). Prints the cache, the store (password redacted),
-/// `listening on http://ADDR`, and the `curl` lines to try, with a JWT for
-/// alice when JWTs are on.
+/// The demo's `main`: [`app_with`] on the store chosen by
+/// `TOWER_REVOKE_STORE` (default in memory), seeded from
+/// `TOWER_REVOKE_SEED` (default [`SEED`]), behind the guard cache when
+/// `TOWER_REVOKE_GUARD_CACHE` is set, served at `TOWER_REVOKE_ADDR`
+/// (default `127.0.0.1:3000`) within the default
+/// [`Limits`](serve::Limits), with JWT access tokens when
+/// `TOWER_REVOKE_JWT_HS256_SECRET` is set (see [`Config`]). Prints the
+/// cache, the store (password redacted), `listening on http://ADDR`, and the
+/// `curl` lines to try, with a JWT for alice when JWTs are on: minted and
+/// recorded in the store as the token endpoint would issue it.
 pub async fn run() {
+    common::init_tracing();
     let config = Config::from_env();
+    let store = common::store(SEED).await;
+    let app = app_with(store.clone(), &config);
     let mut try_it = vec![
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
         format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{INTROSPECT_PATH}"),
@@ -180,15 +216,38 @@ pub async fn run() {
             "curl -i -u app1:s3cr3t -d grant_type=refresh_token -d refresh_token=RT1 http://{{addr}}{TOKEN_PATH}"
         ),
     ];
-    if let Some(jwt) = config.mint("app1", "alice", Duration::from_secs(3600)) {
+    if let Some(jwt) = alice_jwt(&store, &config).await {
         try_it.extend([
-            format!("JWT={jwt}   # alice's JWT access token, valid one hour"),
+            format!(
+                "JWT={}   # alice's JWT access token, valid one hour",
+                jwt.secret()
+            ),
             "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"".to_owned(),
             format!("curl -i -u app1:s3cr3t -d token=$JWT http://{{addr}}{REVOKE_PATH}"),
             "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"   # now 401".to_owned(),
         ]);
     }
-    common::run(SEED, app, &try_it).await;
+    let listener = common::listen(common::addr(), &try_it).await;
+    serve::serve(listener, app, serve::Limits::default()).await;
+}
+
+/// alice's JWT access token of app1 (scope `profile`, valid one hour),
+/// recorded in `store`; `None` when JWTs are off, or with a warning when
+/// the store does not record it (a seed without app1).
+async fn alice_jwt(store: &BoxStore, config: &Config) -> Option<Token> {
+    let app1 = ClientId::new("app1").ok()?;
+    let entry = config.mint(&app1, "alice", Some("profile"), Duration::from_secs(3600))?;
+    match store.record_token(&entry).await {
+        Ok(Recording::Recorded) => Some(entry.token),
+        Ok(other) => {
+            tracing::warn!("alice's JWT was not recorded ({other:?}): none printed");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "alice's JWT was not recorded: none printed");
+            None
+        }
+    }
 }
 
 /// [`app_with`] on the configuration from the environment.
@@ -198,12 +257,18 @@ pub fn app(store: BoxStore) -> Router {
 
 /// `GET /` (200 text), `GET /me` (Bearer guard, 200 JSON `{"sub",
 /// "client_id"}`), `POST /oauth/revoke` (CORS and audit events as
-/// `config` says), `POST /oauth/introspect` and
-/// `GET /.well-known/oauth-authorization-server`, on `store`, which holds
-/// the JWT deny-list too when JWTs are on.
+/// `config` says), `POST /oauth/introspect`, `POST /oauth/token` and
+/// `GET /.well-known/oauth-authorization-server`, on `store`. When JWTs
+/// are on, `store` also holds the JWT deny-list and the record of every
+/// JWT the demo issues: the endpoints see it through a
+/// [`JwtStore`] with [`recorded(true)`](JwtStore::recorded), so a JWT is
+/// active only while its record is, and its grant's end ends it.
+///
+/// # Panics
+/// When the JWT secret is shorter than 32 bytes (see [`Config::verifier`]).
 pub fn app_with(store: BoxStore, config: &Config) -> Router {
     let store = match config.verifier() {
-        Some(verifier) => BoxStore::new(JwtStore::new(store, verifier)),
+        Some(verifier) => BoxStore::new(JwtStore::new(store, verifier).recorded(true)),
         None => store,
     };
     let mut revocation = RevocationEndpointLayer::new(store.clone())
@@ -213,7 +278,7 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
         revocation = revocation.events(|event: &RevocationEvent| println!("{}", event.to_json()));
     }
     let introspection = IntrospectionEndpointLayer::new(store.clone()).path(INTROSPECT_PATH);
-    let token_endpoint = TokenEndpoint::new(store.clone(), config.refresh_grace);
+    let token_endpoint = TokenEndpoint::new(store.clone(), config.clone());
     let metadata = AuthorizationServerMetadata::new(config.issuer.as_str())
         .revocation_endpoint(&revocation)
         .introspection_endpoint(&introspection)

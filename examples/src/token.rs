@@ -13,14 +13,40 @@
 //!
 //! Errors follow RFC 6749 §5.2: `invalid_request` (a parameter missing or
 //! repeated), `invalid_client` (401 with the `Basic` challenge),
-//! `unauthorized_client`, `invalid_grant`, `unsupported_grant_type`; 503
+//! `unauthorized_client`, `invalid_grant`, `unsupported_grant_type`,
+//! `invalid_scope` (a `scope` not of §3.3 syntax, or, on a refresh, wider
+//! than the scope granted); 503
 //! `temporarily_unavailable` with `Retry-After` when the store fails. Every
 //! answer carries `Cache-Control: no-store` and `Pragma: no-cache` (§5.1).
 //!
-//! Access tokens are opaque and expire after [`ACCESS_TOKEN_LIFETIME`];
-//! refresh tokens do not expire. `TOWER_REVOKE_REFRESH_GRACE` sets the
-//! grace period of rotation (default off).
+//! Access tokens expire after [`ACCESS_TOKEN_LIFETIME`]; refresh tokens do
+//! not expire. `TOWER_REVOKE_REFRESH_GRACE` sets the grace period of
+//! rotation (default off). Access tokens are opaque, or, with
+//! `TOWER_REVOKE_JWT_HS256_SECRET` set, JWTs (RFC 9068) minted by
+//! [`Config::mint`] with the `scope` the request asked for; either is
+//! recorded in the store before it is handed out, in its grant, so that
+//! revoking or reusing the grant's refresh token ends it (the demo's
+//! [`JwtStore`](tower_revoke::jwt::JwtStore) is
+//! [`recorded`](tower_revoke::jwt::JwtStore::recorded)).
+//!
+//! A JWT names its subject (`sub`, RFC 9068 §2.2), so on a refresh the
+//! endpoint first asks the store whose refresh token was presented (its
+//! subject; a grant without one is the client's own). A refresh token
+//! rotated before and presented again within the grace period is no
+//! longer active, so the store does not tell: that rotation issues only a
+//! refresh token, which the endpoint rotates at once in turn, now knowing
+//! the subject, and answers with the JWT of that second rotation. Opaque
+//! access tokens need no subject up front: a rotation's successors take
+//! the presented token's.
+//!
+//! Scope (RFC 6749 §3.3) is recorded with every token. A refresh without
+//! `scope` keeps the granted scope (the store gives it to the successors);
+//! a refresh with `scope` must ask for no scope-token beyond those granted
+//! (§6), which the endpoint checks against the presented token's facts, and
+//! narrows the new access token only: the new refresh token keeps the
+//! granted scope, as §6 requires of a rotated refresh token.
 
+use crate::demo::Config;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -36,7 +62,10 @@ use tower_revoke::request::{ClientForm, RequestReader, Token};
 use tower_revoke::response::{ErrorCode, ErrorResponse};
 use tower_revoke::revocation::RevocationResponder;
 use tower_revoke::store::{Recording, Rotation, RotationOutcome, TokenEntry};
-use tower_revoke::{AuthenticatedClient, ClientType, IssuanceStore, RevocationStore, TokenKind};
+use tower_revoke::{
+    AuthenticatedClient, ClientType, IntrospectionStore, IssuanceStore, RevocationStore,
+    StoreError, TokenKind,
+};
 
 /// The token endpoint's path in the demo.
 pub const TOKEN_PATH: &str = "/oauth/token";
@@ -61,7 +90,7 @@ struct Shared<St> {
     store: St,
     reader: RequestReader,
     responder: RevocationResponder,
-    grace: Duration,
+    config: Config,
 }
 
 impl<St> Clone for TokenEndpoint<St> {
@@ -74,17 +103,19 @@ impl<St> Clone for TokenEndpoint<St> {
 
 impl<St> TokenEndpoint<St>
 where
-    St: RevocationStore + IssuanceStore,
+    St: RevocationStore + IntrospectionStore + IssuanceStore,
 {
     /// The endpoint over `store`, reading requests as the revocation
-    /// endpoint does by default, with `grace` for refresh token rotation.
-    pub fn new(store: St, grace: Duration) -> Self {
+    /// endpoint does by default, with `config`'s grace period of refresh
+    /// token rotation ([`Config::refresh_grace`]) and, when it has a JWT
+    /// secret, JWT access tokens ([`Config::mint`]).
+    pub fn new(store: St, config: Config) -> Self {
         Self {
             shared: Arc::new(Shared {
                 store,
                 reader: RequestReader::default(),
                 responder: RevocationResponder::default(),
-                grace,
+                config,
             }),
         }
     }
@@ -126,21 +157,66 @@ where
         }
     }
 
-    /// RFC 6749 §4.4: an access token for the client itself.
+    /// RFC 6749 §4.4: an access token for the client itself (`sub` the
+    /// client id, RFC 9068 §2.2).
     async fn client_credentials(
         &self,
         client: &AuthenticatedClient,
         form: &ClientForm,
     ) -> Response {
+        let Shared {
+            store,
+            responder,
+            config,
+            ..
+        } = &*self.shared;
         if client.client_type != ClientType::Confidential {
             let why = "only a confidential client may use client_credentials";
             return error(ErrorCode::UnauthorizedClient, why);
         }
-        let access = Token::generate();
-        let entry = access_entry(&access, &client.client_id, Some(client.client_id.as_str()));
-        match self.shared.store.record_token(&entry).await {
-            Ok(Recording::Recorded) => issued(&access, None, form.get("scope")),
+        let (id, scope) = (&client.client_id, form.get("scope"));
+        let entry = config
+            .mint(id, id.as_str(), scope, ACCESS_TOKEN_LIFETIME)
+            .unwrap_or_else(|| opaque_access_token(id).with_subject(id.as_str()));
+        let Some(entry) = scoped(entry, scope) else {
+            return error(ErrorCode::InvalidScope, MALFORMED_SCOPE);
+        };
+        match store.record_token(&entry).await {
+            Ok(Recording::Recorded) => issued(&entry.token, None, scope),
             Ok(other) => unavailable(&format!("the access token was not recorded: {other:?}")),
+            Err(failed) => responder.store_unavailable(&failed).map(Body::new),
+        }
+    }
+
+    /// RFC 6749 §6: the refresh token rotated to new tokens in its grant.
+    async fn refresh(&self, client: &AuthenticatedClient, form: &ClientForm) -> Response {
+        let Some(presented) = form.get("refresh_token").and_then(Token::new) else {
+            return error(
+                ErrorCode::InvalidRequest,
+                "the refresh_token parameter is missing",
+            );
+        };
+        let scope = form.get("scope");
+        let mut rotated = self.rotate(client, presented, scope).await;
+        if let Ok(Refresh::Rotated {
+            refresh,
+            access: None,
+        }) = &rotated
+        {
+            // Within the grace period (see the module docs): the successor,
+            // just recorded, knows the subject and the granted scope.
+            rotated = self.rotate(client, refresh.clone(), scope).await;
+        }
+        match rotated {
+            Ok(Refresh::Rotated {
+                refresh,
+                access: Some(access),
+            }) => issued(&access.token, Some(&refresh), access.scope.as_deref()),
+            Ok(Refresh::Rotated { access: None, .. } | Refresh::InvalidGrant) => error(
+                ErrorCode::InvalidGrant,
+                "the refresh token is invalid, expired, revoked or was already used",
+            ),
+            Ok(Refresh::InvalidScope(why)) => error(ErrorCode::InvalidScope, why),
             Err(failed) => self
                 .shared
                 .responder
@@ -149,51 +225,101 @@ where
         }
     }
 
-    /// RFC 6749 §6: the refresh token rotated to new tokens in its grant.
-    async fn refresh(&self, client: &AuthenticatedClient, form: &ClientForm) -> Response {
-        let Shared {
-            store,
-            responder,
-            grace,
-            ..
-        } = &*self.shared;
-        let Some(presented) = form.get("refresh_token").and_then(Token::new) else {
-            return error(
-                ErrorCode::InvalidRequest,
-                "the refresh_token parameter is missing",
-            );
-        };
-        // Sent without a subject, the new tokens take the presented one's
-        // (the store's rule of rotation).
-        let (access, refresh) = (Token::generate(), Token::generate());
+    /// Rotates `presented` to a new refresh token and a new access token in
+    /// its grant (RFC 6749 §6): [`Refresh::InvalidGrant`] when the store
+    /// refuses it (reused, which ends the grant, or not a live refresh token
+    /// of `client`). The store is asked for the presented token's facts
+    /// first when they are needed: its subject for a JWT, its granted scope
+    /// when `scope` narrows it. When the store does not tell them (a token
+    /// rotated before), the rotation issues no access token.
+    async fn rotate(
+        &self,
+        client: &AuthenticatedClient,
+        presented: Token,
+        scope: Option<&str>,
+    ) -> Result<Refresh, StoreError> {
+        let Shared { store, config, .. } = &*self.shared;
         let id = &client.client_id;
+        let access = if scope.is_none() && config.jwt_secret.is_none() {
+            // Sent without a subject or scope, the new access token takes
+            // the presented token's (the store's rule of rotation).
+            Some(opaque_access_token(id))
+        } else if let Some(facts) = store.introspect(&presented).await? {
+            let subject = facts.sub().unwrap_or(id.as_str());
+            let scope = scope.or(facts.scope());
+            let entry = config
+                .mint(id, subject, scope, ACCESS_TOKEN_LIFETIME)
+                .unwrap_or_else(|| opaque_access_token(id));
+            let Some(entry) = scoped(entry, scope) else {
+                return Ok(Refresh::InvalidScope(MALFORMED_SCOPE));
+            };
+            if !within(scope, facts.scope()) {
+                return Ok(Refresh::InvalidScope(WIDER_SCOPE));
+            }
+            Some(entry)
+        } else {
+            None
+        };
+        let refresh = Token::generate();
         let successor = TokenEntry::new(refresh.clone(), TokenKind::RefreshToken, id.clone());
-        let access_token = access_entry(&access, id, None);
-        let rotation = Rotation::new(presented, successor, Some(access_token)).with_grace(*grace);
-        match store.rotate_refresh_token(client, &rotation).await {
-            Ok(RotationOutcome::Rotated) => issued(&access, Some(&refresh), form.get("scope")),
-            Ok(_) => error(
-                ErrorCode::InvalidGrant,
-                "the refresh token is invalid, expired, revoked or was already used",
-            ),
-            Err(failed) => responder.store_unavailable(&failed).map(Body::new),
-        }
+        let rotation =
+            Rotation::new(presented, successor, access.clone()).with_grace(config.refresh_grace);
+        Ok(match store.rotate_refresh_token(client, &rotation).await? {
+            RotationOutcome::Rotated => Refresh::Rotated { refresh, access },
+            _ => Refresh::InvalidGrant,
+        })
     }
 }
 
-/// An access token of `client_id`, of `subject`, expiring after
-/// [`ACCESS_TOKEN_LIFETIME`].
-fn access_entry(access: &Token, client_id: &ClientId, subject: Option<&str>) -> TokenEntry {
+/// What a refresh request's rotation came to.
+enum Refresh {
+    /// The presented refresh token is rotated.
+    Rotated {
+        /// Its successor.
+        refresh: Token,
+        /// The new access token, as recorded; `None` when the store did not
+        /// tell the presented token's facts (see [`TokenEndpoint::rotate`]).
+        access: Option<TokenEntry>,
+    },
+    /// Not a live refresh token of the client, or reused: `invalid_grant`.
+    InvalidGrant,
+    /// `invalid_scope`, and why; nothing was rotated.
+    InvalidScope(&'static str),
+}
+
+/// The description of `invalid_scope` for a malformed `scope`.
+const MALFORMED_SCOPE: &str = "the scope is not scope-tokens separated by single spaces";
+
+/// The description of `invalid_scope` for a scope wider than the grant's.
+const WIDER_SCOPE: &str = "the scope asks for more than the refresh token was granted";
+
+/// `entry` with `scope`, if any; `None` when the scope is not RFC 6749
+/// §3.3 syntax (the store's rule, [`TokenEntry::is_well_formed`]: the rest
+/// of the entry is generated here).
+fn scoped(entry: TokenEntry, scope: Option<&str>) -> Option<TokenEntry> {
+    let entry = match scope {
+        Some(scope) => entry.with_scope(scope),
+        None => entry,
+    };
+    entry.is_well_formed().then_some(entry)
+}
+
+/// Whether every scope-token of `asked` is among those of `granted` (RFC
+/// 6749 §6); nothing asked is always within.
+fn within(asked: Option<&str>, granted: Option<&str>) -> bool {
+    let granted: Vec<&str> = granted.map_or_else(Vec::new, |g| g.split(' ').collect());
+    asked.is_none_or(|asked| asked.split(' ').all(|token| granted.contains(&token)))
+}
+
+/// A new opaque access token of `client_id` ([`Token::generate`]), without
+/// a subject, expiring after [`ACCESS_TOKEN_LIFETIME`].
+fn opaque_access_token(client_id: &ClientId) -> TokenEntry {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
     let expires_at = (now + ACCESS_TOKEN_LIFETIME).as_secs();
-    let entry = TokenEntry::new(access.clone(), TokenKind::AccessToken, client_id.clone());
-    let entry = entry.with_expires_at(expires_at);
-    match subject {
-        Some(subject) => entry.with_subject(subject),
-        None => entry,
-    }
+    let entry = TokenEntry::new(Token::generate(), TokenKind::AccessToken, client_id.clone());
+    entry.with_expires_at(expires_at)
 }
 
 /// The RFC 6749 §5.1 answer.

@@ -90,6 +90,25 @@ impl VerifiedJwt {
         }
         token
     }
+
+    /// `facts`, a store's answer for this token as it recorded it, with
+    /// what only the token states: `iss`, `aud` and `jti`, and `iat` and
+    /// `scope` where the store has none. Where both speak, the store's
+    /// facts stand (see [`JwtStore::recorded`](super::JwtStore::recorded)).
+    pub(super) fn merged_into(&self, facts: ActiveToken) -> ActiveToken {
+        let mut token = facts
+            .with_iss(self.issuer.as_str())
+            .with_jti(self.jti.as_str())
+            .with_aud(self.audience.iter().map(String::as_str));
+        if token.iat().is_none() {
+            token = token.with_iat(self.issued_at);
+        }
+        let scope = self.scope.as_deref().filter(|_| token.scope().is_none());
+        if let Some(scope) = scope {
+            token = token.with_scope(scope);
+        }
+        token
+    }
 }
 
 /// Shows the claims, none of which is a secret.

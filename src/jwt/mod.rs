@@ -15,6 +15,12 @@
 //!   expires; introspection and the Bearer guard refuse what is on the
 //!   list; bulk revocation of a subject refuses its JWTs issued until then.
 //!   The layers need no change: they see a store.
+//! - An authorization server that records every JWT it mints in the store
+//!   (through [`IssuanceStore`](crate::IssuanceStore), in the JWT's grant)
+//!   turns on [`JwtStore::recorded`]: a JWT is then active only while the
+//!   store answers its record active too, so the end of its grant (a
+//!   revoked or reused refresh token, RFC 7009 §2.1, RFC 9700 §4.14.2)
+//!   ends it as it ends an opaque token.
 //!
 //! # Why a store wrapper
 //! The endpoints already speak to stores, and a JWT's answers need a store

@@ -1,6 +1,7 @@
 //! [`JwtStore`]: a store that also knows JWT access tokens, so that the
 //! layers revoke and introspect them without a change.
 
+use super::claims::VerifiedJwt;
 use super::verifier::JwtVerifier;
 use crate::client::ClientCredentials;
 use crate::log::Bounded;
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A store `St` plus a [`JwtVerifier`]: JWT access tokens that verify are
-/// answered from their claims and `St`'s [`JwtDenyList`]; every other
+/// answered from their claims and `St`'s [`JwtDenyList`] (and, when
+/// [recorded](Self::recorded), from `St`'s record of them too); every other
 /// token is `St`'s to answer, as before.
 ///
 /// | call | a JWT that verifies | any other token |
@@ -30,6 +32,33 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// [`BearerAuthLayer`](crate::BearerAuthLayer) over a `JwtStore` revoke,
 /// introspect and admit JWT access tokens with no change. The token type
 /// hint stays advice: a JWT is recognised by verifying it.
+///
+/// # Recorded JWTs: grants that end
+/// The table above is for a resource server that only verifies: a JWT
+/// lives until it expires or is denied. An authorization server that also
+/// records every JWT it mints in `St`
+/// ([`IssuanceStore::record_token`], or as the access token of a
+/// [`Rotation`]), in the JWT's grant, turns on
+/// [`recorded(true)`](Self::recorded), and `St`'s record decides as well:
+///
+/// | call | a JWT that verifies, recorded |
+/// |---|---|
+/// | [`revoke`](RevocationStore::revoke) | already denied: `NotFound`; otherwise `St`'s outcome for the token (unknown to `St`: `NotFound`; another client's: `IssuedToAnotherClient`), and when `St` revoked it, its (`iss`, `jti`) is denied too |
+/// | [`introspect`](IntrospectionStore::introspect) | active only if not denied **and** `St` answers the token active: `St`'s facts, with the claims' `iss`, `aud` and `jti`, and their `iat` and `scope` where `St` has none |
+/// | any other token that looks like a JWT (three dot-separated parts) but does not verify, at [`introspect`](IntrospectionStore::introspect) | not active, whatever `St` holds: a recorded JWT of another audience, or past its `exp` plus the leeway, never passes as an opaque token |
+///
+/// So every rule of `St` reaches its JWTs as it reaches its opaque tokens:
+/// revoking a refresh token ends the JWTs of its grant (RFC 7009 §2.1), a
+/// reused refresh token ends them with its grant (RFC 9700 §4.14.2), and
+/// bulk revocation of a subject ends them by their record as well as by
+/// the cutoff. A JWT that verifies but was never recorded is not active.
+/// A recorded JWT ends when its record expires (record its `exp`: the
+/// leeway does not extend it). Each
+/// answer costs `St`'s round trip on top of the deny-list's; behind a
+/// guard cache a JWT's answer is then as fresh as an opaque token's.
+/// Resource servers that verify without recording over the same `St` see a
+/// JWT's own revocation and its subject's cutoff through the deny-list,
+/// but not the end of its grant: point them at introspection.
 ///
 /// Round trips: verifying is local; a JWT's revocation costs two calls of
 /// the deny-list (is it denied, deny it), its introspection one. With an
@@ -60,6 +89,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct JwtStore<St> {
     inner: St,
     verifier: Arc<JwtVerifier>,
+    recorded: bool,
 }
 
 impl<St> JwtStore<St> {
@@ -69,7 +99,22 @@ impl<St> JwtStore<St> {
         Self {
             inner,
             verifier: Arc::new(verifier),
+            recorded: false,
         }
+    }
+
+    /// Whether the issuer records every JWT it mints in the wrapped store
+    /// (see [Recorded JWTs](Self#recorded-jwts-grants-that-end)): then a
+    /// JWT is active only while the store answers it active too, so the
+    /// end of its grant (a revoked or reused refresh token) ends it. Turn
+    /// it on only where every JWT of the issuer is recorded: one that is
+    /// not is never active. Default `false`: JWTs are answered from their
+    /// claims and the deny-list alone, for resource servers that only
+    /// verify.
+    #[must_use]
+    pub fn recorded(mut self, recorded: bool) -> Self {
+        self.recorded = recorded;
+        self
     }
 
     /// The wrapped store.
@@ -89,7 +134,7 @@ impl<St> JwtStore<St> {
 
     /// The verified claims of `token` if it is a JWT access token of this
     /// issuer; logs why not (never the token) at TRACE.
-    fn verified(&self, token: &str) -> Option<super::VerifiedJwt> {
+    fn verified(&self, token: &str) -> Option<VerifiedJwt> {
         if !JwtVerifier::looks_like_jwt(token) {
             return None;
         }
@@ -103,11 +148,44 @@ impl<St> JwtStore<St> {
     }
 }
 
+impl<St: JwtDenyList> JwtStore<St> {
+    /// Whether `St` answers the introspection of `token`, which did not
+    /// verify: always, unless JWTs are recorded and it looks like one (a
+    /// JWT of this issuer's that fails a check, such as the audience, is
+    /// then refused whatever `St` holds of it).
+    fn inner_introspects(&self, token: &str) -> bool {
+        !(self.recorded && JwtVerifier::looks_like_jwt(token))
+    }
+
+    /// Denies `jwt`, revoked by `client`, until it would be refused as
+    /// expired anyway (`exp` plus the leeway), so the deny-list never
+    /// outgrows the live tokens. `true` when this call denied it, `false`
+    /// when a concurrent revocation did first.
+    async fn deny(
+        &self,
+        client: &AuthenticatedClient,
+        jwt: &VerifiedJwt,
+    ) -> Result<bool, StoreError> {
+        let until = jwt
+            .expires_at()
+            .saturating_add(self.verifier.leeway_secs() + 1);
+        let denied = self.inner.deny_jwt(&jwt.record(), until).await?;
+        tracing::debug!(
+            client_id = %Bounded(client.client_id.as_str()),
+            jti = %Bounded(jwt.jti()),
+            denied,
+            "JWT access token revoked"
+        );
+        Ok(denied)
+    }
+}
+
 impl<St: fmt::Debug> fmt::Debug for JwtStore<St> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JwtStore")
             .field("inner", &self.inner)
             .field("verifier", &self.verifier)
+            .field("recorded", &self.recorded)
             .finish()
     }
 }
@@ -126,9 +204,9 @@ impl<St: RevocationStore + JwtDenyList> RevocationStore for JwtStore<St> {
     }
 
     /// In the order of [`RevocationStore::revoke`]: a denied JWT is
-    /// `NotFound`, another client's `IssuedToAnotherClient`; otherwise it
-    /// is denied until it would be refused as expired anyway (`exp` plus
-    /// the leeway), so the deny-list never outgrows the live tokens.
+    /// `NotFound`; when [recorded](Self::recorded), `St` decides the rest
+    /// (and a JWT it revoked is denied too); otherwise another client's JWT
+    /// is `IssuedToAnotherClient`, and any other is denied.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
@@ -137,24 +215,21 @@ impl<St: RevocationStore + JwtDenyList> RevocationStore for JwtStore<St> {
         let Some(jwt) = self.verified(request.token().secret()) else {
             return self.inner.revoke(client, request).await;
         };
-        let record = jwt.record();
-        if self.inner.jwt_denied(&record).await? {
+        if self.inner.jwt_denied(&jwt.record()).await? {
             return Ok(RevocationOutcome::NotFound);
+        }
+        if self.recorded {
+            let outcome = self.inner.revoke(client, request).await?;
+            if let RevocationOutcome::Revoked { .. } = outcome {
+                // For resource servers that verify without recording.
+                self.deny(client, &jwt).await?;
+            }
+            return Ok(outcome);
         }
         if *jwt.client_id() != client.client_id {
             return Ok(RevocationOutcome::IssuedToAnotherClient);
         }
-        let until = jwt
-            .expires_at()
-            .saturating_add(self.verifier.leeway_secs() + 1);
-        let denied = self.inner.deny_jwt(&record, until).await?;
-        tracing::debug!(
-            client_id = %Bounded(client.client_id.as_str()),
-            jti = %Bounded(jwt.jti()),
-            denied,
-            "JWT access token revoked"
-        );
-        Ok(match denied {
+        Ok(match self.deny(client, &jwt).await? {
             true => RevocationOutcome::Revoked {
                 kind: TokenKind::AccessToken,
                 cascaded: 0,
@@ -168,18 +243,37 @@ impl<St: RevocationStore + JwtDenyList> RevocationStore for JwtStore<St> {
 impl<St: IntrospectionStore + JwtDenyList> IntrospectionStore for JwtStore<St> {
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
         let Some(jwt) = self.verified(token.secret()) else {
-            return self.inner.introspect(token).await;
+            return match self.inner_introspects(token.secret()) {
+                true => self.inner.introspect(token).await,
+                false => Ok(None),
+            };
         };
-        let denied = self.inner.jwt_denied(&jwt.record()).await?;
-        Ok((!denied).then(|| jwt.to_active_token()))
+        if self.inner.jwt_denied(&jwt.record()).await? {
+            return Ok(None);
+        }
+        if !self.recorded {
+            return Ok(Some(jwt.to_active_token()));
+        }
+        let facts = self.inner.introspect(token).await?;
+        Ok(facts.map(|facts| jwt.merged_into(facts)))
     }
 
     fn introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>> {
         let Some(jwt) = self.verified(token) else {
-            return self.inner.introspect_now(token);
+            return match self.inner_introspects(token) {
+                true => self.inner.introspect_now(token),
+                false => Some(Ok(None)),
+            };
         };
-        let denied = self.inner.jwt_denied_now(&jwt.record())?;
-        Some(denied.map(|denied| (!denied).then(|| jwt.to_active_token())))
+        match self.inner.jwt_denied_now(&jwt.record())? {
+            Ok(false) => {}
+            denied => return Some(denied.map(|_| None)),
+        }
+        if !self.recorded {
+            return Some(Ok(Some(jwt.to_active_token())));
+        }
+        let facts = self.inner.introspect_now(token)?;
+        Some(facts.map(|facts| facts.map(|facts| jwt.merged_into(facts))))
     }
 }
 
@@ -201,8 +295,9 @@ impl<St: SubjectRevocationStore + JwtDenyList> SubjectRevocationStore for JwtSto
     }
 }
 
-/// Forwarded: the issuance of opaque tokens and refresh tokens goes to
-/// `St` (JWT access tokens are verified from their claims, not recorded).
+/// Forwarded to `St`: opaque tokens, refresh tokens and, for a
+/// [recorded](JwtStore::recorded) `JwtStore`, the JWT access tokens the
+/// issuer mints (as the token, kept as its digest like any other).
 impl<St: IssuanceStore> IssuanceStore for JwtStore<St> {
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
         self.inner.register_client(client).await
@@ -225,4 +320,213 @@ forward_jwt_deny_list! {
     /// Forwards to `St`, so that a `JwtStore` fits in a
     /// [`BoxStore`](crate::store::BoxStore).
     JwtStore
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientId;
+    use crate::jwt::JwtKey;
+    use crate::store::ClientType;
+    use crate::MemoryStore;
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+
+    const SECRET: &[u8] = b"a shared secret of at least 32 bytes!";
+    const ISSUER: &str = "https://as.example";
+    const AUDIENCE: &str = "https://api.example";
+
+    type Store = JwtStore<MemoryStore>;
+
+    fn memory() -> MemoryStore {
+        MemoryStore::from_seed_json(
+            r#"{"clients": [{"client_id": "app1", "client_secret": "s3cr3t"},
+                            {"client_id": "app2", "client_secret": "0th3r"}],
+                "tokens": [{"token": "RT1", "type": "refresh_token", "client_id": "app1",
+                            "grant_id": "G1", "subject": "alice"}]}"#,
+        )
+        .unwrap()
+    }
+
+    /// A `JwtStore` over `memory`, recorded or not, requiring `AUDIENCE`.
+    fn jwt_store(memory: &MemoryStore, recorded: bool) -> Store {
+        let verifier = JwtVerifier::new(ISSUER, [JwtKey::hs256(SECRET).unwrap()]);
+        JwtStore::new(memory.clone(), verifier.audience(AUDIENCE)).recorded(recorded)
+    }
+
+    /// A JWT access token of app1 for alice, `jti` as given, for `audience`.
+    fn jwt(jti: &str, audience: &str) -> Token {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = serde_json::json!({
+            "iss": ISSUER, "sub": "alice", "client_id": "app1", "jti": jti, "aud": audience,
+            "iat": now, "exp": now + 600, "scope": "read",
+        });
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("at+jwt".into());
+        let key = EncodingKey::from_secret(SECRET).unwrap();
+        Token::new(encode(&header, &claims, &key).unwrap()).unwrap()
+    }
+
+    /// `token` as an access token of app1 for alice in grant G1.
+    fn entry(token: &Token) -> TokenEntry {
+        let app1 = ClientId::new("app1").unwrap();
+        TokenEntry::new(token.clone(), TokenKind::AccessToken, app1)
+            .with_grant_id("G1")
+            .with_subject("alice")
+            .with_expires_at(jsonwebtoken::get_current_timestamp() + 600)
+    }
+
+    /// A fresh store holding a JWT of app1 for alice, recorded in grant G1
+    /// with RT1: the store, a recorded `JwtStore` and a verify-only one over
+    /// it, and the JWT.
+    async fn recorded_jwt() -> (MemoryStore, Store, Store, Token) {
+        let memory = memory();
+        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
+        let token = jwt("j1", AUDIENCE);
+        let recorded = store.record_token(&entry(&token)).await.unwrap();
+        assert_eq!(recorded, Recording::Recorded);
+        (memory, store, verifying, token)
+    }
+
+    /// `client`'s revocation of `token` through `store`.
+    async fn revoke(store: &Store, client: &str, token: &Token) -> RevocationOutcome {
+        let client = AuthenticatedClient {
+            client_id: ClientId::new(client).unwrap(),
+            client_type: ClientType::Confidential,
+        };
+        let request = RevocationRequest::new(token.clone(), None);
+        store.revoke(&client, &request).await.unwrap()
+    }
+
+    /// Both introspections of `token`, which must agree.
+    async fn active(store: &Store, token: &Token) -> Option<ActiveToken> {
+        let later = store.introspect(token).await.unwrap();
+        let now = store.introspect_now(token.secret()).expect("in process");
+        assert_eq!(now.unwrap(), later);
+        later
+    }
+
+    #[tokio::test]
+    async fn a_recorded_jwt_answers_with_the_store_facts_and_its_claims() {
+        let (memory, store, _, token) = recorded_jwt().await;
+        let facts = active(&store, &token).await.expect("active");
+        assert_eq!(facts.client_id().as_str(), "app1");
+        assert_eq!(facts.kind(), TokenKind::AccessToken);
+        assert_eq!(facts.sub(), Some("alice"));
+        assert_eq!(facts.iss(), Some(ISSUER));
+        assert_eq!(facts.jti(), Some("j1"));
+        assert_eq!(facts.aud().map(|aud| &*aud[0]), Some(AUDIENCE));
+        assert_eq!(facts.scope(), Some("read"), "the claim, the store has none");
+        assert!(facts.iat().is_some());
+        assert_eq!(
+            facts.exp(),
+            memory.introspect(&token).await.unwrap().unwrap().exp()
+        );
+    }
+
+    #[tokio::test]
+    async fn revoking_its_refresh_token_ends_a_recorded_jwt_of_the_grant() {
+        let (_, store, verifying, token) = recorded_jwt().await;
+        let refresh = Token::new("RT1").unwrap();
+        let outcome = revoke(&store, "app1", &refresh).await;
+        let cascaded = RevocationOutcome::Revoked {
+            kind: TokenKind::RefreshToken,
+            cascaded: 1,
+        };
+        assert_eq!(outcome, cascaded);
+        assert_eq!(active(&store, &token).await, None);
+        let again = revoke(&store, "app1", &token).await;
+        assert_eq!(again, RevocationOutcome::NotFound);
+        // Without `recorded`, the claims alone speak: the grant is not seen.
+        assert!(active(&verifying, &token).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_reused_refresh_token_ends_the_recorded_jwt_it_was_rotated_to() {
+        let store = jwt_store(&memory(), true);
+        let token = jwt("j1", AUDIENCE);
+        assert_eq!(rotate_rt1(&store, &token).await, RotationOutcome::Rotated);
+        assert!(active(&store, &token).await.is_some());
+        let reused = rotate_rt1(&store, &jwt("j2", AUDIENCE)).await;
+        assert!(
+            matches!(reused, RotationOutcome::Reused { .. }),
+            "{reused:?}"
+        );
+        assert_eq!(active(&store, &token).await, None);
+    }
+
+    /// app1 presents RT1, rotated to a new refresh token and `access`.
+    async fn rotate_rt1(store: &Store, access: &Token) -> RotationOutcome {
+        let app1 = AuthenticatedClient {
+            client_id: ClientId::new("app1").unwrap(),
+            client_type: ClientType::Confidential,
+        };
+        let refresh = Token::generate();
+        let refresh = TokenEntry::new(refresh, TokenKind::RefreshToken, app1.client_id.clone());
+        let rotation = Rotation::new(Token::new("RT1").unwrap(), refresh, Some(entry(access)));
+        store.rotate_refresh_token(&app1, &rotation).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn revoking_a_recorded_jwt_revokes_its_record_and_denies_it() {
+        let (memory, store, verifying, token) = recorded_jwt().await;
+        let other = revoke(&store, "app2", &token).await;
+        assert_eq!(other, RevocationOutcome::IssuedToAnotherClient);
+        assert!(active(&store, &token).await.is_some(), "nothing changed");
+        let revoked = revoke(&store, "app1", &token).await;
+        let access = RevocationOutcome::Revoked {
+            kind: TokenKind::AccessToken,
+            cascaded: 0,
+        };
+        assert_eq!(revoked, access);
+        assert!(!memory.is_active(token.secret()), "the record is revoked");
+        assert_eq!(active(&verifying, &token).await, None, "and denied");
+        let again = revoke(&store, "app1", &token).await;
+        assert_eq!(again, RevocationOutcome::NotFound);
+    }
+
+    #[tokio::test]
+    async fn a_jwt_not_recorded_is_not_active_when_jwts_are_recorded() {
+        let memory = memory();
+        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
+        let token = jwt("j1", AUDIENCE);
+        assert_eq!(active(&store, &token).await, None);
+        let revoked = revoke(&store, "app1", &token).await;
+        assert_eq!(revoked, RevocationOutcome::NotFound);
+        assert!(active(&verifying, &token).await.is_some(), "as before");
+    }
+
+    #[tokio::test]
+    async fn a_recorded_jwt_that_fails_verification_is_never_answered_by_the_store() {
+        let memory = memory();
+        let store = jwt_store(&memory, true);
+        let elsewhere = jwt("j2", "https://other.example");
+        store.record_token(&entry(&elsewhere)).await.unwrap();
+        assert!(memory.is_active(elsewhere.secret()));
+        assert_eq!(active(&store, &elsewhere).await, None);
+        // Opaque tokens are the store's, as before.
+        let refresh = Token::new("RT1").unwrap();
+        assert!(active(&store, &refresh).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_labelled_bulk_revocation_ends_a_recorded_jwt_by_its_record() {
+        let memory = memory();
+        let (store, verifying) = (jwt_store(&memory, true), jwt_store(&memory, false));
+        let token = jwt("j1", AUDIENCE);
+        let labelled = entry(&token).with_label("provider", "github");
+        store.record_token(&labelled).await.unwrap();
+        let labels = [("provider", "github")];
+        let revoked = store.revoke_subject_tokens("alice", &labels).await;
+        assert_eq!(revoked.unwrap(), 1);
+        assert_eq!(active(&store, &token).await, None);
+        // JWTs carry no labels: without the record, no cutoff reaches it.
+        assert!(active(&verifying, &token).await.is_some());
+    }
+
+    #[test]
+    fn debug_says_whether_jwts_are_recorded() {
+        let debug = format!("{:?}", jwt_store(&memory(), true));
+        assert!(debug.contains("recorded: true"), "{debug}");
+        assert!(!debug.contains("shared secret"), "{debug}");
+    }
 }

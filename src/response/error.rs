@@ -29,6 +29,9 @@ pub enum ErrorCode {
     /// `unsupported_grant_type`: the token endpoint does not support this
     /// `grant_type` (RFC 6749 §5.2).
     UnsupportedGrantType,
+    /// `invalid_scope`: the requested scope is invalid, unknown, malformed,
+    /// or exceeds the scope granted by the resource owner (RFC 6749 §5.2).
+    InvalidScope,
     /// `unsupported_token_type`: the server cannot revoke this type of token
     /// (RFC 7009 §2.2.1).
     UnsupportedTokenType,
@@ -49,6 +52,7 @@ impl ErrorCode {
             Self::InvalidGrant => "invalid_grant",
             Self::UnauthorizedClient => "unauthorized_client",
             Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
             Self::UnsupportedTokenType => "unsupported_token_type",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::InvalidToken => "invalid_token",

@@ -1,9 +1,11 @@
 //! The demo with JWT access tokens on (`TOWER_REVOKE_JWT_HS256_SECRET`),
 //! driven as the README tells a user to: `/me` answers a JWT as it answers
 //! an opaque token, revoking the JWT turns `/me` and introspection away,
-//! tokens that do not verify are unknown, and the deny-list survives a
+//! tokens that do not verify are unknown, and a revocation survives a
 //! restart of the demo on SQLite. Over the demo's router and over real
-//! HTTP, with no token in any log line.
+//! HTTP, with no token in any log line. Each JWT is issued as the demo
+//! issues its own: minted and recorded in the store (the token endpoint's
+//! JWTs are in `token_jwt.rs`).
 
 use tower_revoke_examples::demo as app;
 
@@ -15,7 +17,8 @@ use crate::support::{challenge, desc};
 use axum::Router;
 use serde_json::{json, Value};
 use std::time::Duration;
-use tower_revoke::store::BoxStore;
+use tower_revoke::client::ClientId;
+use tower_revoke::store::{BoxStore, Recording};
 use tower_revoke::{IssuanceStore, MemoryStore, SubjectRevocationStore};
 use tower_revoke_test_support::logs::{Capture, Spans};
 
@@ -31,16 +34,27 @@ fn config(audience: Option<&str>) -> app::Config {
     }
 }
 
-fn demo(config: &app::Config) -> Router {
+/// The demo's store, from its seed, and the demo on it.
+fn demo(config: &app::Config) -> (MemoryStore, Router) {
     let store = MemoryStore::from_seed_file(app::SEED).expect("the demo seed loads");
-    app::app_with(BoxStore::new(store), config)
+    (store.clone(), app::app_with(BoxStore::new(store), config))
 }
 
-/// A JWT of `client_id` for `sub` as the demo mints it.
-fn mint(config: &app::Config, client_id: &str, sub: &str) -> String {
-    config
-        .mint(client_id, sub, Duration::from_secs(600))
-        .expect("JWTs are on")
+/// A JWT of `client_id` for `sub` as the demo issues it: minted by
+/// `config` and recorded in `store`.
+async fn issue(
+    config: &app::Config,
+    store: &impl IssuanceStore,
+    client_id: &str,
+    sub: &str,
+) -> String {
+    let client_id = ClientId::new(client_id).unwrap();
+    let entry = config
+        .mint(&client_id, sub, Some("profile"), Duration::from_secs(600))
+        .expect("JWTs are on");
+    let recorded = store.record_token(&entry).await.expect("recorded");
+    assert_eq!(recorded, Recording::Recorded);
+    entry.token.into_secret()
 }
 
 fn me(token: &str) -> Req {
@@ -63,8 +77,8 @@ fn assert_refused(reply: &Reply) {
 #[tokio::test]
 async fn me_answers_a_jwt_with_the_same_json_as_an_opaque_token() {
     let config = config(None);
-    let app = demo(&config);
-    let token = mint(&config, "app1", "alice");
+    let (store, app) = demo(&config);
+    let token = issue(&config, &store, "app1", "alice").await;
     let from_jwt = me(&token).send(&app).await.ok();
     let from_opaque = me("AT1").send(&app).await.ok();
     assert_eq!(from_jwt, from_opaque);
@@ -74,8 +88,8 @@ async fn me_answers_a_jwt_with_the_same_json_as_an_opaque_token() {
 #[tokio::test]
 async fn revoking_a_jwt_turns_me_and_introspection_away() {
     let config = config(None);
-    let app = demo(&config);
-    let token = mint(&config, "app1", "alice");
+    let (store, app) = demo(&config);
+    let token = issue(&config, &store, "app1", "alice").await;
     let members = introspect(&token).send(&app).await.assert_active();
     assert_eq!(members["iss"], ISSUER);
     revoke("app1", "s3cr3t", &token)
@@ -85,7 +99,7 @@ async fn revoking_a_jwt_turns_me_and_introspection_away() {
     assert_refused(&me(&token).send(&app).await);
     introspect(&token).send(&app).await.assert_inactive();
     // A JWT of another client is refused as an opaque token would be.
-    let other = mint(&config, "app2", "dave");
+    let other = issue(&config, &store, "app2", "dave").await;
     let reply = revoke("app1", "s3cr3t", &other).send(&app).await;
     reply.assert_error(400, "invalid_grant", desc::OTHER_CLIENT, &[VARY_ORIGIN]);
     me(&other).send(&app).await.ok();
@@ -94,36 +108,41 @@ async fn revoking_a_jwt_turns_me_and_introspection_away() {
 #[tokio::test]
 async fn the_configured_audience_is_required() {
     let config = config(Some("https://api.demo"));
-    let app = demo(&config);
-    let token = mint(&config, "app1", "alice");
+    let (store, app) = demo(&config);
+    let token = issue(&config, &store, "app1", "alice").await;
     assert_eq!(
         introspect(&token).send(&app).await.assert_active()["aud"],
         "https://api.demo"
     );
-    let elsewhere = mint(
+    // Recorded in the demo's store, and refused all the same.
+    let elsewhere = issue(
         &app::Config {
             jwt_audience: Some("https://other".into()),
             ..config.clone()
         },
+        &store,
         "app1",
         "alice",
-    );
+    )
+    .await;
     assert_refused(&me(&elsewhere).send(&app).await);
-    let none = mint(
+    let none = issue(
         &app::Config {
             jwt_audience: None,
             ..config
         },
+        &store,
         "app1",
         "alice",
-    );
+    )
+    .await;
     assert_refused(&me(&none).send(&app).await);
 }
 
 #[tokio::test]
 async fn tokens_the_demo_did_not_issue_are_unknown() {
     let config = config(None);
-    let app = demo(&config);
+    let (_, app) = demo(&config);
     let ours = |c| with(c, "iss", json!(ISSUER));
     let cases = [
         (
@@ -166,10 +185,9 @@ async fn tokens_the_demo_did_not_issue_are_unknown() {
 async fn logging_out_a_user_everywhere_ends_their_jwts() {
     let config = config(None);
     let store = MemoryStore::from_seed_file(app::SEED).unwrap();
-    let boxed = BoxStore::new(tower_revoke::jwt::JwtStore::new(
-        store,
-        config.verifier().unwrap(),
-    ));
+    // The demo's own JwtStore, built here to reach bulk revocation.
+    let jwt_store = tower_revoke::jwt::JwtStore::new(store.clone(), config.verifier().unwrap());
+    let boxed = BoxStore::new(jwt_store.recorded(true));
     let app = app::app_with(
         boxed.clone(),
         &app::Config {
@@ -177,14 +195,14 @@ async fn logging_out_a_user_everywhere_ends_their_jwts() {
             ..config.clone()
         },
     );
-    let token = mint(&config, "app1", "alice");
+    let token = issue(&config, &store, "app1", "alice").await;
     me(&token).send(&app).await.ok();
     boxed.revoke_subject_tokens("alice", &[]).await.unwrap();
     assert_refused(&me(&token).send(&app).await);
     assert_refused(&me("AT1").send(&app).await);
 }
 
-/// The deny-list on SQLite: a JWT revoked through one run of the demo is
+/// Revocation on SQLite: a JWT revoked through one run of the demo is
 /// refused by the next run on the same file.
 #[tokio::test]
 async fn a_revoked_jwt_stays_revoked_across_a_restart_on_sqlite() {
@@ -202,21 +220,23 @@ async fn a_revoked_jwt_stays_revoked_across_a_restart_on_sqlite() {
         let store = SqliteStore::open(&path).await.expect("open");
         store.migrate().await.expect("migrate");
         store.seed(&seed).await.expect("seed");
-        app::app_with(BoxStore::new(store), &config)
+        let app = app::app_with(BoxStore::new(store.clone()), &config);
+        (store, app)
     };
-    let token = mint(&config, "app1", "alice");
-    let first = start().await;
+    let (store, first) = start().await;
+    let token = issue(&config, &store, "app1", "alice").await;
     me(&token).send(&first).await.ok();
     revoke("app1", "s3cr3t", &token)
         .send(&first)
         .await
         .assert_revoked_with(&[VARY_ORIGIN]);
-    drop(first);
-    let second = start().await;
+    drop((store, first));
+    let (store, second) = start().await;
     assert_refused(&me(&token).send(&second).await);
     introspect(&token).send(&second).await.assert_inactive();
-    me(&mint(&config, "app1", "alice")).send(&second).await.ok();
-    drop(second);
+    let fresh = issue(&config, &store, "app1", "alice").await;
+    me(&fresh).send(&second).await.ok();
+    drop((store, second));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -245,8 +265,9 @@ async fn send(addr: std::net::SocketAddr, request: Req) -> Reply {
 async fn the_readme_flow_over_http_leaves_no_token_in_the_logs() {
     let capture = Capture::start(Spans::Off);
     let config = config(None);
-    let addr = serve(demo(&config)).await;
-    let token = mint(&config, "app1", "alice");
+    let (store, app) = demo(&config);
+    let addr = serve(app).await;
+    let token = issue(&config, &store, "app1", "alice").await;
     assert_eq!(send(addr, me(&token)).await.ok()["sub"], "alice");
     send(addr, introspect(&token)).await.assert_active();
     send(addr, revoke("app1", "s3cr3t", &token))

@@ -12,6 +12,7 @@ mod polar;
 mod secret_hygiene;
 mod serving;
 mod token;
+mod token_jwt;
 mod voucherify;
 
 use tower_revoke_test_support as support;

@@ -19,21 +19,21 @@ const DEMO: Example = Example {
 };
 
 /// `curl -u app1:s3cr3t -d BODY http://{addr}/oauth/token`
-fn token(body: &str) -> Req {
+pub(crate) fn token(body: &str) -> Req {
     form(TOKEN_PATH, body.to_owned()).basic("app1", "s3cr3t")
 }
 
-fn introspect(token: &str) -> Req {
+pub(crate) fn introspect(token: &str) -> Req {
     form(app::INTROSPECT_PATH, format!("token={token}")).basic("app1", "s3cr3t")
 }
 
-fn revoke(token: &str) -> Req {
+pub(crate) fn revoke(token: &str) -> Req {
     form(app::REVOKE_PATH, format!("token={token}")).basic("app1", "s3cr3t")
 }
 
 /// The RFC 6749 §5.1 answer: 200 JSON, `no-store`, a Bearer access token
 /// valid for an hour; its members.
-fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
+pub(crate) fn answered(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
@@ -42,12 +42,18 @@ fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value
     let members = body.as_object().expect("a JSON object").clone();
     assert_eq!(members["token_type"], "Bearer");
     assert_eq!(members["expires_in"], 3600);
+    members
+}
+
+/// [`answered`], with an opaque access token; its members.
+fn issued(reply: &crate::support::reply::Reply) -> serde_json::Map<String, Value> {
+    let members = answered(reply);
     let access = members["access_token"].as_str().expect("an access token");
     assert_eq!(access.len(), 43, "256 bits, base64url");
     members
 }
 
-fn text<'a>(members: &'a serde_json::Map<String, Value>, name: &str) -> &'a str {
+pub(crate) fn text<'a>(members: &'a serde_json::Map<String, Value>, name: &str) -> &'a str {
     members[name]
         .as_str()
         .unwrap_or_else(|| panic!("{name} in {members:?}"))
@@ -248,4 +254,92 @@ async fn metadata_names_the_token_endpoint_and_its_grants() {
         document["grant_types_supported"],
         serde_json::json!(["client_credentials", "refresh_token"])
     );
+}
+
+/// The demo over a store holding `RT7`, a refresh token of app1 for alice
+/// granted `profile email` (RFC 6749 §3.3).
+fn scoped_demo() -> (MemoryStore, axum::Router) {
+    let seed = tower_revoke::store::Seed::from_json(
+        r#"{"clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+            "tokens": [{"token": "RT7", "type": "refresh_token", "client_id": "app1",
+                        "grant_id": "G7", "subject": "alice", "scope": "profile email"}]}"#,
+    )
+    .unwrap();
+    let store = MemoryStore::from_seed(&seed);
+    let config = app::Config {
+        jwt_secret: None,
+        ..app::Config::from_env()
+    };
+    (store.clone(), app::app_with(BoxStore::new(store), &config))
+}
+
+#[tokio::test]
+async fn the_scope_asked_for_is_recorded_and_introspected() {
+    let (_, app) = DEMO.start();
+    let members = issued(
+        &token("grant_type=client_credentials&scope=read%20write")
+            .send(&app)
+            .await,
+    );
+    assert_eq!(members["scope"], "read write");
+    let facts = introspect(text(&members, "access_token"))
+        .send(&app)
+        .await
+        .assert_active();
+    assert_eq!(facts["scope"], "read write", "{facts:?}");
+    for malformed in ["read%20%20write", "%20read", "read%22"] {
+        let reply = token(&format!("grant_type=client_credentials&scope={malformed}"))
+            .send(&app)
+            .await;
+        reply.assert_error_code(400, "invalid_scope", &[]);
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_narrows_the_access_token_and_keeps_the_grant_scope() {
+    let (store, app) = scoped_demo();
+    let members = issued(
+        &token("grant_type=refresh_token&refresh_token=RT7&scope=email")
+            .send(&app)
+            .await,
+    );
+    assert_eq!(members["scope"], "email");
+    let access = introspect(text(&members, "access_token")).send(&app).await;
+    assert_eq!(access.assert_active()["scope"], "email");
+    let refresh = text(&members, "refresh_token");
+    let granted = introspect(refresh).send(&app).await.assert_active();
+    assert_eq!(
+        granted["scope"], "profile email",
+        "RFC 6749 §6: the grant's scope"
+    );
+    assert_eq!(granted["sub"], "alice");
+    // Without `scope`, the new tokens keep the granted scope.
+    let next = issued(
+        &token(&format!("grant_type=refresh_token&refresh_token={refresh}"))
+            .send(&app)
+            .await,
+    );
+    let access = introspect(text(&next, "access_token")).send(&app).await;
+    assert_eq!(access.assert_active()["scope"], "profile email");
+    assert!(store.is_active(text(&next, "refresh_token")));
+}
+
+#[tokio::test]
+async fn a_refresh_asking_beyond_the_grant_is_invalid_scope_and_rotates_nothing() {
+    let (store, app) = scoped_demo();
+    for wider in ["admin", "profile%20admin", "profile%20%20email"] {
+        let reply = token(&format!(
+            "grant_type=refresh_token&refresh_token=RT7&scope={wider}"
+        ))
+        .send(&app)
+        .await;
+        reply.assert_error_code(400, "invalid_scope", &[]);
+        assert!(store.is_active("RT7"), "RT7 is not rotated by {wider}");
+    }
+    // The seed's RT1 was granted no scope: any scope is beyond it.
+    let (_, demo) = DEMO.start();
+    let reply = token("grant_type=refresh_token&refresh_token=RT1&scope=read")
+        .send(&demo)
+        .await;
+    reply.assert_error_code(400, "invalid_scope", &[]);
 }
