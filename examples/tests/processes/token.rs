@@ -39,6 +39,7 @@ macro_rules! on_stores {
 mod restart;
 mod rules;
 mod stores;
+mod two_instances;
 
 /// The demo's `Vary` on the revocation endpoint's answers (its CORS).
 const VARY_ORIGIN: (&str, &str) = ("vary", "origin");
