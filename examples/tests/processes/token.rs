@@ -36,6 +36,7 @@ macro_rules! on_stores {
     )+};
 }
 
+mod dumps;
 mod restart;
 mod rules;
 mod stores;
