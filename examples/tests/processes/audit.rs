@@ -26,7 +26,7 @@ fn revoke(basic: Option<&str>, body: &str) -> Request<Full<bytes::Bytes>> {
 /// The next audit line (a JSON object), parsed, with `time` checked (Unix milliseconds,
 /// within a minute of now) and removed; asserts it quotes none of
 /// `secrets`.
-async fn next_event(demo: &mut Demo, secrets: &[&str]) -> Value {
+pub async fn next_event(demo: &mut Demo, secrets: &[&str]) -> Value {
     // Skip what it printed at start (the `curl` lines to try).
     let line = loop {
         let line = demo.next_line().await;

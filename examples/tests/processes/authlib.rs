@@ -4,12 +4,16 @@
 //! (RFC 7009), and a reused refresh token refused with `invalid_grant`
 //! (examples/tests/authlib/flow.py says each step).
 //!
+//! On PostgreSQL and Redis too, each on a database of the test's own
+//! ([`Shared`]), under the server rule of [`services::url`].
+//!
 //! The interpreter is `TOWER_REVOKE_TEST_PYTHON` (a virtualenv with authlib
 //! and requests, which `.ci/run` creates): skipped with a printed reason
 //! when it is unset, a failure under CI.
 
 use crate::demo::Demo;
-use crate::services;
+use crate::services::{self, POSTGRES_URL, REDIS_URL};
+use crate::shared_store::Shared;
 
 const FLOW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/authlib/flow.py");
 
@@ -47,4 +51,20 @@ async fn authlib_drives_the_demo_on_sqlite() {
     let path = dir.join("demo.db");
     flow_passes(&format!("sqlite://{}", path.display())).await;
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn authlib_drives_the_demo_on_postgres() {
+    let test = "authlib_drives_the_demo_on_postgres";
+    if let Some(shared) = Shared::create(POSTGRES_URL, test).await {
+        flow_passes(shared.url()).await;
+    }
+}
+
+#[tokio::test]
+async fn authlib_drives_the_demo_on_redis() {
+    let test = "authlib_drives_the_demo_on_redis";
+    if let Some(shared) = Shared::create(REDIS_URL, test).await {
+        flow_passes(shared.url()).await;
+    }
 }

@@ -12,6 +12,7 @@ use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tower_revoke_test_support::reply::Reply;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_tower-revoke-demo");
 
@@ -34,6 +35,17 @@ pub struct Answer {
     pub retry_after: Option<String>,
     pub headers: http::HeaderMap,
     pub body: bytes::Bytes,
+}
+
+impl Answer {
+    /// The answer as test-support's [`Reply`], for its checks of the
+    /// endpoints' answers; `method` is the request's.
+    pub async fn into_reply(self, method: Method) -> Reply {
+        let mut response = http::Response::new(Full::new(self.body));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers;
+        Reply::read(method, response).await
+    }
 }
 
 impl Demo {
@@ -111,13 +123,20 @@ impl Demo {
     /// `curl -u app1:s3cr3t -d token=TOKEN http://ADDR/oauth/revoke`;
     /// `Err` when no answer came (connection refused or cut).
     pub async fn revoke(&self, token: &str) -> Result<Answer, String> {
+        self.post_as_app1("/oauth/revoke", format!("token={token}"))
+            .await
+    }
+
+    /// `curl -u app1:s3cr3t -d BODY http://ADDR/PATH`, `path` a path on
+    /// the demo; `Err` when no answer came (connection refused or cut).
+    pub async fn post_as_app1(&self, path: &str, body: String) -> Result<Answer, String> {
         let request = Request::builder()
             .method(Method::POST)
-            .uri(format!("http://{}/oauth/revoke", self.addr))
+            .uri(path)
             .header("content-type", "application/x-www-form-urlencoded")
             // base64("app1:s3cr3t")
             .header("authorization", "Basic YXBwMTpzM2NyM3Q=")
-            .body(Full::from(format!("token={token}")))
+            .body(Full::from(body))
             .unwrap();
         self.send(request).await
     }

@@ -2,7 +2,9 @@
 //! survive SIGKILL (SQLite, PostgreSQL), an outage of PostgreSQL that the
 //! running demo rides out, and two instances on one store (PostgreSQL,
 //! Redis) with and without the guard cache; and on the memory store, a
-//! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`.
+//! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`;
+//! and the token endpoint on each durable store: its rules, a restart, a
+//! second instance, and dumps that hold no token or secret in raw form.
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -23,6 +25,7 @@ mod instances;
 mod outage;
 mod services;
 mod shared_store;
+mod token;
 
 use std::os::fd::AsRawFd;
 

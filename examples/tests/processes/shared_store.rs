@@ -148,7 +148,7 @@ impl Shared {
         }
     }
 
-    async fn redis(&self) -> redis::aio::MultiplexedConnection {
+    pub async fn redis(&self) -> redis::aio::MultiplexedConnection {
         let client = redis::Client::open(self.url()).unwrap();
         client.get_multiplexed_async_connection().await.unwrap()
     }

@@ -1,0 +1,204 @@
+//! A fresh store of each kind for one test: a SQLite file in a directory
+//! of its own, a PostgreSQL database of its own, or a redis-server of its
+//! own ([`Shared`]); and what its database holds, byte for byte.
+
+use crate::demo::Demo;
+use crate::services::{self, POSTGRES_URL, REDIS_URL};
+use crate::shared_store::Shared;
+use crate::Serial;
+use std::path::PathBuf;
+use tower_revoke_examples::demo::SEED;
+use tower_revoke_redis::redis::{self, Value};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+    Redis,
+}
+
+/// A fresh store for one test, which holds the test's turn
+/// ([`crate::serial`]) as long as it lives.
+pub struct Store {
+    backing: Backing,
+    _turn: Serial,
+}
+
+enum Backing {
+    /// The database file `path` in the directory `dir`, removed on drop.
+    Sqlite {
+        dir: PathBuf,
+        path: PathBuf,
+        url: String,
+    },
+    Server(Shared),
+}
+
+impl Store {
+    /// This test's turn and a fresh store of `kind`; `None` when the test
+    /// is skipped (its server's URL is unset, said on stderr; a failure
+    /// under CI).
+    pub async fn open(kind: Kind, test: &str) -> Option<Self> {
+        let var = match kind {
+            Kind::Sqlite => None,
+            Kind::Postgres => Some(POSTGRES_URL),
+            Kind::Redis => Some(REDIS_URL),
+        };
+        if let Some(var) = var {
+            services::url(var, test)?;
+        }
+        let turn = crate::serial().await;
+        let backing = match var {
+            None => {
+                let dir = std::env::temp_dir().join(services::unique_name("trx-token"));
+                std::fs::create_dir_all(&dir).expect("a temporary directory");
+                let path = dir.join("demo.db");
+                let url = format!("sqlite://{}", path.display());
+                Backing::Sqlite { dir, path, url }
+            }
+            Some(var) => Backing::Server(Shared::create(var, test).await?),
+        };
+        Some(Self {
+            backing,
+            _turn: turn,
+        })
+    }
+
+    /// A demo process on this store, seeded from the demo's seed, with
+    /// `extra` variables.
+    pub async fn demo(&self, extra: &[(&str, &str)]) -> Demo {
+        Demo::start(self.url(), SEED, extra).await
+    }
+
+    /// The demo's `TOWER_REVOKE_STORE`.
+    pub fn url(&self) -> &str {
+        match &self.backing {
+            Backing::Sqlite { url, .. } => url,
+            Backing::Server(shared) => shared.url(),
+        }
+    }
+
+    /// Everything the database holds, as bytes: the SQLite file and its
+    /// `-wal` and `-shm` files where present; `pg_dump` of the database
+    /// (plain SQL, `bytea` in hex); for Redis, every key (`SCAN`), its
+    /// value read by its `TYPE` (`GET`, `HGETALL`, `ZRANGE ... WITHSCORES`,
+    /// `SMEMBERS`, `LRANGE`) and its `DUMP`.
+    pub async fn dump(&self) -> Vec<u8> {
+        match &self.backing {
+            Backing::Sqlite { path, .. } => {
+                let mut bytes = Vec::new();
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    if let Ok(content) = std::fs::read(&file) {
+                        bytes.extend(content);
+                    }
+                }
+                assert!(!bytes.is_empty(), "{} exists", path.display());
+                bytes
+            }
+            Backing::Server(shared @ Shared::Postgres(_)) => pg_dump(shared.url()).await,
+            Backing::Server(shared @ Shared::Redis { .. }) => redis_dump(shared).await,
+        }
+    }
+}
+
+impl Drop for Backing {
+    fn drop(&mut self) {
+        if let Self::Sqlite { dir, .. } = self {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// `pg_dump` of the database at `url`, from the PostgreSQL binaries
+/// `scripts/services` uses (`TOWER_REVOKE_PG_BIN`, default
+/// `/usr/lib/postgresql/15/bin`); over TCP, which the test servers trust.
+async fn pg_dump(url: &str) -> Vec<u8> {
+    let bin = std::env::var("TOWER_REVOKE_PG_BIN")
+        .unwrap_or_else(|_| "/usr/lib/postgresql/15/bin".to_owned());
+    let output = tokio::process::Command::new(format!("{bin}/pg_dump"))
+        .arg(format!("--dbname={url}"))
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("run {bin}/pg_dump: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "pg_dump: {stderr}");
+    output.stdout
+}
+
+/// Every key of the Redis database and what it holds (see
+/// [`Store::dump`]), one bulk string after another, newline-separated.
+async fn redis_dump(shared: &Shared) -> Vec<u8> {
+    let mut conn = shared.redis().await;
+    let mut keys = Vec::new();
+    let mut cursor = 0u64;
+    loop {
+        let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut conn)
+            .await
+            .expect("SCAN");
+        keys.extend(batch);
+        cursor = next;
+        if cursor == 0 {
+            break;
+        }
+    }
+    assert!(!keys.is_empty(), "the store wrote keys");
+    let mut bytes = Vec::new();
+    for key in keys {
+        let kind: String = redis::cmd("TYPE")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let read = match kind.as_str() {
+            "string" => redis::cmd("GET").arg(&key).clone(),
+            "hash" => redis::cmd("HGETALL").arg(&key).clone(),
+            "zset" => redis::cmd("ZRANGE")
+                .arg(&key)
+                .arg(0)
+                .arg(-1)
+                .arg("WITHSCORES")
+                .clone(),
+            "set" => redis::cmd("SMEMBERS").arg(&key).clone(),
+            "list" => redis::cmd("LRANGE").arg(&key).arg(0).arg(-1).clone(),
+            other => panic!("a key of type {other}"),
+        };
+        let value: Value = read.query_async(&mut conn).await.unwrap();
+        let dumped: Value = redis::cmd("DUMP")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        bytes.extend(&key);
+        bytes.push(b'\n');
+        for value in [value, dumped] {
+            flatten(value, &mut bytes);
+        }
+    }
+    bytes
+}
+
+/// The bulk and simple strings in `value`, each followed by a newline;
+/// anything else as its `Debug`.
+fn flatten(value: Value, bytes: &mut Vec<u8>) {
+    match value {
+        Value::BulkString(data) => bytes.extend(data),
+        Value::SimpleString(text) => bytes.extend(text.into_bytes()),
+        Value::Array(values) | Value::Set(values) => {
+            values.into_iter().for_each(|v| flatten(v, bytes));
+        }
+        Value::Map(pairs) => {
+            for (key, value) in pairs {
+                flatten(key, bytes);
+                flatten(value, bytes);
+            }
+        }
+        other => bytes.extend(format!("{other:?}").into_bytes()),
+    }
+    bytes.push(b'\n');
+}
