@@ -34,6 +34,7 @@ pub mod logs;
 pub mod metrics;
 pub mod notices;
 pub mod proxy;
+pub mod redis_keys;
 pub mod reply;
 pub mod request;
 pub mod services;

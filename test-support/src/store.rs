@@ -6,7 +6,8 @@ use tower_revoke::client::ClientId;
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::{Seed, TokenDigest};
 use tower_revoke::{
-    AuthenticatedClient, ClientType, IntrospectionStore, RevocationOutcome, RevocationStore,
+    AuthenticatedClient, ClientType, IntrospectionStore, IssuanceStore, RevocationOutcome,
+    RevocationStore,
 };
 
 /// The store tests' seed: client `app1` (secret `s3cr3t`) and public
@@ -23,6 +24,22 @@ pub const SEED: &str = r#"{
 /// The seed in `json`, which must be valid.
 pub fn seed(json: &str) -> Seed {
     Seed::from_json(json).expect("a valid seed")
+}
+
+/// Seeds `seed` into `store` ([`IssuanceStore::seed`]): (registered,
+/// recorded) and (already registered, already recorded, refused).
+pub async fn seed_into(
+    store: &impl IssuanceStore,
+    seed: &Seed,
+) -> ((usize, usize), (usize, usize, usize)) {
+    let report = store.seed(seed).await.expect("seed");
+    let new = (report.registered, report.recorded);
+    let old = (
+        report.already_registered,
+        report.already_recorded,
+        report.refused,
+    );
+    (new, old)
 }
 
 /// Grant `grant` of client `app1`: refresh token `R` and `count` access

@@ -9,6 +9,7 @@ use crate::Serial;
 use std::path::PathBuf;
 use tower_revoke_examples::demo::SEED;
 use tower_revoke_redis::redis::{self, Value};
+use tower_revoke_test_support::redis_keys;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
@@ -131,50 +132,19 @@ async fn pg_dump(url: &str) -> Vec<u8> {
 /// [`Store::dump`]), one bulk string after another, newline-separated.
 async fn redis_dump(shared: &Shared) -> Vec<u8> {
     let mut conn = shared.redis().await;
-    let mut keys = Vec::new();
-    let mut cursor = 0u64;
-    loop {
-        let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(&mut conn)
-            .await
-            .expect("SCAN");
-        keys.extend(batch);
-        cursor = next;
-        if cursor == 0 {
-            break;
-        }
-    }
+    let keys = redis_keys::keys(&mut conn, "*").await;
     assert!(!keys.is_empty(), "the store wrote keys");
     let mut bytes = Vec::new();
     for key in keys {
-        let kind: String = redis::cmd("TYPE")
-            .arg(&key)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-        let read = match kind.as_str() {
-            "string" => redis::cmd("GET").arg(&key).clone(),
-            "hash" => redis::cmd("HGETALL").arg(&key).clone(),
-            "zset" => redis::cmd("ZRANGE")
-                .arg(&key)
-                .arg(0)
-                .arg(-1)
-                .arg("WITHSCORES")
-                .clone(),
-            "set" => redis::cmd("SMEMBERS").arg(&key).clone(),
-            "list" => redis::cmd("LRANGE").arg(&key).arg(0).arg(-1).clone(),
-            other => panic!("a key of type {other}"),
+        let Some((_, value)) = redis_keys::read(&mut conn, &key).await else {
+            continue; // expired meanwhile
         };
-        let value: Value = read.query_async(&mut conn).await.unwrap();
         let dumped: Value = redis::cmd("DUMP")
             .arg(&key)
             .query_async(&mut conn)
             .await
             .unwrap();
-        bytes.extend(&key);
+        bytes.extend(key.as_bytes());
         bytes.push(b'\n');
         for value in [value, dumped] {
             flatten(value, &mut bytes);

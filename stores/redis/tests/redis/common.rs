@@ -10,6 +10,7 @@ use redis::aio::ConnectionManager;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tower_revoke_redis::RedisStore;
+use tower_revoke_test_support::redis_keys;
 
 /// A key prefix no other test (or test run) uses.
 pub fn unique_prefix(test: &str) -> String {
@@ -41,54 +42,16 @@ pub async fn store(url: &str, test: &str) -> RedisStore {
 
 /// The keys under `prefix`, sorted.
 pub async fn keys<C: redis::aio::ConnectionLike>(conn: &mut C, prefix: &str) -> Vec<String> {
-    let mut cursor = 0_u64;
-    let mut keys = Vec::new();
-    loop {
-        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(format!("{prefix}:*"))
-            .arg("COUNT")
-            .arg(1000)
-            .query_async(conn)
-            .await
-            .expect("SCAN");
-        keys.extend(batch);
-        if next == 0 {
-            break;
-        }
-        cursor = next;
-    }
-    keys.sort();
-    keys.dedup();
-    keys
+    redis_keys::keys(conn, &format!("{prefix}:*")).await
 }
 
 /// Every key under `prefix` with its type and full value, one per line.
 pub async fn dump<C: redis::aio::ConnectionLike>(conn: &mut C, prefix: &str) -> String {
     let mut text = String::new();
     for key in keys(conn, prefix).await {
-        let kind: String = redis::cmd("TYPE")
-            .arg(&key)
-            .query_async(conn)
-            .await
-            .unwrap();
-        let command = match kind.as_str() {
-            "string" => redis::cmd("GET").arg(&key).clone(),
-            "hash" => redis::cmd("HGETALL").arg(&key).clone(),
-            "zset" => redis::cmd("ZRANGE")
-                .arg(&key)
-                .arg(0)
-                .arg(-1)
-                .arg("WITHSCORES")
-                .clone(),
-            "set" => redis::cmd("SMEMBERS").arg(&key).clone(),
-            "list" => redis::cmd("LRANGE").arg(&key).arg(0).arg(-1).clone(),
-            "none" => continue, // expired meanwhile
-            other => panic!("unexpected key type {other} of {key}"),
-        };
-        let value: redis::Value = command.query_async(conn).await.unwrap();
-        text.push_str(&format!("{key} {kind} {value:?}\n"));
+        if let Some((kind, value)) = redis_keys::read(conn, &key).await {
+            text.push_str(&format!("{key} {kind} {value:?}\n"));
+        }
     }
     text
 }

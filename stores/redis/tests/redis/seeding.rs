@@ -3,21 +3,8 @@
 use crate::common;
 
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
-use tower_revoke::store::Seed;
 use tower_revoke::{IssuanceStore, RevocationOutcome, RevocationStore};
-
-/// (registered, recorded) and (already registered, already recorded,
-/// refused) of seeding `seed` into `store`.
-async fn seed(store: &impl IssuanceStore, seed: &Seed) -> ((usize, usize), (usize, usize, usize)) {
-    let report = store.seed(seed).await.expect("seed");
-    let new = (report.registered, report.recorded);
-    let old = (
-        report.already_registered,
-        report.already_recorded,
-        report.refused,
-    );
-    (new, old)
-}
+use tower_revoke_test_support::store::seed_into;
 
 #[tokio::test]
 async fn seeding_twice_stores_nothing_more() {
@@ -26,10 +13,10 @@ async fn seeding_twice_stores_nothing_more() {
     };
     let store = common::store(&url, "seed-twice").await;
     let document = common::seed(common::SEED);
-    assert_eq!(seed(&store, &document).await, ((2, 2), (0, 0, 0)));
+    assert_eq!(seed_into(&store, &document).await, ((2, 2), (0, 0, 0)));
     let mut conn = store.connection().clone();
     let before = common::dump(&mut conn, store.get_key_prefix()).await;
-    assert_eq!(seed(&store, &document).await, ((0, 0), (2, 2, 0)));
+    assert_eq!(seed_into(&store, &document).await, ((0, 0), (2, 2, 0)));
     let after = common::dump(&mut conn, store.get_key_prefix()).await;
     assert_eq!(before, after, "a second seed changed the keys");
     common::clean(&mut conn, store.get_key_prefix()).await;
@@ -48,7 +35,7 @@ async fn seeding_again_neither_reactivates_nor_replaces_a_secret() {
         RevocationOutcome::Revoked { cascaded: 1, .. }
     ));
     let changed = common::SEED.replace("s3cr3t", "n3w-s3cr3t");
-    let again = seed(&store, &common::seed(&changed)).await;
+    let again = seed_into(&store, &common::seed(&changed)).await;
     assert_eq!(again, ((0, 0), (2, 2, 0)));
     assert!(!common::is_active(&store, "RT1").await, "RT1 came back");
     assert!(!common::is_active(&store, "AT1").await, "AT1 came back");
@@ -80,7 +67,7 @@ async fn a_token_seeded_into_an_ended_grant_is_refused() {
     store.seed(&common::seed(common::SEED)).await.unwrap();
     common::revoke(&store, "RT1").await;
     let late = common::SEED.replace(r#""token": "AT1""#, r#""token": "AT9""#);
-    let late = seed(&store, &common::seed(&late)).await;
+    let late = seed_into(&store, &common::seed(&late)).await;
     assert_eq!(late, ((0, 0), (2, 1, 1)), "RT1 is there, AT9 refused");
     assert!(!common::is_active(&store, "AT9").await);
     let mut conn = store.connection().clone();

@@ -9,7 +9,7 @@ use tower_revoke::{
     testkit, AuthenticatedClient, ClientType, ExpiredDeletion, IntrospectionStore, IssuanceStore,
     RevocationOutcome, RevocationStore, SubjectRevocationStore, TokenKind,
 };
-pub use tower_revoke_test_support::store::{app1, is_active, revoke};
+pub use tower_revoke_test_support::store::{app1, is_active, revoke, seed_into};
 
 /// What the scenarios need of either store: its traits, seeding and the
 /// purge among them, and a row count of its own database.
@@ -45,19 +45,6 @@ durable!(tower_revoke_sqlx::PostgresStore);
 #[cfg(feature = "sqlite")]
 durable!(tower_revoke_sqlx::SqliteStore);
 
-/// (registered, recorded) and (already registered, already recorded,
-/// refused) of seeding `seed` into `store`.
-async fn seed(store: &impl Durable, seed: &Seed) -> ((usize, usize), (usize, usize, usize)) {
-    let report = store.seed(seed).await.expect("seed");
-    let new = (report.registered, report.recorded);
-    let old = (
-        report.already_registered,
-        report.already_recorded,
-        report.refused,
-    );
-    (new, old)
-}
-
 async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
     let credentials = ClientCredentials::new(
         ClientId::new("app1").unwrap(),
@@ -73,7 +60,7 @@ async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
 /// of a revoked grant is refused (the rules of `IssuanceStore`).
 pub async fn seeding_is_idempotent(store: impl Durable) {
     let kit = testkit::seed();
-    assert_eq!(seed(&store, &kit).await, ((3, 17), (0, 0, 0)));
+    assert_eq!(seed_into(&store, &kit).await, ((3, 17), (0, 0, 0)));
     let revoked = RevocationOutcome::Revoked {
         kind: TokenKind::RefreshToken,
         cascaded: 2,
@@ -81,7 +68,7 @@ pub async fn seeding_is_idempotent(store: impl Durable) {
     assert_eq!(revoke(&store, "RT1").await, revoked);
     assert_eq!(store.revoke_subject_tokens("bob", &[]).await.unwrap(), 1);
     assert_eq!(
-        seed(&store, &kit).await,
+        seed_into(&store, &kit).await,
         ((0, 0), (3, 17, 0)),
         "seeding again"
     );
@@ -98,7 +85,7 @@ pub async fn seeding_is_idempotent(store: impl Durable) {
     )
     .unwrap();
     assert_eq!(
-        seed(&store, &changed).await,
+        seed_into(&store, &changed).await,
         ((0, 0), (1, 0, 2)),
         "AT1 would leave its grant, AT9 would join a revoked one"
     );
@@ -143,7 +130,7 @@ pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
         tokens.join(",")
     );
     let document = Seed::from_json(&json).unwrap();
-    assert_eq!(seed(&store, &document).await, ((1, 54), (0, 0, 0)));
+    assert_eq!(seed_into(&store, &document).await, ((1, 54), (0, 0, 0)));
     assert!(matches!(
         revoke(&store, "dead").await,
         RevocationOutcome::Revoked { .. }
@@ -166,7 +153,7 @@ pub async fn purge_deletes_expired_rows_in_batches(store: impl Durable) {
     );
 
     // Seeding again brings back only expired tokens; the revoked one stays.
-    assert_eq!(seed(&store, &document).await, ((0, 51), (1, 3, 0)));
+    assert_eq!(seed_into(&store, &document).await, ((0, 51), (1, 3, 0)));
     assert!(!is_active(&store, "dead").await && !is_active(&store, "e1").await);
     assert_eq!(
         store.delete_expired(0).await.unwrap(),
