@@ -16,11 +16,11 @@
 //! | [`failing`] | a store that fails (503s) |
 //! | [`notices`] | a recorder of what a notice listener says |
 //! | [`services`] | PostgreSQL and Redis URLs or a skip, free ports, a cluster of one's own |
-//! | [`wire`], [`proxy`] | a loopback hyper server; a TCP proxy counting round trips |
+//! | [`wire`], [`proxy`] | a loopback hyper server; TCP proxies counting round trips (PostgreSQL's from its messages) |
 //! | [`logs`], [`metrics`] | what a test logged; what it recorded |
 //! | [`jwt`] | JWTs minted for the tests |
 //! | [`cleanup`] | clean-up that awaits, from `Drop` |
-//! | [`bench`](mod@bench) | the benches' poll loop and hand-written guard |
+//! | [`bench`](mod@bench) | the benches' poll loop, hand-written guard, runtime, phases of concurrent clients, PostgreSQL skip |
 
 #![allow(missing_docs)]
 

@@ -29,13 +29,14 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tower::ServiceExt;
 use tower_revoke::store::Seed;
 use tower_revoke::{IssuanceStore, RevocationEndpointLayer};
 use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::{PostgresStore, SqliteStore};
+use tower_revoke_test_support::bench;
 use tower_revoke_test_support::proxy::counting_proxy;
 
 /// Requests per phase, and the cap on a phase's time.
@@ -45,24 +46,15 @@ const SIXTEEN_CLIENTS: usize = 6_000;
 const PHASE_CAP: Duration = Duration::from_secs(8);
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    bench::two_threads().block_on(async {
         println!(
             "revocation through the endpoint, in process (Router::oneshot), 2 runtime threads"
         );
         println!("| store | app | clients | requests | req/s |");
         println!("|---|---|---|---|---|");
         sqlite().await;
-        match std::env::var("TOWER_REVOKE_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => postgres(&url).await,
-            _ => println!(
-                "\nPostgreSQL figures skipped: TOWER_REVOKE_TEST_POSTGRES_URL is not set \
-                 (eval \"$(scripts/services start postgres)\")"
-            ),
+        if let Some(url) = bench::postgres_url() {
+            postgres(&url).await;
         }
     });
 }
@@ -103,30 +95,18 @@ fn revoke_request(token: &str) -> Request<Body> {
 /// the phase's time is up; returns how many and the rate.
 async fn throughput(app: &Router, tokens: &[String], clients: usize) -> (usize, f64) {
     let tokens: Arc<[String]> = tokens.into();
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (app, tokens, next) = (app.clone(), tokens.clone(), next.clone());
-            tokio::spawn(async move {
-                let mut done = 0;
-                while started.elapsed() < PHASE_CAP {
-                    let Some(token) = tokens.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                        break;
-                    };
-                    let response = app.clone().oneshot(revoke_request(token)).await.unwrap();
-                    assert_eq!(response.status(), StatusCode::OK, "revoke {token}");
-                    done += 1;
-                }
-                done
-            })
-        })
-        .collect();
-    let mut done = 0;
-    for task in tasks {
-        done += task.await.unwrap();
-    }
-    (done, done as f64 / started.elapsed().as_secs_f64())
+    let phase = bench::clients(clients, tokens.len(), PHASE_CAP, |_, tickets| {
+        let (app, tokens) = (app.clone(), tokens.clone());
+        async move {
+            while let Some(i) = tickets.take() {
+                let token = &tokens[i];
+                let response = app.clone().oneshot(revoke_request(token)).await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK, "revoke {token}");
+            }
+        }
+    })
+    .await;
+    (phase.requests, phase.per_second)
 }
 
 /// Warm-up, then 1 client, then 16; prints a row per phase; returns how
