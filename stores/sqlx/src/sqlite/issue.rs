@@ -125,15 +125,17 @@ impl IssuanceStore for SqliteStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(failed(OPERATION))?;
+                let client_id = client.client_id.as_str();
+                insert_grant(&mut tx, (client_id, &grant), OPERATION).await?;
                 for row in successors.rows() {
                     let row = TokenRow {
-                        client_id: client.client_id.as_str().to_owned(),
+                        client_id: client_id.to_owned(),
                         grant_id: Some(grant.clone()),
                         subject: row.subject.clone().or_else(|| subject.clone()),
                         scope: row.scope.clone().or_else(|| scope.clone()),
                         ..row.clone()
                     };
-                    insert_token(&mut tx, &row, OPERATION).await?;
+                    insert_row(&mut tx, &row, OPERATION).await?;
                 }
                 RotationOutcome::Rotated
             }
@@ -161,12 +163,7 @@ async fn reuse(
     now: i64,
 ) -> Result<u64, StoreError> {
     const OPERATION: &str = "rotate refresh token";
-    sqlx::query(sql::INSERT_GRANT)
-        .bind(&grant.0)
-        .bind(&grant.1)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed(OPERATION))?;
+    insert_grant(tx, (&grant.0, &grant.1), OPERATION).await?;
     let members = end_grant(tx, grant, now, Counted::Live).await?;
     let outside = sqlx::query(sql::REVOKE_OUTSIDE)
         .bind(digest)
@@ -186,13 +183,33 @@ async fn insert_token(
     operation: &'static str,
 ) -> Result<u64, StoreError> {
     if let Some(grant_id) = &row.grant_id {
-        sqlx::query(sql::INSERT_GRANT)
-            .bind(&row.client_id)
-            .bind(grant_id)
-            .execute(&mut *conn)
-            .await
-            .map_err(failed(operation))?;
+        insert_grant(conn, (&row.client_id, grant_id), operation).await?;
     }
+    insert_row(conn, row, operation).await
+}
+
+/// Inserts the grant (client id, grant id) unless it is stored.
+async fn insert_grant(
+    conn: &mut SqliteConnection,
+    (client_id, grant_id): (&str, &str),
+    operation: &'static str,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::INSERT_GRANT)
+        .bind(client_id)
+        .bind(grant_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(failed(operation))?;
+    Ok(())
+}
+
+/// Inserts the token of `row` unless it is stored (its grant must be);
+/// returns 1 if it inserted it, else 0.
+async fn insert_row(
+    conn: &mut SqliteConnection,
+    row: &TokenRow,
+    operation: &'static str,
+) -> Result<u64, StoreError> {
     let done = sqlx::query(sql::INSERT_TOKEN)
         .bind(&row.digest)
         .bind(row.kind)
