@@ -56,5 +56,5 @@ async fn main() {
         "curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{REVOKE_PATH}"
     )];
     let listener = common::listen(common::addr(), &try_it).await;
-    serve::serve(listener, service, serve::Limits::default()).await;
+    common::serve_until_stopped(listener, service, &serve::Draining::default()).await;
 }

@@ -10,6 +10,7 @@
 //! | `TOWER_REVOKE_STORE` | `memory` | the store: `memory`, `sqlite://PATH`, `postgres://USER@HOST:PORT/DB` or `redis://HOST:PORT/DB` (see [`crate::store`]) |
 //! | `TOWER_REVOKE_SEED` | the example's own seed file | clients and tokens loaded into the store at start, idempotently |
 //! | `TOWER_REVOKE_GUARD_CACHE` | `off` | the Bearer guard's cache and its maximum staleness, `2s` or `500ms` (see [`crate::guard_cache`]) |
+//! | `TOWER_REVOKE_SHUTDOWN_GRACE` | `10s` | on SIGTERM or SIGINT, how long the requests in flight may take to finish before their connections are cut (see [`serve_until_stopped`]) |
 //! | `RUST_LOG` | `info,tower_revoke=debug` | the log filter |
 //!
 //! A value that cannot be used stops the example with one line on stderr
@@ -19,10 +20,14 @@ use crate::store::StoreChoice;
 use crate::{guard_cache, serve};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
+use http::{Request, Response};
+use http_body::Body;
+use hyper::body::Incoming;
 use std::fmt::Display;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::Service;
 use tower_revoke::store::{BoxStore, Seed};
 use tower_revoke::{ActiveToken, BearerAuthLayer};
 use tracing_subscriber::EnvFilter;
@@ -136,12 +141,67 @@ pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
 
 /// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`
 /// (default `default_seed`), and `app` on it served at `TOWER_REVOKE_ADDR`
-/// after printing the `curl` lines, within the default [`serve::Limits`].
+/// after printing the `curl` lines, within the default [`serve::Limits`],
+/// until SIGTERM or SIGINT ([`serve_until_stopped`]).
 pub async fn run(default_seed: &str, app: fn(Store) -> Router, try_it: &[String]) {
     init_tracing();
     let app = app(store(default_seed).await);
     let listener = listen(addr(), try_it).await;
-    serve::serve(listener, app, serve::Limits::default()).await;
+    serve_until_stopped(listener, app, &serve::Draining::default()).await;
+}
+
+/// Serves `app` on `listener` within the default [`serve::Limits`] until
+/// SIGTERM or SIGINT (Ctrl-C), then drains (see [`serve`]'s module docs):
+/// `draining` turns on at once (a readiness endpoint answers 503 from
+/// then on), no connection is accepted any more, and the requests whose
+/// head was read finish within `TOWER_REVOKE_SHUTDOWN_GRACE` (default
+/// `10s`). Then the output is flushed (audit lines included) and the
+/// process exits: status 0 when every connection finished, 1 when some
+/// had to be cut (logged with their count). Returning from `main` ends
+/// the other tasks, the store's notice listener among them. Exits (see
+/// [`exit_with`]) when the grace is not a duration.
+pub async fn serve_until_stopped<S, B>(listener: TcpListener, app: S, draining: &serve::Draining)
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<serve::BoxError>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<serve::BoxError>,
+{
+    let value = std::env::var("TOWER_REVOKE_SHUTDOWN_GRACE").unwrap_or_else(|_| "10s".into());
+    let grace = parse_duration("TOWER_REVOKE_SHUTDOWN_GRACE", &value)
+        .unwrap_or_else(|e| exit_with(e))
+        .unwrap_or(Duration::ZERO);
+    let limits = serve::Limits {
+        shutdown_grace: grace,
+        ..serve::Limits::default()
+    };
+    let stop = async {
+        stop_signal().await;
+        draining.start();
+    };
+    let drained = serve::serve(listener, app, limits, stop).await;
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    if drained.cut > 0 {
+        tracing::error!(
+            cut = drained.cut,
+            "shutdown grace of {grace:?} ran out: connections cut"
+        );
+        std::process::exit(1);
+    }
+    tracing::info!("drained: every request answered");
+}
+
+/// Resolves on SIGTERM (Kubernetes, systemd, `docker stop`) or SIGINT
+/// (Ctrl-C).
+async fn stop_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .unwrap_or_else(|e| exit_with(format!("cannot listen for SIGTERM: {e}")));
+    tokio::select! {
+        _ = terminate.recv() => tracing::info!("SIGTERM: draining"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: draining"),
+    }
 }
 
 /// `GET /me` behind the Bearer guard on `store`: 200 JSON `{"sub",

@@ -12,9 +12,11 @@
 
 use crate::token::{self, TokenEndpoint, TOKEN_PATH};
 use crate::{common, serve};
-use axum::extract::Request;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use http::StatusCode;
 use std::fmt;
 use std::time::Duration;
 use tower_revoke::audit::RevocationEvent;
@@ -39,6 +41,9 @@ pub const REVOKE_PATH: &str = "/oauth/revoke";
 /// The introspection endpoint's path in the demo.
 pub const INTROSPECT_PATH: &str = "/oauth/introspect";
 
+/// The readiness check's path (see [`app_with`]).
+pub const READY_PATH: &str = "/ready";
+
 /// The demo's configuration: the issuer its metadata names and, with a
 /// secret, its JWT access tokens.
 #[derive(Clone)]
@@ -61,6 +66,10 @@ pub struct Config {
     /// `TOWER_REVOKE_REFRESH_GRACE` (a duration such as `2s`; default off):
     /// the token endpoint's grace period of refresh token rotation.
     pub refresh_grace: Duration,
+    /// Whether the demo is draining (set on SIGTERM by
+    /// [`common::serve_until_stopped`]): `GET /ready` answers 503 from then
+    /// on. A fresh flag, never set, from [`from_env`](Self::from_env).
+    pub draining: serve::Draining,
 }
 
 impl Config {
@@ -96,6 +105,7 @@ impl Config {
             cors: CorsPolicy::from_seed(&seed),
             audit,
             refresh_grace,
+            draining: serve::Draining::default(),
         }
     }
 
@@ -168,6 +178,7 @@ impl fmt::Debug for Config {
             .field("jwt_audience", &self.jwt_audience)
             .field("cors", &self.cors)
             .field("audit", &self.audit)
+            .field("draining", &self.draining.is_draining())
             .finish()
     }
 }
@@ -228,7 +239,7 @@ pub async fn run() {
         ]);
     }
     let listener = common::listen(common::addr(), &try_it).await;
-    serve::serve(listener, app, serve::Limits::default()).await;
+    common::serve_until_stopped(listener, app, &config.draining).await;
 }
 
 /// alice's JWT access token of app1 (scope `profile`, valid one hour),
@@ -297,6 +308,11 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
             "/",
             get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),
         )
+        .route("/health", get(|| async { "ok\n" }))
+        .route(
+            READY_PATH,
+            get(ready).with_state((store.clone(), config.draining.clone())),
+        )
         .route("/me", get(me).layer(BearerAuthLayer::new(store)))
         .route(
             TOKEN_PATH,
@@ -305,6 +321,28 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
         .route_service(&metadata.well_known_path(), metadata.service())
         .layer(revocation)
         .layer(introspection)
+}
+
+/// `GET /ready`: whether a load balancer should send requests here. 503
+/// with `Retry-After: 1` once the demo is draining, or while the store does
+/// not answer (an introspection of a token nobody holds, one round trip to
+/// a durable store); else 200. `GET /health` is the liveness check: 200
+/// while the process serves, never touching the store.
+async fn ready(State((store, draining)): State<(BoxStore, serve::Draining)>) -> Response {
+    let unready = |why: &'static str| {
+        let headers = [(http::header::RETRY_AFTER, "1")];
+        (StatusCode::SERVICE_UNAVAILABLE, headers, format!("{why}\n")).into_response()
+    };
+    if draining.is_draining() {
+        return unready("draining");
+    }
+    match store.introspect(&Token::generate()).await {
+        Ok(_) => "ready\n".into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the store does not answer");
+            unready("the store does not answer")
+        }
+    }
 }
 
 async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {

@@ -17,18 +17,21 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::{Notify, OwnedSemaphorePermit};
+use tokio::sync::{watch, Notify, OwnedSemaphorePermit};
 use tokio::time::Instant;
 use tower::Service;
 
-/// Serves one connection until it ends, or until it has had no request in
-/// flight for its bound; `_slot` is its place among `max_connections`.
+/// Serves one connection until it ends, until it has had no request in
+/// flight for its bound, or until the server drains (`draining` turns
+/// `true`): then it finishes the requests whose head was read and closes.
+/// `_slot` is its place among `max_connections`.
 pub(super) async fn serve_connection<S, B>(
     builder: Arc<Builder<TokioExecutor>>,
     stream: TcpStream,
     service: S,
     limits: Limits,
     _slot: OwnedSemaphorePermit,
+    mut draining: watch::Receiver<bool>,
 ) where
     S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
     S::Future: Send + 'static,
@@ -68,6 +71,16 @@ pub(super) async fn serve_connection<S, B>(
             }
             () = activity.became_idle.notified() => {}
             () = expiry => {}
+            () = drain_begins(&mut draining) => {
+                // hyper's graceful shutdown: no new request, the ones in
+                // flight answered, HTTP/2 `GOAWAY`. The server's
+                // `shutdown_grace` bounds it, not `CLOSE_GRACE`.
+                connection.as_mut().graceful_shutdown();
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, "connection ended with an error while draining");
+                }
+                return;
+            }
         }
     }
 
@@ -76,6 +89,11 @@ pub(super) async fn serve_connection<S, B>(
     if tokio::time::timeout(CLOSE_GRACE, connection).await.is_err() {
         tracing::debug!("dropping a connection that did not shut down in {CLOSE_GRACE:?}");
     }
+}
+
+/// Resolves once the server drains (or is gone).
+async fn drain_begins(draining: &mut watch::Receiver<bool>) {
+    let _ = draining.wait_for(|draining| *draining).await;
 }
 
 /// What one connection is doing, shared by its timer and its requests.

@@ -92,6 +92,21 @@
 //! - `max_connections` is a semaphore: a slot is taken before `accept` and
 //!   given back when the connection's task ends.
 //!
+//! # Graceful shutdown
+//!
+//! `serve` runs until its `shutdown` future resolves (the examples pass
+//! SIGTERM or SIGINT, see `common::serve_until_stopped`). Then it stops
+//! accepting at once (the listening socket is closed, so a load balancer's
+//! new connections are refused, not left waiting), and asks every
+//! connection to shut down gracefully: an idle keep-alive connection is
+//! closed, HTTP/2 connections get `GOAWAY`, and every request whose head
+//! was read is served to the end of its response, as `axum::serve`'s
+//! `with_graceful_shutdown` and hyper-util's `GracefulShutdown` do. Past
+//! [`Limits::shutdown_grace`] (default 10 s, below Kubernetes' 30 s
+//! `terminationGracePeriodSeconds` and systemd's 90 s `TimeoutStopSec`) the
+//! connections still open are dropped and counted in [`Drained::cut`].
+//! [`Draining`] tells a readiness endpoint that the drain has begun.
+//!
 //! # Accept errors
 //!
 //! When accepting fails for want of a resource (`EMFILE`, `ENFILE`,
@@ -120,15 +135,19 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use std::collections::HashMap;
+use std::future::Future;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::Service;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// The errors a served service and its bodies may fail with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// How long a connection that [`serve`] decided to close may take to finish
 /// its graceful shutdown (HTTP/2 `GOAWAY` and its ping) before it is
@@ -164,6 +183,9 @@ pub struct Limits {
     /// How long a ping may go unanswered before the HTTP/2 connection is
     /// closed. Default 20 s.
     pub http2_keep_alive_timeout: Duration,
+    /// How long the connections open when shutdown begins may take to
+    /// finish their requests; then they are dropped. Default 10 s.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Limits {
@@ -176,17 +198,51 @@ impl Default for Limits {
             http2_max_concurrent_streams: 16,
             http2_keep_alive_interval: Duration::from_secs(20),
             http2_keep_alive_timeout: Duration::from_secs(20),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
 
+/// Whether a server is draining: set once its shutdown has begun, for a
+/// readiness endpoint to answer 503 from then on. Cheap to clone; clones
+/// share the flag.
+#[derive(Clone, Debug, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    /// Whether the drain has begun.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Marks the drain begun (it never ends: the process exits after it).
+    pub fn start(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// How [`serve`]'s graceful shutdown ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drained {
+    /// Connections still open when [`Limits::shutdown_grace`] ran out,
+    /// dropped then (their requests got no answer); 0 when every
+    /// connection finished in time.
+    pub cut: usize,
+}
+
 /// Serves `service` on every connection `listener` accepts, within
-/// `limits`, over HTTP/1.1 and HTTP/2. Runs until its task is dropped.
+/// `limits`, over HTTP/1.1 and HTTP/2, until `shutdown` resolves; then
+/// drains (see the module docs) and returns how the drain ended.
 ///
 /// # Panics
 ///
 /// If `limits.max_connections` is 0.
-pub async fn serve<S, B>(listener: TcpListener, service: S, limits: Limits)
+pub async fn serve<S, B>(
+    listener: TcpListener,
+    service: S,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> Drained
 where
     S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
     S::Future: Send + 'static,
@@ -210,17 +266,31 @@ where
     let builder = Arc::new(builder);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut errors = AcceptErrors::default();
+    let (drain, draining) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
 
     loop {
-        let slot = Arc::clone(&slots)
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
-        match listener.accept().await {
+        let accepted = async {
+            let slot = Arc::clone(&slots)
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            (slot, listener.accept().await)
+        };
+        let (slot, accepted) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = accepted => accepted,
+        };
+        while connections.try_join_next().is_some() {}
+        match accepted {
             Ok((stream, _)) => {
-                let connection =
-                    serve_connection(Arc::clone(&builder), stream, service.clone(), limits, slot);
-                tokio::spawn(connection);
+                let (builder, service) = (Arc::clone(&builder), service.clone());
+                let draining = draining.clone();
+                connections.spawn(serve_connection(
+                    builder, stream, service, limits, slot, draining,
+                ));
             }
             Err(error) if is_connection_error(&error) => {
                 tracing::debug!(%error, "a connection failed before it was accepted");
@@ -231,6 +301,21 @@ where
             }
         }
     }
+
+    drop(listener);
+    drain.send_replace(true);
+    let open = connections.len();
+    tracing::info!(open, grace = ?limits.shutdown_grace, "draining");
+    let finished = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(limits.shutdown_grace, finished)
+        .await
+        .is_ok()
+    {
+        return Drained { cut: 0 };
+    }
+    let cut = connections.len();
+    connections.shutdown().await;
+    Drained { cut }
 }
 
 /// Errors about one connection, not the listener: retried at once, as in

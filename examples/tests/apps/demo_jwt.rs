@@ -245,7 +245,10 @@ async fn serve(app: Router) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = tower_revoke_examples::serve::Limits::default();
-    tokio::spawn(tower_revoke_examples::serve::serve(listener, app, limits));
+    let forever = std::future::pending();
+    tokio::spawn(tower_revoke_examples::serve::serve(
+        listener, app, limits, forever,
+    ));
     addr
 }
 

@@ -9,6 +9,7 @@ mod demo;
 mod demo_jwt;
 mod notion;
 mod polar;
+mod readiness;
 mod secret_hygiene;
 mod serving;
 mod token;

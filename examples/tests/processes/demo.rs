@@ -102,11 +102,29 @@ impl Demo {
     /// Sends SIGKILL to the process, by its PID, as a crash or an OOM kill
     /// would: no shutdown, no flush. Callable while requests are in flight.
     pub fn sigkill(&self) {
+        self.signal(libc::SIGKILL);
+    }
+
+    /// Sends SIGTERM to the process, by its PID, as Kubernetes, systemd or
+    /// `docker stop` do: the demo drains, then exits.
+    pub fn sigterm(&self) {
+        self.signal(libc::SIGTERM);
+    }
+
+    fn signal(&self, signal: libc::c_int) {
         let pid = self.child.id().expect("the demo is running");
         // SAFETY: kill(2) on our own child's PID; it is not reaped until
-        // `wait_killed`, so the PID cannot have been reused.
-        let sent = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-        assert_eq!(sent, 0, "kill -KILL {pid}");
+        // it is waited for, so the PID cannot have been reused.
+        let sent = unsafe { libc::kill(pid as libc::pid_t, signal) };
+        assert_eq!(sent, 0, "kill -{signal} {pid}");
+    }
+
+    /// Waits, at most `within`, for the process to exit; its status.
+    pub async fn wait_exit(mut self, within: Duration) -> std::process::ExitStatus {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the demo exits within {within:?}"))
+            .expect("wait for the demo")
     }
 
     /// Waits for the killed process to exit.

@@ -25,6 +25,7 @@ mod instances;
 mod outage;
 mod services;
 mod shared_store;
+mod shutdown;
 mod token;
 
 use std::os::fd::AsRawFd;

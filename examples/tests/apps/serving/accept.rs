@@ -108,7 +108,13 @@ async fn serve_with_few_descriptors(limit: u64) {
         .init();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     println!("serving on {}", listener.local_addr().unwrap());
-    serve::serve(listener, router(), Limits::default()).await;
+    serve::serve(
+        listener,
+        router(),
+        Limits::default(),
+        std::future::pending(),
+    )
+    .await;
 }
 
 /// User plus system CPU time of process `pid`, from `/proc/<pid>/stat`.

@@ -9,6 +9,7 @@
 //! machine delays a close without failing the test.
 
 mod accept;
+mod drain;
 
 use axum::body::Bytes;
 use axum::routing::{get, post};
@@ -70,7 +71,12 @@ where
 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve::serve(listener, service, limits));
+    tokio::spawn(serve::serve(
+        listener,
+        service,
+        limits,
+        std::future::pending(),
+    ));
     addr
 }
 
