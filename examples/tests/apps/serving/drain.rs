@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use http::{Request, StatusCode};
 use http_body_util::{BodyExt, Empty};
 use hyper::client::conn::http2::SendRequest;
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -39,12 +38,7 @@ async fn slow_request_over_http2(
     JoinHandle<hyper::Result<()>>,
     JoinHandle<hyper::Result<http::Response<hyper::body::Incoming>>>,
 ) {
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .unwrap();
-    let connection = tokio::spawn(connection);
+    let (mut sender, connection) = super::http2(addr).await;
     let request = Request::get(format!("http://{addr}/slow"))
         .body(Empty::new())
         .unwrap();

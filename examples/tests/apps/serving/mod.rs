@@ -80,6 +80,22 @@ where
     addr
 }
 
+/// An HTTP/2 connection with prior knowledge (h2c) to `addr`: its sender,
+/// and its task, which ends when the server ends the connection.
+async fn http2(
+    addr: SocketAddr,
+) -> (
+    hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
+    tokio::task::JoinHandle<hyper::Result<()>>,
+) {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (sender, connection) =
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+            .await
+            .unwrap();
+    (sender, tokio::spawn(connection))
+}
+
 /// Reads until the server closes the connection (EOF or reset), at most
 /// `bound` + `CEILING` after `started`, and returns the time since
 /// `started` with whatever the server sent.
@@ -162,12 +178,7 @@ async fn request_is_answered_over_http1_and_http2() {
     assert!(answer.ends_with("\r\n\r\ntoken=AT1"), "{answer}");
 
     // HTTP/2 with prior knowledge (h2c).
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .unwrap();
-    tokio::spawn(connection);
+    let (mut sender, _connection) = http2(addr).await;
     let request = Request::get(format!("http://{addr}/"))
         .body(Empty::<Bytes>::new())
         .unwrap();
@@ -335,12 +346,7 @@ async fn idle_http1_keep_alive_is_closed_by_hyper_after_header_read_timeout() {
 #[tokio::test]
 async fn idle_http2_connection_is_closed_after_idle_timeout() {
     let addr = start(router(), limits()).await;
-    let stream = TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
-            .await
-            .unwrap();
-    let connection = tokio::spawn(connection);
+    let (mut sender, connection) = http2(addr).await;
     let started = Instant::now();
     let request = Request::get(format!("http://{addr}/"))
         .body(Empty::<Bytes>::new())
