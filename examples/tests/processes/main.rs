@@ -23,6 +23,7 @@ mod demo;
 mod durability;
 mod instances;
 mod outage;
+mod rolling;
 mod services;
 mod shared_store;
 mod shutdown;
