@@ -76,9 +76,9 @@ async fn rolling_restart(var: &str, test: &str) {
         })
         .collect();
 
-    for slot in 0..2 {
+    for (slot, demo) in demos.iter_mut().enumerate() {
         tokio::time::sleep(Duration::from_millis(700)).await;
-        let old = demos[slot].take().expect("running");
+        let old = demo.take().expect("running");
         old.sigterm();
         let status = old.wait_exit(Duration::from_secs(30)).await;
         assert_eq!(
@@ -88,7 +88,7 @@ async fn rolling_restart(var: &str, test: &str) {
         );
         let new = Demo::start(shared.url(), seed.path(), &[]).await;
         addrs.write().unwrap_or_else(PoisonError::into_inner)[slot] = new.addr;
-        demos[slot] = Some(new);
+        *demo = Some(new);
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
     stop.store(true, std::sync::atomic::Ordering::Release);
