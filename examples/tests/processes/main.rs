@@ -4,7 +4,8 @@
 //! Redis) with and without the guard cache; and on the memory store, a
 //! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`;
 //! and the token endpoint on each durable store: its rules, a restart, a
-//! second instance, and dumps that hold no token or secret in raw form.
+//! second instance, and dumps that hold no token or secret in raw form;
+//! and clients that hang up mid-request on every store ([`hangups`]).
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -21,6 +22,7 @@ mod authlib;
 mod browser;
 mod demo;
 mod durability;
+mod hangups;
 mod instances;
 mod outage;
 mod services;
