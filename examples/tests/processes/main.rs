@@ -5,7 +5,8 @@
 //! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`;
 //! and the token endpoint on each durable store: its rules, a restart, a
 //! second instance, and dumps that hold no token or secret in raw form;
-//! and clients that hang up mid-request on every store ([`hangups`]).
+//! clients that hang up mid-request on every store ([`hangups`]), and a
+//! saturated PostgreSQL pool and a slow database ([`saturation`]).
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -25,6 +26,7 @@ mod durability;
 mod hangups;
 mod instances;
 mod outage;
+mod saturation;
 mod services;
 mod shared_store;
 mod token;
