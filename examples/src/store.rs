@@ -5,7 +5,7 @@
 //! |---|---|
 //! | unset, empty or `memory` | [`MemoryStore`]: revocations last until the process exits |
 //! | `sqlite://PATH` | [`SqliteStore::open`] on the file at `PATH` (created if missing; `sqlite://revocations.db` is relative, `sqlite:///var/lib/app/revocations.db` absolute) |
-//! | `postgres://USER@HOST:PORT/DB` (or `postgresql://`) | [`PostgresStore`] over a pool that waits at most 3 s for a connection, so a database that is down answers 503 rather than stalling; the database `DB` is created if the server has none of that name |
+//! | `postgres://USER@HOST:PORT/DB` (or `postgresql://`) | [`PostgresStore`] over a pool of at most `TOWER_REVOKE_PG_MAX_CONNECTIONS` connections (default 10) that waits at most 3 s for a connection, so a database that is down or saturated answers 503 rather than stalling; the database `DB` is created if the server has none of that name |
 //! | `redis://HOST:PORT/DB` | [`RedisStore::connect`] |
 //!
 //! The durable stores are migrated (`migrate()`, where the store has one)
@@ -36,6 +36,14 @@ pub const STORE_VAR: &str = "TOWER_REVOKE_STORE";
 /// How long a request waits for a PostgreSQL connection before failing
 /// (503): short, as the `tower-revoke-sqlx` docs recommend.
 pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The variable the PostgreSQL pool's size is read from: at most this many
+/// connections at once (the notice listener's is not one of them).
+pub const PG_MAX_CONNECTIONS_VAR: &str = "TOWER_REVOKE_PG_MAX_CONNECTIONS";
+
+/// The PostgreSQL pool's size when `TOWER_REVOKE_PG_MAX_CONNECTIONS` is
+/// unset: sqlx's default.
+pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 10;
 
 /// A store named by `TOWER_REVOKE_STORE`, not opened yet.
 #[derive(Clone, PartialEq, Eq)]
@@ -205,14 +213,34 @@ impl StoreChoice {
     }
 }
 
-/// A lazy pool (connections open on first use) with a short
-/// [`POSTGRES_ACQUIRE_TIMEOUT`].
+/// A lazy pool (connections open on first use) of
+/// [`pg_max_connections`] with a short [`POSTGRES_ACQUIRE_TIMEOUT`].
 fn postgres_pool(url: &str) -> Result<sqlx::PgPool, StoreStartError> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| StoreStartError(format!("{STORE_VAR}: not a PostgreSQL URL: {e}")))?;
+    let value = std::env::var(PG_MAX_CONNECTIONS_VAR).unwrap_or_default();
     Ok(PgPoolOptions::new()
+        .max_connections(pg_max_connections(&value)?)
         .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
         .connect_lazy_with(options))
+}
+
+/// Reads one value of `TOWER_REVOKE_PG_MAX_CONNECTIONS`: empty for
+/// [`DEFAULT_PG_MAX_CONNECTIONS`], else a whole number from 1 to 1000.
+///
+/// # Errors
+/// Any other value, as a message naming the variable.
+pub fn pg_max_connections(value: &str) -> Result<u32, StoreStartError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(DEFAULT_PG_MAX_CONNECTIONS);
+    }
+    match value.parse::<u32>() {
+        Ok(size @ 1..=1000) => Ok(size),
+        _ => Err(StoreStartError(format!(
+            "{PG_MAX_CONNECTIONS_VAR}={value:?} is not a pool size: expected a whole number from 1 to 1000"
+        ))),
+    }
 }
 
 fn redis_client(url: &str) -> Result<tower_revoke_redis::redis::Client, String> {
@@ -306,6 +334,20 @@ mod tests {
             let error = StoreChoice::parse(value).unwrap_err().to_string();
             assert!(error.starts_with("TOWER_REVOKE_STORE="), "{error}");
             assert!(error.contains("sqlite://PATH"), "{error}");
+        }
+    }
+
+    #[test]
+    fn pool_size_is_a_whole_number_from_1_to_1000() {
+        assert_eq!(pg_max_connections("").unwrap(), DEFAULT_PG_MAX_CONNECTIONS);
+        assert_eq!(pg_max_connections(" 4 ").unwrap(), 4);
+        assert_eq!(pg_max_connections("1000").unwrap(), 1000);
+        for value in ["0", "-1", "1001", "4.5", "four"] {
+            let error = pg_max_connections(value).unwrap_err().to_string();
+            assert!(
+                error.starts_with("TOWER_REVOKE_PG_MAX_CONNECTIONS="),
+                "{error}"
+            );
         }
     }
 

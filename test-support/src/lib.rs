@@ -20,6 +20,7 @@
 //! | [`logs`], [`metrics`] | what a test logged; what it recorded |
 //! | [`jwt`] | JWTs minted for the tests |
 //! | [`cleanup`] | clean-up that awaits, from `Drop` |
+//! | [`rng`] | a deterministic generator, replayed from its seed |
 //! | [`bench`](mod@bench) | the benches' poll loop, hand-written guard, runtime, phases of concurrent clients, PostgreSQL skip |
 
 #![allow(missing_docs)]
@@ -37,6 +38,7 @@ pub mod proxy;
 pub mod redis_keys;
 pub mod reply;
 pub mod request;
+pub mod rng;
 pub mod services;
 pub mod store;
 pub mod wire;

@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tower_revoke::{BearerAuthLayer, MemoryStore, RevocationEndpointLayer};
+use tower_revoke_test_support::rng::Rng;
 
 const CLIENTS: usize = 32;
 const REQUESTS_PER_CLIENT: usize = 150;
@@ -68,22 +69,6 @@ fn seed() -> String {
         clients.join(","),
         tokens.join(",")
     )
-}
-
-/// xorshift64*: a deterministic generator per client task.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -176,7 +161,7 @@ fn plan(rng: &mut Rng, addr: SocketAddr) -> Planned {
         60..=64 => {
             let request = post(addr, "/revoke")
                 .header(AUTHORIZATION, basic(&id, &secret))
-                .body(body(format!("token=never-issued-{}", rng.next())));
+                .body(body(format!("token=never-issued-{}", rng.next_u64())));
             (Kind::UnknownToken, request, None)
         }
         65..=79 => {
@@ -247,7 +232,7 @@ struct Tally {
 }
 
 async fn client(addr: SocketAddr, seed: u64) -> Tally {
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng::seeded(seed);
     let mut tally = Tally::default();
     let mut sender = None;
     for n in 0..REQUESTS_PER_CLIENT {

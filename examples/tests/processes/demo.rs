@@ -216,14 +216,25 @@ impl Demo {
 }
 
 /// A seed file of `count` access tokens of client `app1` (secret
-/// `s3cr3t`), named `{prefix}-0`, `{prefix}-1`, ..., and `grant` more in
-/// grant `G` with refresh token `{prefix}-rt`: `{prefix}-g0`, ...; written
-/// to a temporary file, removed on drop.
+/// `s3cr3t`), named `{prefix}-0`, `{prefix}-1`, ..., and grants of alice's
+/// ([`with_grant`](Self::with_grant), [`with_grants`](Self::with_grants)),
+/// each an access token's and a refresh token's; written to a temporary
+/// file, removed on drop.
 pub struct SeedFile {
     pub path: std::path::PathBuf,
     pub tokens: Vec<String>,
+    /// The first grant's access tokens, and its refresh token.
     pub grant: Vec<String>,
     pub refresh_token: String,
+    /// Every grant.
+    pub grants: Vec<SeededGrant>,
+}
+
+/// A grant of a [`SeedFile`]: its id, refresh token and access tokens.
+pub struct SeededGrant {
+    pub id: String,
+    pub refresh_token: String,
+    pub access: Vec<String>,
 }
 
 impl SeedFile {
@@ -231,10 +242,36 @@ impl SeedFile {
         Self::with_grant(prefix, count, 0)
     }
 
+    /// `count` access tokens and, unless `grant` is 0, `grant` more in
+    /// grant `G` with refresh token `{prefix}-rt`: `{prefix}-g0`, ....
     pub fn with_grant(prefix: &str, count: usize, grant: usize) -> Self {
         let tokens: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
-        let grant: Vec<String> = (0..grant).map(|i| format!("{prefix}-g{i}")).collect();
-        let refresh_token = format!("{prefix}-rt");
+        let grants = (grant > 0).then(|| SeededGrant {
+            id: "G".to_owned(),
+            refresh_token: format!("{prefix}-rt"),
+            access: (0..grant).map(|i| format!("{prefix}-g{i}")).collect(),
+        });
+        Self::write(prefix, tokens, grants.into_iter().collect())
+    }
+
+    /// `count` access tokens and `grants` grants `G0`, `G1`, ..., each of
+    /// refresh token `{prefix}-G{n}-rt` and `per_grant` access tokens
+    /// `{prefix}-G{n}-0`, ....
+    pub fn with_grants(prefix: &str, count: usize, grants: usize, per_grant: usize) -> Self {
+        let tokens: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
+        let grants = (0..grants)
+            .map(|g| SeededGrant {
+                id: format!("G{g}"),
+                refresh_token: format!("{prefix}-G{g}-rt"),
+                access: (0..per_grant)
+                    .map(|i| format!("{prefix}-G{g}-{i}"))
+                    .collect(),
+            })
+            .collect();
+        Self::write(prefix, tokens, grants)
+    }
+
+    fn write(prefix: &str, tokens: Vec<String>, grants: Vec<SeededGrant>) -> Self {
         let access = |token: &String, grant: Option<&str>| {
             let mut entry = serde_json::json!({
                 "token": token, "type": "access_token", "client_id": "app1", "subject": "alice"
@@ -245,10 +282,11 @@ impl SeedFile {
             entry
         };
         let mut entries: Vec<serde_json::Value> = tokens.iter().map(|t| access(t, None)).collect();
-        if !grant.is_empty() {
-            entries.extend(grant.iter().map(|t| access(t, Some("G"))));
+        for grant in &grants {
+            entries.extend(grant.access.iter().map(|t| access(t, Some(&grant.id))));
             entries.push(serde_json::json!({
-                "token": refresh_token, "type": "refresh_token", "client_id": "app1", "grant_id": "G"
+                "token": grant.refresh_token, "type": "refresh_token", "client_id": "app1",
+                "grant_id": grant.id
             }));
         }
         let document = serde_json::json!({
@@ -257,11 +295,16 @@ impl SeedFile {
         });
         let path = std::env::temp_dir().join(format!("{prefix}.seed.json"));
         std::fs::write(&path, document.to_string()).expect("write the seed file");
+        let (grant, refresh_token) = grants
+            .first()
+            .map(|g| (g.access.clone(), g.refresh_token.clone()))
+            .unwrap_or_default();
         Self {
             path,
             tokens,
             grant,
             refresh_token,
+            grants,
         }
     }
 

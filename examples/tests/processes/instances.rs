@@ -243,7 +243,7 @@ async fn first_401(b: &Demo, token: &str, since: Instant) -> Duration {
 }
 
 /// p50, p99 and max of `samples`.
-fn distribution(samples: &mut [Duration]) -> (Duration, Duration, Duration) {
+pub fn distribution(samples: &mut [Duration]) -> (Duration, Duration, Duration) {
     samples.sort();
     let at = |q: usize| samples[(samples.len() * q).div_ceil(100).max(1) - 1];
     (at(50), at(99), samples[samples.len() - 1])

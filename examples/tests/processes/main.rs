@@ -4,7 +4,11 @@
 //! Redis) with and without the guard cache; and on the memory store, a
 //! browser's CORS revoke and the audit lines of `TOWER_REVOKE_AUDIT=1`;
 //! and the token endpoint on each durable store: its rules, a restart, a
-//! second instance, and dumps that hold no token or secret in raw form.
+//! second instance, and dumps that hold no token or secret in raw form;
+//! clients that hang up mid-request on every store ([`hangups`]), and a
+//! saturated PostgreSQL pool and a slow database ([`saturation`]); a
+//! drain on SIGTERM ([`shutdown`]) and a rolling restart of two instances
+//! under load ([`rolling`]).
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -21,9 +25,11 @@ mod authlib;
 mod browser;
 mod demo;
 mod durability;
+mod hangups;
 mod instances;
 mod outage;
 mod rolling;
+mod saturation;
 mod services;
 mod shared_store;
 mod shutdown;

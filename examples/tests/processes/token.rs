@@ -39,11 +39,11 @@ macro_rules! on_stores {
 mod dumps;
 mod restart;
 mod rules;
-mod stores;
+pub mod stores;
 mod two_instances;
 
 /// The demo's `Vary` on the revocation endpoint's answers (its CORS).
-const VARY_ORIGIN: (&str, &str) = ("vary", "origin");
+pub const VARY_ORIGIN: (&str, &str) = ("vary", "origin");
 
 /// What one answer of the token endpoint issued.
 pub struct Issued {
