@@ -3,7 +3,8 @@
 //! whatever await it had reached. On every store (memory, SQLite,
 //! PostgreSQL, Redis) the demo process is seeded with grants of alice's,
 //! each a refresh token and `PER_GRANT` access tokens, and `CLIENTS`
-//! concurrent clients send `HANGUPS` requests over raw sockets, each
+//! concurrent clients send `HANGUPS` requests over raw sockets (a fifth
+//! for the grants, the rest revoking tokens never issued), each
 //! closing its socket at a random point: after the head, mid-body, or
 //! after the whole request, from 20 µs to 100 ms later (`HANGUP_WAITS`).
 //!
@@ -19,7 +20,8 @@
 //! Meanwhile a client that waits for its answers revokes other tokens,
 //! each answered 200. The state is read twice (introspection, then `/me` for the access
 //! tokens): a later request sees the same. Then every refresh token is
-//! revoked again, answered 200, and every grant is ended whole.
+//! revoked again, `CLIENTS` at a time, each answered 200, and every grant
+//! is ended whole.
 //!
 //! The requests are drawn from a seed printed at the start (set
 //! `TOWER_REVOKE_TEST_SEED` to replay one). The server rule is
@@ -42,7 +44,11 @@ const GRANTS: usize = 40;
 /// its answers while the others hang up.
 const WITNESSED: usize = 200;
 const PER_GRANT: usize = 50;
-const HANGUPS: usize = 200;
+/// Requests that hang up: a fifth of them for the grants' refresh tokens
+/// (five per grant on average, so that many grants are hit once or
+/// twice), the rest revocations of tokens never issued, which still run a
+/// store's revocation (SQLite: its write transaction).
+const HANGUPS: usize = 1000;
 const CLIENTS: usize = 16;
 /// Requests in flight at once while the state is read: as many as the
 /// clients, so that reading it first also fills the store's pool.
@@ -161,19 +167,23 @@ async fn hangups(store: &str) {
         let (demo, grants, next) = (demo.clone(), grants.clone(), next.clone());
         let mut rng = Rng::seeded(rng_seed ^ ((c as u64) << 32));
         clients.push(tokio::spawn(async move {
-            while next.fetch_add(1, Ordering::SeqCst) < HANGUPS {
+            while let n @ ..HANGUPS = next.fetch_add(1, Ordering::SeqCst) {
                 let g = rng.below(GRANTS);
-                let action = if g < GRANTS / 2 || rng.below(2) == 0 {
-                    Action::Revoke
-                } else {
-                    Action::Rotate
+                let unknown = format!("never-issued-{n}");
+                let (token, action) = match rng.below(5) {
+                    0 if g < GRANTS / 2 => (&grants[g].refresh_token, Action::Revoke),
+                    0 => {
+                        let action = [Action::Revoke, Action::Rotate][rng.below(2)];
+                        (&grants[g].refresh_token, action)
+                    }
+                    _ => (&unknown, Action::Revoke),
                 };
                 let cut = match rng.below(8) {
                     0 => Cut::AfterHead,
                     1 => Cut::MidBody,
                     _ => Cut::AfterRequest(wait(&mut rng)),
                 };
-                hang_up(&demo, &grants[g].refresh_token, action, cut).await;
+                hang_up(&demo, token, action, cut).await;
             }
         }));
     }
@@ -258,10 +268,29 @@ async fn hangups(store: &str) {
         broken.join("\n")
     );
 
-    // Revoking again: 200, and every grant ends whole.
-    for grant in grants.iter() {
-        let reply = crate::token::revoke(&demo, &grant.refresh_token).await;
-        reply.assert_revoked_with(&[crate::token::VARY_ORIGIN]);
+    // Revoking again, `CLIENTS` at a time (so on every connection of a
+    // store's pool): 200, and every grant ends whole.
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut again = Vec::new();
+    for _ in 0..CLIENTS {
+        let (demo, grants, next) = (demo.clone(), grants.clone(), next.clone());
+        again.push(tokio::spawn(async move {
+            let mut replies = Vec::new();
+            while let Some(grant) = grants.get(next.fetch_add(1, Ordering::SeqCst)) {
+                let reply = crate::token::revoke(&demo, &grant.refresh_token).await;
+                replies.push((grant.id.clone(), reply));
+            }
+            replies
+        }));
+    }
+    for replies in again {
+        for (id, reply) in replies.await.expect("a client panicked") {
+            assert_eq!(
+                reply.status, 200,
+                "{store}: {id}'s refresh token revoked again: {reply:?}"
+            );
+            reply.assert_revoked_with(&[crate::token::VARY_ORIGIN]);
+        }
     }
     let after = states(&demo, &grants, Probe::Introspection).await;
     let ended = GrantState {
@@ -277,8 +306,9 @@ async fn hangups(store: &str) {
     }
 }
 
-/// Sends `action` for `refresh_token` as `app1` on a connection of its
-/// own, and closes the socket at `cut` without reading any answer.
+/// Sends `action` for `refresh_token` (revocations: or any token) as
+/// `app1` on a connection of its own, and closes the socket at `cut`
+/// without reading any answer.
 async fn hang_up(demo: &Demo, refresh_token: &str, action: Action, cut: Cut) {
     let (path, body) = match action {
         Action::Revoke => (REVOKE_PATH, format!("token={refresh_token}")),
