@@ -30,6 +30,7 @@
 use crate::demo::{Demo, SeedFile, SeededGrant};
 use crate::services;
 use crate::token::stores::{Kind, Store};
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -270,27 +271,23 @@ async fn hangups(store: &str) {
 
     // Revoking again, `CLIENTS` at a time (so on every connection of a
     // store's pool): 200, and every grant ends whole.
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut again = Vec::new();
-    for _ in 0..CLIENTS {
-        let (demo, grants, next) = (demo.clone(), grants.clone(), next.clone());
-        again.push(tokio::spawn(async move {
-            let mut replies = Vec::new();
-            while let Some(grant) = grants.get(next.fetch_add(1, Ordering::SeqCst)) {
-                let reply = crate::token::revoke(&demo, &grant.refresh_token).await;
-                replies.push((grant.id.clone(), reply));
-            }
-            replies
-        }));
-    }
-    for replies in again {
-        for (id, reply) in replies.await.expect("a client panicked") {
-            assert_eq!(
-                reply.status, 200,
-                "{store}: {id}'s refresh token revoked again: {reply:?}"
-            );
-            reply.assert_revoked_with(&[crate::token::VARY_ORIGIN]);
+    let (each_demo, each_grant) = (demo.clone(), grants.clone());
+    let again = fan_out(grants.len(), CLIENTS, move |g| {
+        let (demo, grants) = (each_demo.clone(), each_grant.clone());
+        async move {
+            (
+                g,
+                crate::token::revoke(&demo, &grants[g].refresh_token).await,
+            )
         }
+    });
+    for (g, reply) in again.await {
+        let id = &grants[g].id;
+        assert_eq!(
+            reply.status, 200,
+            "{store}: {id}'s refresh token revoked again: {reply:?}"
+        );
+        reply.assert_revoked_with(&[crate::token::VARY_ORIGIN]);
     }
     let after = states(&demo, &grants, Probe::Introspection).await;
     let ended = GrantState {
@@ -370,26 +367,22 @@ async fn states(demo: &Arc<Demo>, grants: &Arc<[SeededGrant]>, probe: Probe) -> 
         })
         .collect::<Vec<_>>()
         .into();
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut readers = Vec::new();
-    for _ in 0..READERS {
-        let (demo, tokens, next) = (demo.clone(), tokens.clone(), next.clone());
-        readers.push(tokio::spawn(async move {
-            let mut read = Vec::new();
-            while let Some((g, token, access)) = tokens.get(next.fetch_add(1, Ordering::SeqCst)) {
-                let active = match (probe, access) {
-                    (Probe::Me, true) => match demo.me_status(token).await {
-                        200 => true,
-                        401 => false,
-                        other => panic!("GET /me with {token}: {other}"),
-                    },
-                    _ => introspect(&demo, token).await,
-                };
-                read.push((*g, *access, active));
-            }
-            read
-        }));
-    }
+    let demo = demo.clone();
+    let read = fan_out(tokens.len(), READERS, move |i| {
+        let (demo, tokens) = (demo.clone(), tokens.clone());
+        async move {
+            let (g, token, access) = &tokens[i];
+            let active = match (probe, access) {
+                (Probe::Me, true) => match demo.me_status(token).await {
+                    200 => true,
+                    401 => false,
+                    other => panic!("GET /me with {token}: {other}"),
+                },
+                _ => introspect(&demo, token).await,
+            };
+            (*g, *access, active)
+        }
+    });
     let mut states = vec![
         GrantState {
             refresh_active: false,
@@ -397,15 +390,43 @@ async fn states(demo: &Arc<Demo>, grants: &Arc<[SeededGrant]>, probe: Probe) -> 
         };
         grants.len()
     ];
-    for reader in readers {
-        for (g, access, active) in reader.await.expect("a reader panicked") {
-            match access {
-                true => states[g].access_active += usize::from(active),
-                false => states[g].refresh_active = active,
-            }
+    for (g, access, active) in read.await {
+        match access {
+            true => states[g].access_active += usize::from(active),
+            false => states[g].refresh_active = active,
         }
     }
     states
+}
+
+/// `call(0)`, `call(1)`, ... `call(count - 1)`, `tasks` at a time; their
+/// results, in no particular order.
+async fn fan_out<F, Fut>(count: usize, tasks: usize, call: F) -> Vec<Fut::Output>
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut spawned = Vec::new();
+    for _ in 0..tasks {
+        let (call, next) = (call.clone(), next.clone());
+        spawned.push(tokio::spawn(async move {
+            let mut results = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= count {
+                    return results;
+                }
+                results.push(call(i).await);
+            }
+        }));
+    }
+    let mut results = Vec::new();
+    for task in spawned {
+        results.extend(task.await.expect("a task panicked"));
+    }
+    results
 }
 
 /// Whether introspection answers `token` active.
