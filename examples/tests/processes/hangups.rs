@@ -3,7 +3,8 @@
 //! whatever await it had reached. On every store (memory, SQLite,
 //! PostgreSQL, Redis) the demo process is seeded with grants of alice's,
 //! each a refresh token and `PER_GRANT` access tokens, and `CLIENTS`
-//! concurrent clients send `HANGUPS` requests over raw sockets, each
+//! concurrent clients send `HANGUPS` requests over raw sockets (a fifth
+//! for the grants, the rest revoking tokens never issued), each
 //! closing its socket at a random point: after the head, mid-body, or
 //! after the whole request, from 20 µs to 100 ms later (`HANGUP_WAITS`).
 //!
@@ -19,7 +20,8 @@
 //! Meanwhile a client that waits for its answers revokes other tokens,
 //! each answered 200. The state is read twice (introspection, then `/me` for the access
 //! tokens): a later request sees the same. Then every refresh token is
-//! revoked again, answered 200, and every grant is ended whole.
+//! revoked again, `CLIENTS` at a time, each answered 200, and every grant
+//! is ended whole.
 //!
 //! The requests are drawn from a seed printed at the start (set
 //! `TOWER_REVOKE_TEST_SEED` to replay one). The server rule is
@@ -28,6 +30,7 @@
 use crate::demo::{Demo, SeedFile, SeededGrant};
 use crate::services;
 use crate::token::stores::{Kind, Store};
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,7 +45,11 @@ const GRANTS: usize = 40;
 /// its answers while the others hang up.
 const WITNESSED: usize = 200;
 const PER_GRANT: usize = 50;
-const HANGUPS: usize = 200;
+/// Requests that hang up: a fifth of them for the grants' refresh tokens
+/// (five per grant on average, so that many grants are hit once or
+/// twice), the rest revocations of tokens never issued, which still run a
+/// store's revocation (SQLite: its write transaction).
+const HANGUPS: usize = 1000;
 const CLIENTS: usize = 16;
 /// Requests in flight at once while the state is read: as many as the
 /// clients, so that reading it first also fills the store's pool.
@@ -161,19 +168,23 @@ async fn hangups(store: &str) {
         let (demo, grants, next) = (demo.clone(), grants.clone(), next.clone());
         let mut rng = Rng::seeded(rng_seed ^ ((c as u64) << 32));
         clients.push(tokio::spawn(async move {
-            while next.fetch_add(1, Ordering::SeqCst) < HANGUPS {
+            while let n @ ..HANGUPS = next.fetch_add(1, Ordering::SeqCst) {
                 let g = rng.below(GRANTS);
-                let action = if g < GRANTS / 2 || rng.below(2) == 0 {
-                    Action::Revoke
-                } else {
-                    Action::Rotate
+                let unknown = format!("never-issued-{n}");
+                let (token, action) = match rng.below(5) {
+                    0 if g < GRANTS / 2 => (&grants[g].refresh_token, Action::Revoke),
+                    0 => {
+                        let action = [Action::Revoke, Action::Rotate][rng.below(2)];
+                        (&grants[g].refresh_token, action)
+                    }
+                    _ => (&unknown, Action::Revoke),
                 };
                 let cut = match rng.below(8) {
                     0 => Cut::AfterHead,
                     1 => Cut::MidBody,
                     _ => Cut::AfterRequest(wait(&mut rng)),
                 };
-                hang_up(&demo, &grants[g].refresh_token, action, cut).await;
+                hang_up(&demo, token, action, cut).await;
             }
         }));
     }
@@ -258,9 +269,24 @@ async fn hangups(store: &str) {
         broken.join("\n")
     );
 
-    // Revoking again: 200, and every grant ends whole.
-    for grant in grants.iter() {
-        let reply = crate::token::revoke(&demo, &grant.refresh_token).await;
+    // Revoking again, `CLIENTS` at a time (so on every connection of a
+    // store's pool): 200, and every grant ends whole.
+    let (each_demo, each_grant) = (demo.clone(), grants.clone());
+    let again = fan_out(grants.len(), CLIENTS, move |g| {
+        let (demo, grants) = (each_demo.clone(), each_grant.clone());
+        async move {
+            (
+                g,
+                crate::token::revoke(&demo, &grants[g].refresh_token).await,
+            )
+        }
+    });
+    for (g, reply) in again.await {
+        let id = &grants[g].id;
+        assert_eq!(
+            reply.status, 200,
+            "{store}: {id}'s refresh token revoked again: {reply:?}"
+        );
         reply.assert_revoked_with(&[crate::token::VARY_ORIGIN]);
     }
     let after = states(&demo, &grants, Probe::Introspection).await;
@@ -277,8 +303,9 @@ async fn hangups(store: &str) {
     }
 }
 
-/// Sends `action` for `refresh_token` as `app1` on a connection of its
-/// own, and closes the socket at `cut` without reading any answer.
+/// Sends `action` for `refresh_token` (revocations: or any token) as
+/// `app1` on a connection of its own, and closes the socket at `cut`
+/// without reading any answer.
 async fn hang_up(demo: &Demo, refresh_token: &str, action: Action, cut: Cut) {
     let (path, body) = match action {
         Action::Revoke => (REVOKE_PATH, format!("token={refresh_token}")),
@@ -340,26 +367,22 @@ async fn states(demo: &Arc<Demo>, grants: &Arc<[SeededGrant]>, probe: Probe) -> 
         })
         .collect::<Vec<_>>()
         .into();
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut readers = Vec::new();
-    for _ in 0..READERS {
-        let (demo, tokens, next) = (demo.clone(), tokens.clone(), next.clone());
-        readers.push(tokio::spawn(async move {
-            let mut read = Vec::new();
-            while let Some((g, token, access)) = tokens.get(next.fetch_add(1, Ordering::SeqCst)) {
-                let active = match (probe, access) {
-                    (Probe::Me, true) => match demo.me_status(token).await {
-                        200 => true,
-                        401 => false,
-                        other => panic!("GET /me with {token}: {other}"),
-                    },
-                    _ => introspect(&demo, token).await,
-                };
-                read.push((*g, *access, active));
-            }
-            read
-        }));
-    }
+    let demo = demo.clone();
+    let read = fan_out(tokens.len(), READERS, move |i| {
+        let (demo, tokens) = (demo.clone(), tokens.clone());
+        async move {
+            let (g, token, access) = &tokens[i];
+            let active = match (probe, access) {
+                (Probe::Me, true) => match demo.me_status(token).await {
+                    200 => true,
+                    401 => false,
+                    other => panic!("GET /me with {token}: {other}"),
+                },
+                _ => introspect(&demo, token).await,
+            };
+            (*g, *access, active)
+        }
+    });
     let mut states = vec![
         GrantState {
             refresh_active: false,
@@ -367,15 +390,43 @@ async fn states(demo: &Arc<Demo>, grants: &Arc<[SeededGrant]>, probe: Probe) -> 
         };
         grants.len()
     ];
-    for reader in readers {
-        for (g, access, active) in reader.await.expect("a reader panicked") {
-            match access {
-                true => states[g].access_active += usize::from(active),
-                false => states[g].refresh_active = active,
-            }
+    for (g, access, active) in read.await {
+        match access {
+            true => states[g].access_active += usize::from(active),
+            false => states[g].refresh_active = active,
         }
     }
     states
+}
+
+/// `call(0)`, `call(1)`, ... `call(count - 1)`, `tasks` at a time; their
+/// results, in no particular order.
+async fn fan_out<F, Fut>(count: usize, tasks: usize, call: F) -> Vec<Fut::Output>
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut spawned = Vec::new();
+    for _ in 0..tasks {
+        let (call, next) = (call.clone(), next.clone());
+        spawned.push(tokio::spawn(async move {
+            let mut results = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= count {
+                    return results;
+                }
+                results.push(call(i).await);
+            }
+        }));
+    }
+    let mut results = Vec::new();
+    for task in spawned {
+        results.extend(task.await.expect("a task panicked"));
+    }
+    results
 }
 
 /// Whether introspection answers `token` active.
