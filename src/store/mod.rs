@@ -47,6 +47,8 @@
 //! ```
 
 pub(crate) mod client;
+#[cfg(feature = "rt")]
+mod completion;
 mod digest;
 mod erased;
 pub(crate) mod error;
@@ -61,6 +63,9 @@ pub(crate) mod token;
 pub(crate) mod traits;
 
 pub use client::StoredClient;
+#[cfg(feature = "rt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rt")))]
+pub use completion::run_to_completion;
 pub use digest::{SecretDigest, TokenDigest};
 pub use erased::{
     BoxFuture, BoxStore, DynIntrospectionStore, DynIssuanceStore, DynJwtDenyList,

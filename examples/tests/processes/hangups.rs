@@ -65,16 +65,14 @@ async fn memory_clients_hanging_up_never_leave_a_grant_half_ended() {
     hangups("memory").await;
 }
 
-/// Fails (issue 20, kept as evidence; run with `--ignored`): a request
-/// dropped just after its `BEGIN IMMEDIATE` was acknowledged by sqlx's
-/// SQLite worker but before the `Transaction` was built leaves that pooled
-/// connection inside the transaction: later revocations and rotations on
-/// it fail (`attempted to call begin_with at non-zero transaction depth`,
-/// or `attempted to communicate with a crashed background worker`), and
-/// the others wait out the 5 s busy timeout for the write lock it holds
-/// (`database is locked`): 503s for clients that never hung up.
+/// Once failed: a request dropped just after its `BEGIN IMMEDIATE` was
+/// acknowledged by sqlx's SQLite worker, but before the `Transaction`
+/// existed, left that pooled connection inside the transaction (later
+/// calls failed with `attempted to call begin_with at non-zero transaction
+/// depth`, the others waited out the busy timeout). The store now runs
+/// each transaction to completion on a task of its own
+/// (`tower_revoke::store::run_to_completion`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: a hang-up leaves a SQLite connection in its transaction (see the doc)"]
 async fn sqlite_clients_hanging_up_never_leave_a_grant_half_ended() {
     on(
         Kind::Sqlite,
@@ -92,14 +90,12 @@ async fn postgres_clients_hanging_up_never_leave_a_grant_half_ended() {
     .await;
 }
 
-/// Fails (issue 20, kept as evidence; run with `--ignored`): the Redis
-/// store's revocation is several scripts (the token's, the grant's, one
-/// per other token, see `tower-revoke-redis`'s "Revocation"), and a
-/// request dropped between them leaves the refresh token revoked and its
-/// grant's access tokens active, all or some, until the refresh token is
-/// revoked again, which a client that hung up never does.
+/// Once failed: the Redis store's revocation is several scripts (the
+/// token's, the grant's, one per other token), and a request dropped
+/// between them left the refresh token revoked and its grant's access
+/// tokens active. The store now runs the steps to completion on a task of
+/// their own (`tower_revoke::store::run_to_completion`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails: a hang-up leaves a Redis grant half-ended (see the doc)"]
 async fn redis_clients_hanging_up_never_leave_a_grant_half_ended() {
     on(
         Kind::Redis,

@@ -7,7 +7,8 @@ use redis::aio::ConnectionLike;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::{
-    ClientEntry, JwtRecord, Recording, Registration, Rotation, RotationOutcome, TokenEntry,
+    run_to_completion, ClientEntry, JwtRecord, Recording, Registration, Rotation, RotationOutcome,
+    TokenEntry,
 };
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, IssuanceStore, JwtDenyList,
@@ -31,13 +32,17 @@ where
 
     /// See the crate docs' "Revocation": one script on the token's slot,
     /// and for a refresh token with a grant, one on the grant's slot and
-    /// one per other token of the grant (pipelined); then the notice.
+    /// one per other token of the grant (pipelined); then the notice. The
+    /// steps run to completion on a task of their own
+    /// ([`run_to_completion`]): a client hanging up mid-way (hyper drops
+    /// the request's future) never leaves a grant half ended.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        self.revoke_token(client, request.token()).await
+        let (store, client, token) = (self.clone(), client.clone(), request.token().clone());
+        run_to_completion(async move { store.revoke_token(&client, &token).await }).await
     }
 }
 
@@ -58,13 +63,23 @@ where
 {
     /// Skips tokens that are not revocable; does not extend to the other
     /// tokens of their grants. Each token is decided by one script, so
-    /// concurrent calls count every token once.
+    /// concurrent calls count every token once; the scripts run to
+    /// completion on a task of their own ([`run_to_completion`]).
     async fn revoke_subject_tokens(
         &self,
         subject: &str,
         labels: &[(&str, &str)],
     ) -> Result<u64, StoreError> {
-        self.revoke_subject(subject, labels).await
+        let (store, subject) = (self.clone(), subject.to_owned());
+        let labels: Vec<(String, String)> = labels
+            .iter()
+            .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        run_to_completion(async move {
+            let labels: Vec<(&str, &str)> = labels.iter().map(|(n, v)| (&n[..], &v[..])).collect();
+            store.revoke_subject(&subject, &labels).await
+        })
+        .await
     }
 }
 
@@ -113,20 +128,24 @@ where
 
     /// Reads the client and the token together, then admits the token
     /// into its grant (refused once the grant is ended), then writes it:
-    /// three round trips, two without a grant.
+    /// three round trips, two without a grant, run to completion on a task
+    /// of their own ([`run_to_completion`]).
     async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
-        self.record(token).await
+        let (store, token) = (self.clone(), token.clone());
+        run_to_completion(async move { store.record(&token).await }).await
     }
 
     /// Checks the successors are new, decides on the presented token's
     /// slot (of concurrent rotations, exactly one is first), then records
     /// the successors into the grant, or on reuse ends the grant as a
-    /// revocation does, notices included.
+    /// revocation does, notices included; run to completion on a task of
+    /// their own ([`run_to_completion`]).
     async fn rotate_refresh_token(
         &self,
         client: &AuthenticatedClient,
         rotation: &Rotation,
     ) -> Result<RotationOutcome, StoreError> {
-        self.rotate(client, rotation).await
+        let (store, client, rotation) = (self.clone(), client.clone(), rotation.clone());
+        run_to_completion(async move { store.rotate(&client, &rotation).await }).await
     }
 }

@@ -12,7 +12,8 @@ use crate::issuance::{now_ms, step, Presented, RecordFacts, Step, Successors};
 use crate::rows::{now, TokenRow};
 use sqlx::SqliteConnection;
 use tower_revoke::store::{
-    ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenDigest, TokenEntry,
+    run_to_completion, ClientEntry, Recording, Registration, Rotation, RotationOutcome,
+    TokenDigest, TokenEntry,
 };
 use tower_revoke::{AuthenticatedClient, IssuanceStore, StoreError};
 
@@ -23,8 +24,104 @@ impl IssuanceStore for SqliteStore {
     }
 
     /// One write transaction: the facts (`SELECT`), then the grant and the
-    /// token (`INSERT`s) when they allow it.
+    /// token (`INSERT`s) when they allow it; run to completion on a task of
+    /// its own ([`run_to_completion`]), so that a caller dropped mid-way
+    /// (a client hanging up) never leaves the connection inside it.
     async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
+        let (store, token) = (self.clone(), token.clone());
+        run_to_completion(async move { store.record_committed(&token).await }).await
+    }
+
+    /// One write transaction: the facts (`SELECT`), then as they decide,
+    /// the token marked rotated and its successors recorded (one sent
+    /// without a subject or scope with the token's), or its grant ended;
+    /// run to completion on a task of its own ([`run_to_completion`]).
+    async fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> Result<RotationOutcome, StoreError> {
+        let (store, client, rotation) = (self.clone(), client.clone(), rotation.clone());
+        run_to_completion(async move { store.rotate_committed(&client, &rotation).await }).await
+    }
+}
+
+/// Reuse: ends the grant (client id, grant id), creating its row revoked
+/// if it has none, and the presented token `digest` when it lies outside
+/// it; returns how many live tokens this ended.
+async fn reuse(
+    tx: &mut SqliteConnection,
+    grant: &(String, String),
+    digest: &[u8],
+    now: i64,
+) -> Result<u64, StoreError> {
+    const OPERATION: &str = "rotate refresh token";
+    insert_grant(tx, (&grant.0, &grant.1), OPERATION).await?;
+    let members = end_grant(tx, grant, now, Counted::Live).await?;
+    let outside = sqlx::query(sql::REVOKE_OUTSIDE)
+        .bind(digest)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(OPERATION))?;
+    Ok(members + outside.rows_affected())
+}
+
+/// Inserts `row`'s grant (if any) unless it is stored, then the token
+/// unless it is stored; returns 1 if it inserted the token, else 0. Errors
+/// name `operation`.
+async fn insert_token(
+    conn: &mut SqliteConnection,
+    row: &TokenRow,
+    operation: &'static str,
+) -> Result<u64, StoreError> {
+    if let Some(grant_id) = &row.grant_id {
+        insert_grant(conn, (&row.client_id, grant_id), operation).await?;
+    }
+    insert_row(conn, row, operation).await
+}
+
+/// Inserts the grant (client id, grant id) unless it is stored.
+async fn insert_grant(
+    conn: &mut SqliteConnection,
+    (client_id, grant_id): (&str, &str),
+    operation: &'static str,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::INSERT_GRANT)
+        .bind(client_id)
+        .bind(grant_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(failed(operation))?;
+    Ok(())
+}
+
+/// Inserts the token of `row` unless it is stored (its grant must be);
+/// returns 1 if it inserted it, else 0.
+async fn insert_row(
+    conn: &mut SqliteConnection,
+    row: &TokenRow,
+    operation: &'static str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(sql::INSERT_TOKEN)
+        .bind(&row.digest)
+        .bind(row.kind)
+        .bind(&row.client_id)
+        .bind(&row.grant_id)
+        .bind(&row.subject)
+        .bind(&row.scope)
+        .bind(&row.labels)
+        .bind(row.expires_at)
+        .bind(row.revocable)
+        .execute(&mut *conn)
+        .await
+        .map_err(failed(operation))?;
+    Ok(done.rows_affected())
+}
+
+impl SqliteStore {
+    /// The work of [`record_token`](Self::record_token), which runs it to completion.
+    async fn record_committed(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
         const OPERATION: &str = "record token";
         if !token.is_well_formed() {
             return Ok(Recording::Invalid);
@@ -60,10 +157,8 @@ impl IssuanceStore for SqliteStore {
         Ok(recording)
     }
 
-    /// One write transaction: the facts (`SELECT`), then as they decide,
-    /// the token marked rotated and its successors recorded (one sent
-    /// without a subject or scope with the token's), or its grant ended.
-    async fn rotate_refresh_token(
+    /// The work of [`rotate_refresh_token`](Self::rotate_refresh_token), which runs it to completion.
+    async fn rotate_committed(
         &self,
         client: &AuthenticatedClient,
         rotation: &Rotation,
@@ -151,77 +246,4 @@ impl IssuanceStore for SqliteStore {
         tx.commit().await.map_err(failed(OPERATION))?;
         Ok(outcome)
     }
-}
-
-/// Reuse: ends the grant (client id, grant id), creating its row revoked
-/// if it has none, and the presented token `digest` when it lies outside
-/// it; returns how many live tokens this ended.
-async fn reuse(
-    tx: &mut SqliteConnection,
-    grant: &(String, String),
-    digest: &[u8],
-    now: i64,
-) -> Result<u64, StoreError> {
-    const OPERATION: &str = "rotate refresh token";
-    insert_grant(tx, (&grant.0, &grant.1), OPERATION).await?;
-    let members = end_grant(tx, grant, now, Counted::Live).await?;
-    let outside = sqlx::query(sql::REVOKE_OUTSIDE)
-        .bind(digest)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed(OPERATION))?;
-    Ok(members + outside.rows_affected())
-}
-
-/// Inserts `row`'s grant (if any) unless it is stored, then the token
-/// unless it is stored; returns 1 if it inserted the token, else 0. Errors
-/// name `operation`.
-async fn insert_token(
-    conn: &mut SqliteConnection,
-    row: &TokenRow,
-    operation: &'static str,
-) -> Result<u64, StoreError> {
-    if let Some(grant_id) = &row.grant_id {
-        insert_grant(conn, (&row.client_id, grant_id), operation).await?;
-    }
-    insert_row(conn, row, operation).await
-}
-
-/// Inserts the grant (client id, grant id) unless it is stored.
-async fn insert_grant(
-    conn: &mut SqliteConnection,
-    (client_id, grant_id): (&str, &str),
-    operation: &'static str,
-) -> Result<(), StoreError> {
-    sqlx::query(sql::INSERT_GRANT)
-        .bind(client_id)
-        .bind(grant_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(failed(operation))?;
-    Ok(())
-}
-
-/// Inserts the token of `row` unless it is stored (its grant must be);
-/// returns 1 if it inserted it, else 0.
-async fn insert_row(
-    conn: &mut SqliteConnection,
-    row: &TokenRow,
-    operation: &'static str,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query(sql::INSERT_TOKEN)
-        .bind(&row.digest)
-        .bind(row.kind)
-        .bind(&row.client_id)
-        .bind(&row.grant_id)
-        .bind(&row.subject)
-        .bind(&row.scope)
-        .bind(&row.labels)
-        .bind(row.expires_at)
-        .bind(row.revocable)
-        .execute(&mut *conn)
-        .await
-        .map_err(failed(operation))?;
-    Ok(done.rows_affected())
 }

@@ -10,7 +10,7 @@ use crate::rules::{plan, Found, Plan};
 use sqlx::SqliteConnection;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::{JwtRecord, TokenDigest};
+use tower_revoke::store::{run_to_completion, JwtRecord, TokenDigest};
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ExpiredDeletion, IntrospectionStore, JwtDenyList,
     RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
@@ -31,72 +31,17 @@ impl RevocationStore for SqliteStore {
 
     /// One write transaction: the token and, for a refresh token, its
     /// grant are revoked together or not at all, and committed before
-    /// `Ok` returns.
+    /// `Ok` returns. It runs to completion on a task of its own
+    /// ([`run_to_completion`]): a client hanging up mid-way (hyper drops
+    /// the request's future) never leaves a pooled connection inside the
+    /// transaction.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let digest = TokenDigest::of(request.token());
-        let digest = digest.as_bytes().as_slice();
-        let now = now();
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("revoke"))?;
-        type Row = (String, bool, bool, bool, bool, String, Option<String>);
-        let row: Option<Row> = sqlx::query_as(sql::FIND)
-            .bind(digest)
-            .bind(client.client_id.as_str())
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(failed("revoke"))?;
-        let (found, grant) = match row {
-            None => (None, None),
-            Some((kind_text, own, revocable, unrevoked, unexpired, client_id, grant_id)) => {
-                let found = Found {
-                    kind: kind(&kind_text)?,
-                    own,
-                    revocable,
-                    unrevoked,
-                    unexpired,
-                    has_grant: grant_id.is_some(),
-                };
-                (Some(found), grant_id.map(|g| (client_id, g)))
-            }
-        };
-        let outcome = match plan(found, self.access_token_revokes_grant) {
-            // Nothing to write: the transaction ends without a change.
-            Plan::Answer(outcome) => outcome,
-            Plan::EndGrantOnly => {
-                if let Some(grant) = &grant {
-                    end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?;
-                }
-                RevocationOutcome::NotFound
-            }
-            Plan::Revoke {
-                kind,
-                end_grant: ends,
-            } => {
-                sqlx::query(sql::REVOKE_TOKEN)
-                    .bind(digest)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(failed("revoke"))?;
-                let cascaded = match (&grant, ends) {
-                    (Some(grant), true) => {
-                        end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?
-                    }
-                    _ => 0,
-                };
-                RevocationOutcome::Revoked { kind, cascaded }
-            }
-        };
-        tx.commit().await.map_err(failed("revoke"))?;
-        Ok(outcome)
+        let (store, client, request) = (self.clone(), client.clone(), request.clone());
+        run_to_completion(async move { store.revoke_committed(&client, &request).await }).await
     }
 }
 
@@ -214,5 +159,75 @@ impl ExpiredDeletion for SqliteStore {
     /// error.
     async fn delete_expired(&self, batch: u32) -> Result<u64, StoreError> {
         self.shared().purge_expired(batch).await
+    }
+}
+
+impl SqliteStore {
+    /// The work of [`revoke`](Self::revoke), which runs it to completion.
+    async fn revoke_committed(
+        &self,
+        client: &AuthenticatedClient,
+        request: &RevocationRequest,
+    ) -> Result<RevocationOutcome, StoreError> {
+        let digest = TokenDigest::of(request.token());
+        let digest = digest.as_bytes().as_slice();
+        let now = now();
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed("revoke"))?;
+        type Row = (String, bool, bool, bool, bool, String, Option<String>);
+        let row: Option<Row> = sqlx::query_as(sql::FIND)
+            .bind(digest)
+            .bind(client.client_id.as_str())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed("revoke"))?;
+        let (found, grant) = match row {
+            None => (None, None),
+            Some((kind_text, own, revocable, unrevoked, unexpired, client_id, grant_id)) => {
+                let found = Found {
+                    kind: kind(&kind_text)?,
+                    own,
+                    revocable,
+                    unrevoked,
+                    unexpired,
+                    has_grant: grant_id.is_some(),
+                };
+                (Some(found), grant_id.map(|g| (client_id, g)))
+            }
+        };
+        let outcome = match plan(found, self.access_token_revokes_grant) {
+            // Nothing to write: the transaction ends without a change.
+            Plan::Answer(outcome) => outcome,
+            Plan::EndGrantOnly => {
+                if let Some(grant) = &grant {
+                    end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?;
+                }
+                RevocationOutcome::NotFound
+            }
+            Plan::Revoke {
+                kind,
+                end_grant: ends,
+            } => {
+                sqlx::query(sql::REVOKE_TOKEN)
+                    .bind(digest)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed("revoke"))?;
+                let cascaded = match (&grant, ends) {
+                    (Some(grant), true) => {
+                        end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?
+                    }
+                    _ => 0,
+                };
+                RevocationOutcome::Revoked { kind, cascaded }
+            }
+        };
+        tx.commit().await.map_err(failed("revoke"))?;
+        Ok(outcome)
     }
 }
