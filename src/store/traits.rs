@@ -20,6 +20,13 @@ use std::sync::Arc;
 /// token revoked that was not. `Ok` from [`revoke`](Self::revoke) means the
 /// change is committed: the endpoint's 200 follows it.
 ///
+/// The future may be dropped at any `.await`: hyper drops a request's
+/// future when its client hangs up. A store whose revocation takes several
+/// steps (a transaction on a pooled connection, a cascade of scripts) runs
+/// them to completion on a task of its own, as the shipped ones do with
+/// `store::run_to_completion` (feature `rt`), so that no grant is ever left
+/// half ended.
+///
 /// A store that only implements this trait serves
 /// [`RevocationEndpointLayer`](crate::RevocationEndpointLayer); the Bearer
 /// guard asks for [`IntrospectionStore`], bulk revocation for
