@@ -66,6 +66,10 @@ pub struct Config {
     /// `TOWER_REVOKE_REFRESH_GRACE` (a duration such as `2s`; default off):
     /// the token endpoint's grace period of refresh token rotation.
     pub refresh_grace: Duration,
+    /// `TOWER_REVOKE_ACCESS_TOKEN_LIFETIME` (a duration; default
+    /// [`token::ACCESS_TOKEN_LIFETIME`], an hour): how long the access
+    /// tokens the token endpoint issues are valid (`expires_in`).
+    pub access_token_lifetime: Duration,
     /// Whether the demo is draining (set on SIGTERM by
     /// [`common::serve_until_stopped`]): `GET /ready` answers 503 from then
     /// on. A fresh flag, never set, from [`from_env`](Self::from_env).
@@ -91,6 +95,10 @@ impl Config {
         let refresh_grace = common::parse_duration(token::GRACE_VAR, &grace)
             .unwrap_or_else(|e| common::exit_with(e))
             .unwrap_or(Duration::ZERO);
+        let lifetime = var(token::LIFETIME_VAR).unwrap_or_default();
+        let access_token_lifetime = common::parse_duration(token::LIFETIME_VAR, &lifetime)
+            .unwrap_or_else(|e| common::exit_with(e))
+            .unwrap_or(token::ACCESS_TOKEN_LIFETIME);
         let audit = match var("TOWER_REVOKE_AUDIT").as_deref() {
             None | Some("0") => false,
             Some("1") => true,
@@ -105,6 +113,7 @@ impl Config {
             cors: CorsPolicy::from_seed(&seed),
             audit,
             refresh_grace,
+            access_token_lifetime,
             draining: serve::Draining::default(),
         }
     }

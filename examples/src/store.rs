@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 use tower_revoke::store::{BoxStore, Seed, SeedReport};
-use tower_revoke::{IssuanceStore, MemoryStore};
+use tower_revoke::{ExpiredDeletion, IssuanceStore, MemoryStore};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
 use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
@@ -169,6 +169,7 @@ impl StoreChoice {
                     .map_err(|e| failed("open", e))?;
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                purge_periodically(&store)?;
                 (guard_cache::wrap(store, cache, None), counts)
             }
             Self::Postgres(url) => {
@@ -184,6 +185,7 @@ impl StoreChoice {
                 }
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                purge_periodically(&store)?;
                 let channel = store.get_channel().to_owned();
                 let listener = move |cache| {
                     let listener = PgRevocationListener::connect_lazy(url, cache)
@@ -197,7 +199,8 @@ impl StoreChoice {
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
                     .await
-                    .map_err(|e| failed("connect to", e))?;
+                    .map_err(|e| failed("connect to", e))?
+                    .expired_retention(redis_expired_retention()?);
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
                 let notices = store.clone();
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
@@ -211,6 +214,54 @@ impl StoreChoice {
             cache,
         })
     }
+}
+
+/// The variable of the purge's period of SQLite and PostgreSQL: a
+/// duration such as `1s` or `500ms`; off by default.
+pub const PURGE_INTERVAL_VAR: &str = "TOWER_REVOKE_PURGE_INTERVAL";
+
+/// The variable of how long Redis keeps an expired token's keys (a
+/// duration; default a day, [`RedisStore::DEFAULT_EXPIRED_RETENTION`]).
+pub const REDIS_RETENTION_VAR: &str = "TOWER_REVOKE_REDIS_EXPIRED_RETENTION";
+
+/// Reads a duration variable; `None` when it is unset, empty or `off`.
+fn duration_var(var: &str) -> Result<Option<Duration>, StoreStartError> {
+    let value = std::env::var(var).unwrap_or_default();
+    crate::common::parse_duration(var, &value).map_err(StoreStartError)
+}
+
+/// With `TOWER_REVOKE_PURGE_INTERVAL` set, deletes `store`'s expired rows
+/// in batches of 1,000 ([`ExpiredDeletion::delete_expired`]) once per
+/// period, on a task of its own; a failed purge is logged and tried again
+/// next period.
+fn purge_periodically<St>(store: &St) -> Result<(), StoreStartError>
+where
+    St: ExpiredDeletion + Clone,
+{
+    let Some(period) = duration_var(PURGE_INTERVAL_VAR)? else {
+        return Ok(());
+    };
+    let store = store.clone();
+    drop(tokio::spawn(async move {
+        let mut every = tokio::time::interval(period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match store.delete_expired(1_000).await {
+                Ok(deleted) => tracing::debug!(deleted, "purged expired tokens"),
+                Err(error) => tracing::warn!(%error, "purge failed; trying again next period"),
+            }
+        }
+    }));
+    Ok(())
+}
+
+/// `TOWER_REVOKE_REDIS_EXPIRED_RETENTION`, default a day.
+fn redis_expired_retention() -> Result<Duration, StoreStartError> {
+    let retention = duration_var(REDIS_RETENTION_VAR)?;
+    Ok(retention.unwrap_or(
+        RedisStore::<tower_revoke_redis::redis::aio::ConnectionManager>::DEFAULT_EXPIRED_RETENTION,
+    ))
 }
 
 /// A lazy pool (connections open on first use) of

@@ -19,7 +19,8 @@
 //! `temporarily_unavailable` with `Retry-After` when the store fails. Every
 //! answer carries `Cache-Control: no-store` and `Pragma: no-cache` (§5.1).
 //!
-//! Access tokens expire after [`ACCESS_TOKEN_LIFETIME`]; refresh tokens do
+//! Access tokens expire after [`ACCESS_TOKEN_LIFETIME`] (or
+//! `TOWER_REVOKE_ACCESS_TOKEN_LIFETIME`); refresh tokens do
 //! not expire. `TOWER_REVOKE_REFRESH_GRACE` sets the grace period of
 //! rotation (default off). Access tokens are opaque, or, with
 //! `TOWER_REVOKE_JWT_HS256_SECRET` set, JWTs (RFC 9068) minted by
@@ -73,8 +74,12 @@ pub const TOKEN_PATH: &str = "/oauth/token";
 /// The variable the refresh tokens' grace period is set by.
 pub const GRACE_VAR: &str = "TOWER_REVOKE_REFRESH_GRACE";
 
-/// How long an access token the endpoint issues is valid: `expires_in`.
+/// How long an access token the endpoint issues is valid by default:
+/// `expires_in` (see [`LIFETIME_VAR`]).
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// The variable the access tokens' lifetime is set by.
+pub const LIFETIME_VAR: &str = "TOWER_REVOKE_ACCESS_TOKEN_LIFETIME";
 
 /// The grant types the endpoint supports, for the metadata's
 /// `grant_types_supported` (RFC 8414 §2).
@@ -176,13 +181,13 @@ where
         }
         let (id, scope) = (&client.client_id, form.get("scope"));
         let entry = config
-            .mint(id, id.as_str(), scope, ACCESS_TOKEN_LIFETIME)
-            .unwrap_or_else(|| opaque_access_token(id).with_subject(id.as_str()));
+            .mint(id, id.as_str(), scope, config.access_token_lifetime)
+            .unwrap_or_else(|| opaque_access_token(id, config).with_subject(id.as_str()));
         let Some(entry) = scoped(entry, scope) else {
             return error(ErrorCode::InvalidScope, MALFORMED_SCOPE);
         };
         match store.record_token(&entry).await {
-            Ok(Recording::Recorded) => issued(&entry.token, None, scope),
+            Ok(Recording::Recorded) => issued(&entry.token, None, scope, config),
             Ok(other) => unavailable(&format!("the access token was not recorded: {other:?}")),
             Err(failed) => responder.store_unavailable(&failed).map(Body::new),
         }
@@ -211,7 +216,12 @@ where
             Ok(Refresh::Rotated {
                 refresh,
                 access: Some(access),
-            }) => issued(&access.token, Some(&refresh), access.scope.as_deref()),
+            }) => issued(
+                &access.token,
+                Some(&refresh),
+                access.scope.as_deref(),
+                &self.shared.config,
+            ),
             Ok(Refresh::Rotated { access: None, .. } | Refresh::InvalidGrant) => error(
                 ErrorCode::InvalidGrant,
                 "the refresh token is invalid, expired, revoked or was already used",
@@ -243,13 +253,13 @@ where
         let access = if scope.is_none() && config.jwt_secret.is_none() {
             // Sent without a subject or scope, the new access token takes
             // the presented token's (the store's rule of rotation).
-            Some(opaque_access_token(id))
+            Some(opaque_access_token(id, config))
         } else if let Some(facts) = store.introspect(&presented).await? {
             let subject = facts.sub().unwrap_or(id.as_str());
             let scope = scope.or(facts.scope());
             let entry = config
-                .mint(id, subject, scope, ACCESS_TOKEN_LIFETIME)
-                .unwrap_or_else(|| opaque_access_token(id));
+                .mint(id, subject, scope, config.access_token_lifetime)
+                .unwrap_or_else(|| opaque_access_token(id, config));
             let Some(entry) = scoped(entry, scope) else {
                 return Ok(Refresh::InvalidScope(MALFORMED_SCOPE));
             };
@@ -312,22 +322,27 @@ fn within(asked: Option<&str>, granted: Option<&str>) -> bool {
 }
 
 /// A new opaque access token of `client_id` ([`Token::generate`]), without
-/// a subject, expiring after [`ACCESS_TOKEN_LIFETIME`].
-fn opaque_access_token(client_id: &ClientId) -> TokenEntry {
+/// a subject, expiring after `config`'s access token lifetime.
+fn opaque_access_token(client_id: &ClientId, config: &Config) -> TokenEntry {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let expires_at = (now + ACCESS_TOKEN_LIFETIME).as_secs();
+    let expires_at = (now + config.access_token_lifetime).as_secs();
     let entry = TokenEntry::new(Token::generate(), TokenKind::AccessToken, client_id.clone());
     entry.with_expires_at(expires_at)
 }
 
-/// The RFC 6749 §5.1 answer.
-fn issued(access: &Token, refresh: Option<&Token>, scope: Option<&str>) -> Response {
+/// The RFC 6749 §5.1 answer, `expires_in` from `config`.
+fn issued(
+    access: &Token,
+    refresh: Option<&Token>,
+    scope: Option<&str>,
+    config: &Config,
+) -> Response {
     let mut body = json!({
         "access_token": access.secret(),
         "token_type": "Bearer",
-        "expires_in": ACCESS_TOKEN_LIFETIME.as_secs(),
+        "expires_in": config.access_token_lifetime.as_secs(),
     });
     if let Some(refresh) = refresh {
         body["refresh_token"] = refresh.secret().into();

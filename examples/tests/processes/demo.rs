@@ -105,6 +105,21 @@ impl Demo {
         self.signal(libc::SIGKILL);
     }
 
+    /// The process's resident memory (`VmRSS` of `/proc/PID/status`), in
+    /// KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let pid = self.child.id().expect("the demo is running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("its status");
+        let line = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .expect("VmRSS");
+        line.split_whitespace()
+            .nth(1)
+            .and_then(|kib| kib.parse().ok())
+            .expect("KiB")
+    }
+
     /// Sends SIGTERM to the process, by its PID, as Kubernetes, systemd or
     /// `docker stop` do: the demo drains, then exits.
     pub fn sigterm(&self) {

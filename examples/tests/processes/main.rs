@@ -33,6 +33,7 @@ mod saturation;
 mod services;
 mod shared_store;
 mod shutdown;
+mod soak;
 mod token;
 
 use std::os::fd::AsRawFd;

@@ -9,6 +9,7 @@ use crate::Serial;
 use std::path::PathBuf;
 use tower_revoke_examples::demo::SEED;
 use tower_revoke_redis::redis::{self, Value};
+use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection, SqliteConnection};
 use tower_revoke_test_support::redis_keys;
 
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +80,25 @@ impl Store {
         }
     }
 
+    /// How much the database holds: rows of `tower_revoke_tokens` (SQLite,
+    /// PostgreSQL), or keys (Redis, `DBSIZE` of the test's own server).
+    pub async fn held(&self) -> i64 {
+        match &self.backing {
+            Backing::Sqlite { url, .. } => {
+                let mut conn = SqliteConnection::connect(url).await.expect("open the file");
+                count_tokens(&mut conn).await
+            }
+            Backing::Server(shared @ Shared::Postgres(_)) => {
+                let mut conn = PgConnection::connect(shared.url()).await.expect("connect");
+                count_tokens(&mut conn).await
+            }
+            Backing::Server(shared @ Shared::Redis { .. }) => redis::cmd("DBSIZE")
+                .query_async(&mut shared.redis().await)
+                .await
+                .expect("DBSIZE"),
+        }
+    }
+
     /// Everything the database holds, as bytes: the SQLite file and its
     /// `-wal` and `-shm` files where present; `pg_dump` of the database
     /// (plain SQL, `bytea` in hex); for Redis, every key (`SCAN`), its
@@ -102,6 +122,21 @@ impl Store {
             Backing::Server(shared @ Shared::Redis { .. }) => redis_dump(shared).await,
         }
     }
+}
+
+/// `SELECT count(*) FROM tower_revoke_tokens` on `conn`.
+async fn count_tokens<C: Connection>(conn: &mut C) -> i64
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, C::Database>,
+    i64: sqlx::Type<C::Database> + for<'r> sqlx::Decode<'r, C::Database>,
+    (i64,): for<'r> sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
+{
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM tower_revoke_tokens")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count the tokens");
+    count
 }
 
 impl Drop for Backing {

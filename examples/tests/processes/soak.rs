@@ -1,0 +1,155 @@
+//! Traffic over time (issue 20): on SQLite, PostgreSQL and Redis, the demo
+//! issues access tokens that live 2 s (`TOWER_REVOKE_ACCESS_TOKEN_LIFETIME`),
+//! each used at `/me`, every other one revoked, the rest left to expire,
+//! with the purge running every second (`TOWER_REVOKE_PURGE_INTERVAL`; on
+//! Redis, keys lapse 1 s after their token,
+//! `TOWER_REVOKE_REDIS_EXPIRED_RETENTION`). Every answer must be exact,
+//! and the process's resident memory and the store's rows (or keys) must
+//! level off, not grow with the traffic: the last third of the run holds
+//! at most twice the first third's peak, plus a little.
+//!
+//! `TOWER_REVOKE_SOAK_SECONDS` sets each store's run (default 20 s, the
+//! suite's; an hour: `TOWER_REVOKE_SOAK_SECONDS=3600 cargo test -p
+//! tower-revoke-examples --test processes soak -- --nocapture`). The
+//! samples are printed as a table.
+
+use crate::token::stores::{Kind, Store};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn sqlite_memory_and_rows_stay_bounded() {
+    soak(Kind::Sqlite, "sqlite_memory_and_rows_stay_bounded").await;
+}
+
+#[tokio::test]
+async fn postgres_memory_and_rows_stay_bounded() {
+    soak(Kind::Postgres, "postgres_memory_and_rows_stay_bounded").await;
+}
+
+#[tokio::test]
+async fn redis_memory_and_keys_stay_bounded() {
+    soak(Kind::Redis, "redis_memory_and_keys_stay_bounded").await;
+}
+
+const WORKERS: usize = 4;
+const SAMPLE_EVERY: Duration = Duration::from_secs(2);
+
+async fn soak(kind: Kind, test: &str) {
+    let Some(store) = Store::open(kind, test).await else {
+        return;
+    };
+    let seconds: u64 = std::env::var("TOWER_REVOKE_SOAK_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let demo = store
+        .demo(&[
+            ("TOWER_REVOKE_ACCESS_TOKEN_LIFETIME", "2s"),
+            ("TOWER_REVOKE_PURGE_INTERVAL", "1s"),
+            ("TOWER_REVOKE_REDIS_EXPIRED_RETENTION", "1s"),
+        ])
+        .await;
+    let demo = Arc::new(demo);
+    let stop = Arc::new(AtomicBool::new(false));
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| tokio::spawn(traffic(demo.clone(), stop.clone(), latencies.clone())))
+        .collect();
+    let (started, mut samples) = (Instant::now(), Vec::new());
+    while started.elapsed() < Duration::from_secs(seconds) {
+        tokio::time::sleep(SAMPLE_EVERY).await;
+        samples.push((started.elapsed(), demo.rss_kib(), store.held().await));
+    }
+    stop.store(true, Ordering::Release);
+    let mut issued = 0;
+    for worker in workers {
+        issued += worker.await.expect("a traffic worker");
+    }
+
+    println!("{test}: {issued} tokens issued in {seconds} s");
+    println!("| t (s) | resident memory (MiB) | {} |", held_name(kind));
+    println!("|---|---|---|");
+    for (at, rss, held) in &samples {
+        println!(
+            "| {} | {:.1} | {held} |",
+            at.as_secs(),
+            *rss as f64 / 1024.0
+        );
+    }
+    let mut latencies =
+        std::mem::take(&mut *latencies.lock().unwrap_or_else(PoisonError::into_inner));
+    latencies.sort();
+    let p99 = latencies[latencies.len() * 99 / 100];
+    println!(
+        "{test}: p99 of a cycle (issue, /me, and for every other token revoke and /me) {p99:?} over {} cycles, the purge running",
+        latencies.len()
+    );
+
+    assert!(issued > 100, "the traffic ran: {issued} tokens");
+    let third = samples.len() / 3;
+    assert!(third > 0, "at least three samples");
+    let peak = |range: &[(Duration, u64, i64)], at: fn(&(Duration, u64, i64)) -> i64| {
+        range.iter().map(at).max().expect("samples")
+    };
+    let (first, last) = (&samples[..third], &samples[samples.len() - third..]);
+    let held = (peak(first, |s| s.2), peak(last, |s| s.2));
+    assert!(
+        held.1 <= 2 * held.0 + 200,
+        "{} grow: {held:?}",
+        held_name(kind)
+    );
+    let rss = (peak(first, |s| s.1 as i64), peak(last, |s| s.1 as i64));
+    assert!(
+        rss.1 <= 2 * rss.0 + 20 * 1024,
+        "resident memory grows: {rss:?} KiB"
+    );
+}
+
+fn held_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Redis => "keys",
+        Kind::Sqlite | Kind::Postgres => "token rows",
+    }
+}
+
+/// Until `stop`: issue an access token (`client_credentials`), use it at
+/// `/me`, and revoke every other one (then `/me` refuses it); every answer
+/// checked. Returns how many tokens it issued.
+async fn traffic(
+    demo: Arc<crate::demo::Demo>,
+    stop: Arc<AtomicBool>,
+    latencies: Arc<Mutex<Vec<Duration>>>,
+) -> usize {
+    let mut issued = 0;
+    while !stop.load(Ordering::Acquire) {
+        let started = Instant::now();
+        let answer = demo
+            .post_as_app1("/oauth/token", "grant_type=client_credentials".into())
+            .await
+            .expect("the token endpoint answers");
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(body["expires_in"], 2);
+        let token = body["access_token"].as_str().expect("a token").to_owned();
+        assert_eq!(demo.me_status(&token).await, 200, "a token just issued");
+        if issued % 2 == 0 {
+            let revoked = demo
+                .revoke(&token)
+                .await
+                .expect("the revocation is answered");
+            assert_eq!(
+                (revoked.status.as_u16(), &revoked.body[..]),
+                (200, &b"{}"[..])
+            );
+            assert_eq!(demo.me_status(&token).await, 401, "a token just revoked");
+        }
+        latencies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(started.elapsed());
+        issued += 1;
+    }
+    issued
+}
