@@ -323,11 +323,17 @@ fn within(asked: Option<&str>, granted: Option<&str>) -> bool {
 
 /// A new opaque access token of `client_id` ([`Token::generate`]), without
 /// a subject, expiring after `config`'s access token lifetime.
+///
+/// The stores count a token expired from the whole second of its
+/// `expires_at`, so the end is rounded up to the next whole second: the
+/// token lives at least the `expires_in` it is announced with (RFC 6749
+/// §5.1), never up to a second less.
 fn opaque_access_token(client_id: &ClientId, config: &Config) -> TokenEntry {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let expires_at = (now + config.access_token_lifetime).as_secs();
+    let end = now + config.access_token_lifetime;
+    let expires_at = end.as_secs() + u64::from(end.subsec_nanos() > 0);
     let entry = TokenEntry::new(Token::generate(), TokenKind::AccessToken, client_id.clone());
     entry.with_expires_at(expires_at)
 }
