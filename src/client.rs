@@ -157,6 +157,12 @@ pub enum ClientAuthMethod {
     /// `app_key_headers`: a pair of headers carrying the client id and its
     /// secret, by default `X-App-Id` and `X-App-Token` (not registered).
     AppKeyHeaders,
+    /// `private_key_jwt`: a JWT signed with the client's private key, sent
+    /// as `client_assertion` with `client_assertion_type`
+    /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer` in the body
+    /// (RFC 7523 §2.2, §3; OpenID Connect Core §9). Accepted only where a
+    /// `jwt::ClientAssertionVerifier` (feature `jwt`) checks it.
+    PrivateKeyJwt,
 }
 
 impl ClientAuthMethod {
@@ -167,6 +173,7 @@ impl ClientAuthMethod {
             Self::ClientSecretPost => "client_secret_post",
             Self::None => "none",
             Self::AppKeyHeaders => "app_key_headers",
+            Self::PrivateKeyJwt => "private_key_jwt",
         }
     }
 
@@ -179,10 +186,11 @@ impl ClientAuthMethod {
     }
 
     /// Every method, registered ones first in registry order.
-    pub(crate) const ALL: [Self; 4] = [
+    pub(crate) const ALL: [Self; 5] = [
         Self::ClientSecretBasic,
         Self::ClientSecretPost,
         Self::None,
+        Self::PrivateKeyJwt,
         Self::AppKeyHeaders,
     ];
 
@@ -192,6 +200,7 @@ impl ClientAuthMethod {
             Self::ClientSecretPost => 2,
             Self::None => 4,
             Self::AppKeyHeaders => 8,
+            Self::PrivateKeyJwt => 16,
         }
     }
 }
@@ -255,16 +264,50 @@ impl Default for ClientAuthMethods {
 }
 
 /// Client credentials as presented, before the store checks them
-/// (RFC 6749 §2.3): the client id, the secret (absent for `none`) and the
-/// method that carried them.
+/// (RFC 6749 §2.3): the client id, the secret (absent for `none`) or the
+/// signed assertion (`private_key_jwt`), and the method that carried them.
 ///
-/// `Debug` shows the id and method and redacts the secret.
+/// `Debug` shows the id and method and redacts the secret and assertion.
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
     client_id: ClientId,
     client_secret: Option<ClientSecret>,
     method: ClientAuthMethod,
     raw_alternative: Option<Box<ClientCredentials>>,
+    assertion: Option<ClientAssertion>,
+}
+
+/// A client assertion as presented (RFC 7521 §4.2 `client_assertion`): a
+/// compact JWT (RFC 7523 §2.2), not yet verified. `Debug` is redacted, as
+/// the assertion is a bearer credential until its `exp`.
+#[derive(Clone)]
+pub struct ClientAssertion(Box<str>);
+
+impl ClientAssertion {
+    /// Wraps an assertion.
+    ///
+    /// # Errors
+    /// [`InvalidCredential`] when it is empty or contains a control
+    /// character.
+    pub fn new(value: impl AsRef<str>) -> Result<Self, InvalidCredential> {
+        let value = value.as_ref();
+        check_printable(value)?;
+        Ok(Self(value.into()))
+    }
+
+    /// The assertion itself (a compact JWT).
+    ///
+    /// # Security
+    /// Do not log it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientAssertion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientAssertion(<redacted>)")
+    }
 }
 
 impl ClientCredentials {
@@ -280,6 +323,16 @@ impl ClientCredentials {
             client_secret,
             method,
             raw_alternative: None,
+            assertion: None,
+        }
+    }
+
+    /// `private_key_jwt` credentials (RFC 7523 §2.2): `client_id` is the
+    /// one the assertion names (its `sub`, not yet verified); no secret.
+    pub fn assertion(client_id: ClientId, assertion: ClientAssertion) -> Self {
+        Self {
+            assertion: Some(assertion),
+            ..Self::new(client_id, None, ClientAuthMethod::PrivateKeyJwt)
         }
     }
 
@@ -301,6 +354,11 @@ impl ClientCredentials {
     /// The method that carried the credentials.
     pub fn method(&self) -> ClientAuthMethod {
         self.method
+    }
+
+    /// The client assertion, for [`ClientAuthMethod::PrivateKeyJwt`].
+    pub fn client_assertion(&self) -> Option<&ClientAssertion> {
+        self.assertion.as_ref()
     }
 
     /// Under [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient), the

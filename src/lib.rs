@@ -143,6 +143,7 @@ pub use store::traits::{
     ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore,
     SubjectRevocationStore,
 };
+pub use store::ClientAssertionStore;
 
 /// The README's Rust snippets, compiled as doc tests.
 #[cfg(doctest)]

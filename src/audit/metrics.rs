@@ -26,11 +26,12 @@ const OUTCOMES: [&str; 7] = [
 ];
 
 /// `client_auth_method` label values, in [`method_index`] order.
-const METHODS: [&str; 5] = [
+const METHODS: [&str; 6] = [
     "client_secret_basic",
     "client_secret_post",
     "none",
     "app_key_headers",
+    "private_key_jwt",
     "unknown",
 ];
 
@@ -133,7 +134,8 @@ const fn method_index(method: Option<ClientAuthMethod>) -> usize {
         Some(ClientAuthMethod::ClientSecretPost) => 1,
         Some(ClientAuthMethod::None) => 2,
         Some(ClientAuthMethod::AppKeyHeaders) => 3,
-        None => 4,
+        Some(ClientAuthMethod::PrivateKeyJwt) => 4,
+        None => 5,
     }
 }
 

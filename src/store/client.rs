@@ -33,6 +33,13 @@ pub enum StoredClient<'a> {
     Public,
     /// A confidential client, with the digest of its secret.
     Confidential(&'a SecretDigest),
+    /// A confidential client with registered keys (`jwks` or `jwks_uri`)
+    /// and no secret: it authenticates only with `private_key_jwt`
+    /// (RFC 7523 §2.2), which [`authenticate`](Self::authenticate) does not
+    /// decide, so every secret and `none` fail. Never treat such a client
+    /// as [`Public`](Self::Public): anyone could then act as it with its
+    /// id alone.
+    KeysOnly,
 }
 
 impl StoredClient<'_> {
@@ -71,7 +78,7 @@ impl StoredClient<'_> {
         // compare, against the stored digest or the fixed one.
         let expected = match self {
             Self::Confidential(stored) => stored,
-            Self::Unknown | Self::Public => dummy(),
+            Self::Unknown | Self::Public | Self::KeysOnly => dummy(),
         };
         let secret_matches = credentials
             .client_secret()
@@ -132,5 +139,13 @@ mod tests {
         let post = credentials(Some("x"), ClientAuthMethod::ClientSecretPost);
         assert!(StoredClient::Public.authenticate(&post).is_none());
         assert!(StoredClient::Unknown.authenticate(&none).is_none());
+    }
+
+    #[test]
+    fn a_client_with_keys_only_authenticates_with_no_secret_and_not_with_none() {
+        let none = credentials(None, ClientAuthMethod::None);
+        assert!(StoredClient::KeysOnly.authenticate(&none).is_none());
+        let post = credentials(Some("x"), ClientAuthMethod::ClientSecretPost);
+        assert!(StoredClient::KeysOnly.authenticate(&post).is_none());
     }
 }

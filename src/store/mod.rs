@@ -46,6 +46,7 @@
 //! # let _ = endpoint;
 //! ```
 
+mod assertion;
 pub(crate) mod client;
 #[cfg(feature = "rt")]
 mod completion;
@@ -53,6 +54,7 @@ mod digest;
 mod erased;
 pub(crate) mod error;
 mod issuance;
+mod keys;
 #[cfg(feature = "listen")]
 mod listen;
 pub(crate) mod memory;
@@ -62,6 +64,7 @@ mod seed;
 pub(crate) mod token;
 pub(crate) mod traits;
 
+pub use assertion::{ClientAssertionStore, DynClientAssertionStore};
 pub use client::StoredClient;
 #[cfg(feature = "rt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rt")))]
@@ -72,6 +75,7 @@ pub use erased::{
     DynRevocationStore, DynStore, DynSubjectRevocationStore,
 };
 pub use issuance::{Recording, Registration, Rotation, RotationOutcome, SeedReport};
+pub use keys::{AssertionDigest, AssertionUse, ClientKeys, InvalidKeys};
 #[cfg(feature = "listen")]
 #[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
 pub use listen::{NoticeListener, NoticeSource};

@@ -45,6 +45,9 @@
 //! | `refresh_rotation` | RFC 6749 §6, RFC 9700 §4.14.2: one rotation, then reuse ends the grant; successors without a subject or scope take the presented token's, one with its own scope keeps it; only the client's live refresh tokens rotate |
 //! | `grace_period` | presented again within it, a rotated token rotates again in the same grant (successors taking its scope); not once the grant has ended |
 //! | `concurrent_rotations` | of concurrent rotations of one token, exactly one rotates |
+//! | `client_keys` (with [`Conformance::run_with_assertions`], as the two below) | RFC 7591 §2 `jwks` or `jwks_uri` read back as registered; a client with keys and no secret authenticates with neither a secret nor `none` |
+//! | `assertion_single_use` | RFC 7523 §3: a client assertion is used once until its record expires; another client's equal `jti` is another assertion |
+//! | `concurrent_assertion_uses` | of concurrent uses of one assertion, exactly one is first |
 //!
 //! The concurrency checks spawn tokio tasks: run the kit on a
 //! multi-threaded runtime to exercise real parallelism.
@@ -52,8 +55,8 @@
 mod checks;
 
 use crate::store::{
-    IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed, StoreError,
-    SubjectRevocationStore,
+    ClientAssertionStore, IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed,
+    StoreError, SubjectRevocationStore,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -210,5 +213,32 @@ where
         checks::grace_period(&self.fresh().await).await;
         checks::concurrent_rotations(Arc::new(self.fresh().await)).await;
         self.run().await;
+    }
+}
+
+impl<St, F, Fut> Conformance<St, F>
+where
+    St: RevocationStore
+        + IntrospectionStore
+        + SubjectRevocationStore
+        + JwtDenyList
+        + IssuanceStore
+        + ClientAssertionStore,
+    F: FnMut(Seed) -> Fut,
+    Fut: Future<Output = St>,
+{
+    /// Runs every check of [`run_with_issuance`](Self::run_with_issuance),
+    /// then those of [`ClientAssertionStore`]: registered keys read back
+    /// (a client with keys and no secret is never public), single use of
+    /// a client assertion until its record expires, and concurrent uses of
+    /// one assertion (exactly one is first).
+    ///
+    /// # Panics
+    /// As [`run`](Self::run).
+    pub async fn run_with_assertions(mut self) {
+        checks::client_keys(&self.fresh().await).await;
+        checks::assertion_single_use(&self.fresh().await).await;
+        checks::concurrent_assertion_uses(Arc::new(self.fresh().await)).await;
+        self.run_with_issuance().await;
     }
 }

@@ -3,7 +3,7 @@
 
 use super::fingerprint::Fingerprint;
 use super::record::{now, now_ms, Details, Grant, Record};
-use super::{grant_key, MemoryStore};
+use super::{grant_key, Client, MemoryStore};
 use crate::store::{
     AuthenticatedClient, ClientEntry, IssuanceStore, Recording, Registration, Rotation,
     RotationOutcome, SecretDigest, StoreError, TokenEntry, TokenKind,
@@ -12,9 +12,12 @@ use std::sync::Arc;
 
 impl IssuanceStore for MemoryStore {
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        let digest = client.client_secret.as_ref().map(SecretDigest::of);
+        let stored = Client {
+            secret: client.client_secret.as_ref().map(SecretDigest::of),
+            keys: client.keys.clone(),
+        };
         let key = self.shared.fingerprinter.of(client.client_id.as_str());
-        Ok(match self.shared.clients.insert_new(key, digest) {
+        Ok(match self.shared.clients.insert_new(key, stored) {
             true => Registration::Registered,
             false => Registration::AlreadyRegistered,
         })

@@ -1,5 +1,6 @@
 //! [`MemoryStore`]: the embedded, in-memory store.
 
+mod assertion;
 mod deny;
 mod fingerprint;
 mod issue;
@@ -8,7 +9,7 @@ mod rules;
 mod shard;
 
 use super::seed::{Seed, SeedError};
-use super::SecretDigest;
+use super::{ClientKeys, SecretDigest};
 use crate::client::ClientId;
 use crate::IssuanceStore;
 use fingerprint::{Fingerprint, Fingerprinter, Prehashed};
@@ -98,11 +99,10 @@ pub struct MemoryStore {
 }
 
 struct Shared {
-    /// Clients by id; `None` is a public client.
     /// Clients by the fingerprint of their id, as tokens are keyed: a hit
     /// compares two 128-bit keys like a miss probes, so the time of a
     /// lookup does not tell whether the client exists.
-    clients: ShardedMap<Fingerprint, Option<SecretDigest>, Prehashed>,
+    clients: ShardedMap<Fingerprint, Client, Prehashed>,
     /// Tokens by fingerprint: the store never keeps a token itself.
     tokens: ShardedMap<Fingerprint, Record, Prehashed>,
     fingerprinter: Fingerprinter,
@@ -114,6 +114,15 @@ struct Shared {
     stand_in: SecretDigest,
     /// The JWT deny-list ([`JwtDenyList`](crate::JwtDenyList)).
     jwts: deny::DeniedJwts,
+    /// The used client assertions ([`ClientAssertionStore`](crate::ClientAssertionStore)).
+    assertions: assertion::UsedAssertions,
+}
+
+/// A registered client: its secret's digest (`None` without a secret) and
+/// its keys.
+struct Client {
+    secret: Option<SecretDigest>,
+    keys: Option<ClientKeys>,
 }
 
 impl MemoryStore {
@@ -128,6 +137,7 @@ impl MemoryStore {
                 subjects: ShardedMap::new(),
                 stand_in: SecretDigest::from_bytes([0; 32]),
                 jwts: deny::DeniedJwts::default(),
+                assertions: assertion::UsedAssertions::default(),
             }),
             access_token_revokes_grant: false,
         }

@@ -3,7 +3,7 @@
 //! store traits.
 
 use super::record::{now, Record};
-use super::MemoryStore;
+use super::{Client, MemoryStore};
 use crate::client::ClientCredentials;
 use crate::request::{RevocationRequest, Token};
 use crate::store::{
@@ -64,14 +64,16 @@ impl MemoryStore {
         // A digest is copied out of the map, or the same-sized stand-in for
         // a client that does not exist, so that every client takes the same
         // path afterwards, outside the lock.
-        let (found, stored) = match self.shared.clients.with(&key, Clone::clone) {
+        let copy = |client: &Client| (client.secret.clone(), client.keys.is_some());
+        let (found, (stored, keys)) = match self.shared.clients.with(&key, copy) {
             Some(stored) => (true, stored),
-            None => (false, Some(self.shared.stand_in.clone())),
+            None => (false, (Some(self.shared.stand_in.clone()), false)),
         };
-        let client = match (found, &stored) {
-            (true, Some(digest)) => StoredClient::Confidential(digest),
-            (true, None) => StoredClient::Public,
-            (false, _) => StoredClient::Unknown,
+        let client = match (found, &stored, keys) {
+            (true, Some(digest), _) => StoredClient::Confidential(digest),
+            (true, None, false) => StoredClient::Public,
+            (true, None, true) => StoredClient::KeysOnly,
+            (false, _, _) => StoredClient::Unknown,
         };
         client.authenticate(credentials)
     }

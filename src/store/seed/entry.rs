@@ -2,7 +2,7 @@
 
 use crate::client::{ClientId, ClientSecret};
 use crate::request::Token;
-use crate::store::TokenKind;
+use crate::store::{ClientKeys, TokenKind};
 
 /// One client to put in a store: the typed form of an entry of a seed
 /// document's `clients` list. `Debug` redacts the secret.
@@ -17,16 +17,35 @@ pub struct ClientEntry {
     /// endpoint from (serialized origins, `https://spa.example`), for
     /// [`CorsPolicy::from_seed`](crate::cors::CorsPolicy::from_seed).
     pub allowed_origins: Vec<String>,
+    /// The public keys it signs `private_key_jwt` client assertions with
+    /// (RFC 7523 §2.2; RFC 7591 §2 `jwks` or `jwks_uri`). A client with
+    /// keys and no secret is confidential all the same: it authenticates
+    /// with an assertion only, never with `none`.
+    pub keys: Option<ClientKeys>,
 }
 
 impl ClientEntry {
-    /// A client: confidential with `client_secret`, public without.
+    /// A client: confidential with `client_secret`, public without (unless
+    /// it has [`keys`](Self::with_keys)).
     pub fn new(client_id: ClientId, client_secret: Option<ClientSecret>) -> Self {
         Self {
             client_id,
             client_secret,
             allowed_origins: Vec::new(),
+            keys: None,
         }
+    }
+
+    /// The client with `keys` to verify its client assertions with.
+    #[must_use]
+    pub fn with_keys(mut self, keys: ClientKeys) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Whether the client is public (RFC 6749 §2.1): no secret and no keys.
+    pub fn is_public(&self) -> bool {
+        self.client_secret.is_none() && self.keys.is_none()
     }
 }
 

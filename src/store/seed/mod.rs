@@ -8,7 +8,7 @@ pub use entry::{ClientEntry, TokenEntry};
 
 use crate::client::{ClientId, ClientSecret};
 use crate::request::Token;
-use crate::store::TokenKind;
+use crate::store::{ClientKeys, InvalidKeys, TokenKind};
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -286,6 +286,10 @@ struct RawClient {
     client_secret: Option<String>,
     #[serde(default, deserialize_with = "origins")]
     allowed_origins: Vec<String>,
+    #[serde(default)]
+    jwks: Option<serde_json::Value>,
+    #[serde(default)]
+    jwks_uri: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +332,17 @@ impl RawSeed {
             };
             let mut client = ClientEntry::new(client_id, client_secret);
             client.allowed_origins = raw.allowed_origins;
+            let keys = match (raw.jwks, raw.jwks_uri) {
+                (Some(_), Some(_)) => Err(("jwks_uri", InvalidKeys::Both)),
+                (Some(jwks), None) => ClientKeys::jwks(&jwks.to_string())
+                    .map(Some)
+                    .map_err(|e| ("jwks", e)),
+                (None, Some(uri)) => ClientKeys::jwks_uri(&uri)
+                    .map(Some)
+                    .map_err(|e| ("jwks_uri", e)),
+                (None, None) => Ok(None),
+            };
+            client.keys = keys.map_err(|(field, e)| SeedError::new(at(field), e.to_string()))?;
             clients.push(client);
         }
         let mut tokens = Vec::with_capacity(self.tokens.len());

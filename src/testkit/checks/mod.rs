@@ -2,11 +2,13 @@
 //! the helpers here, the rules in [`rules`], concurrency and storage in
 //! [`concurrency`], the JWT deny-list in [`deny_list`].
 
+mod assertions;
 mod concurrency;
 mod deny_list;
 mod issuance;
 mod rules;
 
+pub(super) use assertions::{assertion_single_use, client_keys, concurrent_assertion_uses};
 pub(super) use concurrency::{
     concurrent_revocations, concurrent_subject_revocations, no_raw_secrets,
 };
