@@ -5,6 +5,24 @@ use std::fmt;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
+/// The `client_assertion_type` of a JWT client assertion, the only one
+/// accepted (RFC 7523 §2.2).
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// The endpoint a client authenticates at. A `private_key_jwt` assertion
+/// may name the endpoint's URL as its audience (see
+/// `jwt::ClientAssertionVerifier`, feature `jwt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AssertionEndpoint {
+    /// The token endpoint (RFC 6749 §3.2).
+    Token,
+    /// The revocation endpoint (RFC 7009 §2).
+    Revocation,
+    /// The introspection endpoint (RFC 7662 §2).
+    Introspection,
+}
+
 /// A client identifier (RFC 6749 §2.2): non-empty UTF-8 without control
 /// characters. Not a secret, so `Debug` shows it; error bodies never do.
 ///

@@ -5,6 +5,7 @@
 use super::answers as introspection;
 use super::layer::IntrospectionConfig;
 use crate::audit::{introspection_outcome, StoreTimer};
+use crate::client::AssertionEndpoint;
 use crate::log::Bounded;
 use crate::rejection::RequestRejection;
 use crate::request::read_limited;
@@ -66,7 +67,11 @@ where
             return (response, outcome);
         }
     };
-    let client = match responder.authenticate(store, reader, &credentials).await {
+    let at = AssertionEndpoint::Introspection;
+    let client = match responder
+        .authenticate_at(store, reader, &credentials, at)
+        .await
+    {
         Ok(client) => client,
         // A store error is a 503 too: counted apart by its status.
         Err(response) if response.status().is_server_error() => {

@@ -74,11 +74,13 @@
 //!   still accept revoked ones until they expire: point them at the
 //!   introspection endpoint, or keep JWT lifetimes short.
 
+mod assertion;
 mod claims;
 mod key;
 mod store;
 mod verifier;
 
+pub use assertion::ClientAssertionVerifier;
 pub use claims::VerifiedJwt;
 pub use key::{JwtKey, JwtKeyError};
 pub use store::JwtStore;

@@ -108,7 +108,9 @@ impl AuthorizationServerMetadata {
     /// `revocation_endpoint_auth_methods_supported` (the methods its
     /// [reader](RevocationEndpointLayer::reader) accepts, see
     /// [`RequestReader::client_auth_methods_supported`]) (RFC 8414 §2,
-    /// RFC 7009 §2).
+    /// RFC 7009 §2), and, when it accepts `private_key_jwt`,
+    /// `revocation_endpoint_auth_signing_alg_values_supported` (see
+    /// [`RequestReader::client_auth_signing_algs_supported`]).
     ///
     /// If a proxy or `nest` puts the endpoint under a prefix the layer does
     /// not see, set `revocation_endpoint` afterwards with
@@ -135,6 +137,10 @@ impl AuthorizationServerMetadata {
         let methods = reader.client_auth_methods_supported();
         let key = format!("{name}_endpoint_auth_methods_supported");
         self.members.insert(key, methods.into());
+        if let Some(algorithms) = reader.client_auth_signing_algs_supported() {
+            let key = format!("{name}_endpoint_auth_signing_alg_values_supported");
+            self.members.insert(key, algorithms.into());
+        }
         self
     }
 

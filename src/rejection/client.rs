@@ -72,6 +72,25 @@ define_rejection! {
     pub struct MissingClientId;
 }
 
+define_rejection! {
+    #[status = BAD_REQUEST]
+    #[code = InvalidRequest]
+    #[description = "client_assertion and client_assertion_type must be sent together"]
+    /// One of `client_assertion` and `client_assertion_type` without the
+    /// other (RFC 7521 §4.2: both are REQUIRED).
+    pub struct IncompleteClientAssertion;
+}
+
+define_rejection! {
+    #[status = UNAUTHORIZED]
+    #[code = InvalidClient]
+    #[description = "unsupported client_assertion_type"]
+    /// A `client_assertion_type` other than
+    /// [`JWT_BEARER`](crate::client::JWT_BEARER) (RFC 7521 §4.2.1: an
+    /// assertion the server cannot process is `invalid_client`).
+    pub struct UnsupportedClientAssertionType;
+}
+
 composite_rejection! {
     /// What went wrong with client authentication.
     pub enum ClientAuthError {
@@ -91,6 +110,10 @@ composite_rejection! {
         ClientIdMismatch,
         /// See [`MissingClientId`].
         MissingClientId,
+        /// See [`IncompleteClientAssertion`].
+        IncompleteClientAssertion,
+        /// See [`UnsupportedClientAssertionType`].
+        UnsupportedClientAssertionType,
     }
 }
 

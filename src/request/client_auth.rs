@@ -2,12 +2,53 @@
 //! and the body (RFC 6749 §2.3).
 
 use super::{parse_basic, RequestReader};
-use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use crate::client::{
+    ClientAssertion, ClientAuthMethod, ClientCredentials, ClientId, ClientSecret, JWT_BEARER,
+};
 use crate::rejection::{
-    ClientAuthError, ClientAuthMethodNotAllowed, ClientIdMismatch, MalformedClientCredentials,
-    MissingClientCredentials, MissingClientId, MultipleClientAuthMethods,
+    ClientAuthError, ClientAuthMethodNotAllowed, ClientIdMismatch, IncompleteClientAssertion,
+    MalformedClientCredentials, MissingClientCredentials, MissingClientId,
+    MultipleClientAuthMethods, UnsupportedClientAssertionType,
 };
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use std::fmt;
+
+/// The body parameters that carry client credentials: `client_id` and
+/// `client_secret` (RFC 6749 §2.3.1), `client_assertion_type` and
+/// `client_assertion` (RFC 7521 §4.2). `Debug` redacts the secret and the
+/// assertion.
+#[derive(Default)]
+pub(crate) struct BodyCredentials {
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) assertion_type: Option<String>,
+    pub(crate) assertion: Option<String>,
+}
+
+impl BodyCredentials {
+    /// The client assertion, when both its parameters are present and its
+    /// type is [`JWT_BEARER`].
+    fn assertion(&mut self) -> Result<Option<String>, ClientAuthError> {
+        match (self.assertion_type.take(), self.assertion.take()) {
+            (None, None) => Ok(None),
+            (Some(kind), Some(assertion)) if kind == JWT_BEARER => Ok(Some(assertion)),
+            (Some(_), Some(_)) => Err(UnsupportedClientAssertionType.into()),
+            _ => Err(IncompleteClientAssertion.into()),
+        }
+    }
+}
+
+impl fmt::Debug for BodyCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("BodyCredentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .field("assertion_type", &self.assertion_type)
+            .field("assertion", &redacted(&self.assertion))
+            .finish()
+    }
+}
 
 /// Resolves the one client authentication method of a request from its
 /// headers and its body's `client_id` / `client_secret`.
@@ -19,20 +60,24 @@ use http::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 /// - The app-key header pair, when that method is on.
 /// - A body `client_secret` is `client_secret_post`; a body `client_id`
 ///   alone is `none`.
+/// - A body `client_assertion` is `private_key_jwt` (RFC 7523 §2.2); its
+///   client id is the one its `sub` names, verified later by the reader's
+///   [`ClientAssertionVerifier`](crate::jwt::ClientAssertionVerifier).
 ///
-/// A body `client_id` beside a header method must equal the header's id.
+/// A body `client_id` beside another method must equal that method's id
+/// (RFC 7521 §4.2 for an assertion).
 ///
 /// # Errors
 /// The error, and whether an `Authorization` header was used (for the
 /// challenge): 400 [`MultipleClientAuthMethods`] for two methods or a
-/// repeated credential header, [`ClientIdMismatch`], [`MissingClientId`];
-/// 401 for no credentials, malformed credentials, another scheme, or a
-/// method the reader does not accept.
+/// repeated credential header, [`ClientIdMismatch`], [`MissingClientId`],
+/// [`IncompleteClientAssertion`]; 401 for no credentials, malformed
+/// credentials, another scheme or assertion type, or a method the reader
+/// does not accept.
 pub(super) fn resolve(
     reader: &RequestReader,
     headers: &HeaderMap,
-    client_id: Option<String>,
-    client_secret: Option<String>,
+    body: BodyCredentials,
 ) -> Result<ClientCredentials, (ClientAuthError, bool)> {
     let authorization = if reader.methods.contains(ClientAuthMethod::ClientSecretBasic) {
         single(headers, &AUTHORIZATION)
@@ -40,7 +85,7 @@ pub(super) fn resolve(
         Ok(None)
     };
     let has_authorization = !matches!(authorization, Ok(None));
-    resolve_methods(reader, headers, authorization, client_id, client_secret)
+    resolve_methods(reader, headers, authorization, body)
         .map_err(|error| (error, has_authorization))
 }
 
@@ -48,18 +93,26 @@ fn resolve_methods(
     reader: &RequestReader,
     headers: &HeaderMap,
     authorization: Result<Option<&HeaderValue>, MultipleClientAuthMethods>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
+    mut body: BodyCredentials,
 ) -> Result<ClientCredentials, ClientAuthError> {
     let authorization = authorization?;
     let app_key = app_key(reader, headers)?;
+    let assertion = body.assertion()?;
+    let BodyCredentials {
+        client_id,
+        client_secret,
+        ..
+    } = body;
     let methods_used = usize::from(authorization.is_some())
         + usize::from(app_key.is_some())
-        + usize::from(client_secret.is_some());
+        + usize::from(client_secret.is_some())
+        + usize::from(assertion.is_some());
     if methods_used > 1 {
         return Err(MultipleClientAuthMethods.into());
     }
-    let credentials = if let Some(value) = authorization {
+    let credentials = if let Some(assertion) = assertion {
+        asserted(reader, &assertion)?
+    } else if let Some(value) = authorization {
         parse_basic(value, reader.basic_decoding)?
     } else if let Some((id, secret)) = app_key {
         let id = utf8(id).and_then(|id| ClientId::new(id).ok());
@@ -90,6 +143,18 @@ fn resolve_methods(
         return Err(ClientIdMismatch.into());
     }
     allowed(reader, credentials)
+}
+
+/// `private_key_jwt` credentials for `assertion`, when the reader accepts
+/// the method and the assertion names a client.
+fn asserted(reader: &RequestReader, assertion: &str) -> Result<ClientCredentials, ClientAuthError> {
+    if !reader.methods.contains(ClientAuthMethod::PrivateKeyJwt) {
+        return Err(ClientAuthMethodNotAllowed.into());
+    }
+    let assertion = ClientAssertion::new(assertion).map_err(|_| MalformedClientCredentials)?;
+    let client_id = reader.asserted_client_id(&assertion);
+    let client_id = client_id.ok_or(MalformedClientCredentials)?;
+    Ok(ClientCredentials::assertion(client_id, assertion))
 }
 
 fn allowed(

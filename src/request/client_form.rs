@@ -1,6 +1,7 @@
 //! A form request a client authenticates (RFC 6749 §2.3, §3.2), such as a
 //! token request: the client's credentials and the other parameters.
 
+use super::client_auth::BodyCredentials;
 use super::form;
 use super::params::check_content_type;
 use super::{BodyEncoding, RequestReader};
@@ -102,8 +103,13 @@ impl RequestReader {
             let index = params.iter().position(|(n, _)| n == name)?;
             Some(params.swap_remove(index).1)
         };
-        let (client_id, client_secret) = (take("client_id"), take("client_secret"));
-        let credentials = self.resolve_client(&parts.headers, client_id, client_secret)?;
+        let body = BodyCredentials {
+            client_id: take("client_id"),
+            client_secret: take("client_secret"),
+            assertion_type: take("client_assertion_type"),
+            assertion: take("client_assertion"),
+        };
+        let credentials = self.resolve_client(&parts.headers, body)?;
         Ok(ClientForm {
             credentials,
             params,

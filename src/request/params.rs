@@ -1,6 +1,7 @@
 //! Reading the revocation request's parameters: media type, query string,
 //! and the form (RFC 7009 §2.1) or JSON body, strictly.
 
+use super::client_auth::BodyCredentials;
 use super::form::{self, FormError};
 use super::{BodyEncoding, RevocationRequest, Token, TokenTypeHint};
 use crate::rejection::{
@@ -16,8 +17,7 @@ use std::fmt;
 pub(crate) struct BodyParams {
     pub(crate) token: Option<Token>,
     pub(crate) token_type_hint: Option<TokenTypeHint>,
-    pub(crate) client_id: Option<String>,
-    pub(crate) client_secret: Option<String>,
+    pub(crate) client: BodyCredentials,
 }
 
 impl BodyParams {
@@ -34,8 +34,10 @@ impl BodyParams {
         match known {
             Known::Token => self.token = Token::new(value),
             Known::Hint => self.token_type_hint = Some(TokenTypeHint::parse(&value)),
-            Known::ClientId => self.client_id = Some(value),
-            Known::ClientSecret => self.client_secret = Some(value),
+            Known::ClientId => self.client.client_id = Some(value),
+            Known::ClientSecret => self.client.client_secret = Some(value),
+            Known::AssertionType => self.client.assertion_type = Some(value),
+            Known::Assertion => self.client.assertion = Some(value),
         }
     }
 }
@@ -45,11 +47,7 @@ impl fmt::Debug for BodyParams {
         f.debug_struct("BodyParams")
             .field("token", &self.token)
             .field("token_type_hint", &self.token_type_hint)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
+            .field("client", &self.client)
             .finish()
     }
 }
@@ -61,14 +59,21 @@ enum Known {
     Hint,
     ClientId,
     ClientSecret,
+    AssertionType,
+    Assertion,
 }
 
 impl Known {
+    /// How many there are, for the duplicate check.
+    const COUNT: usize = 6;
+
     fn of(name: &str, token_parameter: &str) -> Option<Self> {
         match name {
             "token_type_hint" => Some(Self::Hint),
             "client_id" => Some(Self::ClientId),
             "client_secret" => Some(Self::ClientSecret),
+            "client_assertion_type" => Some(Self::AssertionType),
+            "client_assertion" => Some(Self::Assertion),
             _ if name == token_parameter => Some(Self::Token),
             _ => None,
         }
@@ -100,15 +105,18 @@ pub(super) fn check_content_type(
     }
 }
 
-/// Refuses the token or `client_secret` in the query string, where proxies
-/// and servers log them (RFC 6749 §2.3.1, RFC 6750 §5.3).
+/// Refuses the token, `client_secret` or `client_assertion` in the query
+/// string, where proxies and servers log them (RFC 6749 §2.3.1, RFC 6750
+/// §5.3).
 pub(super) fn check_query(
     query: Option<&str>,
     token_parameter: &str,
 ) -> Result<(), ParameterInQuery> {
     let Some(query) = query else { return Ok(()) };
     let leaks = form::pairs(query.as_bytes()).any(|(name, _)| {
-        form::name_is(name, token_parameter) || form::name_is(name, "client_secret")
+        form::name_is(name, token_parameter)
+            || form::name_is(name, "client_secret")
+            || form::name_is(name, "client_assertion")
     });
     if leaks {
         Err(ParameterInQuery)
@@ -133,7 +141,7 @@ pub(super) fn parse_body(
 /// empty values absent (RFC 6749 §3.2), unknown ones ignored.
 fn parse_form(body: &[u8], token_parameter: &str) -> Result<BodyParams, RequestRejection> {
     let mut params = BodyParams::default();
-    let mut seen = [false; 4];
+    let mut seen = [false; Known::COUNT];
     for (raw_name, raw_value) in form::pairs(body) {
         let name = form::decode(raw_name).map_err(encoding_error)?;
         let Some(known) = Known::of(&name, token_parameter) else {
@@ -179,7 +187,7 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor<'_> {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BodyParams, A::Error> {
         use serde::de::Error;
         let mut params = BodyParams::default();
-        let mut seen = [false; 4];
+        let mut seen = [false; Known::COUNT];
         while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match Known::of(&name, self.token_parameter) {
                 Some(known @ (Known::Token | Known::Hint)) => {
@@ -226,7 +234,7 @@ mod tests {
     fn empty_values_are_absent() {
         let p = form("token=&token_type_hint=&client_id=&client_secret=").unwrap();
         assert!(p.token.is_none() && p.token_type_hint.is_none());
-        assert!(p.client_id.is_none() && p.client_secret.is_none());
+        assert!(p.client.client_id.is_none() && p.client.client_secret.is_none());
         assert!(p.into_request().is_err());
     }
 
@@ -238,6 +246,8 @@ mod tests {
             "token=a&token_type_hint=access_token&token_type_hint=refresh_token",
             "token=a&client_id=x&client_id=x",
             "token=a&client_secret=x&client_secret=y",
+            "token=a&client_assertion=x&client_assertion=y",
+            "token=a&client_assertion_type=x&client_assertion_type=y",
             "token=a&t%6Fken=b",
         ] {
             assert_eq!(form(body).unwrap_err(), DuplicateParameter.into(), "{body}");
@@ -296,6 +306,7 @@ mod tests {
     fn secrets_in_the_query_are_refused() {
         assert!(check_query(Some("token=abc"), "token").is_err());
         assert!(check_query(Some("a=1&client_secret=x"), "token").is_err());
+        assert!(check_query(Some("client_assertion=x.y.z"), "token").is_err());
         assert!(check_query(Some("t%6Fken=abc"), "token").is_err());
         assert!(check_query(Some("client_id=x&foo=bar"), "token").is_ok());
         assert!(check_query(None, "token").is_ok());

@@ -2,9 +2,12 @@
 //! head checks, body parameters, exactly one client authentication method,
 //! then the token.
 
+use super::client_auth::{self, BodyCredentials};
 use super::params::{self, BodyParams};
-use super::{client_auth, BasicDecoding, ClientRevocation, RevocationRequest};
-use crate::client::{ClientAuthMethod, ClientAuthMethods, ClientCredentials};
+use super::{BasicDecoding, ClientRevocation, RevocationRequest};
+use crate::client::{
+    ClientAssertion, ClientAuthMethod, ClientAuthMethods, ClientCredentials, ClientId,
+};
 use crate::rejection::{
     ClientAuthError, ClientAuthRejection, ClientAuthenticationFailed, RequestRejection,
     RevocationRejection,
@@ -83,6 +86,8 @@ pub struct RequestReader {
     pub(crate) methods: ClientAuthMethods,
     pub(crate) basic_decoding: BasicDecoding,
     pub(crate) app_key_headers: AppKeyHeaders,
+    #[cfg(feature = "jwt")]
+    pub(crate) assertions: Option<crate::jwt::ClientAssertionVerifier>,
 }
 
 impl Default for RequestReader {
@@ -94,6 +99,8 @@ impl Default for RequestReader {
             methods: ClientAuthMethods::default(),
             basic_decoding: BasicDecoding::default(),
             app_key_headers: AppKeyHeaders::default(),
+            #[cfg(feature = "jwt")]
+            assertions: None,
         }
     }
 }
@@ -157,6 +164,53 @@ impl RequestReader {
         self
     }
 
+    /// Accepts `private_key_jwt` client authentication (RFC 7523 §2.2),
+    /// verified by `verifier`, beside the other
+    /// [`client_auth_methods`](Self::client_auth_methods) (feature `jwt`).
+    /// The endpoints then ask `verifier` about every request carrying a
+    /// `client_assertion`, and RFC 8414 metadata lists the method and
+    /// [`algorithms_supported`](crate::jwt::ClientAssertionVerifier::algorithms_supported).
+    #[cfg(feature = "jwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+    #[must_use]
+    pub fn client_assertions(mut self, verifier: crate::jwt::ClientAssertionVerifier) -> Self {
+        self.methods = self.methods.with(ClientAuthMethod::PrivateKeyJwt);
+        self.assertions = Some(verifier);
+        self
+    }
+
+    /// The verifier of `private_key_jwt` assertions, if any (see
+    /// [`client_assertions`](Self::client_assertions)).
+    #[cfg(feature = "jwt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+    pub fn client_assertion_verifier(&self) -> Option<&crate::jwt::ClientAssertionVerifier> {
+        self.assertions.as_ref()
+    }
+
+    /// The signing algorithms accepted for `private_key_jwt`, as RFC 8414
+    /// §2 metadata lists them in
+    /// `revocation_endpoint_auth_signing_alg_values_supported` and
+    /// `introspection_endpoint_auth_signing_alg_values_supported`; `None`
+    /// while the method is off.
+    pub fn client_auth_signing_algs_supported(&self) -> Option<Vec<&'static str>> {
+        #[cfg(feature = "jwt")]
+        if let Some(verifier) = &self.assertions {
+            return Some(verifier.algorithms_supported());
+        }
+        None
+    }
+
+    /// The client a `private_key_jwt` assertion names, unverified; `None`
+    /// without a verifier.
+    pub(super) fn asserted_client_id(&self, assertion: &ClientAssertion) -> Option<ClientId> {
+        #[cfg(feature = "jwt")]
+        if self.assertions.is_some() {
+            return crate::jwt::ClientAssertionVerifier::client_id_of(assertion);
+        }
+        let _ = assertion;
+        None
+    }
+
     /// The largest body read, in bytes (see
     /// [`max_body_size`](Self::max_body_size)): for a handler that buffers
     /// the body itself before [`read_client_form`](Self::read_client_form).
@@ -208,6 +262,16 @@ impl RequestReader {
             "body_encoding(Json) carries no client credentials in the body: \
              client_auth_methods must not include client_secret_post or none"
         );
+        let assertions = self.methods.contains(ClientAuthMethod::PrivateKeyJwt);
+        assert!(
+            !assertions || self.client_auth_signing_algs_supported().is_some(),
+            "client_auth_methods includes private_key_jwt without a verifier: \
+             use RequestReader::client_assertions (feature jwt)"
+        );
+        assert!(
+            !assertions || self.body_encoding == BodyEncoding::Form,
+            "body_encoding(Json) carries no client assertion: private_key_jwt needs a form body"
+        );
     }
 }
 
@@ -253,7 +317,7 @@ impl RequestReader {
         &self,
         headers: &HeaderMap,
     ) -> Result<ClientCredentials, ClientAuthRejection> {
-        self.resolve_client(headers, None, None)
+        self.resolve_client(headers, BodyCredentials::default())
     }
 
     /// Reads the whole revocation request: head, body, exactly one client
@@ -321,21 +385,16 @@ impl RequestReader {
         body: &[u8],
     ) -> Result<(ClientCredentials, BodyParams), RevocationRejection> {
         let mut params = self.parse_body(body)?;
-        let credentials = self.resolve_client(
-            headers,
-            params.client_id.take(),
-            params.client_secret.take(),
-        )?;
+        let credentials = self.resolve_client(headers, std::mem::take(&mut params.client))?;
         Ok((credentials, params))
     }
 
     pub(super) fn resolve_client(
         &self,
         headers: &HeaderMap,
-        client_id: Option<String>,
-        client_secret: Option<String>,
+        body: BodyCredentials,
     ) -> Result<ClientCredentials, ClientAuthRejection> {
-        let read = client_auth::resolve(self, headers, client_id, client_secret);
+        let read = client_auth::resolve(self, headers, body);
         read.map_err(|(error, header_used)| self.client_auth_rejection(error, header_used))
     }
 

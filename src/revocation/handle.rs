@@ -4,7 +4,7 @@
 
 use super::layer::EndpointConfig;
 use crate::audit::{EventOutcome, RevocationEvent, StoreTimer};
-use crate::client::ClientId;
+use crate::client::{AssertionEndpoint, ClientId};
 use crate::rejection::RequestRejection;
 use crate::request::read_limited;
 use crate::revocation::authenticate;
@@ -76,7 +76,8 @@ where
         let event = event.client(credentials.client_id(), credentials.method());
         event.hint(hint.as_ref())
     };
-    let client = match authenticate(store, &credentials).await {
+    let at = AssertionEndpoint::Revocation;
+    let client = match authenticate(store, reader, &credentials, at).await {
         Ok(Some(client)) => client,
         Ok(None) => {
             let response = responder.authenticate_refusal(reader, &credentials);

@@ -2,7 +2,7 @@
 //! §2.2), public so that a handler of your own answers exactly as the
 //! endpoint does.
 
-use crate::client::ClientCredentials;
+use crate::client::{AssertionEndpoint, ClientAuthMethod, ClientCredentials};
 use crate::log::Bounded;
 use crate::request::{RequestReader, RevocationRequest};
 use crate::response::{json_response, no_store, retry_after_value, store_unavailable};
@@ -127,7 +127,26 @@ impl RevocationResponder {
         reader: &RequestReader,
         credentials: &ClientCredentials,
     ) -> Result<AuthenticatedClient, Response<Full<Bytes>>> {
-        match authenticate(store, credentials).await {
+        let endpoint = AssertionEndpoint::Revocation;
+        self.authenticate_at(store, reader, credentials, endpoint)
+            .await
+    }
+
+    /// [`authenticate`](Self::authenticate) at `endpoint`, which decides
+    /// the endpoint URL a `private_key_jwt` assertion may name as its
+    /// audience: a token endpoint of your own passes
+    /// [`AssertionEndpoint::Token`].
+    ///
+    /// # Errors
+    /// As [`authenticate`](Self::authenticate).
+    pub async fn authenticate_at<St: RevocationStore>(
+        &self,
+        store: &St,
+        reader: &RequestReader,
+        credentials: &ClientCredentials,
+        endpoint: AssertionEndpoint,
+    ) -> Result<AuthenticatedClient, Response<Full<Bytes>>> {
+        match authenticate(store, reader, credentials, endpoint).await {
             Ok(Some(client)) => Ok(client),
             Ok(None) => Err(self.authenticate_refusal(reader, credentials)),
             Err(error) => Err(self.store_unavailable(&error)),
@@ -231,18 +250,41 @@ impl RevocationResponder {
 
 /// Asks the store about `credentials`, then about their raw reading under
 /// [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient) when the first
-/// reading is not accepted.
+/// reading is not accepted. `private_key_jwt` credentials go to the
+/// reader's verifier instead (feature `jwt`; without one they fail).
 pub(crate) async fn authenticate<St: RevocationStore>(
     store: &St,
+    reader: &RequestReader,
     credentials: &ClientCredentials,
+    endpoint: AssertionEndpoint,
 ) -> Result<Option<AuthenticatedClient>, StoreError> {
     let timer = crate::audit::StoreTimer::start("authenticate_client");
-    let mut found = store.authenticate_client(credentials).await;
-    if let (Ok(None), Some(raw)) = (&found, credentials.raw_alternative()) {
-        found = store.authenticate_client(raw).await;
-    }
+    let found = match credentials.method() {
+        ClientAuthMethod::PrivateKeyJwt => verify_assertion(reader, credentials, endpoint).await,
+        _ => {
+            let mut found = store.authenticate_client(credentials).await;
+            if let (Ok(None), Some(raw)) = (&found, credentials.raw_alternative()) {
+                found = store.authenticate_client(raw).await;
+            }
+            found
+        }
+    };
     timer.stop();
     found
+}
+
+/// `private_key_jwt` credentials, checked by the reader's verifier.
+async fn verify_assertion(
+    reader: &RequestReader,
+    credentials: &ClientCredentials,
+    endpoint: AssertionEndpoint,
+) -> Result<Option<AuthenticatedClient>, StoreError> {
+    #[cfg(feature = "jwt")]
+    if let Some(verifier) = reader.client_assertion_verifier() {
+        return verifier.authenticate(credentials, endpoint).await;
+    }
+    let _ = (reader, credentials, endpoint);
+    Ok(None)
 }
 
 fn empty(status: StatusCode) -> Response<Full<Bytes>> {

@@ -19,12 +19,14 @@
 //! | [`wire`], [`proxy`] | a loopback hyper server; TCP proxies counting round trips (PostgreSQL's from its messages) |
 //! | [`logs`], [`metrics`] | what a test logged; what it recorded |
 //! | [`jwt`] | JWTs minted for the tests |
+//! | [`assertion`] | `private_key_jwt` client assertions and the clients' JWK Sets |
 //! | [`cleanup`] | clean-up that awaits, from `Drop` |
 //! | [`rng`] | a deterministic generator, replayed from its seed |
 //! | [`bench`](mod@bench) | the benches' poll loop, hand-written guard, runtime, phases of concurrent clients, PostgreSQL skip |
 
 #![allow(missing_docs)]
 
+pub mod assertion;
 pub mod bench;
 pub mod bodies;
 pub mod cleanup;
@@ -58,6 +60,9 @@ pub mod desc {
     pub const MALFORMED_CLIENT: &str = "malformed client credentials";
     pub const CLIENT_ID_MISMATCH: &str = "client_id does not match the authenticated client";
     pub const MISSING_CLIENT_ID: &str = "client_secret requires client_id";
+    pub const INCOMPLETE_ASSERTION: &str =
+        "client_assertion and client_assertion_type must be sent together";
+    pub const ASSERTION_TYPE: &str = "unsupported client_assertion_type";
     pub const OTHER_SCHEME: &str = "unsupported authorization scheme for client authentication";
     pub const METHOD_NOT_ALLOWED: &str = "client authentication method not allowed";
     pub const AUTH_FAILED: &str = "client authentication failed";

@@ -1,0 +1,54 @@
+//! Stand-in public keys: what a client assertion's signature is checked
+//! against when its client is unknown or has no key for its `alg`, so
+//! that such a request costs what a known client's does (RFC 7523 §3 asks
+//! for nothing here; this keeps timing from telling which client ids
+//! exist). Random keys whose private halves were thrown away: nothing
+//! verifies against them.
+
+use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use std::sync::OnceLock;
+
+/// RSA-2048, the most common client key size.
+const RSA: &str = r#"{"kty":"RSA","e":"AQAB","n":"t9cJ6ZJoTvudc-sR61cY8hflodr8zUnW2mLenCfLMQ7hBtG_FSsCs4Z5aHD9FeEIziBXj_4EIy-AvEiEPYCfYc6w23mzyvMLiL8kwMBjWR2OM9chFL0I2kpw9CzF0TVTHoiWn_ADv_AAmtYPLp-9Ay6M_A8CpwYyuWv1nGZZGNXRki_eGyDmPtmYgITTQttKPAOSKu6RzwL7GdPABFxBPfF5baqcjbP59W0kGVK_ajzRmTqEP2Wnd3J6AQrgEoyX9UtCXsYa91kAmiTyhLYCgYbGu4HacmAgon8ut2cnmrOt_kjKkxZc1Y4C3sdF4_LHr1KbSqR9qVVaklE8bQvyyw"}"#;
+const P256: &str = r#"{"kty":"EC","crv":"P-256","x":"JQOZE3_9rqmMoEhy6pHWC88ZLBaUQPTG5prTX5PiNtc","y":"64Ajs80Vb7Kg6Af2DXzEDZvnD29eaiS-XHqEkUp1AwM"}"#;
+const P384: &str = r#"{"kty":"EC","crv":"P-384","x":"-1NvDaS2rkTi-Pzaw9hee9ygRGkIsjcYzPCI0iVLS40SvHdUbUGJS3sqkuWh0Eoq","y":"-OGyWloNF5_QgubeiS3YYT-V_qeNxMd5ALMnaMPuWVHRfgXdhJSGupcZ4Vh5puYF"}"#;
+const ED25519: &str =
+    r#"{"kty":"OKP","crv":"Ed25519","x":"vGqH_YHwxB7_GjzUMIhtRYJylzoUsctZO5QxDrlJ7Sc"}"#;
+
+/// The stand-in key for `alg`, an asymmetric algorithm.
+pub(super) fn key(alg: Algorithm) -> &'static DecodingKey {
+    static KEYS: OnceLock<[DecodingKey; 4]> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| [RSA, P256, P384, ED25519].map(decoding_key));
+    match alg {
+        Algorithm::ES256 => &keys[1],
+        Algorithm::ES384 => &keys[2],
+        Algorithm::EdDSA => &keys[3],
+        _ => &keys[0],
+    }
+}
+
+fn decoding_key(jwk: &str) -> DecodingKey {
+    let jwk: Jwk = serde_json::from_str(jwk).expect("a stand-in key is a JWK");
+    DecodingKey::from_jwk(&jwk).expect("a stand-in key is a public key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::AlgorithmFamily;
+
+    #[test]
+    fn each_algorithm_has_a_key_of_its_family() {
+        for alg in [
+            Algorithm::RS256,
+            Algorithm::PS512,
+            Algorithm::ES256,
+            Algorithm::ES384,
+            Algorithm::EdDSA,
+        ] {
+            assert_eq!(key(alg).family(), alg.family(), "{alg:?}");
+        }
+        assert_ne!(key(Algorithm::EdDSA).family(), AlgorithmFamily::Hmac);
+    }
+}
