@@ -295,7 +295,9 @@ impl ClientAssertionVerifier {
     ) -> Result<Result<(), &'static str>, StoreError> {
         let keys = match DynClientAssertionStore::client_keys(&*self.store, client_id).await? {
             Some(ClientKeys::Jwks(jwks)) => JwtKey::jwks(&jwks).unwrap_or_default(),
-            Some(ClientKeys::JwksUri(_)) | None => Vec::new(),
+            // Keys no one holds the private halves of: the same work,
+            // and a signature that never verifies.
+            Some(ClientKeys::JwksUri(_)) | None => stand_in::keys(),
         };
         let claims = match signed_claims(assertion, header, &keys) {
             Ok(claims) => claims,

@@ -5,6 +5,7 @@
 //! exist). Random keys whose private halves were thrown away: nothing
 //! verifies against them.
 
+use crate::jwt::JwtKey;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use std::sync::OnceLock;
@@ -16,7 +17,16 @@ const P384: &str = r#"{"kty":"EC","crv":"P-384","x":"-1NvDaS2rkTi-Pzaw9hee9ygRGk
 const ED25519: &str =
     r#"{"kty":"OKP","crv":"Ed25519","x":"vGqH_YHwxB7_GjzUMIhtRYJylzoUsctZO5QxDrlJ7Sc"}"#;
 
-/// The stand-in key for `alg`, an asymmetric algorithm.
+/// The stand-in keys as a JWK Set, parsed per request as a client's
+/// registered set is, so that an unknown client's request does the same
+/// work as a known one's.
+pub(super) fn keys() -> Vec<JwtKey> {
+    let jwks = format!(r#"{{"keys":[{RSA},{P256},{P384},{ED25519}]}}"#);
+    JwtKey::jwks(&jwks).expect("the stand-in keys are a JWK Set")
+}
+
+/// The stand-in key for `alg`, an asymmetric algorithm: for a client
+/// whose keys include none for `alg`.
 pub(super) fn key(alg: Algorithm) -> &'static DecodingKey {
     static KEYS: OnceLock<[DecodingKey; 4]> = OnceLock::new();
     let keys = KEYS.get_or_init(|| [RSA, P256, P384, ED25519].map(decoding_key));
@@ -50,5 +60,6 @@ mod tests {
             assert_eq!(key(alg).family(), alg.family(), "{alg:?}");
         }
         assert_ne!(key(Algorithm::EdDSA).family(), AlgorithmFamily::Hmac);
+        assert_eq!(keys().len(), 4);
     }
 }
