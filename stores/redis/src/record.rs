@@ -76,6 +76,14 @@ pub(crate) fn key_expiry_ms(
     Some(expires_ms.saturating_add(retention))
 }
 
+/// The `PXAT` (Unix milliseconds) of a key that lapses at `unix_secs`:
+/// Redis refuses 0 and anything past `i64::MAX`, and deletes a key whose
+/// `PXAT` has passed as it sets it, so a time in the past leaves no key.
+pub(crate) fn pxat(unix_secs: u64) -> u64 {
+    let most = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
+    unix_secs.saturating_mul(1000).clamp(1, most)
+}
+
 /// The index score of a key whose `PEXPIRETIME` is `reply`: when it
 /// expires (Unix milliseconds), or `inf` for never; `None` when it is gone.
 pub(crate) fn expiry_score(reply: &str) -> Result<Option<String>, StoreError> {
@@ -150,6 +158,13 @@ mod tests {
             key_expiry_ms(Some(1), 50_000, day),
             Some(50_000 + 86_400_000)
         );
+    }
+
+    #[test]
+    fn a_pxat_is_one_redis_takes() {
+        assert_eq!(pxat(0), 1);
+        assert_eq!(pxat(1_700_000_000), 1_700_000_000_000);
+        assert_eq!(pxat(u64::MAX), i64::MAX as u64);
     }
 
     #[test]
