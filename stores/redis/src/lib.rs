@@ -255,25 +255,29 @@
 // Where things are. `RedisStore`'s inherent methods are split by concern,
 // and each store trait method is one call to one of them:
 //   store.rs    the struct, its constructors and options, and the helpers
-//               every call goes through (`query`, `invoke`, `bounded`)
+//               every call goes through (`query`, `invoke`, `bounded`,
+//               `set_until`)
 //   read.rs     the reads on a request's path, one round trip each: client
 //               authentication, introspection, the JWT deny-list check
 //   revoke.rs   every write that ends tokens (revocation and its grant
 //               cascade, bulk revocation, JWT denials), then its notice
-//   seed.rs     storing clients and tokens, loading seeds
-//   issue.rs    issuance: registering clients, recording tokens behind
-//               their grant's barrier, rotating refresh tokens
+//   insert.rs   registering clients (with their keys), writing a token
+//   issue.rs    issuance: recording tokens behind their grant's barrier,
+//               rotating refresh tokens
+//   assertion.rs  `private_key_jwt`: a client's keys, and each client
+//               assertion's single use
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
 //               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
-//               calling the above
+//               `ClientAssertionStore`, calling the above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
 //   scripts.rs  every Lua script, with what it reads, writes and replies
 //   keys.rs     key names and their cluster hash tags
 //   record.rs   what values hold: a token's hash fields, a client's value,
-//               the clock, key expiry
+//               the clock, key expiry (`pxat`)
 //   error.rs    Redis failures as `StoreError`s
+mod assertion;
 mod error;
 mod insert;
 mod issue;

@@ -30,8 +30,13 @@ pub(crate) mod field {
 }
 
 /// The value of a public client's key `P:c:{<client_id>}`; a confidential
-/// client's holds [`SHA256`] and the hex digest of its secret.
+/// client's holds [`SHA256`] and the hex digest of its secret, or
+/// [`KEYS_ONLY_CLIENT`].
 pub(crate) const PUBLIC_CLIENT: &str = "public";
+/// The value of the key `P:c:{<client_id>}` of a client with registered
+/// keys and no secret: confidential, it authenticates only with
+/// `private_key_jwt` (RFC 7523 §2.2), never with `none`.
+pub(crate) const KEYS_ONLY_CLIENT: &str = "keys";
 /// The prefix of a confidential client's value.
 pub(crate) const SHA256: &str = "sha256:";
 

@@ -23,7 +23,8 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 /// [`JwtDenyList`](tower_revoke::JwtDenyList),
-/// [`IssuanceStore`](tower_revoke::IssuanceStore)) with
+/// [`IssuanceStore`](tower_revoke::IssuanceStore),
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)) with
 /// the same rules as [`MemoryStore`](tower_revoke::MemoryStore).
 ///
 /// `C` is the connection: a [`ConnectionManager`] (standalone Redis,
