@@ -1,12 +1,13 @@
 //! Writing clients and tokens: what is stored already is left exactly as
 //! it is.
 
+use crate::assertion::keys_field;
 use crate::error::unexpected;
-use crate::record::{field, PUBLIC_CLIENT, SHA256};
-use crate::scripts::{ADD_MEMBER, INSERT};
+use crate::record::{field, KEYS_ONLY_CLIENT, PUBLIC_CLIENT, SHA256};
+use crate::scripts::{ADD_MEMBER, INSERT, REGISTER};
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
-use redis::{AsyncCommands, ExistenceCheck, ScriptInvocation, SetOptions};
+use redis::ScriptInvocation;
 use tower_revoke::store::{ClientEntry, Registration, SecretDigest, TokenDigest, TokenEntry};
 use tower_revoke::StoreError;
 
@@ -14,25 +15,32 @@ impl<C> RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
-    /// Stores a client unless its id is taken (`SET NX`): confidential
-    /// with the digest of its secret, public without one. An existing
-    /// client is left exactly as it is (its secret is never replaced).
+    /// Stores a client unless its id is taken, by one [`REGISTER`] on its
+    /// slot: its key (the digest of its secret; [`KEYS_ONLY_CLIENT`]
+    /// without a secret but with keys; [`PUBLIC_CLIENT`] with neither) and
+    /// its keys, written together. An existing client is left exactly as
+    /// it is (its secret and keys are never replaced).
     pub(crate) async fn register(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        let value = match &client.client_secret {
-            Some(secret) => {
+        let value = match (&client.client_secret, &client.keys) {
+            (Some(secret), _) => {
                 let digest = SecretDigest::of(secret);
                 let hex = TokenDigest::from_bytes(*digest.as_bytes()).to_hex();
                 format!("{SHA256}{hex}")
             }
-            None => PUBLIC_CLIENT.to_owned(),
+            (None, Some(_)) => KEYS_ONLY_CLIENT.to_owned(),
+            (None, None) => PUBLIC_CLIENT.to_owned(),
         };
-        let key = self.keys.client(&client.client_id);
-        let nx = SetOptions::default().conditional_set(ExistenceCheck::NX);
-        let set = self.query(|c| c.set_options(key, value, nx));
-        let stored: Option<String> = self.bounded(set).await?;
-        Ok(match stored {
-            Some(_) => Registration::Registered,
-            None => Registration::AlreadyRegistered,
+        let mut register = REGISTER.key(self.keys.client(&client.client_id));
+        register.key(self.keys.client_keys(&client.client_id));
+        register.arg(value);
+        if let Some(keys) = &client.keys {
+            let (field, value) = keys_field(keys);
+            register.arg(field).arg(value);
+        }
+        let registered: i64 = self.bounded(self.invoke(&register)).await?;
+        Ok(match registered {
+            1 => Registration::Registered,
+            _ => Registration::AlreadyRegistered,
         })
     }
 

@@ -2,7 +2,7 @@
 //! decides its Redis Cluster slot (see the crate docs' key layout).
 
 use tower_revoke::client::ClientId;
-use tower_revoke::store::TokenDigest;
+use tower_revoke::store::{AssertionDigest, TokenDigest};
 
 /// Builds the keys of one store under its prefix.
 #[derive(Debug, Clone)]
@@ -32,9 +32,24 @@ impl Keys {
         &self.prefix
     }
 
-    /// `P:c:{<client_id>}`: the client's secret digest, or `public`.
+    /// `P:c:{<client_id>}`: the client's secret digest, or `public`, or
+    /// `keys` (no secret, registered keys).
     pub(crate) fn client(&self, client_id: &ClientId) -> String {
         format!("{}:c:{{{}}}", self.prefix, escape(client_id.as_str()))
+    }
+
+    /// `P:ck:{<client_id>}`: the keys the client registered (RFC 7591 §2
+    /// `jwks` or `jwks_uri`, a hash); same slot as [`client`](Self::client),
+    /// so one script writes both.
+    pub(crate) fn client_keys(&self, client_id: &ClientId) -> String {
+        format!("{}:ck:{{{}}}", self.prefix, escape(client_id.as_str()))
+    }
+
+    /// `P:ca:{<assertion digest>}`: present while a used client assertion
+    /// (RFC 7523 §3) is remembered.
+    pub(crate) fn assertion(&self, digest: &AssertionDigest) -> String {
+        let hex = TokenDigest::from_bytes(*digest.as_bytes()).to_hex();
+        format!("{}:ca:{{{hex}}}", self.prefix)
     }
 
     /// `P:t:{<digest>}`: the token's record (a hash).
@@ -128,6 +143,22 @@ mod tests {
         );
         assert_ne!(keys.denied_jti("a:b", "c"), keys.denied_jti("a", "b:c"));
         assert_eq!(keys.subject_cutoff("i", "{s}"), "trv:jc:{i:%7Bs%7D}");
+    }
+
+    #[test]
+    fn a_client_and_its_keys_share_a_slot_and_assertions_spread() {
+        let keys = Keys::new("trv");
+        let id = ClientId::new("a:b").unwrap();
+        assert_eq!(keys.client(&id), "trv:c:{a%3Ab}");
+        assert_eq!(keys.client_keys(&id), "trv:ck:{a%3Ab}");
+        let app1 = ClientId::new("app1").unwrap();
+        let used = keys.assertion(&AssertionDigest::of(&app1, "jti-1"));
+        assert!(
+            used.starts_with("trv:ca:{") && used.ends_with('}'),
+            "{used}"
+        );
+        assert_eq!(used.len(), "trv:ca:{}".len() + 64, "{used}");
+        assert!(!used.contains("jti-1"));
     }
 
     #[test]

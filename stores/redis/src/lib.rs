@@ -1,8 +1,10 @@
 //! A Redis store for [`tower_revoke`]: the RFC 7009 revocation endpoint,
 //! RFC 7662 introspection, the Bearer guard, bulk revocation, and the
 //! issuance of an app's own token endpoint (recording tokens, rotating
-//! refresh tokens with reuse detection), shared by every instance of an
-//! app, on standalone Redis (7.0 or later) or Redis Cluster.
+//! refresh tokens with reuse detection), and `private_key_jwt` client
+//! authentication (RFC 7523: registered keys, single-use assertions),
+//! shared by every instance of an app, on standalone Redis (7.0 or later)
+//! or Redis Cluster.
 //!
 //! # Two minutes
 //! ```no_run
@@ -62,7 +64,9 @@
 //!
 //! | key | type | holds | expires |
 //! |---|---|---|---|
-//! | `P:c:{<client_id>}` | string | `public`, or `sha256:` and the hex digest of the secret | never |
+//! | `P:c:{<client_id>}` | string | `public`, `keys` (no secret, registered keys: confidential, `private_key_jwt` only), or `sha256:` and the hex digest of the secret | never |
+//! | `P:ck:{<client_id>}` | hash | the client's registered keys (RFC 7591 §2): `jwks` (the JWK Set's JSON text) or `jwks_uri` | never |
+//! | `P:ca:{<assertion digest>}` | string | `1`: the client assertion was used ([`ClientAssertionStore`](tower_revoke::ClientAssertionStore), RFC 7523 §3) | at its `expires_at` (PXAT) |
 //! | `P:t:{<token digest>}` | hash | the token's record (below), or a tombstone | with the token |
 //! | `P:g:{<client_id>:<grant_id>}` | sorted set | the digests of the grant's tokens, scored by when their keys expire | with its last token |
 //! | `P:g:{<client_id>:<grant_id>}:ended` | string | `1`: the grant was ended | with the grant's set (after a reuse, not before the reused token's key) |
@@ -134,8 +138,11 @@
 //! one slot, in an order that keeps the rules (the same steps on
 //! standalone Redis).
 //!
-//! Registering a client is one `SET NX` of its key: `AlreadyRegistered`
-//! leaves a stored secret digest (or a public client) as it is.
+//! Registering a client is one script on its slot (`P:c:` and `P:ck:`
+//! share the tag `{<client_id>}`): `SET NX` of its key, then its keys, so
+//! a client is never seen without the keys it registered.
+//! `AlreadyRegistered` leaves a stored secret digest, public or keys-only
+//! client, and its keys as they are.
 //!
 //! Recording a token ([`record_token`](tower_revoke::IssuanceStore::record_token)):
 //! 1. The client's key and the token's hash, read together: an unknown
@@ -186,6 +193,25 @@
 //! rotated without successors and the call answers `Err`: the client's
 //! retry is reuse unless a grace period covers it, as for any store whose
 //! acknowledgement is lost.
+//!
+//! # Client assertions
+//! [`ClientAssertionStore`](tower_revoke::ClientAssertionStore), for
+//! `private_key_jwt` client authentication (RFC 7523 §2.2, §3). A client
+//! registered with keys (`jwks` or `jwks_uri`, RFC 7591 §2) has them in
+//! `P:ck:{<client_id>}`, read by one HMGET; one with keys and no secret has
+//! the value `keys`, so client authentication (still one GET) finds it
+//! confidential: neither a secret nor `none` authenticates it.
+//!
+//! A used assertion is one `SET P:ca:{<digest>} 1 NX PXAT <expires_at>`,
+//! the digest being [`AssertionDigest`](tower_revoke::store::AssertionDigest)
+//! (the client id and `jti` hashed, never the `jti` itself): `OK` is its
+//! first use, nil a replay. One command, atomic on the server: of
+//! concurrent uses through any instance, exactly one is first. The key
+//! vanishes by its time to live at `expires_at`, so an expired record is no
+//! replay and nothing needs a sweep; an `expires_at` already past leaves no
+//! key (Redis deletes a key whose PXAT has passed as it sets it). The
+//! server's clock decides when a key lapses (see "Security" on clocks).
+//! Round trips: reading a client's keys, 1; using an assertion, 1.
 //!
 //! # Expiry
 //! A token's hash expires (PEXPIREAT) [`expired_retention`](RedisStore::expired_retention)
@@ -242,11 +268,13 @@
 //! `RevocationListener::new(node_client, cache).channel(store.get_channel())`
 //! (a store over a cluster connection has no [`redis::Client`] for
 //! [`listen`](RedisStore::listen)). The tests run the conformance kit
-//! (issuance included) on standalone Redis and on a three-primary cluster.
+//! (issuance and client assertions included) on standalone Redis and on a
+//! three-primary cluster.
 //!
 //! # Security
-//! Keys and values hold digests, ids, subjects, scopes and labels: never
-//! a token or a client secret. Clocks: expiry decisions use the app's
+//! Keys and values hold digests, ids, subjects, scopes, labels and clients'
+//! public keys: never a token, a client secret or a client assertion's
+//! `jti`. Clocks: expiry decisions use the app's
 //! clock (Unix seconds), key expiry the server's; keep them in sync (NTP).
 
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
@@ -255,25 +283,29 @@
 // Where things are. `RedisStore`'s inherent methods are split by concern,
 // and each store trait method is one call to one of them:
 //   store.rs    the struct, its constructors and options, and the helpers
-//               every call goes through (`query`, `invoke`, `bounded`)
+//               every call goes through (`query`, `invoke`, `bounded`,
+//               `set_until`)
 //   read.rs     the reads on a request's path, one round trip each: client
 //               authentication, introspection, the JWT deny-list check
 //   revoke.rs   every write that ends tokens (revocation and its grant
 //               cascade, bulk revocation, JWT denials), then its notice
-//   seed.rs     storing clients and tokens, loading seeds
-//   issue.rs    issuance: registering clients, recording tokens behind
-//               their grant's barrier, rotating refresh tokens
+//   insert.rs   registering clients (with their keys), writing a token
+//   issue.rs    issuance: recording tokens behind their grant's barrier,
+//               rotating refresh tokens
+//   assertion.rs  `private_key_jwt`: a client's keys, and each client
+//               assertion's single use
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
 //               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
-//               calling the above
+//               `ClientAssertionStore`, calling the above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
 //   scripts.rs  every Lua script, with what it reads, writes and replies
 //   keys.rs     key names and their cluster hash tags
 //   record.rs   what values hold: a token's hash fields, a client's value,
-//               the clock, key expiry
+//               the clock, key expiry (`pxat`)
 //   error.rs    Redis failures as `StoreError`s
+mod assertion;
 mod error;
 mod insert;
 mod issue;

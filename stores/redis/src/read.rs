@@ -2,7 +2,9 @@
 //! client authentication, introspection, the JWT deny-list check.
 
 use crate::error::unexpected;
-use crate::record::{active_token, now_secs, INTROSPECTED, PUBLIC_CLIENT, SHA256};
+use crate::record::{
+    active_token, now_secs, INTROSPECTED, KEYS_ONLY_CLIENT, PUBLIC_CLIENT, SHA256,
+};
 use crate::RedisStore;
 use futures_util::future::try_join;
 use redis::aio::ConnectionLike;
@@ -17,7 +19,10 @@ where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
     /// One GET of the client's key, then [`StoredClient::authenticate`]:
-    /// the same work for unknown, public and confidential clients.
+    /// the same work for unknown, public, keys-only and confidential
+    /// clients. A keys-only client (registered keys, no secret) is
+    /// [`StoredClient::KeysOnly`], never public: it authenticates with
+    /// `private_key_jwt` only (RFC 7523 §2.2), so `none` fails.
     pub(crate) async fn authenticate(
         &self,
         credentials: &ClientCredentials,
@@ -28,6 +33,7 @@ where
         let client = match stored.as_deref() {
             None => StoredClient::Unknown,
             Some(PUBLIC_CLIENT) => StoredClient::Public,
+            Some(KEYS_ONLY_CLIENT) => StoredClient::KeysOnly,
             Some(value) => {
                 let hex = value.strip_prefix(SHA256);
                 let bytes = hex.and_then(TokenDigest::from_hex);

@@ -30,8 +30,13 @@ pub(crate) mod field {
 }
 
 /// The value of a public client's key `P:c:{<client_id>}`; a confidential
-/// client's holds [`SHA256`] and the hex digest of its secret.
+/// client's holds [`SHA256`] and the hex digest of its secret, or
+/// [`KEYS_ONLY_CLIENT`].
 pub(crate) const PUBLIC_CLIENT: &str = "public";
+/// The value of the key `P:c:{<client_id>}` of a client with registered
+/// keys and no secret: confidential, it authenticates only with
+/// `private_key_jwt` (RFC 7523 §2.2), never with `none`.
+pub(crate) const KEYS_ONLY_CLIENT: &str = "keys";
 /// The prefix of a confidential client's value.
 pub(crate) const SHA256: &str = "sha256:";
 
@@ -74,6 +79,14 @@ pub(crate) fn key_expiry_ms(
     let expires_ms = expires_at?.saturating_mul(1000).max(now_ms);
     let retention = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
     Some(expires_ms.saturating_add(retention))
+}
+
+/// The `PXAT` (Unix milliseconds) of a key that lapses at `unix_secs`:
+/// Redis refuses 0 and anything past `i64::MAX`, and deletes a key whose
+/// `PXAT` has passed as it sets it, so a time in the past leaves no key.
+pub(crate) fn pxat(unix_secs: u64) -> u64 {
+    let most = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
+    unix_secs.saturating_mul(1000).clamp(1, most)
 }
 
 /// The index score of a key whose `PEXPIRETIME` is `reply`: when it
@@ -150,6 +163,13 @@ mod tests {
             key_expiry_ms(Some(1), 50_000, day),
             Some(50_000 + 86_400_000)
         );
+    }
+
+    #[test]
+    fn a_pxat_is_one_redis_takes() {
+        assert_eq!(pxat(0), 1);
+        assert_eq!(pxat(1_700_000_000), 1_700_000_000_000);
+        assert_eq!(pxat(u64::MAX), i64::MAX as u64);
     }
 
     #[test]

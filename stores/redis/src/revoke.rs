@@ -10,7 +10,7 @@ use crate::store::IN_FLIGHT;
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
-use redis::{AsyncCommands, ExistenceCheck, SetExpiry, SetOptions};
+use redis::AsyncCommands;
 use tower_revoke::request::Token;
 use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
 use tower_revoke::{AuthenticatedClient, RevocationOutcome, StoreError, TokenKind};
@@ -184,13 +184,8 @@ where
         jwt: &JwtRecord<'_>,
         until: u64,
     ) -> Result<bool, StoreError> {
-        let key = self.keys.denied_jti(jwt.issuer, jwt.jti);
-        let options = SetOptions::default()
-            .conditional_set(ExistenceCheck::NX)
-            .with_expiration(SetExpiry::PXAT(until.saturating_mul(1000).max(1)));
-        let set = self.query(|c| c.set_options(key, "1", options));
-        let stored: Option<String> = self.bounded(set).await?;
-        Ok(stored.is_some())
+        self.set_until(self.keys.denied_jti(jwt.issuer, jwt.jti), until)
+            .await
     }
 
     /// One script on the subject's cutoff key: raised, never lowered. The

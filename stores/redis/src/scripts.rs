@@ -165,6 +165,20 @@ end
 return 0
 ";
 
+/// Registers a client on its slot: sets `KEYS[1]`, its key, to `ARGV[1]`
+/// unless it exists, and then writes `KEYS[2]`, its keys (a hash, cleared
+/// first so nothing left there by hand is taken for its keys), from the
+/// field `ARGV[2]` (`jwks` or `jwks_uri`, RFC 7591 §2) and its value
+/// `ARGV[3]` when given. So a client is never seen without the keys it
+/// registered, and an existing client keeps its value and keys. Replies
+/// 1 when it registered the client, 0 when the id was taken.
+const REGISTER_LUA: &str = r"
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('DEL', KEYS[2])
+if ARGV[2] then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
+return 1
+";
+
 /// Decides the rotation of the refresh token `KEYS[1]` presented by client
 /// `ARGV[1]` at `ARGV[2]` (Unix seconds), with a grace period of `ARGV[3]`
 /// milliseconds (empty for none, so that a grace shorter than 1 ms still
@@ -231,3 +245,5 @@ pub(crate) static INSERT: LazyLock<Script> = LazyLock::new(|| Script::new(INSERT
 pub(crate) static ADD_MEMBER: LazyLock<Script> = LazyLock::new(|| Script::new(ADD_MEMBER_LUA));
 /// [`ROTATE_LUA`]: the decision of a rotation, on the presented token's slot.
 pub(crate) static ROTATE: LazyLock<Script> = LazyLock::new(|| Script::new(ROTATE_LUA));
+/// [`REGISTER_LUA`]: a client's key and keys, on the client's slot.
+pub(crate) static REGISTER: LazyLock<Script> = LazyLock::new(|| Script::new(REGISTER_LUA));

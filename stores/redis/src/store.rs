@@ -3,8 +3,12 @@
 
 use crate::error::{store_error, timed_out};
 use crate::keys::Keys;
+use crate::record::pxat;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
-use redis::{FromRedisValue, RedisFuture, ScriptInvocation};
+use redis::{
+    AsyncCommands, ExistenceCheck, FromRedisValue, RedisFuture, ScriptInvocation, SetExpiry,
+    SetOptions,
+};
 use std::fmt;
 use std::future::Future;
 use std::time::Duration;
@@ -19,7 +23,8 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 /// [`JwtDenyList`](tower_revoke::JwtDenyList),
-/// [`IssuanceStore`](tower_revoke::IssuanceStore)) with
+/// [`IssuanceStore`](tower_revoke::IssuanceStore),
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)) with
 /// the same rules as [`MemoryStore`](tower_revoke::MemoryStore).
 ///
 /// `C` is the connection: a [`ConnectionManager`] (standalone Redis,
@@ -231,6 +236,19 @@ where
     ) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
         script.invoke_async(&mut conn).await.map_err(store_error)
+    }
+
+    /// One `SET key 1 NX PXAT <until>` ([`pxat`]), within the store's
+    /// timeout: `true` when it set the key, `false` when the key was there.
+    /// The key vanishes at `until` (Unix seconds); one already past leaves
+    /// no key, and answers `true` unless the key was there.
+    pub(crate) async fn set_until(&self, key: String, until: u64) -> Result<bool, StoreError> {
+        let options = SetOptions::default()
+            .conditional_set(ExistenceCheck::NX)
+            .with_expiration(SetExpiry::PXAT(pxat(until)));
+        let set = self.query(|c| c.set_options(key, "1", options));
+        let stored: Option<String> = self.bounded(set).await?;
+        Ok(stored.is_some())
     }
 
     /// Runs `call` within the store's timeout; a timeout is an error.

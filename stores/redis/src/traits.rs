@@ -1,18 +1,18 @@
 //! The store traits of `tower_revoke`, each method one call to the
 //! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`,
-//! `issue.rs`).
+//! `issue.rs`, `insert.rs`, `assertion.rs`).
 
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
-use tower_revoke::client::ClientCredentials;
+use tower_revoke::client::{ClientCredentials, ClientId};
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::{
-    run_to_completion, ClientEntry, JwtRecord, Recording, Registration, Rotation, RotationOutcome,
-    TokenEntry,
+    run_to_completion, AssertionDigest, AssertionUse, ClientEntry, ClientKeys, JwtRecord,
+    Recording, Registration, Rotation, RotationOutcome, TokenEntry,
 };
 use tower_revoke::{
-    ActiveToken, AuthenticatedClient, IntrospectionStore, IssuanceStore, JwtDenyList,
-    RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
+    ActiveToken, AuthenticatedClient, ClientAssertionStore, IntrospectionStore, IssuanceStore,
+    JwtDenyList, RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
 };
 
 impl<C> RevocationStore for RedisStore<C>
@@ -121,7 +121,10 @@ impl<C> IssuanceStore for RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
-    /// One `SET NX` of the client's key: a secret is never replaced.
+    /// One script on the client's slot: its key (`SET NX`) and, when it
+    /// registered `jwks` or `jwks_uri` (RFC 7591 §2), its keys, written
+    /// together; a secret or keys are never replaced. A client with keys
+    /// and no secret is stored as keys-only, never public.
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
         self.register(client).await
     }
@@ -147,5 +150,30 @@ where
     ) -> Result<RotationOutcome, StoreError> {
         let (store, client, rotation) = (self.clone(), client.clone(), rotation.clone());
         run_to_completion(async move { store.rotate(&client, &rotation).await }).await
+    }
+}
+
+/// `private_key_jwt` client authentication (RFC 7523 §2.2, §3): the keys a
+/// client registered, and single use of each client assertion, shared by
+/// every instance of the app.
+impl<C> ClientAssertionStore for RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync + 'static,
+{
+    /// One HMGET of the client's keys hash `P:ck:{<client_id>}`, written
+    /// with the client by [`register_client`](IssuanceStore::register_client).
+    async fn client_keys(&self, client_id: &ClientId) -> Result<Option<ClientKeys>, StoreError> {
+        self.read_client_keys(client_id).await
+    }
+
+    /// One `SET P:ca:{<digest>} 1 NX PXAT <expires_at>`: `OK` is the first
+    /// use, nil a replay (RFC 7523 §3 item 7). The key vanishes at
+    /// `expires_at`; one already past leaves no key.
+    async fn use_assertion(
+        &self,
+        assertion: &AssertionDigest,
+        expires_at: u64,
+    ) -> Result<AssertionUse, StoreError> {
+        self.record_assertion(assertion, expires_at).await
     }
 }

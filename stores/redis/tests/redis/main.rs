@@ -13,6 +13,7 @@
 //! | Behaviour | Module |
 //! |-----------|--------|
 //! | the conformance kit, JWT revocations across instances | [`conformance`] |
+//! | client assertions: replays across instances, key expiry, keys-only clients | [`assertions`] |
 //! | the conformance kit and notices on a cluster of three primaries | [`cluster`] |
 //! | keys expire with their tokens | [`expiry`] |
 //! | seeding is idempotent | [`seeding`] |
@@ -22,6 +23,7 @@
 
 mod common;
 
+mod assertions;
 mod cluster;
 mod conformance;
 mod expiry;
