@@ -14,7 +14,7 @@ use tower::ServiceExt;
 use tower_revoke::audit::{EventOutcome, RevocationEvent};
 use tower_revoke::client::{AssertionEndpoint, ClientAuthMethod};
 use tower_revoke::metadata::AuthorizationServerMetadata;
-use tower_revoke::request::RequestReader;
+use tower_revoke::request::{ClientRevocation, RequestReader};
 use tower_revoke::revocation::RevocationResponder;
 use tower_revoke::{IntrospectionEndpointLayer, MemoryStore, RevocationEndpointLayer};
 
@@ -159,4 +159,31 @@ async fn the_audit_event_names_the_method_and_never_the_assertion() {
         );
         assert!(!format!("{event:?}").contains(&once[..40]), "{event:?}");
     }
+}
+
+/// What the `ClientRevocation` extractor read: method, client id, token.
+async fn extracted(revocation: ClientRevocation) -> String {
+    let credentials = &revocation.credentials;
+    let secret = credentials.client_secret().is_some();
+    format!(
+        "{} {} {} secret:{secret}",
+        credentials.method().as_str(),
+        credentials.client_id().as_str(),
+        revocation.request.token().secret()
+    )
+}
+
+#[tokio::test]
+async fn the_extractor_reads_an_assertions_client_without_verifying_it() {
+    let store = store();
+    let reader = RequestReader::default().client_assertions(verifier(&store));
+    let app = Router::new()
+        .route("/revoke", routing::post(extracted))
+        .layer(Extension(reader));
+    let reply = revoke(&assertion("keyed"), "AT0").send(&app).await;
+    let expected = &b"private_key_jwt keyed AT0 secret:false"[..];
+    assert_eq!((reply.status.as_u16(), &reply.body[..]), (200, expected));
+    let plain = Router::new().route("/revoke", routing::post(extracted));
+    let refused = revoke(&assertion("keyed"), "AT0").send(&plain).await;
+    refused.assert_invalid_client(desc::METHOD_NOT_ALLOWED, challenge::BASIC);
 }
