@@ -8,7 +8,7 @@ use crate::error::failed;
 use crate::migrate;
 use crate::shared::Shared;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
@@ -147,13 +147,21 @@ impl SqliteStore {
     /// # Errors
     /// [`StoreError`] when the file cannot be written.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("migrate"))?;
+        let mut tx = self.begin_write("migrate").await?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// A write transaction on a pooled connection, begun with
+    /// [`BEGIN_WRITE`]; an error names `operation`.
+    async fn begin_write(
+        &self,
+        operation: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed(operation))
     }
 
     /// The statements this store runs as `PostgresStore` does.

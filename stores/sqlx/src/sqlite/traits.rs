@@ -3,7 +3,7 @@
 //! decides by [`plan`], and writes. The statements it runs as
 //! `PostgresStore` does are [`Shared`](crate::shared::Shared)'s.
 
-use super::{sql, SqliteStore, BEGIN_WRITE};
+use super::{sql, SqliteStore};
 use crate::error::failed;
 use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
@@ -172,11 +172,7 @@ impl SqliteStore {
         let digest = TokenDigest::of(request.token());
         let digest = digest.as_bytes().as_slice();
         let now = now();
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("revoke"))?;
+        let mut tx = self.begin_write("revoke").await?;
         type Row = (String, bool, bool, bool, bool, String, Option<String>);
         let row: Option<Row> = sqlx::query_as(sql::FIND)
             .bind(digest)
