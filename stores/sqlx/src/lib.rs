@@ -240,6 +240,7 @@
 #![warn(unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
+mod assertion;
 mod dialect;
 mod error;
 mod issuance;
@@ -274,7 +275,14 @@ struct ReadmeDoctests;
 #[cfg(all(test, feature = "postgres", feature = "sqlite"))]
 #[allow(dead_code, clippy::let_underscore_future)]
 fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::store::Seed) {
-    use tower_revoke::{ExpiredDeletion, IssuanceStore};
+    use tower_revoke::{ClientAssertionStore, ExpiredDeletion, IssuanceStore};
+    let digest = tower_revoke::store::AssertionDigest::of(
+        &tower_revoke::client::ClientId::new("c").unwrap(),
+        "j",
+    );
+    let (p, l) = (pg.clone(), lite.clone());
+    let _ = tokio::spawn(async move { p.use_assertion(&digest, 1).await });
+    let _ = tokio::spawn(async move { l.use_assertion(&digest, 1).await });
     let seed = std::sync::Arc::new(seed);
     let (p, l, s) = (pg.clone(), lite.clone(), seed.clone());
     let _ = tokio::spawn(async move { p.seed(&s).await });

@@ -1,5 +1,6 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
+mod assertion;
 mod issue;
 mod listen;
 mod sql;

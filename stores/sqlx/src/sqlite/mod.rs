@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
+mod assertion;
 mod issue;
 mod sql;
 mod traits;
