@@ -192,6 +192,7 @@ where
     assert_eq!(recorded, Recording::Recorded);
     let scope = fact_of(&store, "AT8", ActiveToken::scope).await;
     assert_eq!(scope.as_deref(), Some("read"), "the scope is stored");
+    crate::support::assertions::keys_after_an_upgrade(&store).await;
 }
 
 #[cfg(feature = "sqlite")]

@@ -95,6 +95,7 @@ async fn a_version_1_file_is_upgraded_in_place() {
     };
     use tower_revoke::JwtDenyList;
     assert!(store.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    support::assertions::keys_after_an_upgrade(&store).await;
 }
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! What the store tests share: the rule for PostgreSQL tests without a
 //! server (test-support's), a throwaway schema or file per test, table
 //! dumps, and the scenarios both stores must pass beyond the conformance
-//! kit.
+//! kit (those of client assertions in [`assertions`]).
 
+pub mod assertions;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod scenarios;
