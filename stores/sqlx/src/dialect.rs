@@ -22,17 +22,24 @@ pub(crate) trait Dialect: sqlx::Database {
 
     /// The migrations' scripts, in order: version 1 creates the clients,
     /// grants and tokens (see the crate docs), version 2 the JWT deny-list,
-    /// version 3 adds the tokens' `rotated_at`, version 4 their `scope`.
-    const SCHEMA: [&'static str; 4];
+    /// version 3 adds the tokens' `rotated_at`, version 4 their `scope`,
+    /// version 5 the clients' keys and the used client assertions.
+    const SCHEMA: [&'static str; 5];
 
     /// Registers a client unless its id is taken (nothing changes then):
     /// one row affected when this call registered it. (1) client id,
-    /// (2) secret digest, `NULL` for a public client.
+    /// (2) secret digest, `NULL` without a secret, (3) `jwks` and (4)
+    /// `jwks_uri`, `NULL` without keys (at most one set).
     const REGISTER_CLIENT: &'static str;
 
-    /// A client's `secret_digest` (`NULL` for a public client), no row for
-    /// an unknown one: (1) client id.
+    /// A client's `secret_digest` (`NULL` without a secret) and whether it
+    /// has keys (`jwks` or `jwks_uri`), no row for an unknown one:
+    /// (1) client id.
     const CLIENT: &'static str;
+
+    /// A client's `jwks` and `jwks_uri` (both `NULL` without keys), no row
+    /// for an unknown one: (1) client id.
+    const CLIENT_KEYS: &'static str;
 
     /// An active token's client id, kind, subject, scope and expiry, no row for
     /// any other token (a rotated refresh token is not active): (1) digest,
@@ -61,6 +68,10 @@ pub(crate) trait Dialect: sqlx::Database {
     /// Deletes a batch of grants no token refers to any more: (1) batch
     /// size.
     const PURGE_GRANTS: &'static str;
+
+    /// Deletes a batch of expired records of used client assertions:
+    /// (1) now, (2) batch size.
+    const PURGE_ASSERTIONS: &'static str;
 
     /// How many rows a statement inserted, updated or deleted.
     fn rows_affected(done: &Self::QueryResult) -> u64;

@@ -7,7 +7,8 @@
 //! [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 //! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 //! [`JwtDenyList`](tower_revoke::JwtDenyList),
-//! [`IssuanceStore`](tower_revoke::IssuanceStore)) with
+//! [`IssuanceStore`](tower_revoke::IssuanceStore),
+//! [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)) with
 //! exactly [`MemoryStore`](tower_revoke::MemoryStore)'s rules, and pass
 //! tower-revoke's conformance kit (`tower_revoke::testkit`, feature
 //! `testkit`). This crate is released in lockstep with tower-revoke and
@@ -95,7 +96,18 @@
 //!   dump, a query log or an error. Clients are authenticated with
 //!   [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate):
 //!   a constant-time comparison of digests, the same work for unknown
-//!   clients.
+//!   clients. A used client assertion is kept as its
+//!   [`AssertionDigest`](tower_revoke::store::AssertionDigest) (SHA-256 of
+//!   the client id and the `jti`), never its `jti`.
+//! - **A client with keys is never public.** A client registered with
+//!   keys (`jwks` or `jwks_uri`, RFC 7591 §2) and no secret authenticates
+//!   with `private_key_jwt` only (RFC 7523 §2.2), never with `none`.
+//! - **A client assertion is used once.** Of concurrent uses of one
+//!   assertion, from any number of connections or processes, exactly one
+//!   is the first (RFC 7523 §3 item 7), and the record holds across
+//!   restarts until the assertion expires. An expired record no longer
+//!   counts; each use deletes a few expired ones as it records its own, so
+//!   they never pile up, with no sweep that locks the table.
 //! - **A 200 is committed.** A revocation is one transaction (on
 //!   PostgreSQL one statement): the token and, for a refresh token, its
 //!   whole grant are revoked before `Ok` returns.
@@ -122,7 +134,8 @@
 //! On PostgreSQL each store call is one statement and one round trip on
 //! the request's path, so a revocation request (client check, revoke)
 //! costs two and a Bearer check one, plus sqlx's pings (below); recording
-//! an issued token and a refresh token's first rotation are one each. A
+//! an issued token and a refresh token's first rotation are one each, and
+//! so are reading a client's keys and using a client assertion. A
 //! refresh token presented again after its rotation (reuse, or within the
 //! grace period) costs five: one statement, then a transaction of two. See
 //! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
@@ -168,7 +181,11 @@
 //! | column | type | meaning |
 //! |---|---|---|
 //! | `client_id` | text, primary key | the client id |
-//! | `secret_digest` | 32 bytes or `NULL` | SHA-256 of the secret; `NULL` for a public client |
+//! | `secret_digest` | 32 bytes or `NULL` | SHA-256 of the secret; `NULL` for a public client and one with keys only |
+//! | `jwks` | text or `NULL` (version 5) | the client's JWK Set of public keys (RFC 7591 §2), as the JSON text registered, for `private_key_jwt` (RFC 7523 §2.2) |
+//! | `jwks_uri` | text or `NULL` (version 5) | the URL of its JWK Set instead; at most one of the two is set |
+//!
+//! A client without a secret is public only if it has no keys either.
 //!
 //! `tower_revoke_grants`: one row per authorization grant of a client.
 //! Revoking a grant is one write to its row, which ends every token of the
@@ -217,13 +234,24 @@
 //! | `issuer`, `subject` | text, text; primary key | the JWTs' `iss` and `sub` |
 //! | `revoked_through` | integer | JWTs issued (`iat`) at or before this are refused; only ever raised |
 //!
+//! `tower_revoke_assertions` (version 5): the client assertions used
+//! (RFC 7523 §3 item 7), each until it expires
+//! ([`ClientAssertionStore`](tower_revoke::ClientAssertionStore)).
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `digest` | 32 bytes, primary key | the [`AssertionDigest`](tower_revoke::store::AssertionDigest): SHA-256 of the client id and the assertion's `jti` |
+//! | `expires_at` | integer | until when a use of the same assertion is a replay (its `exp` plus the verifier's leeway); indexed, for the deletion of expired records |
+//!
 //! Indexes, each for one query: the primary keys serve client
 //! authentication, revocation and introspection (one index lookup each);
 //! `tower_revoke_tokens_grant` (`client_id`, `grant_id`) counts a grant's
 //! tokens when it is ended and finds grants left without tokens;
 //! `tower_revoke_tokens_subject` (`subject`) serves bulk revocation;
-//! `tower_revoke_tokens_expiry` (`expires_at`) serves the purge. The last
-//! three are partial (rows with a value only).
+//! `tower_revoke_tokens_expiry` (`expires_at`) serves the purge (the last
+//! three are partial: rows with a value only);
+//! `tower_revoke_assertions_expiry` (`expires_at`) finds the expired
+//! records of used assertions.
 //!
 //! A token is active while it is stored, `revoked_at` is `NULL` for it and
 //! for its grant, `expires_at` is `NULL` or later than now, and
@@ -231,7 +259,10 @@
 //! again, it is reuse) and otherwise treated as an expired one. Rows are
 //! never deleted except by
 //! [`ExpiredDeletion::delete_expired`](tower_revoke::ExpiredDeletion::delete_expired), which also deletes lapsed
-//! deny-list entries (subject cutoffs are kept).
+//! deny-list entries (subject cutoffs are kept) and expired records of used
+//! assertions, and by
+//! [`use_assertion`](tower_revoke::ClientAssertionStore::use_assertion),
+//! which deletes up to 16 expired records of used assertions each time.
 //!
 //! [tower-revoke]: tower_revoke
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -240,6 +271,7 @@
 #![warn(unreachable_pub, rust_2018_idioms)]
 #![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
+mod assertion;
 mod dialect;
 mod error;
 mod issuance;
@@ -274,7 +306,14 @@ struct ReadmeDoctests;
 #[cfg(all(test, feature = "postgres", feature = "sqlite"))]
 #[allow(dead_code, clippy::let_underscore_future)]
 fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::store::Seed) {
-    use tower_revoke::{ExpiredDeletion, IssuanceStore};
+    use tower_revoke::{ClientAssertionStore, ExpiredDeletion, IssuanceStore};
+    let digest = tower_revoke::store::AssertionDigest::of(
+        &tower_revoke::client::ClientId::new("c").unwrap(),
+        "j",
+    );
+    let (p, l) = (pg.clone(), lite.clone());
+    let _ = tokio::spawn(async move { p.use_assertion(&digest, 1).await });
+    let _ = tokio::spawn(async move { l.use_assertion(&digest, 1).await });
     let seed = std::sync::Arc::new(seed);
     let (p, l, s) = (pg.clone(), lite.clone(), seed.clone());
     let _ = tokio::spawn(async move { p.seed(&s).await });

@@ -13,7 +13,8 @@ DELETE FROM tower_revoke_tokens;
 DELETE FROM tower_revoke_grants;
 DELETE FROM tower_revoke_clients;
 DELETE FROM tower_revoke_denied_jtis;
-DELETE FROM tower_revoke_subject_cutoffs;";
+DELETE FROM tower_revoke_subject_cutoffs;
+DELETE FROM tower_revoke_assertions;";
 
 #[cfg(feature = "postgres")]
 impl Reset for crate::PostgresStore {

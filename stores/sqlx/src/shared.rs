@@ -1,16 +1,19 @@
 //! [`Shared`]: the statements both stores run alike on their pool (client
-//! authentication and registration, introspection, the JWT deny-list, the
-//! purge), written once over sqlx's [`Database`]. Each database gives its SQL
+//! authentication and registration, a client's keys, introspection, the
+//! JWT deny-list, the purge), written once over sqlx's [`Database`]. Each database gives its SQL
 //! ([`Dialect`]); the values bound, the columns read and the decisions
 //! taken on them are the same.
 
+use crate::assertion::{key_columns, stored_keys};
 use crate::dialect::Dialect;
 use crate::error::failed;
 use crate::rows::{active_token, now, secret_column, secret_digest, unix, ActiveRow};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
-use tower_revoke::client::ClientCredentials;
+use tower_revoke::client::{ClientCredentials, ClientId};
 use tower_revoke::request::Token;
-use tower_revoke::store::{ClientEntry, JwtRecord, Registration, StoredClient, TokenDigest};
+use tower_revoke::store::{
+    ClientEntry, ClientKeys, JwtRecord, Registration, StoredClient, TokenDigest,
+};
 use tower_revoke::{ActiveToken, AuthenticatedClient, StoreError};
 
 /// A store's pool, for the statements both databases run alike.
@@ -35,6 +38,7 @@ where
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
     for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'r> bool: Decode<'r, DB> + Type<DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
@@ -43,20 +47,24 @@ where
 {
     /// [`RevocationStore::authenticate_client`](tower_revoke::RevocationStore::authenticate_client):
     /// one `SELECT` by client id, then [`StoredClient::authenticate`], the
-    /// same work for an unknown client as for a known one.
+    /// same work for an unknown client as for a known one. A client with
+    /// keys and no secret is [`StoredClient::KeysOnly`]: never public, so
+    /// `none` never authenticates it (RFC 7591 §2: it registered keys to
+    /// authenticate with `private_key_jwt`).
     pub(crate) async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
-        let stored: Option<Option<Vec<u8>>> = sqlx::query_scalar(DB::CLIENT)
+        let stored: Option<(Option<Vec<u8>>, bool)> = sqlx::query_as(DB::CLIENT)
             .bind(credentials.client_id().as_str())
             .fetch_optional(self.pool)
             .await
             .map_err(failed("authenticate client"))?;
         Ok(match stored {
             None => StoredClient::Unknown.authenticate(credentials),
-            Some(None) => StoredClient::Public.authenticate(credentials),
-            Some(Some(bytes)) => {
+            Some((None, false)) => StoredClient::Public.authenticate(credentials),
+            Some((None, true)) => StoredClient::KeysOnly.authenticate(credentials),
+            Some((Some(bytes), _)) => {
                 StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
             }
         })
@@ -64,14 +72,17 @@ where
 
     /// [`IssuanceStore::register_client`](tower_revoke::IssuanceStore::register_client):
     /// one `INSERT ... ON CONFLICT DO NOTHING`, so a registered client (its
-    /// secret, or its being public) is never replaced.
+    /// secret and keys, or its being public) is never replaced.
     pub(crate) async fn register_client(
         &self,
         client: &ClientEntry,
     ) -> Result<Registration, StoreError> {
+        let (jwks, jwks_uri) = key_columns(client);
         let done = sqlx::query(DB::REGISTER_CLIENT)
             .bind(client.client_id.as_str())
             .bind(secret_column(client))
+            .bind(jwks)
+            .bind(jwks_uri)
             .execute(self.pool)
             .await
             .map_err(failed("register client"))?;
@@ -79,6 +90,22 @@ where
             0 => Registration::AlreadyRegistered,
             _ => Registration::Registered,
         })
+    }
+
+    /// [`ClientAssertionStore::client_keys`](tower_revoke::ClientAssertionStore::client_keys):
+    /// one `SELECT` by client id; `None` for an unknown client and for one
+    /// without keys alike.
+    pub(crate) async fn client_keys(
+        &self,
+        client_id: &ClientId,
+    ) -> Result<Option<ClientKeys>, StoreError> {
+        let stored: Option<(Option<String>, Option<String>)> = sqlx::query_as(DB::CLIENT_KEYS)
+            .bind(client_id.as_str())
+            .fetch_optional(self.pool)
+            .await
+            .map_err(failed("client keys"))?;
+        let (jwks, jwks_uri) = stored.unwrap_or_default();
+        stored_keys(jwks, jwks_uri)
     }
 
     /// [`IntrospectionStore::introspect`](tower_revoke::IntrospectionStore::introspect):
@@ -147,16 +174,21 @@ where
     }
 
     /// The stores' `purge_expired`: deletes expired tokens, then lapsed
-    /// deny-list entries, then grants no token refers to any more, each in
-    /// batches of `batch` rows (at least 1), one statement per batch.
-    /// Returns how many tokens it deleted.
+    /// deny-list entries, then grants no token refers to any more, then
+    /// expired records of used client assertions, each in batches of
+    /// `batch` rows (at least 1), one statement per batch. Returns how many
+    /// tokens it deleted.
     pub(crate) async fn purge_expired(&self, batch: u32) -> Result<u64, StoreError> {
         let batch = i64::from(batch.max(1));
         let now = now();
         let tokens = self.in_batches(DB::PURGE_TOKENS, Some(now), batch).await?;
-        self.in_batches(DB::PURGE_DENIED_JWTS, Some(now), batch)
-            .await?;
-        self.in_batches(DB::PURGE_GRANTS, None, batch).await?;
+        for (sql, now) in [
+            (DB::PURGE_DENIED_JWTS, Some(now)),
+            (DB::PURGE_GRANTS, None),
+            (DB::PURGE_ASSERTIONS, Some(now)),
+        ] {
+            self.in_batches(sql, now, batch).await?;
+        }
         Ok(tokens)
     }
 

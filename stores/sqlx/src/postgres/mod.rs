@@ -1,5 +1,6 @@
 //! [`PostgresStore`]: the store over a PostgreSQL connection pool.
 
+mod assertion;
 mod issue;
 mod listen;
 mod sql;
@@ -19,8 +20,9 @@ use tower_revoke::StoreError;
 /// [`RevocationStore`](tower_revoke::RevocationStore),
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
-/// [`JwtDenyList`](tower_revoke::JwtDenyList) and
-/// [`IssuanceStore`](tower_revoke::IssuanceStore).
+/// [`JwtDenyList`](tower_revoke::JwtDenyList),
+/// [`IssuanceStore`](tower_revoke::IssuanceStore) and
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore).
 ///
 /// It uses the pool it is given, in whatever schema the pool's
 /// `search_path` points to. Create the tables once with
@@ -75,6 +77,26 @@ use tower_revoke::StoreError;
 ///
 /// Row locks are always taken token first, then grant, as the revocation
 /// statement takes them, so a rotation and a revocation never deadlock.
+///
+/// # Client assertions
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore), for
+/// `private_key_jwt` (RFC 7523 §2.2, §3):
+/// - [`client_keys`](tower_revoke::ClientAssertionStore::client_keys) is
+///   one `SELECT` of the client's `jwks` or `jwks_uri` (RFC 7591 §2). A
+///   client with keys and no secret is never public: `none` does not
+///   authenticate it.
+/// - [`use_assertion`](tower_revoke::ClientAssertionStore::use_assertion)
+///   is one statement (one round trip): `INSERT ... ON CONFLICT (digest)
+///   DO UPDATE ... WHERE` the stored record has expired, which records the
+///   assertion's digest or finds it used. The upsert acts on the latest
+///   committed row, so of concurrent uses of one assertion, on any
+///   connection or instance, one records it and the others, once it
+///   commits, find it live: exactly one is `First`. The same statement
+///   deletes up to 16 other expired records, oldest first, skipping rows
+///   another statement holds (`FOR UPDATE SKIP LOCKED`): the table stays
+///   about the size of the live records with no cleanup that locks it
+///   (Ory Hydra's jti cleanup contended on its locks, hydra issue 4113),
+///   and a use never waits on another use's deletions.
 ///
 /// # Revocation notices
 /// Every statement that ends tokens (a revocation, with its grant

@@ -20,8 +20,12 @@ CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
     const RECORD_MIGRATION: &'static str =
     "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES ($1, $2, $3)";
 
-    const CLIENT: &'static str =
-        "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = $1";
+    const CLIENT: &'static str = "
+SELECT secret_digest, jwks IS NOT NULL OR jwks_uri IS NOT NULL
+FROM tower_revoke_clients WHERE client_id = $1";
+
+    const CLIENT_KEYS: &'static str =
+        "SELECT jwks, jwks_uri FROM tower_revoke_clients WHERE client_id = $1";
 
     const INTROSPECT: &'static str = "
 SELECT t.client_id, t.kind, t.subject, t.scope, t.expires_at
@@ -65,11 +69,21 @@ DELETE FROM tower_revoke_grants WHERE (client_id, grant_id) IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT $1)";
 
-    const SCHEMA: [&'static str; 4] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
+    // SKIP LOCKED: the rows `USE_ASSERTION` is deleting or replacing are
+    // left to it, so the purge never waits on a request. `= ANY (ARRAY(..))`
+    // as in `USE_ASSERTION`: the batch is found through the expiry index
+    // and deleted through the primary key, never by a scan of the table.
+    const PURGE_ASSERTIONS: &'static str = "
+DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
+    SELECT digest FROM tower_revoke_assertions WHERE expires_at <= $1
+    ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))";
 
-    const REGISTER_CLIENT: &'static str =
-        "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING";
+    const SCHEMA: [&'static str; 5] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
+
+    const REGISTER_CLIENT: &'static str = "
+INSERT INTO tower_revoke_clients (client_id, secret_digest, jwks, jwks_uri)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING";
 
     fn rows_affected(done: &PgQueryResult) -> u64 {
         done.rows_affected()
@@ -193,6 +207,24 @@ ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS rotated_at BIGINT;
 /// a column without a default rewrites no row.
 const SCHEMA_V4: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN IF NOT EXISTS scope TEXT;
+";
+
+/// Version 5: `private_key_jwt` (RFC 7523 §2.2, §3). The public keys a
+/// client registered (RFC 7591 §2 `jwks`, as the JSON text registered, or
+/// `jwks_uri`; never both), and the used client assertions, each filed
+/// under its SHA-256 digest of client id and `jti` (never the `jti`)
+/// until it expires. Existing clients have no keys; adding columns without
+/// a default rewrites no row, and the check reads a few `NULL`s.
+const SCHEMA_V5: &str = "
+ALTER TABLE tower_revoke_clients
+    ADD COLUMN IF NOT EXISTS jwks TEXT,
+    ADD COLUMN IF NOT EXISTS jwks_uri TEXT,
+    ADD CONSTRAINT tower_revoke_clients_one_key_set CHECK (jwks IS NULL OR jwks_uri IS NULL);
+CREATE TABLE tower_revoke_assertions (
+    digest     BYTEA PRIMARY KEY CHECK (octet_length(digest) = 32),
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_at);
 ";
 
 /// The whole revocation of RFC 7009 §2.1 in one statement, so one round
@@ -555,6 +587,44 @@ revoked AS (SELECT digest FROM members UNION ALL SELECT digest FROM outside),",
     "
 SELECT (SELECT count(*) FROM revoked), (SELECT count(*) FROM notices)"
 );
+
+/// The use of a client assertion (RFC 7523 §3 item 7) in one statement,
+/// so one round trip and one implicit transaction. `$1` the assertion's
+/// digest, `$2` now (Unix seconds), `$3` until when it is remembered, `$4`
+/// how many expired records to delete at most.
+///
+/// - `used`: records the digest, or replaces its record if that has
+///   expired (`ON CONFLICT DO UPDATE ... WHERE`, which acts on the latest
+///   committed version of the row: of concurrent uses of one assertion,
+///   from any connection or instance, one inserts or replaces, the others
+///   wait for it to commit and then find a live record). A row returned:
+///   the first use; none: a replay.
+/// - `swept`: deletes up to `$4` other expired records, the oldest first
+///   through the expiry index, skipping rows another statement has locked
+///   (`FOR UPDATE SKIP LOCKED`): no use ever waits on another's sweep, and
+///   the table holds about the live records, with no purge that locks it
+///   (unlike Ory Hydra's jti cleanup, hydra issue 4113). The batch is an
+///   array (`= ANY (ARRAY(..))`, computed once) that the `DELETE` looks up
+///   through the primary key: with `IN (..)`, the generic plan of the
+///   prepared statement joins it against a scan of the whole table. Not
+///   read by the result, so PostgreSQL runs it after `used` (a
+///   data-modifying `WITH` runs to completion all the same): a use waits
+///   on a row lock only in `used`, before it has locked any row of its own.
+pub(super) const USE_ASSERTION: &str = "
+WITH used AS (
+    INSERT INTO tower_revoke_assertions (digest, expires_at) VALUES ($1, $3)
+    ON CONFLICT (digest) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE tower_revoke_assertions.expires_at <= $2
+    RETURNING 1
+),
+swept AS (
+    DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
+        SELECT digest FROM tower_revoke_assertions
+        WHERE expires_at <= $2 AND digest <> $1
+        ORDER BY expires_at LIMIT $4
+        FOR UPDATE SKIP LOCKED))
+)
+SELECT EXISTS (SELECT 1 FROM used)";
 
 #[cfg(test)]
 mod tests {

@@ -128,11 +128,12 @@ impl JwtDenyList for PostgresStore {
 
 impl ExpiredDeletion for PostgresStore {
     /// Deletes tokens past their expiry, then lapsed entries of the JWT
-    /// deny-list, then grants no token refers to any more, each in batches
-    /// of `batch` rows (at least 1), one short statement per batch, so other
-    /// requests are never blocked for long. A token recorded later under a
-    /// purged grant's id starts a new, unrevoked grant: a revoked grant
-    /// refuses recordings only while one of its tokens is kept.
+    /// deny-list, then grants no token refers to any more, then expired
+    /// records of used client assertions, each in batches of `batch` rows
+    /// (at least 1), one short statement per batch, so other requests are
+    /// never blocked for long. A token recorded later under a purged
+    /// grant's id starts a new, unrevoked grant: a revoked grant refuses
+    /// recordings only while one of its tokens is kept.
     ///
     /// Rarely, a recording into a grant that is being purged at the same
     /// moment fails on the foreign key: the app retries it as any store

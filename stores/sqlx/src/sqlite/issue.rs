@@ -6,7 +6,7 @@
 //! between the read and the write.
 
 use super::traits::{end_grant, Counted};
-use super::{sql, SqliteStore, BEGIN_WRITE};
+use super::{sql, SqliteStore};
 use crate::error::failed;
 use crate::issuance::{now_ms, step, Presented, RecordFacts, Step, Successors};
 use crate::rows::{now, TokenRow};
@@ -127,11 +127,7 @@ impl SqliteStore {
             return Ok(Recording::Invalid);
         }
         let row = TokenRow::of(token);
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed(OPERATION))?;
+        let mut tx = self.begin_write(OPERATION).await?;
         let (client, existing, grant_open): (bool, Option<bool>, bool) =
             sqlx::query_as(sql::RECORD_FACTS)
                 .bind(&row.digest)
@@ -170,11 +166,7 @@ impl SqliteStore {
         let digest = TokenDigest::of(&rotation.presented);
         let digest = digest.as_bytes().as_slice();
         let (now, now_ms) = (now(), now_ms());
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed(OPERATION))?;
+        let mut tx = self.begin_write(OPERATION).await?;
         type Row = (
             bool,
             Option<bool>,

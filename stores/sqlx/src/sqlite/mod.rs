@@ -1,5 +1,6 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
+mod assertion;
 mod issue;
 mod sql;
 mod traits;
@@ -8,7 +9,7 @@ use crate::error::failed;
 use crate::migrate;
 use crate::shared::Shared;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::fmt;
 use std::path::Path;
 use std::time::Duration;
@@ -24,8 +25,9 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// tower-revoke: [`RevocationStore`](tower_revoke::RevocationStore),
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
-/// [`JwtDenyList`](tower_revoke::JwtDenyList) and
-/// [`IssuanceStore`](tower_revoke::IssuanceStore).
+/// [`JwtDenyList`](tower_revoke::JwtDenyList),
+/// [`IssuanceStore`](tower_revoke::IssuanceStore) and
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore).
 ///
 /// The embedded choice: no server, revocations survive restarts, and
 /// several processes can share one file. [`open`](Self::open) sets the
@@ -53,6 +55,16 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// held from `BEGIN` to `COMMIT`, so nothing can change between the read
 /// and the write: a recording never enters a grant revoked meanwhile, and
 /// of concurrent rotations of one token exactly one finds it unrotated.
+///
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)
+/// (`private_key_jwt`, RFC 7523 §2.2, §3): a client's keys are one
+/// `SELECT` of its `jwks` or `jwks_uri` (RFC 7591 §2); a client with keys
+/// and no secret is never public. Using a client assertion is one `BEGIN
+/// IMMEDIATE` transaction of two statements: `INSERT ... ON CONFLICT DO
+/// UPDATE ... WHERE` the stored record has expired (one row changed: the
+/// first use; none: a replay), then a `DELETE` of up to 16 other expired
+/// records, so the table stays about the size of the live records without
+/// a sweep of its own.
 ///
 /// # Example
 /// ```no_run
@@ -147,13 +159,21 @@ impl SqliteStore {
     /// # Errors
     /// [`StoreError`] when the file cannot be written.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("migrate"))?;
+        let mut tx = self.begin_write("migrate").await?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// A write transaction on a pooled connection, begun with
+    /// [`BEGIN_WRITE`]; an error names `operation`.
+    async fn begin_write(
+        &self,
+        operation: &'static str,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(failed(operation))
     }
 
     /// The statements this store runs as `PostgresStore` does.

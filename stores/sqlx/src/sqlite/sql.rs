@@ -20,8 +20,12 @@ CREATE TABLE IF NOT EXISTS tower_revoke_migrations (
     const RECORD_MIGRATION: &'static str =
     "INSERT INTO tower_revoke_migrations (version, description, applied_at) VALUES (?1, ?2, ?3)";
 
-    const CLIENT: &'static str =
-        "SELECT secret_digest FROM tower_revoke_clients WHERE client_id = ?1";
+    const CLIENT: &'static str = "
+SELECT secret_digest, jwks IS NOT NULL OR jwks_uri IS NOT NULL
+FROM tower_revoke_clients WHERE client_id = ?1";
+
+    const CLIENT_KEYS: &'static str =
+        "SELECT jwks, jwks_uri FROM tower_revoke_clients WHERE client_id = ?1";
 
     const INTROSPECT: &'static str = "
 SELECT t.client_id, t.kind, t.subject, t.scope, t.expires_at
@@ -65,11 +69,17 @@ DELETE FROM tower_revoke_grants WHERE rowid IN (
         WHERE t.client_id = g.client_id AND t.grant_id = g.grant_id)
     LIMIT ?1)";
 
-    const SCHEMA: [&'static str; 4] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
+    const PURGE_ASSERTIONS: &'static str = "
+DELETE FROM tower_revoke_assertions WHERE rowid IN (
+    SELECT rowid FROM tower_revoke_assertions WHERE expires_at <= ?1
+    ORDER BY expires_at LIMIT ?2)";
 
-    const REGISTER_CLIENT: &'static str =
-        "INSERT INTO tower_revoke_clients (client_id, secret_digest) VALUES (?1, ?2)
-         ON CONFLICT DO NOTHING";
+    const SCHEMA: [&'static str; 5] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
+
+    const REGISTER_CLIENT: &'static str = "
+INSERT INTO tower_revoke_clients (client_id, secret_digest, jwks, jwks_uri)
+VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT DO NOTHING";
 
     fn rows_affected(done: &SqliteQueryResult) -> u64 {
         done.rows_affected()
@@ -135,6 +145,23 @@ ALTER TABLE tower_revoke_tokens ADD COLUMN rotated_at INTEGER;
 /// recorded), which introspection reports. Existing rows have none.
 const SCHEMA_V4: &str = "
 ALTER TABLE tower_revoke_tokens ADD COLUMN scope TEXT;
+";
+
+/// Version 5: `private_key_jwt` (RFC 7523 §2.2, §3). The public keys a
+/// client registered (RFC 7591 §2 `jwks`, as the JSON text registered, or
+/// `jwks_uri`; never both: the check on `jwks_uri` reads both columns),
+/// and the used client assertions, each filed under its SHA-256 digest of
+/// client id and `jti` (never the `jti`) until it expires. Existing
+/// clients have no keys.
+const SCHEMA_V5: &str = "
+ALTER TABLE tower_revoke_clients ADD COLUMN jwks TEXT;
+ALTER TABLE tower_revoke_clients ADD COLUMN jwks_uri TEXT
+    CHECK (jwks IS NULL OR jwks_uri IS NULL);
+CREATE TABLE tower_revoke_assertions (
+    digest     BLOB PRIMARY KEY NOT NULL CHECK (length(digest) = 32),
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_at);
 ";
 
 /// `?1` client id, `?2` grant id.
@@ -242,3 +269,20 @@ pub(super) const REVOKE_OUTSIDE: &str = "
 UPDATE tower_revoke_tokens SET revoked_at = ?2
 WHERE digest = ?1 AND grant_id IS NULL AND revoked_at IS NULL
   AND (expires_at IS NULL OR expires_at > ?2)";
+
+/// Records a used client assertion, or replaces its record if that has
+/// expired: one row affected for the first use, none for a replay. `?1`
+/// the assertion's digest, `?2` now, `?3` until when it is remembered.
+pub(super) const USE_ASSERTION: &str = "
+INSERT INTO tower_revoke_assertions (digest, expires_at) VALUES (?1, ?3)
+ON CONFLICT (digest) DO UPDATE SET expires_at = excluded.expires_at
+WHERE tower_revoke_assertions.expires_at <= ?2";
+
+/// Deletes a few expired records of used client assertions, the oldest
+/// first through the expiry index, but the one just used. `?1` the
+/// assertion's digest, `?2` now, `?3` how many at most.
+pub(super) const SWEEP_ASSERTIONS: &str = "
+DELETE FROM tower_revoke_assertions WHERE rowid IN (
+    SELECT rowid FROM tower_revoke_assertions
+    WHERE expires_at <= ?2 AND digest <> ?1
+    ORDER BY expires_at LIMIT ?3)";

@@ -3,7 +3,7 @@
 //! decides by [`plan`], and writes. The statements it runs as
 //! `PostgresStore` does are [`Shared`](crate::shared::Shared)'s.
 
-use super::{sql, SqliteStore, BEGIN_WRITE};
+use super::{sql, SqliteStore};
 use crate::error::failed;
 use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
@@ -148,11 +148,12 @@ impl JwtDenyList for SqliteStore {
 
 impl ExpiredDeletion for SqliteStore {
     /// Deletes tokens past their expiry, then lapsed entries of the JWT
-    /// deny-list, then grants no token refers to any more, each in batches
-    /// of `batch` rows (at least 1), one short write transaction per batch, so
-    /// revocations wait for one batch at most. A token recorded later under a
-    /// purged grant's id starts a new, unrevoked grant: a revoked grant
-    /// refuses recordings only while one of its tokens is kept.
+    /// deny-list, then grants no token refers to any more, then expired
+    /// records of used client assertions, each in batches of `batch` rows
+    /// (at least 1), one short write transaction per batch, so revocations
+    /// wait for one batch at most. A token recorded later under a purged
+    /// grant's id starts a new, unrevoked grant: a revoked grant refuses
+    /// recordings only while one of its tokens is kept.
     ///
     /// Rarely, a recording into a grant that is being purged at the same
     /// moment fails on the foreign key: the app retries it as any store
@@ -172,11 +173,7 @@ impl SqliteStore {
         let digest = TokenDigest::of(request.token());
         let digest = digest.as_bytes().as_slice();
         let now = now();
-        let mut tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(failed("revoke"))?;
+        let mut tx = self.begin_write("revoke").await?;
         type Row = (String, bool, bool, bool, bool, String, Option<String>);
         let row: Option<Row> = sqlx::query_as(sql::FIND)
             .bind(digest)

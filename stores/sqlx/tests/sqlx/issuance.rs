@@ -3,7 +3,7 @@
 //! successors take the presented token's subject on the grace path too,
 //! reuse sends PostgreSQL's revocation notices, recordings racing a
 //! revocation never revive its grant, and a database migrated before
-//! rotation and scopes existed is upgraded in place.
+//! rotation, scopes and client keys existed is upgraded in place.
 
 use crate::support::scenarios::{app1, is_active, revoke, Durable};
 use std::future::Future;
@@ -156,18 +156,21 @@ async fn successors_take_the_subject(store: impl Durable) {
 }
 
 /// Takes a migrated database back to version 2, before rotation (version
-/// 3) and scopes (version 4).
+/// 3), scopes (version 4) and client keys (version 5).
 async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
-    let sql = "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
+    let sql = concat!(
+        crate::support::undo_version_5!(),
+        "ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
         ALTER TABLE tower_revoke_tokens DROP COLUMN scope;
-        DELETE FROM tower_revoke_migrations WHERE version >= 3;";
+        DELETE FROM tower_revoke_migrations WHERE version >= 3;"
+    );
     sqlx::raw_sql(sql).execute(database).await.unwrap();
 }
 
 /// `store` gets the kit's seed and `AT1` revoked, then `upgrade` takes it
 /// back to version 2 and migrates it again: its tokens and revocations are
-/// kept, its refresh tokens rotate, and the scopes of tokens recorded since
-/// are kept.
+/// kept, its refresh tokens rotate, the scopes of tokens recorded since
+/// are kept, and its clients keep their types beside new keys-only ones.
 async fn upgraded_from_version_2<S, F, Fut>(store: S, upgrade: F)
 where
     S: Durable,
@@ -189,6 +192,7 @@ where
     assert_eq!(recorded, Recording::Recorded);
     let scope = fact_of(&store, "AT8", ActiveToken::scope).await;
     assert_eq!(scope.as_deref(), Some("read"), "the scope is stored");
+    crate::support::assertions::keys_after_an_upgrade(&store).await;
 }
 
 #[cfg(feature = "sqlite")]

@@ -16,6 +16,7 @@
 //! |-----------|--------|
 //! | `SqliteStore`: the kit, the scenarios, concurrency, the file | [`sqlite`] |
 //! | `PostgresStore`: the kit, the scenarios, migrations, a missing database | [`postgres`] |
+//! | client assertions: replays across restarts and instances, a bounded table, keys-only clients | [`assertions`] |
 //! | notices to a `RevocationListener`, reconnection | [`notices`] |
 //! | a database that cannot answer is an `Err`, quickly | [`errors`] |
 //! | PostgreSQL down and back, the same store | [`outage`] |
@@ -23,6 +24,7 @@
 
 mod support;
 
+mod assertions;
 mod errors;
 mod issuance;
 mod notices;

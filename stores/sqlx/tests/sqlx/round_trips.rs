@@ -14,8 +14,10 @@ use support::postgres::TestSchema;
 use support::scenarios::revoke;
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::request::Token;
+use tower_revoke::store::{AssertionDigest, AssertionUse};
 use tower_revoke::{
-    testkit, IntrospectionStore, IssuanceStore, RevocationOutcome, RevocationStore, TokenKind,
+    testkit, ClientAssertionStore, IntrospectionStore, IssuanceStore, RevocationOutcome,
+    RevocationStore, TokenKind,
 };
 use tower_revoke_sqlx::PostgresStore;
 use tower_revoke_test_support::proxy::counting_proxy;
@@ -79,6 +81,12 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
         .unwrap();
     revoke(&store, "gh1").await;
     store.introspect(&Token::new("AT1").unwrap()).await.unwrap();
+    let app1 = ClientId::new("app1").unwrap();
+    let until = 4_102_444_800; // 2100-01-01
+    let warm = AssertionDigest::of(&app1, "warm-up");
+    let first = store.use_assertion(&warm, until).await.unwrap();
+    assert_eq!(first, AssertionUse::First);
+    store.client_keys(&app1).await.unwrap();
     back_in_pool(store.pool()).await;
 
     let authenticate = count(store.pool(), &sent, async {
@@ -108,16 +116,36 @@ async fn measure(url: &str, test_before_acquire: bool) -> Vec<(&'static str, (us
         assert!(found.is_some());
     })
     .await;
+    let assertion = AssertionDigest::of(&app1, "jti-1");
+    let use_first = count(store.pool(), &sent, async {
+        let used = store.use_assertion(&assertion, until).await.unwrap();
+        assert_eq!(used, AssertionUse::First);
+    })
+    .await;
+    let use_replayed = count(store.pool(), &sent, async {
+        let used = store.use_assertion(&assertion, until).await.unwrap();
+        assert_eq!(used, AssertionUse::Replayed);
+    })
+    .await;
+    let client_keys = count(store.pool(), &sent, async {
+        assert_eq!(store.client_keys(&app1).await.unwrap(), None);
+    })
+    .await;
     vec![
         ("authenticate_client", authenticate),
         ("revoke (access token)", revoke_access),
         ("revoke (refresh token, grant of 3)", revoke_refresh),
         ("introspect", introspect),
+        ("use_assertion (first use)", use_first),
+        ("use_assertion (replay)", use_replayed),
+        ("client_keys", client_keys),
     ]
 }
 
 /// Each store call is one round trip on the request's path: a revocation
-/// request costs two (client check, revoke). sqlx adds a ping when the
+/// request costs two (client check, revoke); a client assertion's use
+/// (recording it and deleting a few expired records) is one, as is
+/// reading a client's keys. sqlx adds a ping when the
 /// connection goes back to the pool (off the request's path) and, with
 /// `test_before_acquire(true)` (its default), one before handing it out.
 #[tokio::test]

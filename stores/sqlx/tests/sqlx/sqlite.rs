@@ -23,7 +23,7 @@ async fn sqlite_store_passes_the_conformance_kit() {
     let store = store(&file, 4).await;
     Conformance::with_store(store)
         .dump(|store: Arc<SqliteStore>| async move { dump(store.pool()).await })
-        .run_with_issuance()
+        .run_with_assertions()
         .await;
 }
 
@@ -62,18 +62,21 @@ async fn jwt_store_revocations_survive_a_restart() {
     scenarios::jwt_store_revocations_survive_a_restart(first, second).await;
 }
 
-/// A file migrated by the first version gets the deny-list tables, and
-/// keeps its tokens and revocations.
+/// A file migrated by the first version gets the deny-list tables and the
+/// clients' keys, and keeps its tokens, revocations and clients.
 #[tokio::test]
 async fn a_version_1_file_is_upgraded_in_place() {
     let file = TestFile::new();
     let store = store(&file, 2).await;
     store.seed(&testkit::seed()).await.expect("seed");
     scenarios::revoke(&store, "AT1").await;
-    let back_to_v1 = "DROP TABLE tower_revoke_denied_jtis; DROP TABLE tower_revoke_subject_cutoffs;
+    let back_to_v1 = concat!(
+        support::undo_version_5!(),
+        "DROP TABLE tower_revoke_denied_jtis; DROP TABLE tower_revoke_subject_cutoffs;
         ALTER TABLE tower_revoke_tokens DROP COLUMN rotated_at;
         ALTER TABLE tower_revoke_tokens DROP COLUMN scope;
-        DELETE FROM tower_revoke_migrations WHERE version >= 2;";
+        DELETE FROM tower_revoke_migrations WHERE version >= 2;"
+    );
     sqlx::raw_sql(back_to_v1)
         .execute(store.pool())
         .await
@@ -92,6 +95,7 @@ async fn a_version_1_file_is_upgraded_in_place() {
     };
     use tower_revoke::JwtDenyList;
     assert!(store.deny_jwt(&jwt, 4_102_444_800).await.unwrap());
+    support::assertions::keys_after_an_upgrade(&store).await;
 }
 
 #[tokio::test]
@@ -110,7 +114,7 @@ async fn open_creates_the_file_in_wal_mode() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(versions, 4);
+    assert_eq!(versions, 5);
 }
 
 /// Set for the child processes of `several_processes_share_one_file`: the

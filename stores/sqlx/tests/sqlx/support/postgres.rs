@@ -36,14 +36,7 @@ impl TestSchema {
             .await
             .expect("create a test schema");
         admin.close().await.ok();
-        let connect = PgConnectOptions::from_str(url)
-            .expect("a PostgreSQL URL")
-            .options([("search_path", name.as_str())]);
-        let pool = options
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect)
-            .await
-            .expect("a pool in the test schema");
+        let pool = connect_in(url, &name, options).await;
         Self {
             url: url.to_owned(),
             name,
@@ -51,9 +44,28 @@ impl TestSchema {
         }
     }
 
+    /// Another pool of `connections` in the same schema: another instance
+    /// of the app, or the same one after a restart.
+    pub async fn another_pool(&self, connections: u32) -> PgPool {
+        let options = PgPoolOptions::new().max_connections(connections);
+        connect_in(&self.url, &self.name, options).await
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// A pool with `options` on the server of `url`, in `schema`.
+async fn connect_in(url: &str, schema: &str, options: PgPoolOptions) -> PgPool {
+    let connect = PgConnectOptions::from_str(url)
+        .expect("a PostgreSQL URL")
+        .options([("search_path", schema)]);
+    options
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(connect)
+        .await
+        .expect("a pool in the test schema")
 }
 
 /// Drops the schema, even when the test panicked.

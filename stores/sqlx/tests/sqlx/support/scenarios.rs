@@ -6,28 +6,34 @@ use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, Client
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::Seed;
 use tower_revoke::{
-    testkit, AuthenticatedClient, ClientType, ExpiredDeletion, IntrospectionStore, IssuanceStore,
-    RevocationOutcome, RevocationStore, SubjectRevocationStore, TokenKind,
+    testkit, AuthenticatedClient, ClientAssertionStore, ClientType, ExpiredDeletion,
+    IntrospectionStore, IssuanceStore, RevocationOutcome, RevocationStore, SubjectRevocationStore,
+    TokenKind,
 };
 pub use tower_revoke_test_support::store::{app1, is_active, revoke, seed_into};
 
 /// What the scenarios need of either store: its traits, seeding and the
-/// purge among them, and a row count of its own database.
+/// purge among them, a row count of its own database, and a dump of
+/// every row (`support::postgres::dump`, `support::sqlite::dump`).
 pub trait Durable:
     RevocationStore
     + IntrospectionStore
     + SubjectRevocationStore
     + IssuanceStore
     + ExpiredDeletion
+    + ClientAssertionStore
     + Clone
 {
     fn rows(&self, table: &str) -> impl Future<Output = i64>;
+
+    fn dump(&self) -> impl Future<Output = String>;
 }
 
-/// Implements [`Durable`] for a store with a `pool()` of its own database.
+/// Implements [`Durable`] for a store with a `pool()` of its own database,
+/// dumped by `$dump`.
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 macro_rules! durable {
-    ($store:ty) => {
+    ($store:ty, $dump:path) => {
         impl Durable for $store {
             async fn rows(&self, table: &str) -> i64 {
                 let query = format!("SELECT count(*) FROM {table}");
@@ -36,14 +42,18 @@ macro_rules! durable {
                     .await
                     .expect("count")
             }
+
+            async fn dump(&self) -> String {
+                $dump(self.pool()).await
+            }
         }
     };
 }
 
 #[cfg(feature = "postgres")]
-durable!(tower_revoke_sqlx::PostgresStore);
+durable!(tower_revoke_sqlx::PostgresStore, super::postgres::dump);
 #[cfg(feature = "sqlite")]
-durable!(tower_revoke_sqlx::SqliteStore);
+durable!(tower_revoke_sqlx::SqliteStore, super::sqlite::dump);
 
 async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
     let credentials = ClientCredentials::new(
