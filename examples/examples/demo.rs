@@ -16,7 +16,16 @@
 //!   the store's revocation notices (LISTEN/NOTIFY, pub/sub) reach it
 //!   within milliseconds from any instance.
 //! - `TOWER_REVOKE_ISSUER` (default `http://` and the address): the issuer
-//!   the metadata names and JWTs must carry.
+//!   the metadata names and JWTs must carry, and the audience of
+//!   `private_key_jwt` client assertions (RFC 7523): a seed client with
+//!   `jwks` or `jwks_uri` authenticates with a JWT signed by its key at
+//!   `POST /oauth/revoke`, `/oauth/introspect` and `/oauth/token`
+//!   (`jwt-app` of the default seed, whose demo key is
+//!   `examples/keys/jwt-app.pem`).
+//! - `TOWER_REVOKE_CLIENT_ASSERTION_STRICT` (`true` or `false`, default
+//!   `false`): `true` holds assertions to draft-ietf-oauth-rfc7523bis:
+//!   `aud` the issuer alone (not an endpoint's URL, as most clients send
+//!   today), `typ` absent or `client-authentication+jwt`.
 //! - `TOWER_REVOKE_JWT_HS256_SECRET` (at least 32 bytes): turns on HS256
 //!   JWT access tokens (RFC 9068): `POST /oauth/token` issues JWTs instead
 //!   of opaque tokens, each recorded in the store in its grant, so that

@@ -16,7 +16,7 @@
 //! A value that cannot be used stops the example with one line on stderr
 //! (`error: ...`) and exit status 1.
 
-use crate::store::StoreChoice;
+use crate::store::{Opened, StoreChoice};
 use crate::{guard_cache, serve};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
@@ -50,6 +50,13 @@ pub fn addr() -> SocketAddr {
 /// password in its URL redacted), the cache, and what seeding inserted. Exits (see
 /// [`exit_with`]) when the store cannot be chosen, opened or seeded.
 pub async fn store(default_seed: &str) -> Store {
+    open_store(default_seed).await.store
+}
+
+/// [`store`], with the same store for `private_key_jwt` client
+/// authentication beside it ([`Opened::assertions`]): what the demo runs
+/// on.
+pub async fn open_store(default_seed: &str) -> Opened {
     let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
     let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
@@ -62,7 +69,7 @@ pub async fn store(default_seed: &str) -> Store {
     if cache.is_some() {
         println!("guard cache: {} (TOWER_REVOKE_GUARD_CACHE)", opened.cache);
     }
-    let seeded = opened.seeded;
+    let seeded = &opened.seeded;
     println!(
         "store: {choice} (TOWER_REVOKE_STORE), seeded from {path}: {} new client(s), {} new token(s)",
         seeded.registered, seeded.recorded
@@ -73,7 +80,7 @@ pub async fn store(default_seed: &str) -> Store {
             "seed tokens refused: already stored for another client or grant, or of a revoked grant"
         );
     }
-    opened.store
+    opened
 }
 
 /// Reads a duration setting of the variable `var`: `off`, `0` or empty
@@ -126,17 +133,35 @@ pub fn init_tracing() {
 /// Binds `addr`, and prints the bound address and the `curl` lines, with
 /// `{addr}` in them replaced by that address.
 pub async fn listen(addr: SocketAddr, try_it: &[String]) -> TcpListener {
-    let listener = TcpListener::bind(addr)
+    let listener = bind(addr).await;
+    announce(&listener, try_it);
+    listener
+}
+
+/// Binds `addr` (exits, see [`exit_with`], when it cannot), printing
+/// nothing yet: for an app that needs the bound address (a port of `0`
+/// made real) before it is built; [`announce`] it once built.
+pub async fn bind(addr: SocketAddr) -> TcpListener {
+    TcpListener::bind(addr)
         .await
-        .unwrap_or_else(|e| exit_with(format!("cannot listen on {addr}: {e}")));
-    let addr = listener
+        .unwrap_or_else(|e| exit_with(format!("cannot listen on {addr}: {e}")))
+}
+
+/// The address `listener` is bound to.
+pub fn bound(listener: &TcpListener) -> SocketAddr {
+    listener
         .local_addr()
-        .expect("a bound listener has an address");
+        .expect("a bound listener has an address")
+}
+
+/// Prints `listening on http://ADDR` for `listener` and the `curl` lines,
+/// with `{addr}` in them replaced by its address.
+pub fn announce(listener: &TcpListener, try_it: &[String]) {
+    let addr = bound(listener);
     println!("listening on http://{addr}\n\ntry:");
     for line in try_it {
         println!("  {}", line.replace("{addr}", &addr.to_string()));
     }
-    listener
 }
 
 /// An example's `main`: tracing, the store seeded from `TOWER_REVOKE_SEED`

@@ -6,6 +6,11 @@
 //! their grants like opaque tokens, so that revoking or reusing a refresh
 //! token ends them too ([`JwtStore::recorded`]).
 //!
+//! Clients that registered public keys (a seed entry's `jwks` or
+//! `jwks_uri`) authenticate with `private_key_jwt` (RFC 7523) at the
+//! revocation, introspection and token endpoints, on every store the demo
+//! runs on ([`DemoStore`], [`Config::client_assertions`]).
+//!
 //! Shared by `examples/demo.rs`, the `tower-revoke-demo` binary (the same
 //! program, for the process tests in `tests/processes/`), and the tests in
 //! `tests/apps/demo*.rs`.
@@ -18,17 +23,21 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
 use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::audit::RevocationEvent;
 use tower_revoke::client::ClientId;
 use tower_revoke::cors::CorsPolicy;
 use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
-use tower_revoke::jwt::{JwtKey, JwtStore, JwtVerifier};
+use tower_revoke::jwt::{ClientAssertionVerifier, JwtKey, JwtStore, JwtVerifier};
 use tower_revoke::metadata::AuthorizationServerMetadata;
-use tower_revoke::request::Token;
-use tower_revoke::store::{BoxStore, Recording, Seed, TokenEntry};
+use tower_revoke::request::{RequestReader, Token};
+use tower_revoke::store::{
+    BoxStore, DynClientAssertionStore, DynStore, Recording, Seed, TokenEntry,
+};
 use tower_revoke::{
-    ActiveToken, BearerAuthLayer, IntrospectionEndpointLayer, IssuanceStore,
+    ActiveToken, BearerAuthLayer, ClientAssertionStore, IntrospectionEndpointLayer, IssuanceStore,
     RevocationEndpointLayer, TokenKind,
 };
 
@@ -44,11 +53,60 @@ pub const INTROSPECT_PATH: &str = "/oauth/introspect";
 /// The readiness check's path (see [`app_with`]).
 pub const READY_PATH: &str = "/ready";
 
+/// The variable that switches `private_key_jwt` to the strict rules of
+/// draft-ietf-oauth-rfc7523bis ([`Config::client_assertion_strict`]).
+pub const ASSERTION_STRICT_VAR: &str = "TOWER_REVOKE_CLIENT_ASSERTION_STRICT";
+
+/// What the demo's app runs on: its store, and the same store for
+/// `private_key_jwt` client authentication (RFC 7523), which a
+/// [`BoxStore`] does not offer.
+#[derive(Clone)]
+pub struct DemoStore {
+    /// Clients and tokens: the endpoints, the guard, the token endpoint.
+    pub store: BoxStore,
+    /// The keys clients registered and the used client assertions: with
+    /// it, the revocation, introspection and token endpoints accept
+    /// `private_key_jwt` ([`Config::client_assertions`]). `None` for a
+    /// store given as a bare [`BoxStore`]: they do not.
+    pub assertions: Option<Arc<dyn DynClientAssertionStore>>,
+}
+
+impl DemoStore {
+    /// `store` for both: every method, `private_key_jwt` included.
+    pub fn new<St: DynStore + ClientAssertionStore + Clone>(store: St) -> Self {
+        Self {
+            assertions: Some(Arc::new(store.clone())),
+            store: BoxStore::new(store),
+        }
+    }
+}
+
+/// A store without `private_key_jwt`: secrets (and public clients) only.
+impl From<BoxStore> for DemoStore {
+    fn from(store: BoxStore) -> Self {
+        Self {
+            store,
+            assertions: None,
+        }
+    }
+}
+
+/// What the demo opened ([`common::open_store`]): both halves.
+impl From<crate::store::Opened> for DemoStore {
+    fn from(opened: crate::store::Opened) -> Self {
+        Self {
+            store: opened.store,
+            assertions: Some(opened.assertions),
+        }
+    }
+}
+
 /// The demo's configuration: the issuer its metadata names and, with a
 /// secret, its JWT access tokens.
 #[derive(Clone)]
 pub struct Config {
-    /// `TOWER_REVOKE_ISSUER`, default `http://` and the listen address.
+    /// `TOWER_REVOKE_ISSUER`, default `http://` and the listen address
+    /// (the address bound, through [`from_env_on`](Self::from_env_on)).
     pub issuer: String,
     /// `TOWER_REVOKE_JWT_HS256_SECRET` (UTF-8, at least 32 bytes): the
     /// token endpoint issues JWT access tokens signed HS256 ([`mint`](Self::mint)),
@@ -70,6 +128,12 @@ pub struct Config {
     /// [`token::ACCESS_TOKEN_LIFETIME`], an hour): how long the access
     /// tokens the token endpoint issues are valid (`expires_in`).
     pub access_token_lifetime: Duration,
+    /// `TOWER_REVOKE_CLIENT_ASSERTION_STRICT` (`true` or `false`, default
+    /// `false`): `private_key_jwt` assertions must follow
+    /// draft-ietf-oauth-rfc7523bis ([`ClientAssertionVerifier::strict`]):
+    /// `aud` the issuer alone, never an endpoint's URL, and `typ` absent or
+    /// `client-authentication+jwt`.
+    pub client_assertion_strict: bool,
     /// Whether the demo is draining (set on SIGTERM by
     /// [`common::serve_until_stopped`]): `GET /ready` answers 503 from then
     /// on. A fresh flag, never set, from [`from_env`](Self::from_env).
@@ -79,12 +143,24 @@ pub struct Config {
 impl Config {
     /// The configuration from the environment (see the fields).
     pub fn from_env() -> Self {
-        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        Self::from_vars(env_var)
+    }
+
+    /// [`from_env`](Self::from_env) for a demo listening on `bound`: the
+    /// issuer defaults to `http://` and `bound`, the address actually
+    /// bound (with `TOWER_REVOKE_ADDR=127.0.0.1:0`, the port given), which
+    /// clients reach and so sign their assertions for.
+    pub fn from_env_on(bound: SocketAddr) -> Self {
+        Self::from_vars(|name| {
+            let default = (name == "TOWER_REVOKE_ISSUER").then(|| format!("http://{bound}"));
+            env_var(name).or(default)
+        })
     }
 
     /// The configuration from `var`, which looks an environment variable up.
-    /// Exits (see [`common::exit_with`]) when the seed cannot be read, or
-    /// `TOWER_REVOKE_AUDIT` is neither `0` nor `1`.
+    /// Exits (see [`common::exit_with`]) when the seed cannot be read,
+    /// `TOWER_REVOKE_AUDIT` is neither `0` nor `1`, or
+    /// `TOWER_REVOKE_CLIENT_ASSERTION_STRICT` neither `true` nor `false`.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         let issuer =
             var("TOWER_REVOKE_ISSUER").unwrap_or_else(|| format!("http://{}", common::addr()));
@@ -106,6 +182,13 @@ impl Config {
                 "TOWER_REVOKE_AUDIT={other:?}: expected 1 (print audit events) or 0"
             )),
         };
+        let client_assertion_strict = match var(ASSERTION_STRICT_VAR).as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => common::exit_with(format!(
+                "{ASSERTION_STRICT_VAR}={other:?}: expected true (the rfc7523bis rules) or false"
+            )),
+        };
         Self {
             issuer,
             jwt_secret: var("TOWER_REVOKE_JWT_HS256_SECRET"),
@@ -114,8 +197,33 @@ impl Config {
             audit,
             refresh_grace,
             access_token_lifetime,
+            client_assertion_strict,
             draining: serve::Draining::default(),
         }
+    }
+
+    /// The URL of the demo's endpoint at `path`: the issuer and `path`
+    /// (the `token_endpoint` of the metadata, and an audience
+    /// `private_key_jwt` assertions may name).
+    pub fn endpoint_url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer.trim_end_matches('/'))
+    }
+
+    /// The verifier of `private_key_jwt` assertions (RFC 7523) on
+    /// `store`: the issuer is the demo's, the accepted endpoint URLs
+    /// ([`endpoint_url`](Self::endpoint_url)) its token, revocation and
+    /// introspection endpoints', the rules strict as
+    /// [`client_assertion_strict`](Self::client_assertion_strict) says;
+    /// every asymmetric algorithm, the default lifetime and leeway.
+    pub fn client_assertions(
+        &self,
+        store: Arc<dyn DynClientAssertionStore>,
+    ) -> ClientAssertionVerifier {
+        ClientAssertionVerifier::new(&self.issuer, store)
+            .token_endpoint(&self.endpoint_url(TOKEN_PATH))
+            .revocation_endpoint(&self.endpoint_url(REVOKE_PATH))
+            .introspection_endpoint(&self.endpoint_url(INTROSPECT_PATH))
+            .strict(self.client_assertion_strict)
     }
 
     /// The JWT verifier, when JWT access tokens are on.
@@ -187,9 +295,15 @@ impl fmt::Debug for Config {
             .field("jwt_audience", &self.jwt_audience)
             .field("cors", &self.cors)
             .field("audit", &self.audit)
+            .field("client_assertion_strict", &self.client_assertion_strict)
             .field("draining", &self.draining.is_draining())
             .finish()
     }
+}
+
+/// An environment variable, `None` when unset or empty.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 fn now() -> u64 {
@@ -216,15 +330,20 @@ fn jti(now: u64) -> String {
 /// `TOWER_REVOKE_GUARD_CACHE` is set, served at `TOWER_REVOKE_ADDR`
 /// (default `127.0.0.1:3000`) within the default
 /// [`Limits`](serve::Limits), with JWT access tokens when
-/// `TOWER_REVOKE_JWT_HS256_SECRET` is set (see [`Config`]). Prints the
-/// cache, the store (password redacted), `listening on http://ADDR`, and the
-/// `curl` lines to try, with a JWT for alice when JWTs are on: minted and
-/// recorded in the store as the token endpoint would issue it.
+/// `TOWER_REVOKE_JWT_HS256_SECRET` is set (see [`Config`]), and
+/// `private_key_jwt` on every store ([`DemoStore`]). The address is bound
+/// first, so that the default issuer is the one bound (a port of `0` made
+/// real, [`Config::from_env_on`]). Prints the cache, the store (password
+/// redacted), `listening on http://ADDR`, and the `curl` lines to try, with
+/// a JWT for alice when JWTs are on: minted and recorded in the store as
+/// the token endpoint would issue it.
 pub async fn run() {
     common::init_tracing();
-    let config = Config::from_env();
-    let store = common::store(SEED).await;
+    let listener = common::bind(common::addr()).await;
+    let config = Config::from_env_on(common::bound(&listener));
+    let store = DemoStore::from(common::open_store(SEED).await);
     let app = app_with(store.clone(), &config);
+    let store = store.store;
     let mut try_it = vec![
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
         format!("curl -i -u app1:s3cr3t -d token=AT1 http://{{addr}}{INTROSPECT_PATH}"),
@@ -236,6 +355,11 @@ pub async fn run() {
             "curl -i -u app1:s3cr3t -d grant_type=refresh_token -d refresh_token=RT1 http://{{addr}}{TOKEN_PATH}"
         ),
     ];
+    try_it.push(
+        "# jwt-app authenticates with private_key_jwt, its key examples/keys/jwt-app.pem: \
+         README.md, \"private_key_jwt with the demo\""
+            .to_owned(),
+    );
     if let Some(jwt) = alice_jwt(&store, &config).await {
         try_it.extend([
             format!(
@@ -247,7 +371,7 @@ pub async fn run() {
             "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"   # now 401".to_owned(),
         ]);
     }
-    let listener = common::listen(common::addr(), &try_it).await;
+    common::announce(&listener, &try_it);
     common::serve_until_stopped(listener, app, &config.draining).await;
 }
 
@@ -271,7 +395,7 @@ async fn alice_jwt(store: &BoxStore, config: &Config) -> Option<Token> {
 }
 
 /// [`app_with`] on the configuration from the environment.
-pub fn app(store: BoxStore) -> Router {
+pub fn app(store: impl Into<DemoStore>) -> Router {
     app_with(store, &Config::from_env())
 }
 
@@ -284,27 +408,42 @@ pub fn app(store: BoxStore) -> Router {
 /// [`JwtStore`] with [`recorded(true)`](JwtStore::recorded), so a JWT is
 /// active only while its record is, and its grant's end ends it.
 ///
+///
+/// With [`DemoStore::assertions`], the three endpoints also accept
+/// `private_key_jwt` ([`Config::client_assertions`]), and the metadata
+/// lists it with the signing algorithms for each.
+///
 /// # Panics
 /// When the JWT secret is shorter than 32 bytes (see [`Config::verifier`]).
-pub fn app_with(store: BoxStore, config: &Config) -> Router {
+pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
+    let DemoStore { store, assertions } = store.into();
     let store = match config.verifier() {
         Some(verifier) => BoxStore::new(JwtStore::new(store, verifier).recorded(true)),
         None => store,
     };
+    let reader = match assertions {
+        Some(assertions) => {
+            RequestReader::default().client_assertions(config.client_assertions(assertions))
+        }
+        None => RequestReader::default(),
+    };
     let mut revocation = RevocationEndpointLayer::new(store.clone())
         .path(REVOKE_PATH)
+        .reader(reader.clone())
         .cors(config.cors.clone());
     if config.audit {
         revocation = revocation.events(|event: &RevocationEvent| println!("{}", event.to_json()));
     }
-    let introspection = IntrospectionEndpointLayer::new(store.clone()).path(INTROSPECT_PATH);
-    let token_endpoint = TokenEndpoint::new(store.clone(), config.clone());
+    let introspection = IntrospectionEndpointLayer::new(store.clone())
+        .path(INTROSPECT_PATH)
+        .reader(reader.clone());
     let metadata = AuthorizationServerMetadata::new(config.issuer.as_str())
         .revocation_endpoint(&revocation)
         .introspection_endpoint(&introspection)
+        .member("token_endpoint", config.endpoint_url(TOKEN_PATH))
         .member(
-            "token_endpoint",
-            serde_json::json!(format!("{}{TOKEN_PATH}", config.issuer)),
+            "token_endpoint_auth_methods_supported",
+            reader.client_auth_methods_supported(),
         )
         .member(
             "grant_types_supported",
@@ -312,6 +451,14 @@ pub fn app_with(store: BoxStore, config: &Config) -> Router {
         )
         // RFC 8414 §2 requires it: the demo has no authorization endpoint.
         .member("response_types_supported", serde_json::json!([]));
+    let metadata = match reader.client_auth_signing_algs_supported() {
+        Some(algorithms) => metadata.member(
+            "token_endpoint_auth_signing_alg_values_supported",
+            algorithms,
+        ),
+        None => metadata,
+    };
+    let token_endpoint = TokenEndpoint::new(store.clone(), config.clone(), reader);
     Router::new()
         .route(
             "/",

@@ -13,6 +13,11 @@
 //! are left as they are, so restarting on the same store and seed never
 //! re-activates a revoked token or changes a secret.
 //!
+//! Every one of them also keeps what `private_key_jwt` (RFC 7523) needs:
+//! the keys seeded clients registered (`jwks`, `jwks_uri`) and the used
+//! client assertions, shared by every instance on one durable store
+//! ([`Opened::assertions`]).
+//!
 //! # Security
 //! The [`Display`](fmt::Display) of a [`StoreChoice`] (which the examples
 //! print at start) replaces a password in the URL, and a `password` query
@@ -23,8 +28,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
-use tower_revoke::store::{BoxStore, Seed, SeedReport};
+use tower_revoke::store::{BoxStore, DynClientAssertionStore, Seed, SeedReport};
 use tower_revoke::{ExpiredDeletion, IssuanceStore, MemoryStore};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
@@ -79,10 +85,14 @@ impl fmt::Display for StoreStartError {
 impl std::error::Error for StoreStartError {}
 
 /// An opened, seeded store, ready for the app.
-#[derive(Debug)]
 pub struct Opened {
     /// The store, behind the guard cache if one was asked for.
     pub store: BoxStore,
+    /// The same store, for `private_key_jwt` client authentication (RFC
+    /// 7523): the keys its clients registered, and the used assertions
+    /// (single use, across every instance sharing a durable store). Never
+    /// behind the guard cache, which serves Bearer checks only.
+    pub assertions: Arc<dyn DynClientAssertionStore>,
     /// What seeding inserted.
     pub seeded: SeedReport,
     /// The guard cache: `off`, or its staleness and how it is invalidated.
@@ -157,11 +167,13 @@ impl StoreChoice {
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
-        let ((store, cache), seeded) = match self {
+        let ((store, cache), assertions, seeded) = match self {
             Self::Memory => {
                 let store = MemoryStore::new();
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                (guard_cache::wrap(store, cache, None), counts)
+                let assertions = Arc::new(store.clone());
+                let wrapped = guard_cache::wrap(store, cache, None);
+                (wrapped, assertions as _, counts)
             }
             Self::Sqlite(path) => {
                 let store = SqliteStore::open(path)
@@ -170,7 +182,9 @@ impl StoreChoice {
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
                 purge_periodically(&store)?;
-                (guard_cache::wrap(store, cache, None), counts)
+                let assertions = Arc::new(store.clone());
+                let wrapped = guard_cache::wrap(store, cache, None);
+                (wrapped, assertions as _, counts)
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
@@ -194,7 +208,9 @@ impl StoreChoice {
                     drop(tokio::spawn(listener.run()));
                 };
                 let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
-                (guard_cache::wrap(store, cache, Some(listen)), counts)
+                let assertions = Arc::new(store.clone());
+                let wrapped = guard_cache::wrap(store, cache, Some(listen));
+                (wrapped, assertions as _, counts)
             }
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
@@ -205,11 +221,14 @@ impl StoreChoice {
                 let notices = store.clone();
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
-                (guard_cache::wrap(store, cache, Some(listen)), counts)
+                let assertions = Arc::new(store.clone());
+                let wrapped = guard_cache::wrap(store, cache, Some(listen));
+                (wrapped, assertions as _, counts)
             }
         };
         Ok(Opened {
             store,
+            assertions,
             seeded,
             cache,
         })
@@ -325,6 +344,18 @@ pub fn redact(url: &str) -> String {
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
     }
     parsed.to_string()
+}
+
+/// Shows the store and the seeding's counts, not the assertion store
+/// (the same store again).
+impl fmt::Debug for Opened {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Opened")
+            .field("store", &self.store)
+            .field("seeded", &self.seeded)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The store as `TOWER_REVOKE_STORE` names it, any password redacted.

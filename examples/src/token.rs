@@ -11,6 +11,14 @@
 //! | `client_credentials` (RFC 6749 §4.4), confidential clients only | a new access token, `sub` the client id, no refresh token (§4.4.3) |
 //! | `refresh_token` (§6) | the presented refresh token rotated: a new access token and a new refresh token in the same grant; a rotated refresh token presented again is reuse: the grant ends and the answer is `invalid_grant` |
 //!
+//! Clients authenticate as at the revocation endpoint, by the same
+//! [`RequestReader`]: `client_secret_basic`, `client_secret_post`, `none`,
+//! and, when the reader has a verifier
+//! ([`RequestReader::client_assertions`]), `private_key_jwt` (RFC 7523),
+//! whose assertions may name this endpoint's URL as their audience
+//! ([`AssertionEndpoint::Token`]). A client authenticated by an assertion
+//! is confidential: it may use `client_credentials`.
+//!
 //! Errors follow RFC 6749 §5.2: `invalid_request` (a parameter missing or
 //! repeated), `invalid_client` (401 with the `Basic` challenge),
 //! `unauthorized_client`, `invalid_grant`, `unsupported_grant_type`,
@@ -57,7 +65,7 @@ use http::StatusCode;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tower_revoke::client::ClientId;
+use tower_revoke::client::{AssertionEndpoint, ClientId};
 use tower_revoke::rejection::{PayloadTooLarge, RequestRejection};
 use tower_revoke::request::{ClientForm, RequestReader, Token};
 use tower_revoke::response::{ErrorCode, ErrorResponse};
@@ -110,15 +118,16 @@ impl<St> TokenEndpoint<St>
 where
     St: RevocationStore + IntrospectionStore + IssuanceStore,
 {
-    /// The endpoint over `store`, reading requests as the revocation
-    /// endpoint does by default, with `config`'s grace period of refresh
-    /// token rotation ([`Config::refresh_grace`]) and, when it has a JWT
-    /// secret, JWT access tokens ([`Config::mint`]).
-    pub fn new(store: St, config: Config) -> Self {
+    /// The endpoint over `store`, reading requests and authenticating
+    /// clients with `reader` (the revocation endpoint's, in the demo), with
+    /// `config`'s grace period of refresh token rotation
+    /// ([`Config::refresh_grace`]) and, when it has a JWT secret, JWT
+    /// access tokens ([`Config::mint`]).
+    pub fn new(store: St, config: Config, reader: RequestReader) -> Self {
         Self {
             shared: Arc::new(Shared {
                 store,
-                reader: RequestReader::default(),
+                reader,
                 responder: RevocationResponder::default(),
                 config,
             }),
@@ -141,8 +150,10 @@ where
             Ok(form) => form,
             Err(rejection) => return rejection.into_response(),
         };
+        let credentials = &form.credentials;
+        let at = AssertionEndpoint::Token;
         let client = match responder
-            .authenticate(store, reader, &form.credentials)
+            .authenticate_at(store, reader, credentials, at)
             .await
         {
             Ok(client) => client,

@@ -6,6 +6,7 @@ mod example;
 
 mod codegen;
 mod demo;
+mod demo_assertion;
 mod demo_jwt;
 mod notion;
 mod polar;
