@@ -17,26 +17,38 @@ use crate::shared_store::Shared;
 
 const FLOW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/authlib/flow.py");
 
+/// The variable naming the interpreter.
+pub const PYTHON: &str = "TOWER_REVOKE_TEST_PYTHON";
+
 async fn flow_passes(store: &str) {
     let test = "authlib_drives_the_demo";
-    let Some(python) = services::url("TOWER_REVOKE_TEST_PYTHON", test) else {
+    let Some(python) = services::url(PYTHON, test) else {
         return;
     };
     let demo = Demo::start(store, tower_revoke_examples::demo::SEED, &[]).await;
-    let output = tokio::process::Command::new(&python)
-        .arg(FLOW)
-        .arg(format!("http://{}", demo.addr))
+    let base = format!("http://{}", demo.addr);
+    run(&python, &format!("{test} on {store}"), FLOW, &[&base]).await;
+}
+
+/// Runs the script `script` with `args` on `python`, and asserts that it
+/// exits 0 and says `every step as specified`; what it printed on stdout.
+/// `what` names the run in failures.
+pub async fn run(python: &str, what: &str, script: &str, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(python)
+        .arg(script)
+        .args(args)
         .output()
         .await
-        .unwrap_or_else(|e| panic!("{test}: cannot run {python}: {e}"));
-    let said = String::from_utf8_lossy(&output.stdout);
+        .unwrap_or_else(|e| panic!("{what}: cannot run {python}: {e}"));
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
     let complained = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{test} on {store}: {}\n{said}\n{complained}",
+        "{what}: {}\n{said}\n{complained}",
         output.status
     );
     assert!(said.contains("every step as specified"), "{said}");
+    said
 }
 
 #[tokio::test]

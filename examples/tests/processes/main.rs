@@ -8,7 +8,9 @@
 //! clients that hang up mid-request on every store ([`hangups`]), and a
 //! saturated PostgreSQL pool and a slow database ([`saturation`]); a
 //! drain on SIGTERM ([`shutdown`]) and a rolling restart of two instances
-//! under load ([`rolling`]).
+//! under load ([`rolling`]); `private_key_jwt` client authentication
+//! through authlib on every store, and replayed assertions refused across
+//! instances and restarts ([`assertion`]).
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -20,6 +22,12 @@
 //! machine would measure the machine. A Redis test runs the demo on a
 //! redis-server of its own, since it counts and cuts every listener.
 
+// First, so that its macro `on_stores!` (one test per store) is in scope
+// below.
+#[macro_use]
+mod token;
+
+mod assertion;
 mod audit;
 mod authlib;
 mod browser;
@@ -34,7 +42,6 @@ mod services;
 mod shared_store;
 mod shutdown;
 mod soak;
-mod token;
 
 use std::os::fd::AsRawFd;
 

@@ -54,6 +54,7 @@ async fn soak(kind: Kind, test: &str) {
     // First, a short run without the purge: the p99 to compare with.
     let without = match kind {
         Kind::Redis => None, // keys lapse by their time to live: no purge
+        Kind::Memory => panic!("the soak reads a durable store"),
         Kind::Sqlite | Kind::Postgres => {
             let demo = Arc::new(store.demo(&[lifetime]).await);
             let run = Duration::from_secs((seconds / 4).clamp(2, 10));
@@ -152,6 +153,7 @@ fn held_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Redis => "keys",
         Kind::Sqlite | Kind::Postgres => "token rows",
+        Kind::Memory => panic!("the soak reads a durable store"),
     }
 }
 

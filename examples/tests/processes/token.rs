@@ -128,9 +128,15 @@ fn text(members: &serde_json::Map<String, Value>, name: &str) -> String {
 
 /// Asserts that `GET /me` with `access` answers 200 with `sub`, for `app1`.
 pub async fn assert_me(demo: &Demo, access: &str, sub: &str) {
+    assert_me_of(demo, access, "app1", sub).await;
+}
+
+/// Asserts that `GET /me` with `access` answers 200 with `sub`, for
+/// `client`.
+pub async fn assert_me_of(demo: &Demo, access: &str, client: &str, sub: &str) {
     let answer = demo.me(access).await.expect("the demo answers /me");
     let reply = answer.into_reply(Method::GET).await;
-    let body = format!(r#"{{"client_id":"app1","sub":"{sub}"}}"#);
+    let body = format!(r#"{{"client_id":"{client}","sub":"{sub}"}}"#);
     reply.assert(
         200,
         body.as_bytes(),

@@ -1,11 +1,14 @@
 //! A fresh store of each kind for one test: a SQLite file in a directory
 //! of its own, a PostgreSQL database of its own, or a redis-server of its
-//! own ([`Shared`]); and what its database holds, byte for byte.
+//! own ([`Shared`]), or the memory store of the demo process; and what its
+//! database holds, byte for byte, and which client assertions it recorded
+//! as used.
 
 use crate::demo::Demo;
 use crate::services::{self, POSTGRES_URL, REDIS_URL};
 use crate::shared_store::Shared;
 use crate::Serial;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use tower_revoke_examples::demo::SEED;
 use tower_revoke_redis::redis::{self, Value};
@@ -14,6 +17,9 @@ use tower_revoke_test_support::redis_keys;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
+    /// The demo's own memory: gone with the process; nothing to read from
+    /// outside it.
+    Memory,
     Sqlite,
     Postgres,
     Redis,
@@ -27,6 +33,7 @@ pub struct Store {
 }
 
 enum Backing {
+    Memory,
     /// The database file `path` in the directory `dir`, removed on drop.
     Sqlite {
         dir: PathBuf,
@@ -42,7 +49,7 @@ impl Store {
     /// under CI).
     pub async fn open(kind: Kind, test: &str) -> Option<Self> {
         let var = match kind {
-            Kind::Sqlite => None,
+            Kind::Memory | Kind::Sqlite => None,
             Kind::Postgres => Some(POSTGRES_URL),
             Kind::Redis => Some(REDIS_URL),
         };
@@ -51,6 +58,7 @@ impl Store {
         }
         let turn = crate::serial().await;
         let backing = match var {
+            None if matches!(kind, Kind::Memory) => Backing::Memory,
             None => {
                 let dir = std::env::temp_dir().join(services::unique_name("trx-token"));
                 std::fs::create_dir_all(&dir).expect("a temporary directory");
@@ -69,12 +77,19 @@ impl Store {
     /// A demo process on this store, seeded from the demo's seed, with
     /// `extra` variables.
     pub async fn demo(&self, extra: &[(&str, &str)]) -> Demo {
-        Demo::start(self.url(), SEED, extra).await
+        self.demo_seeded(SEED, extra).await
+    }
+
+    /// A demo process on this store, seeded from the file `seed`, with
+    /// `extra` variables.
+    pub async fn demo_seeded(&self, seed: &str, extra: &[(&str, &str)]) -> Demo {
+        Demo::start(self.url(), seed, extra).await
     }
 
     /// The demo's `TOWER_REVOKE_STORE`.
     pub fn url(&self) -> &str {
         match &self.backing {
+            Backing::Memory => "memory",
             Backing::Sqlite { url, .. } => url,
             Backing::Server(shared) => shared.url(),
         }
@@ -96,7 +111,37 @@ impl Store {
                 .query_async(&mut shared.redis().await)
                 .await
                 .expect("DBSIZE"),
+            Backing::Memory => panic!("the memory store is read through the demo only"),
         }
+    }
+
+    /// The used client assertions the store records (RFC 7523 §3 item 7),
+    /// as their digests in lowercase hex: the rows of
+    /// `tower_revoke_assertions` (SQLite, PostgreSQL), or the keys
+    /// `trv:ca:{DIGEST}` (Redis); `None` for the memory store.
+    pub async fn used_assertions(&self) -> Option<BTreeSet<String>> {
+        const DIGESTS: &str = "SELECT digest FROM tower_revoke_assertions";
+        let rows: Vec<(Vec<u8>,)> = match &self.backing {
+            Backing::Memory => return None,
+            Backing::Sqlite { url, .. } => {
+                let mut conn = SqliteConnection::connect(url).await.expect("open the file");
+                sqlx::query_as(DIGESTS).fetch_all(&mut conn).await.unwrap()
+            }
+            Backing::Server(shared @ Shared::Postgres(_)) => {
+                let mut conn = PgConnection::connect(shared.url()).await.expect("connect");
+                sqlx::query_as(DIGESTS).fetch_all(&mut conn).await.unwrap()
+            }
+            Backing::Server(shared @ Shared::Redis { .. }) => {
+                let keys = redis_keys::keys(&mut shared.redis().await, "trv:ca:*").await;
+                let digest = |key: &str| {
+                    let digest = key.strip_prefix("trv:ca:{")?.strip_suffix('}')?;
+                    Some(digest.to_owned())
+                };
+                let digests = keys.iter().map(|key| digest(key).expect("trv:ca:{DIGEST}"));
+                return Some(digests.collect());
+            }
+        };
+        Some(rows.into_iter().map(|(digest,)| hex(&digest)).collect())
     }
 
     /// Everything the database holds, as bytes: the SQLite file and its
@@ -120,8 +165,14 @@ impl Store {
             }
             Backing::Server(shared @ Shared::Postgres(_)) => pg_dump(shared.url()).await,
             Backing::Server(shared @ Shared::Redis { .. }) => redis_dump(shared).await,
+            Backing::Memory => panic!("the memory store is read through the demo only"),
         }
     }
+}
+
+/// `bytes` in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `SELECT count(*) FROM tower_revoke_tokens` on `conn`.
