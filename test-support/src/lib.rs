@@ -22,7 +22,7 @@
 //! | [`assertion`] | `private_key_jwt` client assertions and the clients' JWK Sets |
 //! | [`cleanup`] | clean-up that awaits, from `Drop` |
 //! | [`rng`] | a deterministic generator, replayed from its seed |
-//! | [`bench`](mod@bench) | the benches' poll loop, hand-written guard, runtime, phases of concurrent clients, PostgreSQL skip |
+//! | [`bench`](mod@bench) | the benches' poll loop, hand-written guard, runtime, phases of concurrent clients, PostgreSQL and Redis skips |
 
 #![allow(missing_docs)]
 

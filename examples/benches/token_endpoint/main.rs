@@ -133,8 +133,12 @@
 //!   prepare; where the 41st comes from is not known (issue's window
 //!   counts exactly 40).
 
+#[path = "../support/pg_wire.rs"]
+mod pg_wire;
 mod postgres;
 mod sqlite;
+#[path = "../support/sqlite_trace.rs"]
+mod sqlite_trace;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -3,18 +3,19 @@
 //! and transactions of one request, counted on a pool of one connection
 //! through a protocol-reading proxy.
 
+use super::pg_wire::one_connection_through_proxy;
 use super::{
     app, expected_rows, issue, on_demo_store, rotate, warm_up, Case, Cost, Row, COUNTED, ROWS,
 };
 use std::cell::RefCell;
 use std::future::Future;
 use tower_revoke::store::BoxStore;
-use tower_revoke_examples::store::{StoreChoice, POSTGRES_ACQUIRE_TIMEOUT};
-use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tower_revoke_examples::store::StoreChoice;
+use tower_revoke_sqlx::sqlx::postgres::PgConnectOptions;
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection, PgPool};
 use tower_revoke_sqlx::PostgresStore;
 use tower_revoke_test_support::bench;
-use tower_revoke_test_support::proxy::{pg_wire_proxy, PgCounts, PgWire};
+use tower_revoke_test_support::proxy::{PgCounts, PgWire};
 
 pub(super) async fn run(url: &str) -> Vec<Row> {
     let database = format!("trx_token_bench_{}", std::process::id());
@@ -27,13 +28,7 @@ pub(super) async fn run(url: &str) -> Vec<Row> {
     let mut admin = PgConnection::connect_with(&options).await.unwrap();
     no_backends(&mut admin, &database).await;
 
-    let target = (options.get_host().to_owned(), options.get_port());
-    let (port, wire) = pg_wire_proxy(target).await;
-    let through_proxy = options.clone().host("127.0.0.1").port(port);
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
-        .connect_lazy_with(through_proxy.database(&database));
+    let (pool, wire) = one_connection_through_proxy(&options, &database).await;
     let app = app(BoxStore::new(PostgresStore::new(pool.clone())));
     let mut chain = chains[16].clone();
     warm_up(&app, &mut chain).await;

@@ -2,16 +2,11 @@
 //! the statements of one request counted on a second pool over the same
 //! file, opened the same way, whose connections are traced.
 
+use super::sqlite_trace::{self, trace};
 use super::{app, expected_rows, issue, on_demo_store, rotate, warm_up, Cost, Row, COUNTED, ROWS};
-use libsqlite3_sys::{
-    sqlite3_db_handle, sqlite3_get_autocommit, sqlite3_stmt, sqlite3_trace_v2, SQLITE_OK,
-    SQLITE_TRACE_STMT,
-};
-use std::ffi::{c_int, c_uint, c_void, CStr};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tower_revoke::store::BoxStore;
 use tower_revoke_examples::store::StoreChoice;
-use tower_revoke_sqlx::sqlx::{self, SqlitePool};
+use tower_revoke_sqlx::sqlx;
 use tower_revoke_sqlx::SqliteStore;
 
 pub(super) async fn run() -> Vec<Row> {
@@ -45,12 +40,8 @@ pub(super) async fn run() -> Vec<Row> {
     done.rows("SQLite", issued, rotated)
 }
 
-/// Statements run, and transactions started, on the traced connections
-/// of this process.
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-static TRANSACTIONS: AtomicUsize = AtomicUsize::new(0);
-
-/// A reading of [`STATEMENTS`] and [`TRANSACTIONS`].
+/// A reading of the traced statements and transactions
+/// ([`sqlite_trace`]).
 #[derive(Clone, Copy)]
 struct Statements {
     statements: usize,
@@ -60,8 +51,8 @@ struct Statements {
 impl Statements {
     fn now() -> Self {
         Self {
-            statements: STATEMENTS.load(Ordering::SeqCst),
-            transactions: TRANSACTIONS.load(Ordering::SeqCst),
+            statements: sqlite_trace::statements(),
+            transactions: sqlite_trace::transactions(),
         }
     }
 
@@ -74,55 +65,4 @@ impl Statements {
             transactions: (self.transactions - before.transactions) as f64 / COUNTED as f64,
         }
     }
-}
-
-/// Traces every connection of `pool`: holds them all at once (so the pool
-/// opens each), and sets `sqlite3_trace_v2` on each, which lasts as long
-/// as the connection.
-async fn trace(pool: &SqlitePool) {
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        held.push(pool.acquire().await.unwrap());
-    }
-    for connection in &mut held {
-        let mut handle = connection.lock_handle().await.unwrap();
-        let db = handle.as_raw_handle();
-        // SAFETY: the handle is locked (sqlx's worker thread makes no call
-        // on it meanwhile) and open for as long as the connection; the
-        // callback is a plain function and needs no context.
-        let set = unsafe {
-            sqlite3_trace_v2(
-                db.as_ptr(),
-                SQLITE_TRACE_STMT as c_uint,
-                Some(on_statement),
-                std::ptr::null_mut(),
-            )
-        };
-        assert_eq!(set, SQLITE_OK, "sqlite3_trace_v2");
-    }
-}
-
-/// `SQLITE_TRACE_STMT`: a statement starts running (or a trigger's
-/// program within one, its text a `--` comment: not a statement of its
-/// own, and the store has no triggers).
-unsafe extern "C" fn on_statement(
-    _event: c_uint,
-    _context: *mut c_void,
-    statement: *mut c_void,
-    text: *mut c_void,
-) -> c_int {
-    // SAFETY: for SQLITE_TRACE_STMT, SQLite passes the prepared statement
-    // and its text, a NUL-terminated string, both valid during the call;
-    // the two functions only read the connection's state.
-    unsafe {
-        if CStr::from_ptr(text.cast()).to_bytes().starts_with(b"--") {
-            return 0;
-        }
-        STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        let db = sqlite3_db_handle(statement.cast::<sqlite3_stmt>());
-        if sqlite3_get_autocommit(db) != 0 {
-            TRANSACTIONS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    0
 }

@@ -1,12 +1,12 @@
 //! What the benches share: driving a future without a runtime, the
 //! Bearer guard a user writes by hand ([`hand_guard`]), and for the
 //! examples' benches over the SQL stores, the phases of concurrent clients
-//! ([`clients`]) and the rule for a missing PostgreSQL server
-//! ([`postgres_url`]).
+//! ([`clients`]) and the rule for a missing PostgreSQL or Redis server
+//! ([`postgres_url`], [`redis_url`]).
 
 pub mod hand_guard;
 
-use crate::services::POSTGRES_URL;
+use crate::services::{POSTGRES_URL, REDIS_URL};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -125,12 +125,25 @@ where
 /// ([`services::url`](crate::services::url)), never a panic, under CI
 /// too: benches are run by hand.
 pub fn postgres_url() -> Option<String> {
-    match std::env::var(POSTGRES_URL) {
+    server_url("PostgreSQL", POSTGRES_URL, "postgres")
+}
+
+/// The Redis server's URL (`TOWER_REVOKE_TEST_REDIS_URL`), or `None` after
+/// printing that the bench's Redis figures are skipped and how to start a
+/// server; as [`postgres_url`], never a panic.
+pub fn redis_url() -> Option<String> {
+    server_url("Redis", REDIS_URL, "redis")
+}
+
+/// The URL in `var`, or `None` after printing that the `name` figures are
+/// skipped and how `scripts/services` starts `service`.
+fn server_url(name: &str, var: &str, service: &str) -> Option<String> {
+    match std::env::var(var) {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             println!(
-                "\nPostgreSQL figures skipped: {POSTGRES_URL} is not set \
-                 (eval \"$(scripts/services start postgres)\")"
+                "\n{name} figures skipped: {var} is not set \
+                 (eval \"$(scripts/services start {service})\")"
             );
             None
         }
