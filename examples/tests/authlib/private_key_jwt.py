@@ -215,6 +215,22 @@ if MODE == "lenient":
     # authlib told the audience: the issuer, accepted here too.
     whole_life(Recorded(token_endpoint=ISSUER), rsa, "aud the issuer")
 
+    # PrivateKeyJWT(claims=...) puts the jti it draws into that very dict
+    # (authlib 1.9's _sign), so every later assertion of the instance
+    # repeats it: the demo must refuse each repeat, as a replay.
+    with_claims = Recorded(claims={"purpose": "demo"})
+    client = session(with_claims, rsa)
+    client.fetch_token(TOKEN, grant_type="client_credentials")
+    accepted(with_claims)
+    try:
+        client.fetch_token(TOKEN, grant_type="client_credentials")
+        repeated = claims_of(with_claims.signed[0])["jti"] == claims_of(with_claims.signed[1])["jti"]
+        check("claims=: a second assertion with a jti of its own is accepted", not repeated)
+        accepted(with_claims)
+    except OAuthError as error:
+        repeated = claims_of(with_claims.signed[0])["jti"] == claims_of(with_claims.signed[1])["jti"]
+        check("claims=: authlib repeated the jti, refused as a replay (invalid_client)", repeated and error.error == "invalid_client")
+
     # A key keyed never registered.
     refused_at_token_endpoint("an assertion signed with another key", session(Recorded(alg="EdDSA"), key("ed25519-other.pem", OKPKey)))
 elif MODE == "strict":
