@@ -41,7 +41,7 @@
 //! | [`revocation`] | the revocation endpoint's service and future, and [`RevocationResponder`](revocation::RevocationResponder) for handlers of your own |
 //! | [`introspection`] | the introspection endpoint's service and future |
 //! | [`guard`] | the Bearer guard's service and future |
-//! | [`metadata`] | RFC 8414 authorization server metadata, generated from the layers |
+//! | [`metadata`] | RFC 8414 authorization server metadata, generated from the layers; RFC 9728 protected resource metadata |
 //! | [`request`] | [`RequestReader`](request::RequestReader) and what it reads: the revocation request, tokens, Bearer credentials |
 //! | [`client`] | client identifiers, secrets, credentials and authentication methods (RFC 6749 §2) |
 //! | [`response`] | RFC 6749 §5.2 error responses, realms and challenges, response bodies |
