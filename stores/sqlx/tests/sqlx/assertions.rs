@@ -110,7 +110,7 @@ mod postgres {
     /// (subquery)` the generic plan scanned the whole table on every use.
     #[tokio::test]
     async fn deleting_expired_rows_never_scans_a_table() {
-        let Some(url) = postgres_url("deleting_expired_records_never_scans_the_table") else {
+        let Some(url) = postgres_url("deleting_expired_rows_never_scans_a_table") else {
             return;
         };
         let generic = PgPoolOptions::new()
