@@ -51,7 +51,8 @@
 //! | [`audit`] | one event per revocation request, and metrics |
 //! | [`extract`] | axum extractors (feature `axum`, on by default) |
 //! | `cache` | a cache of the guard's lookups, invalidated by revocation notices (feature `cache`) |
-//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked (feature `jwt`) |
+//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked, and `private_key_jwt` client authentication (RFC 7523) (feature `jwt`) |
+//! | `status_list` | Token Status Lists: the compressed bit array of draft-ietf-oauth-status-list (feature `status-list`) |
 //! | `testkit` | the store conformance kit (feature `testkit`) |
 //!
 //! Every layer is configured the same way: `new(store)`, then `#[must_use]`
@@ -126,6 +127,9 @@ pub mod rejection;
 pub mod request;
 pub mod response;
 pub mod revocation;
+#[cfg(feature = "status-list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "status-list")))]
+pub mod status_list;
 pub mod store;
 #[cfg(feature = "testkit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
