@@ -2,7 +2,10 @@
 //! `status-list`): the compressed bit array an issuer publishes so that
 //! resource servers it never talks to learn which of its JWTs are revoked.
 //!
-//! This module holds the list itself (§4): a [`StatusList`] of statuses of
+//! This module holds the list itself (§4), its token (§5.1:
+//! [`StatusListToken`] to sign one, [`StatusListVerifier`] to check one
+//! read from the network) and the `status` claim of a Referenced Token
+//! (§6.2, [`StatusReference`]). The list is a [`StatusList`] of statuses of
 //! [`Bits`] bits each, packed from the least significant bit of each byte
 //! (§4.1 step 3), and its `lst` encoding, DEFLATE in the ZLIB format at the
 //! highest compression level, then base64url without padding (§4.1 step 4,
@@ -23,6 +26,13 @@
 //! assert_eq!(decoded.as_bytes(), list.as_bytes());
 //! assert_eq!(StatusList::from_lst(Bits::One, &list.to_lst(), 16).unwrap().get(3), Some(Status::INVALID));
 //! ```
+
+mod token;
+
+pub use token::{
+    StatusListToken, StatusListTokenError, StatusListVerifier, StatusReference, VerifiedStatusList,
+    MEDIA_TYPE, TYP,
+};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
