@@ -7,6 +7,7 @@ mod stand_in;
 
 use super::key::JwtKey;
 use crate::client::{AssertionEndpoint, ClientAssertion, ClientCredentials, ClientId};
+use crate::log::Bounded;
 use crate::store::{
     AssertionDigest, AssertionUse, ClientAssertionStore, ClientKeys, DynClientAssertionStore,
 };
@@ -253,11 +254,8 @@ impl ClientAssertionVerifier {
                 client_type: ClientType::Confidential,
             })),
             Err(reason) => {
-                tracing::debug!(
-                    client_id = client_id.as_str(),
-                    reason,
-                    "client assertion refused"
-                );
+                let client_id = Bounded(client_id.as_str());
+                tracing::debug!(%client_id, reason, "client assertion refused");
                 Ok(None)
             }
         }
