@@ -1,113 +1,7 @@
 //! [`JwksFetcher`]: the keys of a client's `jwks_uri` (RFC 7591 §2), a
 //! JWK Set document (RFC 7517 §5) fetched over https, bounded, cached and
-//! single-flight (feature `jwks-uri`).
-//!
-//! RFC 7591 §2 lets a client register its public keys by reference: its
-//! `jwks_uri` "MUST point to a valid JWK Set document", and is preferred
-//! over `jwks` by value "as it allows for easier key rotation". A
-//! [`ClientAssertionVerifier`](super::ClientAssertionVerifier) given a
-//! fetcher ([`jwks_fetcher`](super::ClientAssertionVerifier::jwks_fetcher))
-//! verifies the `private_key_jwt` assertions of such clients with the keys
-//! found there.
-//!
-//! # What it does
-//! - **https only.** An `http` URI is refused unless
-//!   [`allow_loopback_http`](JwksFetcher::allow_loopback_http) is on *and*
-//!   its host is a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`):
-//!   a switch for tests and local development. Other schemes, and URIs
-//!   with user information (`https://user:pass@host/`), are refused always.
-//!   No request is made for a refused URI.
-//! - **Bounded.** One GET, with a [total timeout](JwksFetcher::timeout)
-//!   (connection, TLS, headers and body; default 5 s), a
-//!   [size cap](JwksFetcher::max_bytes) on the body (default 64 KiB: a
-//!   larger `Content-Length` is refused before the body is read, and a
-//!   body without one is read frame by frame and refused as soon as it
-//!   passes the cap), no redirect followed (a 3xx is a failure, like any
-//!   status but 200), no cookies, no proxy, no connection kept idle.
-//! - **Cached.** At most [`capacity`](JwksFetcher::capacity) URIs (default
-//!   1024; past it, `quick_cache`'s S3-FIFO policy evicts the least used,
-//!   scan-resistant so that a flood of new URIs does not push out the
-//!   frequent ones). A key set is kept for the
-//!   [`ttl`](JwksFetcher::ttl) (default 5 min), or the response's shorter
-//!   `Cache-Control: max-age` (`no-cache` and `no-store` count as 0), but
-//!   never less than the [refetch interval](JwksFetcher::refetch_interval).
-//!   A failure is kept too, for the [failure TTL](JwksFetcher::failure_ttl)
-//!   (default 30 s), so that a client naming a dead or slow `jwks_uri`
-//!   cannot make the server fetch it on every request.
-//! - **Key rotation.** An assertion whose `kid` no cached key has (nor a
-//!   key without a `kid`) makes the set be fetched again, as OpenID Connect
-//!   Core §10.1.1 advises, at most once per
-//!   [refetch interval](JwksFetcher::refetch_interval) (default 30 s) for
-//!   each URI.
-//! - **Single-flight.** Concurrent requests for one URI share one fetch:
-//!   the first starts it, the others wait for its answer (through
-//!   `quick_cache`'s placeholder guards, `Cache::entry_async`). Should the
-//!   first request be dropped mid-fetch, one of the waiting ones fetches.
-//! - **Held to the registration rules.** The document must be a JWK Set
-//!   of public `RSA`, `EC` or `OKP` keys without private members, as a
-//!   `jwks` registered by value ([`ClientKeys::jwks`]); anything else is a
-//!   failure.
-//!
-//! Every failure makes the client's authentication fail (401
-//! `invalid_client`), never a 503: a client's `jwks_uri` is the client's
-//! to keep up. It is logged at DEBUG (target `tower_revoke::jwt::fetch`)
-//! with the URI's scheme, host, port and path, never its query.
-//!
-//! # The HTTP client
-//! hyper-util's client (`hyper_util::client::legacy::Client`), HTTP/1.1
-//! only, over hyper-rustls: rustls with the `ring` crypto provider (named
-//! explicitly, so it neither needs nor disturbs a process-wide default)
-//! and Mozilla's root certificates built in (`webpki-roots`, so that it
-//! works the same in a minimal container without a system store).
-//!
-//! This is the stack `reqwest` is itself built on, without reqwest's
-//! layer: hyper, hyper-util and tokio are already in this workspace's
-//! dependency graph, and the fetcher needs none of reqwest's extras
-//! (redirects, cookies, proxies, decompression), most of which it would
-//! have to turn off, while reqwest 0.13's rustls feature brings the
-//! `aws-lc-rs` provider (a large C build) and the platform verifier. The
-//! one GET, the timeout and the incremental size cap are a few lines over
-//! hyper-util; the feature adds rustls, ring, tokio-rustls, hyper-rustls
-//! and webpki-roots to the build.
-//!
-//! rustls 0.23.48 deprecates its `ring` provider for want of a
-//! post-quantum key exchange. That guards the confidentiality of what is
-//! sent against decryption years later, and a JWK Set is public: its
-//! authenticity rests on the server's certificate, verified alike with
-//! either provider.
-//!
-//! # Example
-//! ```
-//! use std::time::Duration;
-//! use tower_revoke::jwt::{ClientAssertionVerifier, JwksFetchError, JwksFetcher};
-//! use tower_revoke::request::RequestReader;
-//! use tower_revoke::MemoryStore;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let store = MemoryStore::from_seed_json(
-//!     r#"{"clients": [{"client_id": "app1", "jwks_uri": "https://app1.example/jwks.json"}]}"#,
-//! )?;
-//! let fetcher = JwksFetcher::new().ttl(Duration::from_secs(600));
-//! let verifier = ClientAssertionVerifier::new("https://as.example", store)
-//!     .jwks_fetcher(fetcher.clone());
-//! let reader = RequestReader::default().client_assertions(verifier);
-//! # let _ = reader;
-//!
-//! // http is refused (without a request) unless switched on for loopback.
-//! let refused = fetcher.keys("http://app1.example/jwks.json", None).await;
-//! assert_eq!(refused.unwrap_err(), JwksFetchError::InsecureUri);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Security
-//! The fetcher makes the authorization server send a GET to a URL that a
-//! client registered. It refuses `http` and non-loopback plain text, but
-//! an `https` URI may still name a host of your own network: register
-//! `jwks_uri`s only for clients you trust with that, or let the server
-//! reach the outside only through an egress proxy or firewall that keeps
-//! it out of internal addresses.
+//! single-flight (feature `jwks-uri`). The design, limits and choice of
+//! HTTP client are told on the type, where the public docs show them.
 
 use super::key::JwtKey;
 use crate::store::ClientKeys;
@@ -126,9 +20,118 @@ use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Fetches and caches the JWK Sets of clients' `jwks_uri`s (RFC 7591 §2,
-/// RFC 7517 §5): see the [module docs](self) for the limits and the cache.
+/// Fetches and caches the JWK Sets (RFC 7517 §5) of clients' `jwks_uri`s
+/// (RFC 7591 §2), for `private_key_jwt` (feature `jwks-uri`).
 ///
+/// RFC 7591 §2 lets a client register its public keys by reference: its
+/// `jwks_uri` "MUST point to a valid JWK Set document", and is preferred
+/// over `jwks` by value "as it allows for easier key rotation". A
+/// [`ClientAssertionVerifier`](super::ClientAssertionVerifier) given a
+/// fetcher ([`jwks_fetcher`](super::ClientAssertionVerifier::jwks_fetcher))
+/// verifies the `private_key_jwt` assertions of such clients with the keys
+/// found there.
+///
+/// # What it does
+/// - **https only.** An `http` URI is refused unless
+///   [`allow_loopback_http`](JwksFetcher::allow_loopback_http) is on *and*
+///   its host is a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`):
+///   a switch for tests and local development. Other schemes, and URIs
+///   with user information (`https://user:pass@host/`), are refused always.
+///   No request is made for a refused URI.
+/// - **Bounded.** One GET, with a [total timeout](JwksFetcher::timeout)
+///   (connection, TLS, headers and body; default 5 s), a
+///   [size cap](JwksFetcher::max_bytes) on the body (default 64 KiB: a
+///   larger `Content-Length` is refused before the body is read, and a
+///   body without one is read frame by frame and refused as soon as it
+///   passes the cap), no redirect followed (a 3xx is a failure, like any
+///   status but 200), no cookies, no proxy, no connection kept idle.
+/// - **Cached.** At most [`capacity`](JwksFetcher::capacity) URIs (default
+///   1024; past it, `quick_cache`'s S3-FIFO policy evicts the least used,
+///   scan-resistant so that a flood of new URIs does not push out the
+///   frequent ones). A key set is kept for the
+///   [`ttl`](JwksFetcher::ttl) (default 5 min), or the response's shorter
+///   `Cache-Control: max-age` (`no-cache` and `no-store` count as 0), but
+///   never less than the [refetch interval](JwksFetcher::refetch_interval).
+///   A failure is kept too, for the [failure TTL](JwksFetcher::failure_ttl)
+///   (default 30 s), so that a client naming a dead or slow `jwks_uri`
+///   cannot make the server fetch it on every request.
+/// - **Key rotation.** An assertion whose `kid` no cached key has (nor a
+///   key without a `kid`) makes the set be fetched again, as OpenID Connect
+///   Core §10.1.1 advises, at most once per
+///   [refetch interval](JwksFetcher::refetch_interval) (default 30 s) for
+///   each URI.
+/// - **Single-flight.** Concurrent requests for one URI share one fetch:
+///   the first starts it, the others wait for its answer (through
+///   `quick_cache`'s placeholder guards, `Cache::entry_async`). Should the
+///   first request be dropped mid-fetch, one of the waiting ones fetches.
+/// - **Held to the registration rules.** The document must be a JWK Set
+///   of public `RSA`, `EC` or `OKP` keys without private members, as a
+///   `jwks` registered by value ([`ClientKeys::jwks`]); anything else is a
+///   failure.
+///
+/// Every failure makes the client's authentication fail (401
+/// `invalid_client`), never a 503: a client's `jwks_uri` is the client's
+/// to keep up. It is logged at DEBUG (target `tower_revoke::jwt::fetch`)
+/// with the URI's scheme, host, port and path, never its query.
+///
+/// # The HTTP client
+/// hyper-util's client (`hyper_util::client::legacy::Client`), HTTP/1.1
+/// only, over hyper-rustls: rustls with the `ring` crypto provider (named
+/// explicitly, so it neither needs nor disturbs a process-wide default)
+/// and Mozilla's root certificates built in (`webpki-roots`, so that it
+/// works the same in a minimal container without a system store).
+///
+/// This is the stack `reqwest` is itself built on, without reqwest's
+/// layer: hyper, hyper-util and tokio are already in this workspace's
+/// dependency graph, and the fetcher needs none of reqwest's extras
+/// (redirects, cookies, proxies, decompression), most of which it would
+/// have to turn off, while reqwest 0.13's rustls feature brings the
+/// `aws-lc-rs` provider (a large C build) and the platform verifier. The
+/// one GET, the timeout and the incremental size cap are a few lines over
+/// hyper-util; the feature adds rustls, ring, tokio-rustls, hyper-rustls
+/// and webpki-roots to the build.
+///
+/// rustls 0.23.48 deprecates its `ring` provider for want of a
+/// post-quantum key exchange. That guards the confidentiality of what is
+/// sent against decryption years later, and a JWK Set is public: its
+/// authenticity rests on the server's certificate, verified alike with
+/// either provider.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use tower_revoke::jwt::{ClientAssertionVerifier, JwksFetchError, JwksFetcher};
+/// use tower_revoke::request::RequestReader;
+/// use tower_revoke::MemoryStore;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = MemoryStore::from_seed_json(
+///     r#"{"clients": [{"client_id": "app1", "jwks_uri": "https://app1.example/jwks.json"}]}"#,
+/// )?;
+/// let fetcher = JwksFetcher::new().ttl(Duration::from_secs(600));
+/// let verifier = ClientAssertionVerifier::new("https://as.example", store)
+///     .jwks_fetcher(fetcher.clone());
+/// let reader = RequestReader::default().client_assertions(verifier);
+/// # let _ = reader;
+///
+/// // http is refused (without a request) unless switched on for loopback.
+/// let refused = fetcher.keys("http://app1.example/jwks.json", None).await;
+/// assert_eq!(refused.unwrap_err(), JwksFetchError::InsecureUri);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Security
+/// The fetcher makes the authorization server send a GET to a URL that a
+/// client registered. It refuses plain `http` (but to loopback, when
+/// switched on), yet an `https` URI may still name a host of your own
+/// network: register
+/// `jwks_uri`s only for clients you trust with that, or let the server
+/// reach the outside only through an egress proxy or firewall that keeps
+/// it out of internal addresses.
+///
+/// # Sharing
 /// Cheap to clone: clones share one cache and one HTTP client. The builder
 /// methods take effect on a fresh cache, so configure it before cloning.
 /// It must be used inside a Tokio runtime (it spawns the connection tasks
