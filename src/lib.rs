@@ -51,7 +51,7 @@
 //! | [`audit`] | one event per revocation request, and metrics |
 //! | [`extract`] | axum extractors (feature `axum`, on by default) |
 //! | `cache` | a cache of the guard's lookups, invalidated by revocation notices (feature `cache`) |
-//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked, and `private_key_jwt` client authentication (RFC 7523) (feature `jwt`) |
+//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked, and `private_key_jwt` client authentication (feature `jwt`); clients' `jwks_uri` fetched over https (feature `jwks-uri`) |
 //! | `status_list` | Token Status Lists: the compressed bit array of draft-ietf-oauth-status-list (feature `status-list`) |
 //! | `testkit` | the store conformance kit (feature `testkit`) |
 //!
