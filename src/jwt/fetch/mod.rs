@@ -2,23 +2,23 @@
 //! JWK Set document (RFC 7517 §5) fetched over https, bounded, cached and
 //! single-flight (feature `jwks-uri`). The design, limits and choice of
 //! HTTP client are told on the type, where the public docs show them.
+//!
+//! This module holds the fetcher itself (its builder, the cache and the
+//! single-flight of [`JwksFetcher::keys`]) and [`JwksFetchError`]; `uri`
+//! holds which URIs may be fetched and how they are logged, `exchange`
+//! the HTTP client and the one GET that fetches and parses a JWK Set.
+
+mod exchange;
+mod uri;
 
 use super::key::JwtKey;
-use crate::store::ClientKeys;
-use bytes::Bytes;
-use http::header::{ACCEPT, CACHE_CONTROL, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
-use http_body::Body as _;
-use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use exchange::HttpsClient;
+use http::Uri;
 use quick_cache::sync::{Cache, EntryAction, EntryResult};
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use uri::Redacted;
 
 /// Fetches and caches the JWK Sets (RFC 7517 §5) of clients' `jwks_uri`s
 /// (RFC 7591 §2), for `private_key_jwt` (feature `jwks-uri`).
@@ -66,8 +66,9 @@ use std::time::{Duration, Instant};
 ///   first request be dropped mid-fetch, one of the waiting ones fetches.
 /// - **Held to the registration rules.** The document must be a JWK Set
 ///   of public `RSA`, `EC` or `OKP` keys without private members, as a
-///   `jwks` registered by value ([`ClientKeys::jwks`]); anything else is a
-///   failure.
+///   `jwks` registered by value
+///   ([`ClientKeys::jwks`](crate::store::ClientKeys::jwks)); anything else
+///   is a failure.
 ///
 /// Every failure makes the client's authentication fail (401
 /// `invalid_client`), never a 503: a client's `jwks_uri` is the client's
@@ -154,8 +155,6 @@ struct Settings {
     refetch_interval: Duration,
     allow_loopback_http: bool,
 }
-
-type HttpsClient = Client<HttpsConnector<HttpConnector>, Empty<Bytes>>;
 
 /// What the clones of a fetcher share.
 struct Shared {
@@ -330,7 +329,7 @@ impl JwksFetcher {
         jwks_uri: &str,
         kid: Option<&str>,
     ) -> Result<Arc<[JwtKey]>, JwksFetchError> {
-        let uri = match self.target(jwks_uri) {
+        let uri = match uri::target(jwks_uri, self.settings.allow_loopback_http) {
             Ok(uri) => uri,
             Err(error) => {
                 tracing::debug!(%error, "jwks_uri refused");
@@ -364,31 +363,11 @@ impl JwksFetcher {
         keys
     }
 
-    /// `jwks_uri` parsed, when it may be fetched.
-    fn target(&self, jwks_uri: &str) -> Result<Uri, JwksFetchError> {
-        let uri: Uri = jwks_uri.parse().map_err(|_| JwksFetchError::InvalidUri)?;
-        let authority = uri.authority().ok_or(JwksFetchError::InvalidUri)?;
-        if authority.as_str().contains('@') || authority.host().is_empty() {
-            return Err(JwksFetchError::InvalidUri);
-        }
-        match uri.scheme_str() {
-            Some("https") => Ok(uri),
-            Some("http") if self.settings.allow_loopback_http && is_loopback(authority.host()) => {
-                Ok(uri)
-            }
-            Some("http") => Err(JwksFetchError::InsecureUri),
-            _ => Err(JwksFetchError::InvalidUri),
-        }
-    }
-
     /// One GET of `uri`, its answer as a cache entry (failures logged).
     async fn fetch(&self, client: &HttpsClient, uri: &Uri) -> Entry {
         let settings = &self.settings;
         let fetched = Instant::now();
-        let answer = tokio::time::timeout(settings.timeout, get(client, uri, settings.max_bytes))
-            .await
-            .unwrap_or(Err(JwksFetchError::Timeout));
-        let keys = answer.and_then(|(body, max_age)| Ok((parse(&body)?, max_age)));
+        let keys = exchange::fetch(client, uri, settings.timeout, settings.max_bytes).await;
         let (keys, ttl) = match keys {
             Ok((keys, max_age)) => {
                 let ttl = match max_age {
@@ -414,57 +393,28 @@ impl JwksFetcher {
         }
     }
 
+    /// The fetcher with `set` applied to its settings, on a fresh cache and
+    /// client.
     fn with(mut self, set: impl FnOnce(&mut Settings)) -> Self {
         set(&mut self.settings);
         self.shared = Arc::default();
         self
     }
 
+    /// The cache and the client, made on first use.
     fn shared(&self) -> &Shared {
         self.shared.get_or_init(|| Shared::new(&self.settings))
     }
 }
 
 impl Shared {
+    /// An empty cache and a client, as `settings` ask.
     fn new(settings: &Settings) -> Self {
-        let mut http = HttpConnector::new();
-        // The HTTPS connector checks the scheme; this one only connects.
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(settings.timeout));
-        let schemes = HttpsConnectorBuilder::new().with_tls_config(tls_config());
-        let schemes = if settings.allow_loopback_http {
-            schemes.https_or_http()
-        } else {
-            schemes.https_only()
-        };
-        let connector = schemes.enable_http1().wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            // Fetches are minutes apart: no connection is kept idle.
-            .pool_max_idle_per_host(0)
-            .build(connector);
         Self {
-            client,
+            client: exchange::client(settings.timeout, settings.allow_loopback_http),
             cache: Cache::new(settings.capacity),
         }
     }
-}
-
-/// rustls with the `ring` provider and Mozilla's roots.
-fn tls_config() -> rustls::ClientConfig {
-    // rustls 0.23.48 deprecates ring's provider for its lack of a
-    // post-quantum key exchange, which protects what is sent from being
-    // decrypted years later. A JWK Set is public: what matters is that it
-    // comes from the host named, which rests on the certificate's
-    // signature, classical with either provider. See the module docs.
-    #[allow(deprecated)]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("ring supports TLS 1.2 and 1.3")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
 }
 
 impl Entry {
@@ -484,116 +434,6 @@ impl Entry {
     }
 }
 
-/// The body of a 200 answer to a GET of `uri`, at most `max_bytes`, and
-/// its `Cache-Control: max-age`.
-async fn get(
-    client: &HttpsClient,
-    uri: &Uri,
-    max_bytes: usize,
-) -> Result<(Bytes, Option<Duration>), JwksFetchError> {
-    let request = Request::get(uri.clone())
-        .header(ACCEPT, "application/jwk-set+json, application/json")
-        .header(
-            USER_AGENT,
-            concat!("tower-revoke/", env!("CARGO_PKG_VERSION")),
-        )
-        .body(Empty::new())
-        .map_err(|_| JwksFetchError::InvalidUri)?;
-    let response = client.request(request).await.map_err(|error| {
-        tracing::trace!(error = %ErrorChain(&error), "jwks_uri request failed");
-        JwksFetchError::Transport
-    })?;
-    let status = response.status();
-    if status != StatusCode::OK {
-        return Err(JwksFetchError::Status(status.as_u16()));
-    }
-    let max_age = max_age(response.headers());
-    let body = response.into_body();
-    if body.size_hint().lower() > max_bytes as u64 {
-        return Err(JwksFetchError::TooLarge);
-    }
-    match Limited::new(body, max_bytes).collect().await {
-        Ok(body) => Ok((body.to_bytes(), max_age)),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(JwksFetchError::TooLarge)
-        }
-        Err(_) => Err(JwksFetchError::Transport),
-    }
-}
-
-/// The signing keys of a JWK Set document held to the rules of a `jwks`
-/// registered by value.
-fn parse(body: &[u8]) -> Result<Arc<[JwtKey]>, JwksFetchError> {
-    let text = std::str::from_utf8(body).map_err(|_| JwksFetchError::NotJwks)?;
-    ClientKeys::jwks(text).map_err(|_| JwksFetchError::NotJwks)?;
-    let keys = JwtKey::jwks(text).map_err(|_| JwksFetchError::NotJwks)?;
-    Ok(keys.into())
-}
-
-/// `max-age` of `Cache-Control` (RFC 9111 §5.2.2.1), 0 for `no-cache` and
-/// `no-store`; `None` without either.
-fn max_age(headers: &HeaderMap) -> Option<Duration> {
-    let directives = headers
-        .get_all(CACHE_CONTROL)
-        .iter()
-        .filter_map(|value: &HeaderValue| value.to_str().ok())
-        .flat_map(|value| value.split(','));
-    let mut max_age = None;
-    for directive in directives {
-        let directive = directive.trim().to_ascii_lowercase();
-        if directive == "no-cache" || directive == "no-store" {
-            return Some(Duration::ZERO);
-        }
-        if let Some(seconds) = directive.strip_prefix("max-age=") {
-            let seconds = seconds.trim_matches('"').parse().ok()?;
-            max_age = Some(Duration::from_secs(seconds));
-        }
-    }
-    max_age
-}
-
-/// Whether `host` (as a URI has it, an IPv6 address in brackets) is
-/// `localhost` or a loopback address.
-fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    let address = host
-        .strip_prefix('[')
-        .and_then(|host| host.strip_suffix(']'))
-        .unwrap_or(host);
-    address
-        .parse::<IpAddr>()
-        .is_ok_and(|address| address.is_loopback())
-}
-
-/// A URI shown without its query: scheme, host, port and path.
-struct Redacted<'a>(&'a Uri);
-
-impl fmt::Display for Redacted<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let uri = self.0;
-        let scheme = uri.scheme_str().unwrap_or_default();
-        let authority = uri.authority().map_or("", |authority| authority.as_str());
-        write!(f, "{scheme}://{authority}{}", uri.path())
-    }
-}
-
-/// An error and its sources, `: `-separated.
-struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));
-
-impl fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(error) = source {
-            write!(f, ": {error}")?;
-            source = error.source();
-        }
-        Ok(())
-    }
-}
-
 /// Shows the settings, not the cache.
 impl fmt::Debug for JwksFetcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -607,96 +447,13 @@ impl fmt::Debug for JwksFetcher {
 mod tests {
     use super::*;
 
-    fn target(uri: &str, allow_loopback_http: bool) -> Result<Uri, JwksFetchError> {
-        JwksFetcher::new()
-            .allow_loopback_http(allow_loopback_http)
-            .target(uri)
-    }
-
-    #[test]
-    fn https_is_fetched_and_http_only_to_loopback_when_switched_on() {
-        for uri in ["https://client.example/jwks", "https://10.1.2.3:8443/k?x=1"] {
-            assert!(target(uri, false).is_ok(), "{uri}");
-        }
-        for uri in [
-            "http://127.0.0.1:8080/jwks",
-            "http://127.8.9.10/jwks",
-            "http://[::1]:80/jwks",
-            "http://LOCALHOST/jwks",
-        ] {
-            assert_eq!(
-                target(uri, false),
-                Err(JwksFetchError::InsecureUri),
-                "{uri}"
-            );
-            assert!(target(uri, true).is_ok(), "{uri}");
-        }
-        for uri in [
-            "http://10.1.2.3/jwks",
-            "http://192.0.2.1/jwks",
-            "http://localhost.example/jwks",
-            "http://127.0.0.1.example/jwks",
-            "http://[::ffff:127.0.0.1]/jwks",
-            "http://127.1/jwks",
-        ] {
-            assert_eq!(target(uri, true), Err(JwksFetchError::InsecureUri), "{uri}");
-        }
-        for uri in [
-            "ftp://client.example/jwks",
-            "file:///etc/passwd",
-            "/jwks",
-            "https://",
-            "https://user:pass@client.example/jwks",
-            "https://@client.example/jwks",
-            "not a uri",
-        ] {
-            assert_eq!(target(uri, true), Err(JwksFetchError::InvalidUri), "{uri}");
-        }
-    }
-
-    #[test]
-    fn logged_uris_have_no_query() {
-        let uri: Uri = "https://client.example:8443/a/jwks?token=s3cr3t"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            Redacted(&uri).to_string(),
-            "https://client.example:8443/a/jwks"
-        );
-    }
-
-    #[test]
-    fn max_age_is_read_from_cache_control() {
-        let headers = |values: &[&'static str]| {
-            let mut headers = HeaderMap::new();
-            for value in values {
-                headers.append(CACHE_CONTROL, HeaderValue::from_static(value));
-            }
-            headers
-        };
-        assert_eq!(max_age(&headers(&[])), None);
-        assert_eq!(
-            max_age(&headers(&["public, Max-Age=60"])),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(
-            max_age(&headers(&["public", "max-age=\"7\""])),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(
-            max_age(&headers(&["max-age=600, no-store"])),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(max_age(&headers(&["max-age=soon"])), None);
-    }
-
     #[test]
     fn an_unknown_kid_refetches_only_after_the_interval() {
         let jwks = r#"{"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "ed",
             "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#;
         let fetched = Instant::now();
         let entry = Entry {
-            keys: parse(jwks.as_bytes()),
+            keys: Ok(JwtKey::jwks(jwks).unwrap().into()),
             fetched,
             expires: fetched + Duration::from_secs(300),
         };
@@ -709,13 +466,5 @@ mod tests {
         assert!(!entry.fresh(later, Some("new"), interval));
         assert!(entry.fresh(later, Some("ed"), interval));
         assert!(!entry.fresh(fetched + Duration::from_secs(300), Some("ed"), interval));
-    }
-
-    #[test]
-    fn only_a_jwk_set_of_public_keys_is_taken() {
-        assert!(parse(b"not json").is_err());
-        assert!(parse(b"{\"keys\": []}").is_err());
-        assert!(parse(br#"{"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}"#).is_err());
-        assert!(parse(b"\xff\xfe").is_err());
     }
 }
