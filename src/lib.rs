@@ -41,7 +41,7 @@
 //! | [`revocation`] | the revocation endpoint's service and future, and [`RevocationResponder`](revocation::RevocationResponder) for handlers of your own |
 //! | [`introspection`] | the introspection endpoint's service and future |
 //! | [`guard`] | the Bearer guard's service and future |
-//! | [`metadata`] | RFC 8414 authorization server metadata, generated from the layers |
+//! | [`metadata`] | RFC 8414 authorization server metadata, generated from the layers; RFC 9728 protected resource metadata |
 //! | [`request`] | [`RequestReader`](request::RequestReader) and what it reads: the revocation request, tokens, Bearer credentials |
 //! | [`client`] | client identifiers, secrets, credentials and authentication methods (RFC 6749 §2) |
 //! | [`response`] | RFC 6749 §5.2 error responses, realms and challenges, response bodies |
@@ -51,7 +51,8 @@
 //! | [`audit`] | one event per revocation request, and metrics |
 //! | [`extract`] | axum extractors (feature `axum`, on by default) |
 //! | `cache` | a cache of the guard's lookups, invalidated by revocation notices (feature `cache`) |
-//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked (feature `jwt`) |
+//! | `jwt` | JWT access tokens (RFC 9068) that can be revoked, and `private_key_jwt` client authentication (feature `jwt`); clients' `jwks_uri` fetched over https (feature `jwks-uri`) |
+//! | `status_list` | Token Status Lists: the compressed bit array of draft-ietf-oauth-status-list (feature `status-list`) |
 //! | `testkit` | the store conformance kit (feature `testkit`) |
 //!
 //! Every layer is configured the same way: `new(store)`, then `#[must_use]`
@@ -126,6 +127,9 @@ pub mod rejection;
 pub mod request;
 pub mod response;
 pub mod revocation;
+#[cfg(feature = "status-list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "status-list")))]
+pub mod status_list;
 pub mod store;
 #[cfg(feature = "testkit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]

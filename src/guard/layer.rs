@@ -60,10 +60,32 @@ impl<St> BearerAuthLayer<St> {
     }
 
     /// The realm of the `WWW-Authenticate: Bearer` challenge. Default
-    /// `"tower-revoke"`.
+    /// `"tower-revoke"`. A [`resource_metadata`](Self::resource_metadata)
+    /// URL set on the layer is kept unless `realm` carries its own.
     #[must_use]
     pub fn realm(mut self, realm: Realm) -> Self {
-        self.config_mut().realm = realm;
+        let config = self.config_mut();
+        config.realm = match (realm.resource_metadata(), config.realm.resource_metadata()) {
+            (None, Some(url)) => realm.with_resource_metadata(url),
+            _ => realm,
+        };
+        self
+    }
+
+    /// Names the protected resource's metadata in every challenge:
+    /// `WWW-Authenticate: Bearer realm="...", resource_metadata="<url>"`
+    /// (RFC 9728 §5.1), so that a client refused here can discover the
+    /// authorization server to get a token from. `url` is where
+    /// [`ProtectedResourceMetadata`](crate::metadata::ProtectedResourceMetadata)
+    /// is served: its
+    /// [`metadata_url`](crate::metadata::ProtectedResourceMetadata::metadata_url).
+    ///
+    /// # Panics
+    /// As [`Realm::with_resource_metadata`].
+    #[must_use]
+    pub fn resource_metadata(mut self, url: &str) -> Self {
+        let config = self.config_mut();
+        config.realm = config.realm.with_resource_metadata(url);
         self
     }
 

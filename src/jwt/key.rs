@@ -17,9 +17,9 @@ use std::fmt;
 /// `Debug` shows the algorithms and key id, never key material.
 #[derive(Clone)]
 pub struct JwtKey {
-    pub(super) key: DecodingKey,
-    pub(super) algorithms: Vec<Algorithm>,
-    pub(super) kid: Option<Box<str>>,
+    pub(crate) key: DecodingKey,
+    pub(crate) algorithms: Vec<Algorithm>,
+    pub(crate) kid: Option<Box<str>>,
 }
 
 /// Why a key could not be read. Its message never holds key material.

@@ -21,6 +21,10 @@
 //!   store answers its record active too, so the end of its grant (a
 //!   revoked or reused refresh token, RFC 7009 §2.1, RFC 9700 §4.14.2)
 //!   ends it as it ends an opaque token.
+//! - [`ClientAssertionVerifier`] authenticates clients by `private_key_jwt`
+//!   (RFC 7523) with the keys they registered: a `jwks` by value, or
+//!   (feature `jwks-uri`) a `jwks_uri` that [`JwksFetcher`] fetches over
+//!   https, bounded, cached and single-flight.
 //!
 //! # Why a store wrapper
 //! The endpoints already speak to stores, and a JWT's answers need a store
@@ -76,12 +80,17 @@
 
 mod assertion;
 mod claims;
+#[cfg(feature = "jwks-uri")]
+mod fetch;
 mod key;
 mod store;
 mod verifier;
 
 pub use assertion::ClientAssertionVerifier;
 pub use claims::VerifiedJwt;
+#[cfg(feature = "jwks-uri")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwks-uri")))]
+pub use fetch::{JwksFetchError, JwksFetcher};
 pub use key::{JwtKey, JwtKeyError};
 pub use store::JwtStore;
 pub use verifier::{JwtError, JwtVerifier};

@@ -43,14 +43,15 @@
 //!     .layer(introspection);
 //! ```
 
+mod resource;
 mod service;
 
+pub use resource::ProtectedResourceMetadata;
 pub use service::MetadataService;
 
 use crate::introspection::IntrospectionEndpointLayer;
 use crate::request::RequestReader;
 use crate::revocation::RevocationEndpointLayer;
-use bytes::Bytes;
 use serde_json::{Map, Value};
 
 /// The RFC 8414 §2 metadata of the endpoints this crate serves, for an
@@ -80,24 +81,15 @@ impl AuthorizationServerMetadata {
     /// When `issuer` is not such a URL.
     pub fn new(issuer: impl Into<String>) -> Self {
         let issuer: String = issuer.into();
-        let parsed = issuer.parse::<http::Uri>().ok().filter(|uri| {
-            let scheme = uri.scheme_str();
-            matches!(scheme, Some("https" | "http"))
-                && uri.authority().is_some()
-                && uri.query().is_none()
-                && !issuer.contains(['#', '?'])
-        });
-        let Some(uri) = parsed else {
+        let Some((origin, issuer_path)) = split_identifier(&issuer) else {
             panic!(
                 "AuthorizationServerMetadata::new: issuer {issuer:?} must be an https or http URL \
                  without query or fragment (RFC 8414 §2)"
             )
         };
-        let scheme = uri.scheme_str().unwrap_or_default();
-        let authority = uri.authority().map_or("", |a| a.as_str());
         Self {
-            origin: format!("{scheme}://{authority}").into(),
-            issuer_path: uri.path().trim_end_matches('/').into(),
+            origin,
+            issuer_path,
             issuer: issuer.into(),
             members: Map::new(),
         }
@@ -172,9 +164,7 @@ impl AuthorizationServerMetadata {
 
     /// The whole document: `issuer` and every member.
     pub fn to_json(&self) -> Value {
-        let mut document = self.members.clone();
-        document.insert("issuer".to_owned(), Value::from(&*self.issuer));
-        Value::Object(document)
+        document(&self.members, "issuer", &self.issuer)
     }
 
     /// Where the document is served (RFC 8414 §3.1):
@@ -190,9 +180,30 @@ impl AuthorizationServerMetadata {
     /// it at [`well_known_path`](Self::well_known_path). Later changes to
     /// this value do not reach the service.
     pub fn service(&self) -> MetadataService {
-        let body = serde_json::to_vec(&self.to_json()).unwrap_or_default();
-        MetadataService::new(Bytes::from(body))
+        MetadataService::of(&self.to_json())
     }
+}
+
+/// `members` with the identifier member `name` = `identifier`.
+fn document(members: &Map<String, Value>, name: &str, identifier: &str) -> Value {
+    let mut document = members.clone();
+    document.insert(name.to_owned(), Value::from(identifier));
+    Value::Object(document)
+}
+
+/// The origin (`scheme://authority`) and the path without a trailing `/`
+/// of an identifier URL: `https` (or `http`, for development) with an
+/// authority and neither query nor fragment (RFC 8414 §2, RFC 9728 §1.2).
+fn split_identifier(url: &str) -> Option<(Box<str>, Box<str>)> {
+    let uri = url.parse::<http::Uri>().ok().filter(|uri| {
+        matches!(uri.scheme_str(), Some("https" | "http"))
+            && uri.authority().is_some()
+            && !url.contains(['#', '?'])
+    })?;
+    let scheme = uri.scheme_str().unwrap_or_default();
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let origin = format!("{scheme}://{authority}").into();
+    Some((origin, uri.path().trim_end_matches('/').into()))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! [`MetadataService`]: serves one metadata document (RFC 8414 §3).
+//! [`MetadataService`]: serves one metadata document (RFC 8414 §3, RFC
+//! 9728 §3).
 
 use bytes::Bytes;
 use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
@@ -9,9 +10,11 @@ use std::future::{ready, Ready};
 use std::task::{Context, Poll};
 use tower_service::Service;
 
-/// Answers every request with one authorization server metadata document,
-/// made by [`AuthorizationServerMetadata::service`](super::AuthorizationServerMetadata::service):
-/// `GET` gets 200 with the document as `application/json` (RFC 8414 §3.2),
+/// Answers every request with one metadata document, made by
+/// [`AuthorizationServerMetadata::service`](super::AuthorizationServerMetadata::service)
+/// or [`ProtectedResourceMetadata::service`](super::ProtectedResourceMetadata::service):
+/// `GET` gets 200 with the document as `application/json` (RFC 8414 §3.2,
+/// RFC 9728 §3.2),
 /// `HEAD` the same headers without content, any other method 405 with
 /// `Allow: GET, HEAD`. Always ready; cheap to clone.
 #[derive(Debug, Clone)]
@@ -20,8 +23,12 @@ pub struct MetadataService {
 }
 
 impl MetadataService {
-    pub(super) fn new(document: Bytes) -> Self {
-        Self { document }
+    /// Serves `document` as JSON.
+    pub(super) fn of(document: &serde_json::Value) -> Self {
+        let document = serde_json::to_vec(document).unwrap_or_default();
+        Self {
+            document: Bytes::from(document),
+        }
     }
 
     /// The document's JSON bytes.

@@ -30,6 +30,7 @@ pub struct Realm(Arc<Challenges>);
 
 struct Challenges {
     name: Box<str>,
+    resource_metadata: Option<Box<str>>,
     basic: HeaderValue,
     basic_invalid_client: HeaderValue,
     bearer: HeaderValue,
@@ -44,6 +45,44 @@ impl Realm {
     /// # Panics
     /// If `name` contains a control character, which no header may carry.
     pub fn new(name: &str) -> Self {
+        Self::render(name, None)
+    }
+
+    /// This realm with the `resource_metadata` parameter (RFC 9728 §5.1)
+    /// in its Bearer challenges: the URL of the protected resource's
+    /// metadata (see
+    /// [`ProtectedResourceMetadata::metadata_url`](crate::metadata::ProtectedResourceMetadata::metadata_url)),
+    /// from which a client learns which authorization server to ask. The
+    /// Basic challenges are unchanged.
+    ///
+    /// ```
+    /// use tower_revoke::response::{BearerChallenge, Realm};
+    ///
+    /// let realm = Realm::new("api").with_resource_metadata("https://api.example/.well-known/oauth-protected-resource");
+    /// assert_eq!(
+    ///     realm.bearer(BearerChallenge::InvalidToken),
+    ///     r#"Bearer realm="api", error="invalid_token", resource_metadata="https://api.example/.well-known/oauth-protected-resource""#
+    /// );
+    /// ```
+    ///
+    /// # Panics
+    /// If `url` contains a control character, a space, `"` or `\\`.
+    #[must_use]
+    pub fn with_resource_metadata(&self, url: &str) -> Self {
+        assert!(
+            url.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+            "Realm::with_resource_metadata: {url:?} is not a URL a challenge can quote"
+        );
+        Self::render(&self.0.name, Some(url))
+    }
+
+    /// The `resource_metadata` URL of the Bearer challenges, if any.
+    pub fn resource_metadata(&self) -> Option<&str> {
+        self.0.resource_metadata.as_deref()
+    }
+
+    fn render(name: &str, resource_metadata: Option<&str>) -> Self {
         assert!(
             !name.chars().any(char::is_control),
             "a realm must not contain control characters"
@@ -60,15 +99,18 @@ impl Realm {
         let value = |text: String| {
             HeaderValue::from_str(&text).expect("a quoted realm without controls is a valid header")
         };
+        let metadata = resource_metadata
+            .map(|url| format!(", resource_metadata=\"{url}\""))
+            .unwrap_or_default();
+        let bearer = |error: &str| value(format!("Bearer realm={quoted}{error}{metadata}"));
         Self(Arc::new(Challenges {
             name: name.into(),
+            resource_metadata: resource_metadata.map(Into::into),
             basic: value(format!("Basic realm={quoted}")),
             basic_invalid_client: value(format!("Basic realm={quoted}, error=\"invalid_client\"")),
-            bearer: value(format!("Bearer realm={quoted}")),
-            bearer_invalid_token: value(format!("Bearer realm={quoted}, error=\"invalid_token\"")),
-            bearer_invalid_request: value(format!(
-                "Bearer realm={quoted}, error=\"invalid_request\""
-            )),
+            bearer: bearer(""),
+            bearer_invalid_token: bearer(", error=\"invalid_token\""),
+            bearer_invalid_request: bearer(", error=\"invalid_request\""),
         }))
     }
 

@@ -10,11 +10,14 @@
 //! | single use, across instances sharing the store | [`replay`] |
 //! | exactly one method, `client_id`, the parameters, keys-only clients | [`methods`] |
 //! | introspection, RFC 8414 metadata, the extractor, the audit event | [`endpoints`] |
+//! | `jwks_uri` keys: fetched once, cached, single-flight; every failure 401 and cached; https only; `kid` rotation | [`jwks_uri`] |
 
 mod fixture;
 
 mod audiences;
 mod endpoints;
+#[cfg(feature = "jwks-uri")]
+mod jwks_uri;
 mod methods;
 mod replay;
 mod rules;

@@ -8,6 +8,7 @@
 //! | active, revoked, unknown and expired tokens; challenges; store errors; realm; HEAD | [`bearer`] |
 //! | real HTTP | [`over_http`] |
 //! | decisions counted by outcome (feature `metrics`) | [`metrics`] |
+//! | RFC 9728 protected resource metadata, named in the challenges | [`resource_metadata`] |
 //!
 //! The guard in front of `CachedStore` is the cache suite's; faults
 //! injected into the guard's store are the endpoint suite's (`faults`).
@@ -17,5 +18,6 @@ mod fixture;
 mod bearer;
 mod metrics;
 mod over_http;
+mod resource_metadata;
 
 use tower_revoke_test_support as support;

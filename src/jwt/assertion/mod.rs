@@ -7,6 +7,7 @@ mod stand_in;
 
 use super::key::JwtKey;
 use crate::client::{AssertionEndpoint, ClientAssertion, ClientCredentials, ClientId};
+use crate::log::Bounded;
 use crate::store::{
     AssertionDigest, AssertionUse, ClientAssertionStore, ClientKeys, DynClientAssertionStore,
 };
@@ -88,6 +89,8 @@ pub struct ClientAssertionVerifier {
     max_lifetime: u64,
     leeway: u64,
     algorithms: Vec<Algorithm>,
+    #[cfg(feature = "jwks-uri")]
+    jwks_fetcher: Option<super::JwksFetcher>,
 }
 
 /// Every asymmetric algorithm `jsonwebtoken` verifies, the default.
@@ -126,6 +129,8 @@ impl ClientAssertionVerifier {
             max_lifetime: Self::DEFAULT_MAX_LIFETIME.as_secs(),
             leeway: Self::DEFAULT_LEEWAY.as_secs(),
             algorithms: ASYMMETRIC.to_vec(),
+            #[cfg(feature = "jwks-uri")]
+            jwks_fetcher: None,
         }
     }
 
@@ -206,6 +211,19 @@ impl ClientAssertionVerifier {
         self
     }
 
+    /// Fetches the keys of clients that registered a `jwks_uri` (RFC 7591
+    /// §2) with `fetcher`: bounded, cached, single-flight, https only (see
+    /// [`JwksFetcher`](super::JwksFetcher)). Without one, such a client has
+    /// no key and its assertions fail. A failed fetch is a failed
+    /// authentication (401 `invalid_client`), never a 503.
+    #[cfg(feature = "jwks-uri")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jwks-uri")))]
+    #[must_use]
+    pub fn jwks_fetcher(mut self, fetcher: super::JwksFetcher) -> Self {
+        self.jwks_fetcher = Some(fetcher);
+        self
+    }
+
     /// The accepted algorithms' names (RFC 7518 §3.1), as RFC 8414 §2
     /// metadata lists them in `*_endpoint_auth_signing_alg_values_supported`.
     pub fn algorithms_supported(&self) -> Vec<&'static str> {
@@ -253,11 +271,8 @@ impl ClientAssertionVerifier {
                 client_type: ClientType::Confidential,
             })),
             Err(reason) => {
-                tracing::debug!(
-                    client_id = client_id.as_str(),
-                    reason,
-                    "client assertion refused"
-                );
+                let client_id = Bounded(client_id.as_str());
+                tracing::debug!(%client_id, reason, "client assertion refused");
                 Ok(None)
             }
         }
@@ -293,12 +308,22 @@ impl ClientAssertionVerifier {
         client_id: &ClientId,
         endpoint: AssertionEndpoint,
     ) -> Result<Result<(), &'static str>, StoreError> {
-        let keys = match DynClientAssertionStore::client_keys(&*self.store, client_id).await? {
-            Some(ClientKeys::Jwks(jwks)) => JwtKey::jwks(&jwks).unwrap_or_default(),
-            // Keys no one holds the private halves of: the same work,
-            // and a signature that never verifies.
-            Some(ClientKeys::JwksUri(_)) | None => stand_in::keys(),
-        };
+        let keys: Arc<[JwtKey]> =
+            match DynClientAssertionStore::client_keys(&*self.store, client_id).await? {
+                Some(ClientKeys::Jwks(jwks)) => JwtKey::jwks(&jwks).unwrap_or_default().into(),
+                #[cfg(feature = "jwks-uri")]
+                Some(ClientKeys::JwksUri(uri)) => match &self.jwks_fetcher {
+                    // The failure is logged, without the URI's query, and cached.
+                    Some(fetcher) => fetcher
+                        .keys(&uri, header.kid.as_deref())
+                        .await
+                        .unwrap_or_default(),
+                    None => stand_in::keys().into(),
+                },
+                // Keys no one holds the private halves of: the same work,
+                // and a signature that never verifies.
+                _ => stand_in::keys().into(),
+            };
         let claims = match signed_claims(assertion, header, &keys) {
             Ok(claims) => claims,
             Err(reason) => return Ok(Err(reason)),

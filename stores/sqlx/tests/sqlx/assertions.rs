@@ -89,14 +89,15 @@ mod postgres {
     /// How many sequential scans of the used assertions PostgreSQL has
     /// counted, with this connection's counts flushed first (before it
     /// answers, as it goes idle).
-    async fn seq_scans(pool: &PgPool) -> i64 {
+    async fn seq_scans(pool: &PgPool, table: &str) -> i64 {
         pool.execute("SELECT pg_stat_force_next_flush()")
             .await
             .expect("flush the statistics");
         sqlx::query_scalar(
             "SELECT seq_scan FROM pg_stat_user_tables
-             WHERE schemaname = current_schema() AND relname = 'tower_revoke_assertions'",
+             WHERE schemaname = current_schema() AND relname = $1",
         )
+        .bind(table)
         .fetch_one(pool)
         .await
         .expect("the table's statistics")
@@ -108,8 +109,8 @@ mod postgres {
     /// prepared statements switch to (forced here). With `digest IN
     /// (subquery)` the generic plan scanned the whole table on every use.
     #[tokio::test]
-    async fn deleting_expired_records_never_scans_the_table() {
-        let Some(url) = postgres_url("deleting_expired_records_never_scans_the_table") else {
+    async fn deleting_expired_rows_never_scans_a_table() {
+        let Some(url) = postgres_url("deleting_expired_rows_never_scans_a_table") else {
             return;
         };
         let generic = PgPoolOptions::new()
@@ -128,28 +129,54 @@ mod postgres {
             SELECT sha256(i::text::bytea), 4102444800 FROM generate_series(1, 20000) i;
             INSERT INTO tower_revoke_assertions
             SELECT sha256(('lapsed' || i)::bytea), 1000 + i FROM generate_series(1, 100) i;
-            ANALYZE tower_revoke_assertions;";
+            INSERT INTO tower_revoke_clients (client_id) VALUES ('app1');
+            INSERT INTO tower_revoke_tokens (digest, kind, client_id, expires_at)
+            SELECT sha256(('t' || i)::bytea), 'access_token', 'app1',
+                   CASE WHEN i <= 100 THEN 1000 + i ELSE 4102444800 END
+            FROM generate_series(1, 20100) i;
+            INSERT INTO tower_revoke_denied_jtis (issuer, jti, denied_until)
+            SELECT 'https://as.example', 'j' || i,
+                   CASE WHEN i <= 100 THEN 1000 + i ELSE 4102444800 END
+            FROM generate_series(1, 20100) i;
+            ANALYZE tower_revoke_assertions;
+            ANALYZE tower_revoke_tokens;
+            ANALYZE tower_revoke_denied_jtis;";
         sqlx::raw_sql(fill).execute(&schema.pool).await.unwrap();
-        let before = seq_scans(&schema.pool).await;
+        let tables = [
+            "tower_revoke_assertions",
+            "tower_revoke_tokens",
+            "tower_revoke_denied_jtis",
+        ];
+        let mut before = Vec::new();
+        for table in tables {
+            before.push(seq_scans(&schema.pool, table).await);
+        }
         let app1 = ClientId::new("app1").unwrap();
         for i in 0..5 {
             let digest = AssertionDigest::of(&app1, &format!("jti-{i}"));
             let used = store.use_assertion(&digest, 1).await.unwrap();
             assert_eq!(used, AssertionUse::First);
         }
+        // Batches of 10 over 100 expired rows each: the generic plan is
+        // in use well before the last batch.
         store.delete_expired(10).await.expect("delete expired");
-        let expired: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM tower_revoke_assertions WHERE expires_at < 4102444800",
-        )
-        .fetch_one(&schema.pool)
-        .await
-        .unwrap();
-        assert_eq!(expired, 0, "every expired record is deleted");
-        assert_eq!(
-            seq_scans(&schema.pool).await,
-            before,
-            "no scan of the table"
-        );
+        for (table, column) in [
+            ("tower_revoke_assertions", "expires_at"),
+            ("tower_revoke_tokens", "expires_at"),
+            ("tower_revoke_denied_jtis", "denied_until"),
+        ] {
+            let expired: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM {table} WHERE {column} < 4102444800"
+            ))
+            .fetch_one(&schema.pool)
+            .await
+            .unwrap();
+            assert_eq!(expired, 0, "every expired row of {table} is deleted");
+        }
+        for (table, before) in tables.into_iter().zip(before) {
+            let after = seq_scans(&schema.pool, table).await;
+            assert_eq!(after, before, "no scan of {table}");
+        }
     }
 }
 
