@@ -1,6 +1,7 @@
 //! The HTTP side of a fetch: the client (hyper-util over rustls with the
-//! `ring` provider and Mozilla's roots, [`client`]), and the one GET of a
-//! `jwks_uri` with its timeout and body cap, read into the signing keys
+//! `ring` provider and Mozilla's roots, [`client`]), the one GET of a URI
+//! with its `Accept`, timeout and body cap ([`get`], shared with the status
+//! list fetcher), and that GET of a `jwks_uri` read into the signing keys
 //! of its JWK Set and its `Cache-Control: max-age` ([`fetch`]).
 
 use super::JwksFetchError;
@@ -20,12 +21,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The fetcher's HTTP client: hyper-util's, over rustls.
-pub(super) type HttpsClient = Client<HttpsConnector<HttpConnector>, Empty<Bytes>>;
+pub(crate) type HttpsClient = Client<HttpsConnector<HttpConnector>, Empty<Bytes>>;
 
 /// A client that connects within `timeout`, HTTP/1.1 only, keeps no
 /// connection idle, and speaks `https` only, or `http` too when
 /// `allow_loopback_http` is on (which hosts, the URI rules decide).
-pub(super) fn client(timeout: Duration, allow_loopback_http: bool) -> HttpsClient {
+pub(crate) fn client(timeout: Duration, allow_loopback_http: bool) -> HttpsClient {
     let mut http = HttpConnector::new();
     // The HTTPS connector checks the scheme; this one only connects.
     http.enforce_http(false);
@@ -70,51 +71,94 @@ pub(super) async fn fetch(
     timeout: Duration,
     max_bytes: usize,
 ) -> Result<(Arc<[JwtKey]>, Option<Duration>), JwksFetchError> {
-    let answer = tokio::time::timeout(timeout, get(client, uri, max_bytes))
-        .await
-        .unwrap_or(Err(JwksFetchError::Timeout));
-    answer.and_then(|(body, max_age)| Ok((parse(&body)?, max_age)))
+    let accept = "application/jwk-set+json, application/json";
+    let (body, headers) = get(client, uri, accept, timeout, max_bytes).await?;
+    Ok((parse(&body)?, max_age(&headers)))
 }
 
-/// The body of a 200 answer to a GET of `uri`, at most `max_bytes`, and
-/// its `Cache-Control: max-age`.
-async fn get(
+/// Why a GET failed (each is a variant of the fetchers' public errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HttpFailure {
+    /// Not an absolute URI with a host (or with user information).
+    InvalidUri,
+    /// `http`, and not to a loopback host with the switch on.
+    InsecureUri,
+    /// No whole answer within the timeout.
+    Timeout,
+    /// The connection, TLS or HTTP failed.
+    Transport,
+    /// The answer's status was not 200.
+    Status(u16),
+    /// The body was larger than the cap.
+    TooLarge,
+}
+
+impl From<HttpFailure> for JwksFetchError {
+    fn from(failure: HttpFailure) -> Self {
+        match failure {
+            HttpFailure::InvalidUri => Self::InvalidUri,
+            HttpFailure::InsecureUri => Self::InsecureUri,
+            HttpFailure::Timeout => Self::Timeout,
+            HttpFailure::Transport => Self::Transport,
+            HttpFailure::Status(status) => Self::Status(status),
+            HttpFailure::TooLarge => Self::TooLarge,
+        }
+    }
+}
+
+/// The body of a 200 answer to one GET of `uri` with this `Accept`, at
+/// most `max_bytes`, and the answer's headers, all within `timeout`.
+pub(crate) async fn get(
     client: &HttpsClient,
     uri: &Uri,
+    accept: &'static str,
+    timeout: Duration,
     max_bytes: usize,
-) -> Result<(Bytes, Option<Duration>), JwksFetchError> {
+) -> Result<(Bytes, HeaderMap), HttpFailure> {
+    tokio::time::timeout(timeout, get_untimed(client, uri, accept, max_bytes))
+        .await
+        .unwrap_or(Err(HttpFailure::Timeout))
+}
+
+/// [`get`] without its timeout.
+async fn get_untimed(
+    client: &HttpsClient,
+    uri: &Uri,
+    accept: &'static str,
+    max_bytes: usize,
+) -> Result<(Bytes, HeaderMap), HttpFailure> {
     let request = Request::get(uri.clone())
-        .header(ACCEPT, "application/jwk-set+json, application/json")
+        .header(ACCEPT, accept)
         .header(
             USER_AGENT,
             concat!("tower-revoke/", env!("CARGO_PKG_VERSION")),
         )
         .body(Empty::new())
-        .map_err(|_| JwksFetchError::InvalidUri)?;
+        .map_err(|_| HttpFailure::InvalidUri)?;
     let response = client.request(request).await.map_err(|error| {
         tracing::trace!(
             // The fetcher's one log target, as before this module was split off.
             target: "tower_revoke::jwt::fetch",
             error = %ErrorChain(&error),
-            "jwks_uri request failed"
+            %accept,
+            "request failed"
         );
-        JwksFetchError::Transport
+        HttpFailure::Transport
     })?;
     let status = response.status();
     if status != StatusCode::OK {
-        return Err(JwksFetchError::Status(status.as_u16()));
+        return Err(HttpFailure::Status(status.as_u16()));
     }
-    let max_age = max_age(response.headers());
-    let body = response.into_body();
+    let (parts, body) = response.into_parts();
     if body.size_hint().lower() > max_bytes as u64 {
-        return Err(JwksFetchError::TooLarge);
+        return Err(HttpFailure::TooLarge);
     }
     match Limited::new(body, max_bytes).collect().await {
-        Ok(body) => Ok((body.to_bytes(), max_age)),
+        Ok(body) => Ok((body.to_bytes(), parts.headers)),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(JwksFetchError::TooLarge)
+            Err(HttpFailure::TooLarge)
         }
-        Err(_) => Err(JwksFetchError::Transport),
+        Err(_) => Err(HttpFailure::Transport),
     }
 }
 

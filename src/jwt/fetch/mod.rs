@@ -8,8 +8,8 @@
 //! holds which URIs may be fetched and how they are logged, `exchange`
 //! the HTTP client and the one GET that fetches and parses a JWK Set.
 
-mod exchange;
-mod uri;
+pub(crate) mod exchange;
+pub(crate) mod uri;
 
 use super::key::JwtKey;
 use exchange::HttpsClient;
@@ -332,6 +332,7 @@ impl JwksFetcher {
         let uri = match uri::target(jwks_uri, self.settings.allow_loopback_http) {
             Ok(uri) => uri,
             Err(error) => {
+                let error = JwksFetchError::from(error);
                 tracing::debug!(%error, "jwks_uri refused");
                 return Err(error);
             }
