@@ -21,6 +21,9 @@ pub struct VerifiedJwt {
     pub(super) expires_at: u64,
     pub(super) scope: Option<String>,
     pub(super) audience: Vec<String>,
+    /// `status` (draft-ietf-oauth-status-list §6.2), as the token has it.
+    #[cfg(feature = "status-list")]
+    pub(super) status: Option<serde_json::Value>,
 }
 
 impl VerifiedJwt {
@@ -63,6 +66,27 @@ impl VerifiedJwt {
     /// `aud`: the audiences (empty when the token names none).
     pub fn audience(&self) -> &[String] {
         &self.audience
+    }
+
+    /// `status` (draft-ietf-oauth-status-list §6.2), the token's reference
+    /// to a status mechanism, as the token has it; `None` when it has none
+    /// (or `null`). The [`JwtVerifier`](super::JwtVerifier) checks nothing
+    /// in it: see [`status_reference`](Self::status_reference) and
+    /// [`StatusCheckedStore`](crate::status_list::StatusCheckedStore).
+    #[cfg(feature = "status-list")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "status-list")))]
+    pub fn status(&self) -> Option<&serde_json::Value> {
+        self.status.as_ref()
+    }
+
+    /// The `status_list` member of the `status` claim (§6.2): the index of
+    /// the token in the Status List Token at `uri`. `None` without a
+    /// `status` claim, or when it has no well-formed `status_list` member
+    /// (a non-negative integer `idx` and a string `uri`).
+    #[cfg(feature = "status-list")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "status-list")))]
+    pub fn status_reference(&self) -> Option<crate::status_list::StatusReference> {
+        crate::status_list::StatusReference::from_claim(self.status.as_ref()?)
     }
 
     /// What a [`JwtDenyList`](crate::JwtDenyList) needs to know of it.
@@ -142,6 +166,9 @@ pub(super) struct Claims {
     scope: Option<String>,
     #[serde(default)]
     aud: Option<Audience>,
+    #[cfg(feature = "status-list")]
+    #[serde(default)]
+    status: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -173,6 +200,8 @@ impl Claims {
             expires_at: self.exp,
             scope: self.scope,
             audience,
+            #[cfg(feature = "status-list")]
+            status: self.status,
         })
     }
 }
@@ -210,6 +239,24 @@ mod tests {
         assert_eq!(active.jti(), Some("j1"));
         assert_eq!(active.scope(), Some("read"));
         assert_eq!(active.kind(), TokenKind::AccessToken);
+    }
+
+    #[cfg(feature = "status-list")]
+    #[test]
+    fn the_status_claim_is_kept() {
+        use crate::status_list::StatusReference;
+        assert_eq!(claims(FULL).unwrap().status(), None);
+        let status = r#","status":{"status_list":{"idx":7,"uri":"https://as/sl/1"}}}"#;
+        let jwt = claims(&FULL.replace('}', status)).unwrap();
+        let reference = StatusReference {
+            idx: 7,
+            uri: "https://as/sl/1".into(),
+        };
+        assert_eq!(jwt.status(), Some(&reference.to_claim()));
+        assert_eq!(jwt.status_reference(), Some(reference));
+        let other = claims(&FULL.replace('}', r#","status":{"other":1}}"#)).unwrap();
+        assert!(other.status().is_some());
+        assert_eq!(other.status_reference(), None);
     }
 
     #[test]
