@@ -52,7 +52,7 @@
 //! | [`extract`] | axum extractors (feature `axum`, on by default) |
 //! | `cache` | a cache of the guard's lookups, invalidated by revocation notices (feature `cache`) |
 //! | `jwt` | JWT access tokens (RFC 9068) that can be revoked, and `private_key_jwt` client authentication (feature `jwt`); clients' `jwks_uri` fetched over https (feature `jwks-uri`) |
-//! | `status_list` | Token Status Lists: the compressed bit array of draft-ietf-oauth-status-list (feature `status-list`) |
+//! | `status_list` | Token Status Lists: the compressed bit array of draft-ietf-oauth-status-list (feature `status-list`); a resource server's check of JWTs by their status lists, fetched over https (feature `status-list-fetch`) |
 //! | `testkit` | the store conformance kit (feature `testkit`) |
 //!
 //! Every layer is configured the same way: `new(store)`, then `#[must_use]`

@@ -81,7 +81,7 @@
 mod assertion;
 mod claims;
 #[cfg(feature = "jwks-uri")]
-mod fetch;
+pub(crate) mod fetch;
 mod key;
 mod store;
 mod verifier;

@@ -12,6 +12,51 @@
 //! §4.2). Decoding is bounded ([`StatusList::from_lst`]), as §11.1 asks of
 //! a relying party reading a list from the network.
 //!
+//! # The resource server's side (feature `status-list-fetch`)
+//! A resource server that knows only the issuer refuses a revoked JWT
+//! access token by its status list, with no store and no introspection
+//! call (§8.3):
+//! - [`VerifiedJwt::status_reference`](crate::jwt::VerifiedJwt::status_reference)
+//!   reads the token's `status` claim (§6.2) once the
+//!   [`JwtVerifier`](crate::jwt::JwtVerifier) has verified it;
+//! - a [`StatusListSource`] gets the Status List Token at its `uri`:
+//!   [`StatusListFetcher`] over https with
+//!   `Accept: application/statuslist+jwt` (§8.1), bounded, on the HTTP
+//!   client of [`JwksFetcher`](crate::jwt::JwksFetcher), or your own;
+//! - [`StatusLists`] asks the source only for URIs under the issuers you
+//!   configured, verifies each token with that issuer's
+//!   [`StatusListVerifier`], caches it for its `ttl` within its `exp`
+//!   (§11.5, §13.7), single-flight, and keeps the last good list while
+//!   refreshes fail, until its `exp`;
+//! - [`StatusCheckedStore`] is the [`IntrospectionStore`](crate::IntrospectionStore)
+//!   that puts these together for a
+//!   [`BearerAuthLayer`](crate::BearerAuthLayer): a token is active when
+//!   it verifies and its status is VALID; a revoked, suspended or
+//!   out-of-range one is refused (401 `invalid_token`); an unknown status
+//!   (no valid list) is a 503 with `Retry-After`.
+//!
+//! ```no_run
+//! # #[cfg(feature = "status-list-fetch")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use tower_revoke::jwt::{JwtKey, JwtVerifier};
+//! use tower_revoke::status_list::{StatusCheckedStore, StatusListFetcher, StatusLists, StatusListVerifier};
+//! use tower_revoke::BearerAuthLayer;
+//!
+//! let issuer = "https://as.example";
+//! let keys = JwtKey::jwks(&std::fs::read_to_string("issuer-jwks.json")?)?;
+//! let lists = StatusLists::new(StatusListFetcher::new().timeout(Duration::from_secs(3)))
+//!     .issuer(issuer, StatusListVerifier::new(keys.clone()))
+//!     .min_ttl(Duration::from_secs(10));
+//! let verifier = JwtVerifier::new(issuer, keys).audience("https://api.example");
+//! let guard = BearerAuthLayer::new(StatusCheckedStore::new(verifier, lists));
+//! # let _ = guard;
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "status-list-fetch"))]
+//! # fn main() {}
+//! ```
+//!
 //! # Example
 //! The draft's own example (§4.1): 16 statuses of one bit.
 //! ```
@@ -27,8 +72,23 @@
 //! assert_eq!(StatusList::from_lst(Bits::One, &list.to_lst(), 16).unwrap().get(3), Some(Status::INVALID));
 //! ```
 
+#[cfg(feature = "status-list-fetch")]
+mod lists;
+#[cfg(feature = "status-list-fetch")]
+mod source;
+#[cfg(feature = "status-list-fetch")]
+mod store;
 mod token;
 
+#[cfg(feature = "status-list-fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "status-list-fetch")))]
+pub use lists::{StatusLists, StatusLookupError, Unavailable};
+#[cfg(feature = "status-list-fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "status-list-fetch")))]
+pub use source::{BoxFuture, StatusListFetchError, StatusListFetcher, StatusListSource};
+#[cfg(feature = "status-list-fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "status-list-fetch")))]
+pub use store::StatusCheckedStore;
 pub use token::{
     StatusListToken, StatusListTokenError, StatusListVerifier, StatusReference, VerifiedStatusList,
     MEDIA_TYPE, TYP,

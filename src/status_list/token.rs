@@ -147,6 +147,21 @@ impl StatusListVerifier {
         }
     }
 
+    /// How long past its `exp` a Status List Token is still accepted, for
+    /// clocks that disagree (whole seconds; default 30 s). A cached list
+    /// is used no longer than that either (see
+    /// `StatusLists`, feature `status-list-fetch`).
+    #[must_use]
+    pub fn leeway(mut self, leeway: std::time::Duration) -> Self {
+        self.leeway = leeway.as_secs();
+        self
+    }
+
+    /// The leeway on `exp`, in seconds.
+    pub fn leeway_secs(&self) -> u64 {
+        self.leeway
+    }
+
     /// The largest list accepted, in statuses.
     #[must_use]
     pub fn max_statuses(mut self, statuses: usize) -> Self {

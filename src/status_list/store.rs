@@ -1,0 +1,166 @@
+//! [`StatusCheckedStore`]: the introspection store of a resource server
+//! that verifies JWT access tokens and checks their status lists (§8.3).
+
+use super::lists::{StatusLists, StatusLookupError};
+use super::source::{StatusListFetcher, StatusListSource};
+use super::Status;
+use crate::jwt::JwtVerifier;
+use crate::request::Token;
+use crate::store::{ActiveToken, IntrospectionStore, StoreError};
+use std::fmt;
+use std::sync::Arc;
+
+/// The [`IntrospectionStore`] of a resource server that knows only the
+/// issuer: a Bearer JWT access token is verified with a [`JwtVerifier`]
+/// (RFC 9068), then, when it carries a `status` claim (§6.2), its status
+/// is looked up in the issuer's Status List Token ([`StatusLists`]), with
+/// no store and no introspection call (feature `status-list-fetch`).
+///
+/// | the token | [`introspect`](IntrospectionStore::introspect) | the Bearer guard |
+/// |---|---|---|
+/// | not a JWT, or fails verification (signature, `typ`, `iss`, `aud`, `exp`...) | `Ok(None)`, nothing fetched (§8.3: the token's own checks come first) | 401 `invalid_token` |
+/// | no `status` claim | active, unless [`require_status`](Self::require_status) is on | 200 / 401 |
+/// | a `status` claim without a well-formed `status_list` (`idx`, `uri`) | `Ok(None)` (§8.3 step 1) | 401 |
+/// | `status_list.uri` under no configured issuer | `Ok(None)`, nothing fetched | 401 |
+/// | `idx` past the end of the list | `Ok(None)` (§8.3 step 6) | 401 |
+/// | status VALID (`0x00`) | active: the [`ActiveToken`] of its claims, as [`JwtStore`](crate::jwt::JwtStore) answers | 200 |
+/// | any other status (INVALID, SUSPENDED, other values, §7) | `Ok(None)` | 401 |
+/// | no valid list (the issuer down, a bad signature, past `exp`, with no earlier list still valid) | `Err(StoreError)` | 503 with `Retry-After` |
+///
+/// The active token's facts are the claims' (`client_id`, `sub`, `scope`,
+/// `exp`, `iat`, `iss`, `aud`, `jti`), so `BearerAuthLayer::new(store)`
+/// gives the handler the same [`ActiveToken`] extension as over a
+/// `JwtStore`.
+///
+/// A token without a `status` claim is active when it verifies: the
+/// issuer did not make it revocable by status list. Where every token of
+/// the issuer carries one, turn on
+/// [`require_status(true)`](Self::require_status) so that a token without
+/// it is refused.
+///
+/// The status is as fresh as the cached list: a token revoked at the
+/// issuer is refused once the resource server has fetched a list with its
+/// bit set, at most the list's `ttl` later (see [`StatusLists`]).
+///
+/// # Example
+/// ```no_run
+/// use axum::{routing::get, Extension, Router};
+/// use tower_revoke::jwt::{JwtKey, JwtVerifier};
+/// use tower_revoke::status_list::{StatusCheckedStore, StatusListFetcher, StatusLists, StatusListVerifier};
+/// use tower_revoke::{ActiveToken, BearerAuthLayer};
+///
+/// async fn me(Extension(token): Extension<ActiveToken>) -> String {
+///     token.sub().unwrap_or_default().to_owned()
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let issuer = "https://as.example";
+/// let keys = JwtKey::jwks(&std::fs::read_to_string("issuer-jwks.json")?)?;
+/// let verifier = JwtVerifier::new(issuer, keys.clone()).audience("https://api.example");
+/// let lists = StatusLists::new(StatusListFetcher::new())
+///     .issuer(issuer, StatusListVerifier::new(keys));
+/// let store = StatusCheckedStore::new(verifier, lists).require_status(true);
+/// let app: Router = Router::new().route("/me", get(me).layer(BearerAuthLayer::new(store)));
+/// # Ok(())
+/// # }
+/// ```
+pub struct StatusCheckedStore<S = StatusListFetcher> {
+    verifier: Arc<JwtVerifier>,
+    lists: StatusLists<S>,
+    require_status: bool,
+}
+
+impl<S> Clone for StatusCheckedStore<S> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: Arc::clone(&self.verifier),
+            lists: self.lists.clone(),
+            require_status: self.require_status,
+        }
+    }
+}
+
+impl<S: StatusListSource> StatusCheckedStore<S> {
+    /// Verifies JWT access tokens with `verifier` and checks their status
+    /// in `lists`. Tokens without a `status` claim are active.
+    pub fn new(verifier: JwtVerifier, lists: StatusLists<S>) -> Self {
+        Self {
+            verifier: Arc::new(verifier),
+            lists,
+            require_status: false,
+        }
+    }
+
+    /// Whether a token without a `status` claim is refused. Default
+    /// `false`: it is active when it verifies.
+    #[must_use]
+    pub fn require_status(mut self, require: bool) -> Self {
+        self.require_status = require;
+        self
+    }
+
+    /// The JWT verifier.
+    pub fn verifier(&self) -> &JwtVerifier {
+        &self.verifier
+    }
+
+    /// The status lists.
+    pub fn lists(&self) -> &StatusLists<S> {
+        &self.lists
+    }
+
+    /// The answer for `token` (see the table on the type).
+    async fn check(&self, token: &str) -> Result<Option<ActiveToken>, StoreError> {
+        if !JwtVerifier::looks_like_jwt(token) {
+            return Ok(None);
+        }
+        let jwt = match self.verifier.verify(token) {
+            Ok(jwt) => jwt,
+            Err(error) => {
+                tracing::trace!(%error, "not a JWT access token of this issuer");
+                return Ok(None);
+            }
+        };
+        if jwt.status().is_none() {
+            return Ok((!self.require_status).then(|| jwt.to_active_token()));
+        }
+        let Some(reference) = jwt.status_reference() else {
+            tracing::debug!("status claim without a well-formed status_list");
+            return Ok(None);
+        };
+        match self.lists.status(&reference).await {
+            Ok(Status::VALID) => Ok(Some(jwt.to_active_token())),
+            Ok(_) => Ok(None),
+            Err(StatusLookupError::Unavailable(error)) => Err(StoreError::new(format!(
+                "status list {} unavailable: {error}",
+                reference.uri
+            ))),
+            Err(error) => {
+                tracing::debug!(%error, uri = %reference.uri, "token refused by its status reference");
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl<S: StatusListSource> IntrospectionStore for StatusCheckedStore<S> {
+    /// See the table on [`StatusCheckedStore`].
+    ///
+    /// # Errors
+    /// [`StoreError`] when the token's status list is unavailable (no
+    /// valid list at hand): the status is unknown.
+    async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
+        self.check(token.secret()).await
+    }
+}
+
+/// Shows the verifier, the lists' settings and `require_status`.
+impl<S: fmt::Debug> fmt::Debug for StatusCheckedStore<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusCheckedStore")
+            .field("verifier", &self.verifier)
+            .field("lists", &self.lists)
+            .field("require_status", &self.require_status)
+            .finish()
+    }
+}
