@@ -135,16 +135,7 @@ impl<St> JwtStore<St> {
     /// The verified claims of `token` if it is a JWT access token of this
     /// issuer; logs why not (never the token) at TRACE.
     fn verified(&self, token: &str) -> Option<VerifiedJwt> {
-        if !JwtVerifier::looks_like_jwt(token) {
-            return None;
-        }
-        match self.verifier.verify(token) {
-            Ok(jwt) => Some(jwt),
-            Err(error) => {
-                tracing::trace!(%error, "not a JWT access token of this issuer");
-                None
-            }
-        }
+        self.verifier.access_token(token)
     }
 }
 

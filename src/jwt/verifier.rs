@@ -221,6 +221,22 @@ impl JwtVerifier {
         Err(error)
     }
 
+    /// The verified claims of `token` if it is a JWT access token of this
+    /// issuer; logs why not (never the token) at TRACE. What the stores
+    /// that verify JWTs ask.
+    pub(crate) fn access_token(&self, token: &str) -> Option<VerifiedJwt> {
+        if !Self::looks_like_jwt(token) {
+            return None;
+        }
+        match self.verify(token) {
+            Ok(jwt) => Some(jwt),
+            Err(error) => {
+                tracing::trace!(%error, "not a JWT access token of this issuer");
+                None
+            }
+        }
+    }
+
     fn validation(&self, alg: Algorithm) -> Validation {
         let mut validation = Validation::new(alg);
         validation.leeway = self.leeway;

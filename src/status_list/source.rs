@@ -3,8 +3,9 @@
 //! HTTP exchange of [`JwksFetcher`](crate::jwt::JwksFetcher).
 
 use super::MEDIA_TYPE;
-use crate::jwt::fetch::exchange::{self, HttpFailure, HttpsClient};
+use crate::jwt::fetch::exchange::{self, HttpsClient};
 use crate::jwt::fetch::uri;
+use crate::jwt::JwksFetchError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -67,7 +68,7 @@ pub trait StatusListSource: Send + Sync + 'static {
 /// It is the HTTP client of [`JwksFetcher`](crate::jwt::JwksFetcher), with
 /// its rules:
 /// - **https only.** An `http` URI is refused
-///   ([`StatusListFetchError::InsecureUri`], without a request) unless
+///   ([`StatusListFetchError::is_refused_uri`], without a request) unless
 ///   [`allow_loopback_http`](Self::allow_loopback_http) is on *and* its host
 ///   is a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`). Other
 ///   schemes and URIs with user information are refused always.
@@ -75,7 +76,8 @@ pub trait StatusListSource: Send + Sync + 'static {
 ///   [size cap](Self::max_bytes) on the body (default 1 MiB), HTTP/1.1,
 ///   no cookies, no proxy, no connection kept idle.
 /// - **No redirect followed.** §8.2 says clients SHOULD follow a 3xx; this
-///   fetcher answers it [`StatusListFetchError::Status`] instead, so that
+///   fetcher fails with the 3xx as the error's
+///   [`status`](StatusListFetchError::status) instead, so that
 ///   the list is only ever read from the URI that
 ///   [`StatusLists`](super::StatusLists) allowed (under a configured
 ///   issuer), and §11.4's redirect loops cannot happen. Publish the list at
@@ -95,57 +97,65 @@ pub struct StatusListFetcher {
 }
 
 /// Why [`StatusListFetcher`] got no Status List Token. `Display`
-/// describes it without the URI.
+/// describes it without the URI; the methods tell the cases apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StatusListFetchError {
-    /// Not an absolute `https` (or `http`) URI with a host and without
-    /// user information. No request was made.
-    InvalidUri,
-    /// An `http` URI, refused without a request: only `https` is fetched,
-    /// and `http` only to a loopback host with
-    /// [`StatusListFetcher::allow_loopback_http`] on.
-    InsecureUri,
-    /// No whole answer within [`StatusListFetcher::timeout`].
-    Timeout,
-    /// The connection, TLS (an untrusted certificate, say) or HTTP failed.
-    Transport,
-    /// The answer's status was not 200 (redirects are not followed).
-    Status(u16),
-    /// The body was larger than [`StatusListFetcher::max_bytes`].
-    TooLarge,
-    /// The body is not UTF-8 text, so no JWT.
+pub struct StatusListFetchError(Failure);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Failure {
+    /// The URI was refused, or the GET failed, as the shared exchange
+    /// says it of a `jwks_uri` (never `NotJwks`).
+    Http(JwksFetchError),
+    /// The body is not UTF-8 text.
     NotText,
+}
+
+impl StatusListFetchError {
+    /// Whether the URI was refused without a request: not an absolute
+    /// `https` URI with a host and without user information, or `http`
+    /// while [`StatusListFetcher::allow_loopback_http`] is off or the host
+    /// is not a loopback address.
+    pub fn is_refused_uri(&self) -> bool {
+        matches!(
+            self.0,
+            Failure::Http(JwksFetchError::InvalidUri | JwksFetchError::InsecureUri)
+        )
+    }
+
+    /// Whether no whole answer came within [`StatusListFetcher::timeout`].
+    pub fn is_timeout(&self) -> bool {
+        self.0 == Failure::Http(JwksFetchError::Timeout)
+    }
+
+    /// The answer's HTTP status, when it was not 200 (redirects are not
+    /// followed).
+    pub fn status(&self) -> Option<u16> {
+        match self.0 {
+            Failure::Http(JwksFetchError::Status(status)) => Some(status),
+            _ => None,
+        }
+    }
+
+    /// Whether the body was larger than [`StatusListFetcher::max_bytes`].
+    pub fn is_too_large(&self) -> bool {
+        self.0 == Failure::Http(JwksFetchError::TooLarge)
+    }
 }
 
 impl fmt::Display for StatusListFetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidUri => f.write_str("the status list URI is not an https URI with a host"),
-            Self::InsecureUri => f.write_str(
-                "the status list URI is http, allowed only to a loopback host when switched on",
-            ),
-            Self::Timeout => f.write_str("the status list URI did not answer in time"),
-            Self::Transport => f.write_str("the status list URI could not be reached"),
-            Self::Status(status) => write!(f, "the status list URI answered status {status}"),
-            Self::TooLarge => f.write_str("the status list URI answered more than the size cap"),
-            Self::NotText => f.write_str("the status list URI answered no text"),
+        match self.0 {
+            Failure::Http(failure) => failure.describe("the status list URI", f),
+            Failure::NotText => f.write_str("the status list URI answered no text"),
         }
     }
 }
 
 impl std::error::Error for StatusListFetchError {}
 
-impl From<HttpFailure> for StatusListFetchError {
-    fn from(failure: HttpFailure) -> Self {
-        match failure {
-            HttpFailure::InvalidUri => Self::InvalidUri,
-            HttpFailure::InsecureUri => Self::InsecureUri,
-            HttpFailure::Timeout => Self::Timeout,
-            HttpFailure::Transport => Self::Transport,
-            HttpFailure::Status(status) => Self::Status(status),
-            HttpFailure::TooLarge => Self::TooLarge,
-        }
+impl From<JwksFetchError> for StatusListFetchError {
+    fn from(failure: JwksFetchError) -> Self {
+        Self(Failure::Http(failure))
     }
 }
 
@@ -175,7 +185,7 @@ impl StatusListFetcher {
     /// The longest a fetch may take, all told: resolving the host,
     /// connecting, TLS, the headers and the whole body. Default
     /// [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT); past it the fetch fails
-    /// with [`StatusListFetchError::Timeout`].
+    /// ([`StatusListFetchError::is_timeout`]).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -185,7 +195,7 @@ impl StatusListFetcher {
 
     /// The largest body read, in bytes. Default
     /// [`DEFAULT_MAX_BYTES`](Self::DEFAULT_MAX_BYTES); a larger one fails
-    /// with [`StatusListFetchError::TooLarge`], read no further than the
+    /// ([`StatusListFetchError::is_too_large`]), read no further than the
     /// cap.
     #[must_use]
     pub fn max_bytes(mut self, max_bytes: usize) -> Self {
@@ -195,9 +205,9 @@ impl StatusListFetcher {
 
     /// Fetches `http` URIs whose host is a loopback address (`127.0.0.0/8`,
     /// `[::1]`, `localhost`), for tests and local development. Default off:
-    /// every `http` URI is refused with
-    /// [`StatusListFetchError::InsecureUri`]. An `http` URI to any other
-    /// host is refused even when on.
+    /// every `http` URI is refused
+    /// ([`StatusListFetchError::is_refused_uri`]). An `http` URI to any
+    /// other host is refused even when on.
     #[must_use]
     pub fn allow_loopback_http(mut self, allow: bool) -> Self {
         self.allow_loopback_http = allow;
@@ -218,7 +228,8 @@ impl StatusListFetcher {
             .get_or_init(|| exchange::client(self.timeout, self.allow_loopback_http));
         let (body, _) =
             exchange::get(client, &target, MEDIA_TYPE, self.timeout, self.max_bytes).await?;
-        let text = String::from_utf8(body.into()).map_err(|_| StatusListFetchError::NotText)?;
+        let text =
+            String::from_utf8(body.into()).map_err(|_| StatusListFetchError(Failure::NotText))?;
         Ok(text.trim().to_owned())
     }
 }

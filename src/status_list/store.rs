@@ -111,15 +111,8 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
 
     /// The answer for `token` (see the table on the type).
     async fn check(&self, token: &str) -> Result<Option<ActiveToken>, StoreError> {
-        if !JwtVerifier::looks_like_jwt(token) {
+        let Some(jwt) = self.verifier.access_token(token) else {
             return Ok(None);
-        }
-        let jwt = match self.verifier.verify(token) {
-            Ok(jwt) => jwt,
-            Err(error) => {
-                tracing::trace!(%error, "not a JWT access token of this issuer");
-                return Ok(None);
-            }
         };
         if jwt.status().is_none() {
             return Ok((!self.require_status).then(|| jwt.to_active_token()));

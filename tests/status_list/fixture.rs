@@ -4,6 +4,7 @@ use crate::support::jwt::{claims, hs256, now, with, SECRET};
 use crate::support::reply::Reply;
 use crate::support::request::get;
 use crate::support::wire::{serve, Server};
+use crate::support::{challenge, desc};
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
@@ -203,6 +204,12 @@ async fn me(Extension(token): Extension<ActiveToken>) -> Json<Value> {
         "jti": token.jti(),
         "scope": token.scope(),
     }))
+}
+
+/// Asserts that `reply` is the guard's refusal of a token: 401 `invalid_token`.
+#[track_caller]
+pub fn assert_refused(reply: Reply) {
+    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
 }
 
 /// `GET /me` with `token`, through `server`.

@@ -4,11 +4,10 @@
 //! refuse it; a token without `status` is active unless it is required.
 
 use crate::fixture::{
-    list, lists, me_with, resource_server, resource_server_of, store, token_at, token_with_status,
-    Site,
+    assert_refused, list, lists, me_with, resource_server, resource_server_of, store, token_at,
+    token_with_status, Site,
 };
 use crate::support::jwt::{claims, hs256, ISSUER};
-use crate::support::{challenge, desc};
 use serde_json::json;
 use std::time::Duration;
 use tower_revoke::status_list::{Bits, Status, StatusList, MEDIA_TYPE};
@@ -30,8 +29,7 @@ async fn a_valid_status_admits_the_token_with_its_claims() {
     me_with(&server, &token).await.ok();
     assert_eq!(site.hits(), 1);
     // The revoked index of the same list is refused from the same fetch.
-    let revoked = me_with(&server, &token_at(&site.list_uri(), 2)).await;
-    revoked.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    assert_refused(me_with(&server, &token_at(&site.list_uri(), 2)).await);
     assert_eq!(site.hits(), 1);
 }
 
@@ -44,8 +42,7 @@ async fn a_bit_the_issuer_flips_refuses_the_token_after_the_ttl() {
     me_with(&server, &token).await.ok();
     site.publish(&list(&[5]), Some(1), Some(600));
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let reply = me_with(&server, &token).await;
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    assert_refused(me_with(&server, &token).await);
     me_with(&server, &other).await.ok();
     assert_eq!(site.hits(), 2);
 }
@@ -60,8 +57,7 @@ async fn suspended_and_other_statuses_refuse_the_token() {
     let server = resource_server_of(lists(&site.base())).await;
     me_with(&server, &token_at(&site.list_uri(), 0)).await.ok();
     for idx in [1, 2] {
-        let reply = me_with(&server, &token_at(&site.list_uri(), idx)).await;
-        reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+        assert_refused(me_with(&server, &token_at(&site.list_uri(), idx)).await);
     }
 }
 
@@ -71,10 +67,8 @@ async fn an_index_past_the_end_of_the_list_is_refused() {
     site.publish(&list(&[]), Some(300), Some(600));
     let server = resource_server_of(lists(&site.base())).await;
     me_with(&server, &token_at(&site.list_uri(), 15)).await.ok();
-    let reply = me_with(&server, &token_at(&site.list_uri(), 16)).await;
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
-    let far = me_with(&server, &token_at(&site.list_uri(), 1 << 40)).await;
-    far.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    assert_refused(me_with(&server, &token_at(&site.list_uri(), 16)).await);
+    assert_refused(me_with(&server, &token_at(&site.list_uri(), 1 << 40)).await);
 }
 
 #[tokio::test]
@@ -90,8 +84,7 @@ async fn a_malformed_status_reference_is_refused_without_a_request() {
         json!({"other_mechanism": {}}),
         json!("revoked?"),
     ] {
-        let reply = me_with(&server, &token_with_status(status.clone())).await;
-        reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+        assert_refused(me_with(&server, &token_with_status(status)).await);
     }
     assert_eq!(site.hits(), 0);
 }
@@ -103,8 +96,7 @@ async fn a_token_without_status_is_active_unless_status_is_required() {
     let server = resource_server_of(lists(&site.base())).await;
     me_with(&server, &plain).await.ok();
     let strict = resource_server(store(lists(&site.base())).require_status(true)).await;
-    let reply = me_with(&strict, &plain).await;
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    assert_refused(me_with(&strict, &plain).await);
     assert_eq!(site.hits(), 0);
 }
 
@@ -115,7 +107,6 @@ async fn a_token_that_fails_verification_fetches_nothing() {
     let server = resource_server_of(lists(&site.base())).await;
     let token = token_at(&site.list_uri(), 0);
     let tampered = format!("{}x", &token[..token.len() - 1]);
-    let reply = me_with(&server, &tampered).await;
-    reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+    assert_refused(me_with(&server, &tampered).await);
     assert_eq!(site.hits(), 0, "§8.3: the token's own checks come first");
 }

@@ -3,10 +3,9 @@
 //! an arbitrary URL; and http only with the loopback switch.
 
 use crate::fixture::{
-    list, lists, lists_with, me_with, resource_server_of, token_at, Site, LIST_PATH,
+    assert_refused, list, lists, lists_with, me_with, resource_server_of, token_at, Site, LIST_PATH,
 };
-use crate::support::{challenge, desc};
-use tower_revoke::status_list::{StatusListFetchError, StatusListFetcher};
+use tower_revoke::status_list::StatusListFetcher;
 
 #[tokio::test]
 async fn a_status_uri_outside_the_issuers_is_refused_without_a_request() {
@@ -21,8 +20,7 @@ async fn a_status_uri_outside_the_issuers_is_refused_without_a_request() {
         format!("{}/tenant/../admin", trusted.base()),
         trusted.list_uri(),
     ] {
-        let reply = me_with(&server, &token_at(&uri, 0)).await;
-        reply.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
+        assert_refused(me_with(&server, &token_at(&uri, 0)).await);
     }
     assert_eq!((trusted.hits(), elsewhere.hits()), (0, 0));
     // Under the issuer's path, the list is fetched (and then refused for
@@ -39,8 +37,12 @@ async fn http_is_refused_unless_the_loopback_switch_is_on() {
     let site = Site::start().await;
     site.publish(&list(&[]), Some(300), Some(600));
     let https_only = StatusListFetcher::new();
-    let refused = https_only.fetch(&site.list_uri()).await;
-    assert_eq!(refused, Err(StatusListFetchError::InsecureUri));
+    let refused = https_only.fetch(&site.list_uri()).await.unwrap_err();
+    assert!(refused.is_refused_uri(), "{refused}");
+    assert_eq!(
+        refused.to_string(),
+        "the status list URI is http, allowed only to a loopback host when switched on"
+    );
     // Configured with http issuers, it can give no list: the status is
     // unknown, 503, and nothing reached the site.
     let server = resource_server_of(lists_with(https_only, &site.base())).await;
@@ -50,6 +52,6 @@ async fn http_is_refused_unless_the_loopback_switch_is_on() {
     let loopback = StatusListFetcher::new().allow_loopback_http(true);
     assert!(loopback.fetch(&site.list_uri()).await.is_ok());
     let remote = loopback.fetch("http://192.0.2.1/statuslists/1").await;
-    assert_eq!(remote, Err(StatusListFetchError::InsecureUri));
+    assert!(remote.unwrap_err().is_refused_uri());
     assert_eq!(site.hits(), 1);
 }

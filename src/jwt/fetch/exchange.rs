@@ -76,36 +76,6 @@ pub(super) async fn fetch(
     Ok((parse(&body)?, max_age(&headers)))
 }
 
-/// Why a GET failed (each is a variant of the fetchers' public errors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HttpFailure {
-    /// Not an absolute URI with a host (or with user information).
-    InvalidUri,
-    /// `http`, and not to a loopback host with the switch on.
-    InsecureUri,
-    /// No whole answer within the timeout.
-    Timeout,
-    /// The connection, TLS or HTTP failed.
-    Transport,
-    /// The answer's status was not 200.
-    Status(u16),
-    /// The body was larger than the cap.
-    TooLarge,
-}
-
-impl From<HttpFailure> for JwksFetchError {
-    fn from(failure: HttpFailure) -> Self {
-        match failure {
-            HttpFailure::InvalidUri => Self::InvalidUri,
-            HttpFailure::InsecureUri => Self::InsecureUri,
-            HttpFailure::Timeout => Self::Timeout,
-            HttpFailure::Transport => Self::Transport,
-            HttpFailure::Status(status) => Self::Status(status),
-            HttpFailure::TooLarge => Self::TooLarge,
-        }
-    }
-}
-
 /// The body of a 200 answer to one GET of `uri` with this `Accept`, at
 /// most `max_bytes`, and the answer's headers, all within `timeout`.
 pub(crate) async fn get(
@@ -114,10 +84,10 @@ pub(crate) async fn get(
     accept: &'static str,
     timeout: Duration,
     max_bytes: usize,
-) -> Result<(Bytes, HeaderMap), HttpFailure> {
+) -> Result<(Bytes, HeaderMap), JwksFetchError> {
     tokio::time::timeout(timeout, get_untimed(client, uri, accept, max_bytes))
         .await
-        .unwrap_or(Err(HttpFailure::Timeout))
+        .unwrap_or(Err(JwksFetchError::Timeout))
 }
 
 /// [`get`] without its timeout.
@@ -126,7 +96,7 @@ async fn get_untimed(
     uri: &Uri,
     accept: &'static str,
     max_bytes: usize,
-) -> Result<(Bytes, HeaderMap), HttpFailure> {
+) -> Result<(Bytes, HeaderMap), JwksFetchError> {
     let request = Request::get(uri.clone())
         .header(ACCEPT, accept)
         .header(
@@ -134,7 +104,7 @@ async fn get_untimed(
             concat!("tower-revoke/", env!("CARGO_PKG_VERSION")),
         )
         .body(Empty::new())
-        .map_err(|_| HttpFailure::InvalidUri)?;
+        .map_err(|_| JwksFetchError::InvalidUri)?;
     let response = client.request(request).await.map_err(|error| {
         tracing::trace!(
             // The fetcher's one log target, as before this module was split off.
@@ -143,22 +113,22 @@ async fn get_untimed(
             %accept,
             "request failed"
         );
-        HttpFailure::Transport
+        JwksFetchError::Transport
     })?;
     let status = response.status();
     if status != StatusCode::OK {
-        return Err(HttpFailure::Status(status.as_u16()));
+        return Err(JwksFetchError::Status(status.as_u16()));
     }
     let (parts, body) = response.into_parts();
     if body.size_hint().lower() > max_bytes as u64 {
-        return Err(HttpFailure::TooLarge);
+        return Err(JwksFetchError::TooLarge);
     }
     match Limited::new(body, max_bytes).collect().await {
         Ok(body) => Ok((body.to_bytes(), parts.headers)),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(HttpFailure::TooLarge)
+            Err(JwksFetchError::TooLarge)
         }
-        Err(_) => Err(HttpFailure::Transport),
+        Err(_) => Err(JwksFetchError::Transport),
     }
 }
 

@@ -196,16 +196,25 @@ pub enum JwksFetchError {
 
 impl fmt::Display for JwksFetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe("the jwks_uri", f)
+    }
+}
+
+impl JwksFetchError {
+    /// Says what went wrong of `subject`, the URI's name ("the jwks_uri";
+    /// the status list fetcher, which shares the exchange, names its own).
+    pub(crate) fn describe(&self, subject: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidUri => f.write_str("the jwks_uri is not an https URI with a host"),
-            Self::InsecureUri => f.write_str(
-                "the jwks_uri is http, allowed only to a loopback host when switched on",
+            Self::InvalidUri => write!(f, "{subject} is not an https URI with a host"),
+            Self::InsecureUri => write!(
+                f,
+                "{subject} is http, allowed only to a loopback host when switched on"
             ),
-            Self::Timeout => f.write_str("the jwks_uri did not answer in time"),
-            Self::Transport => f.write_str("the jwks_uri could not be reached"),
-            Self::Status(status) => write!(f, "the jwks_uri answered status {status}"),
-            Self::TooLarge => f.write_str("the jwks_uri answered more than the size cap"),
-            Self::NotJwks => f.write_str("the jwks_uri answered no JWK Set of public keys"),
+            Self::Timeout => write!(f, "{subject} did not answer in time"),
+            Self::Transport => write!(f, "{subject} could not be reached"),
+            Self::Status(status) => write!(f, "{subject} answered status {status}"),
+            Self::TooLarge => write!(f, "{subject} answered more than the size cap"),
+            Self::NotJwks => write!(f, "{subject} answered no JWK Set of public keys"),
         }
     }
 }
@@ -332,7 +341,6 @@ impl JwksFetcher {
         let uri = match uri::target(jwks_uri, self.settings.allow_loopback_http) {
             Ok(uri) => uri,
             Err(error) => {
-                let error = JwksFetchError::from(error);
                 tracing::debug!(%error, "jwks_uri refused");
                 return Err(error);
             }
@@ -447,6 +455,43 @@ impl fmt::Debug for JwksFetcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_as_before() {
+        let texts = [
+            (
+                JwksFetchError::InvalidUri,
+                "the jwks_uri is not an https URI with a host",
+            ),
+            (
+                JwksFetchError::InsecureUri,
+                "the jwks_uri is http, allowed only to a loopback host when switched on",
+            ),
+            (
+                JwksFetchError::Timeout,
+                "the jwks_uri did not answer in time",
+            ),
+            (
+                JwksFetchError::Transport,
+                "the jwks_uri could not be reached",
+            ),
+            (
+                JwksFetchError::Status(302),
+                "the jwks_uri answered status 302",
+            ),
+            (
+                JwksFetchError::TooLarge,
+                "the jwks_uri answered more than the size cap",
+            ),
+            (
+                JwksFetchError::NotJwks,
+                "the jwks_uri answered no JWK Set of public keys",
+            ),
+        ];
+        for (error, text) in texts {
+            assert_eq!(error.to_string(), text);
+        }
+    }
 
     #[test]
     fn an_unknown_kid_refetches_only_after_the_interval() {

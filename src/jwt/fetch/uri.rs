@@ -2,7 +2,7 @@
 //! loopback host with the switch on ([`target`]); and how a URI is logged,
 //! without its query ([`Redacted`]).
 
-use super::exchange::HttpFailure;
+use super::JwksFetchError;
 use http::Uri;
 use std::fmt;
 use std::net::IpAddr;
@@ -10,17 +10,17 @@ use std::net::IpAddr;
 /// `jwks_uri` parsed, when it may be fetched: an absolute `https` URI with
 /// a host and without user information, or an `http` one to a loopback
 /// host when `allow_loopback_http` is on.
-pub(crate) fn target(jwks_uri: &str, allow_loopback_http: bool) -> Result<Uri, HttpFailure> {
-    let uri: Uri = jwks_uri.parse().map_err(|_| HttpFailure::InvalidUri)?;
-    let authority = uri.authority().ok_or(HttpFailure::InvalidUri)?;
+pub(crate) fn target(jwks_uri: &str, allow_loopback_http: bool) -> Result<Uri, JwksFetchError> {
+    let uri: Uri = jwks_uri.parse().map_err(|_| JwksFetchError::InvalidUri)?;
+    let authority = uri.authority().ok_or(JwksFetchError::InvalidUri)?;
     if authority.as_str().contains('@') || authority.host().is_empty() {
-        return Err(HttpFailure::InvalidUri);
+        return Err(JwksFetchError::InvalidUri);
     }
     match uri.scheme_str() {
         Some("https") => Ok(uri),
         Some("http") if allow_loopback_http && is_loopback(authority.host()) => Ok(uri),
-        Some("http") => Err(HttpFailure::InsecureUri),
-        _ => Err(HttpFailure::InvalidUri),
+        Some("http") => Err(JwksFetchError::InsecureUri),
+        _ => Err(JwksFetchError::InvalidUri),
     }
 }
 
@@ -40,7 +40,7 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// A URI shown without its query: scheme, host, port and path.
-pub(crate) struct Redacted<'a>(pub(crate) &'a Uri);
+pub(super) struct Redacted<'a>(pub(super) &'a Uri);
 
 impl fmt::Display for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -54,12 +54,6 @@ impl fmt::Display for Redacted<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwt::JwksFetchError;
-
-    /// `target`'s refusal as the fetcher reports it.
-    fn target(uri: &str, allow: bool) -> Result<Uri, JwksFetchError> {
-        super::target(uri, allow).map_err(JwksFetchError::from)
-    }
 
     #[test]
     fn https_is_fetched_and_http_only_to_loopback_when_switched_on() {
