@@ -5,7 +5,8 @@
 //! Redis, keys lapse 1 s after their token,
 //! `TOWER_REVOKE_REDIS_EXPIRED_RETENTION`). Every answer must be exact,
 //! and the process's resident memory and the store's rows (or keys) must
-//! level off, not grow with the traffic: the last third of the run holds
+//! level off, not grow with the traffic (a 503 with `Retry-After`, an
+//! overloaded store's honest answer, is counted and printed): the last third of the run holds
 //! at most twice the first third's peak, plus a little. On SQLite and
 //! PostgreSQL a short run without the purge comes first (a quarter of the
 //! run, at most 10 s, on the same store), so that the p99 of a cycle is
@@ -17,7 +18,7 @@
 //! samples are printed as a table.
 
 use crate::token::stores::{Kind, Store};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -126,8 +127,12 @@ async fn traffic_for(
 ) -> (usize, Vec<Duration>, Vec<Sample>) {
     let stop = Arc::new(AtomicBool::new(false));
     let latencies = Arc::new(Mutex::new(Vec::new()));
+    let overloaded = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..WORKERS)
-        .map(|_| tokio::spawn(traffic(demo.clone(), stop.clone(), latencies.clone())))
+        .map(|_| {
+            let (stop, latencies) = (stop.clone(), latencies.clone());
+            tokio::spawn(traffic(demo.clone(), stop, latencies, overloaded.clone()))
+        })
         .collect();
     let (started, mut samples) = (Instant::now(), Vec::new());
     while started.elapsed() < run {
@@ -140,6 +145,8 @@ async fn traffic_for(
         issued += worker.await.expect("a traffic worker");
     }
     let latencies = std::mem::take(&mut *latencies.lock().unwrap_or_else(PoisonError::into_inner));
+    let overloaded = overloaded.load(Ordering::Relaxed);
+    println!("{issued} tokens issued, {overloaded} answers 503 with Retry-After (overloaded)");
     (issued, latencies, samples)
 }
 
@@ -159,11 +166,16 @@ fn held_name(kind: Kind) -> &'static str {
 
 /// Until `stop`: issue an access token (`client_credentials`), use it at
 /// `/me`, and revoke every other one (then `/me` refuses it); every answer
-/// checked. Returns how many tokens it issued.
+/// checked. A 503 with `Retry-After` is the one other answer allowed: an
+/// honest "overloaded, nothing changed" from a store that could not answer
+/// in time on a starved machine (issue 20 allows it under load); its cycle
+/// is counted in `overloaded` and ends there. Returns how many tokens it
+/// issued.
 async fn traffic(
     demo: Arc<crate::demo::Demo>,
     stop: Arc<AtomicBool>,
     latencies: Arc<Mutex<Vec<Duration>>>,
+    overloaded: Arc<AtomicUsize>,
 ) -> usize {
     let mut issued = 0;
     while !stop.load(Ordering::Acquire) {
@@ -172,18 +184,24 @@ async fn traffic(
             .post_as_app1("/oauth/token", "grant_type=client_credentials".into())
             .await
             .expect("the token endpoint answers");
+        if is_overloaded(&answer, &overloaded) {
+            continue;
+        }
         assert_eq!(answer.status, 200, "{answer:?}");
         let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
         assert_eq!(body["expires_in"], LIFETIME.as_secs());
         let token = body["access_token"].as_str().expect("a token").to_owned();
-        let me = demo.me_status(&token).await;
+        let me = demo.me(&token).await.expect("the demo answers /me");
+        if is_overloaded(&me, &overloaded) {
+            continue;
+        }
         // The demo rounds a token's end up to a whole second, so a token
         // lives at least its `expires_in`: a 401 is right only when this
         // cycle has taken that long already (a stalled machine).
-        if me != 200 {
+        if me.status != 200 {
             assert!(
-                me == 401 && started.elapsed() >= LIFETIME,
-                "a token just issued: {me} after {:?}",
+                me.status == 401 && started.elapsed() >= LIFETIME,
+                "a token just issued: {me:?} after {:?}",
                 started.elapsed()
             );
         }
@@ -192,11 +210,16 @@ async fn traffic(
                 .revoke(&token)
                 .await
                 .expect("the revocation is answered");
-            assert_eq!(
-                (revoked.status.as_u16(), &revoked.body[..]),
-                (200, &b"{}"[..])
-            );
-            assert_eq!(demo.me_status(&token).await, 401, "a token just revoked");
+            if !is_overloaded(&revoked, &overloaded) {
+                assert_eq!(
+                    (revoked.status.as_u16(), &revoked.body[..]),
+                    (200, &b"{}"[..])
+                );
+                let me = demo.me(&token).await.expect("the demo answers /me");
+                if !is_overloaded(&me, &overloaded) {
+                    assert_eq!(me.status, 401, "a token just revoked: {me:?}");
+                }
+            }
         }
         latencies
             .lock()
@@ -205,4 +228,19 @@ async fn traffic(
         issued += 1;
     }
     issued
+}
+
+/// Whether `answer` is the store's 503 `temporarily_unavailable` with a
+/// `Retry-After`, counted in `overloaded`. Any other 5xx is a failure.
+fn is_overloaded(answer: &crate::demo::Answer, overloaded: &AtomicUsize) -> bool {
+    if answer.status != 503 {
+        assert!(!answer.status.is_server_error(), "{answer:?}");
+        return false;
+    }
+    assert!(
+        answer.retry_after.is_some(),
+        "a 503 says when to retry: {answer:?}"
+    );
+    overloaded.fetch_add(1, Ordering::Relaxed);
+    true
 }
