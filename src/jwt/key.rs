@@ -1,8 +1,10 @@
 //! [`JwtKey`]: a verification key and the algorithms it may verify, from
 //! an HMAC secret, a public key (PEM or DER) or a JWKS document.
 
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::{JwkSet, PublicKeyUse};
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
+use serde::de::DeserializeOwned;
 use std::fmt;
 
 /// One key a [`JwtVerifier`](super::JwtVerifier) may verify signatures
@@ -172,6 +174,14 @@ impl JwtKey {
         &self.algorithms
     }
 
+    /// Whether this key may verify a JWT whose header names `alg` and
+    /// `kid`: `alg` is among its algorithms, and the key ids agree when
+    /// both have one (RFC 7515 §4.1.4).
+    pub(crate) fn accepts(&self, alg: Algorithm, kid: Option<&str>) -> bool {
+        self.algorithms.contains(&alg)
+            && (kid.is_none() || self.kid.is_none() || self.kid.as_deref() == kid)
+    }
+
     fn of_family(key: DecodingKey) -> Self {
         let algorithms = key.family().algorithms().to_vec();
         Self::of(key, algorithms)
@@ -184,6 +194,44 @@ impl JwtKey {
             kid: None,
         }
     }
+}
+
+/// Why [`signed_claims`] found no claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unsigned {
+    /// No key accepts the header's `alg` and `kid`.
+    NoKey,
+    /// Keys were tried; none verifies the signature.
+    BadSignature,
+    /// A key verified, or the token could not be read: the claims are not
+    /// a `T`, or the token is malformed.
+    Malformed,
+}
+
+/// The claims of `token`, signed with `alg` under `kid`, when one of
+/// `keys` verifies its signature; no claim is checked (`exp`, `aud` and
+/// the rest are the caller's).
+pub(crate) fn signed_claims<T: DeserializeOwned>(
+    token: &str,
+    alg: Algorithm,
+    kid: Option<&str>,
+    keys: &[JwtKey],
+) -> Result<T, Unsigned> {
+    let mut validation = Validation::new(alg);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let mut error = Unsigned::NoKey;
+    for key in keys.iter().filter(|key| key.accepts(alg, kid)) {
+        match decode::<T>(token, &key.key, &validation) {
+            Ok(data) => return Ok(data.claims),
+            Err(e) if matches!(e.kind(), ErrorKind::InvalidSignature) => {
+                error = Unsigned::BadSignature;
+            }
+            Err(_) => return Err(Unsigned::Malformed),
+        }
+    }
+    Err(error)
 }
 
 impl fmt::Debug for JwtKey {

@@ -91,8 +91,12 @@ pub use claims::VerifiedJwt;
 #[cfg(feature = "jwks-uri")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwks-uri")))]
 pub use fetch::{JwksFetchError, JwksFetcher};
+#[cfg(feature = "status-list")]
+pub(crate) use key::{signed_claims, Unsigned};
 pub use key::{JwtKey, JwtKeyError};
 pub use store::JwtStore;
+#[cfg(feature = "status-list")]
+pub(crate) use verifier::typ_is;
 pub use verifier::{JwtError, JwtVerifier};
 
 /// The `jsonwebtoken` crate the verifier is built on, for its

@@ -4,6 +4,7 @@
 use super::claims::VerifiedJwt;
 use super::verifier::JwtVerifier;
 use crate::client::ClientCredentials;
+use crate::clock::unix_now as now;
 use crate::log::Bounded;
 use crate::request::{RevocationRequest, Token};
 use crate::store::{
@@ -13,7 +14,6 @@ use crate::store::{
 };
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A store `St` plus a [`JwtVerifier`]: JWT access tokens that verify are
 /// answered from their claims and `St`'s [`JwtDenyList`] (and, when
@@ -179,11 +179,6 @@ impl<St: fmt::Debug> fmt::Debug for JwtStore<St> {
             .field("recorded", &self.recorded)
             .finish()
     }
-}
-
-fn now() -> u64 {
-    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
-    elapsed.map_or(0, |elapsed| elapsed.as_secs())
 }
 
 impl<St: RevocationStore + JwtDenyList> RevocationStore for JwtStore<St> {

@@ -190,8 +190,11 @@ impl JwtVerifier {
             return Err(JwtError::Malformed);
         }
         let header = decode_header(token).map_err(|_| JwtError::Malformed)?;
-        let typ = header.typ.as_deref().unwrap_or_default();
-        if !typ.eq_ignore_ascii_case("at+jwt") && !typ.eq_ignore_ascii_case("application/at+jwt") {
+        if !header
+            .typ
+            .as_deref()
+            .is_some_and(|typ| typ_is(typ, "at+jwt"))
+        {
             return Err(JwtError::NotAnAccessToken);
         }
         let alg = header.alg;
@@ -203,10 +206,7 @@ impl JwtVerifier {
             return Err(JwtError::AlgorithmNotAllowed);
         }
         let kid = header.kid.as_deref();
-        let candidates = self.keys.iter().filter(|key| {
-            key.algorithms.contains(&alg)
-                && (kid.is_none() || key.kid.is_none() || key.kid.as_deref() == kid)
-        });
+        let candidates = self.keys.iter().filter(|key| key.accepts(alg, kid));
         let validation = self.validation(alg);
         let mut error = JwtError::UnknownKey;
         for key in candidates {
@@ -267,6 +267,17 @@ impl JwtVerifier {
         }
         Ok(jwt)
     }
+}
+
+/// Whether a `typ` header names the media type `subtype`: compared
+/// without regard to case, the `application/` prefix optional (RFC 7515
+/// §4.1.9).
+pub(crate) fn typ_is(typ: &str, subtype: &str) -> bool {
+    let named = match typ.get(..12) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &typ[12..],
+        _ => typ,
+    };
+    named.eq_ignore_ascii_case(subtype)
 }
 
 fn error_of(kind: &ErrorKind) -> JwtError {

@@ -4,10 +4,11 @@
 
 use super::source::{StatusListFetcher, StatusListSource};
 use super::{Status, StatusListVerifier, StatusReference, VerifiedStatusList};
+use crate::clock::unix_now;
 use quick_cache::sync::{Cache, EntryAction, EntryResult};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// The Status List Tokens of the issuers you trust, as a resource server
 /// reads them (§8.3): fetched through a [`StatusListSource`] (by default
@@ -421,13 +422,6 @@ fn plain_path(uri: &str) -> bool {
 /// The time from `unix` to `until` (Unix seconds), 0 when past.
 fn until(unix: u64, until: u64) -> Duration {
     Duration::from_secs(until.saturating_sub(unix))
-}
-
-/// Now, in Unix seconds.
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// Shows the issuers and settings, not the cache.

@@ -3,8 +3,8 @@
 //! Referenced Token carries (§6.2).
 
 use super::{Bits, StatusList, StatusListError};
-use crate::jwt::JwtKey;
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, EncodingKey, Header, Validation};
+use crate::jwt::{signed_claims, typ_is, JwtKey, Unsigned};
+use jsonwebtoken::{decode_header, encode, Algorithm, EncodingKey, Header};
 use serde::Deserialize;
 use serde_json::json;
 use std::fmt;
@@ -180,12 +180,7 @@ impl StatusListVerifier {
         now: u64,
     ) -> Result<VerifiedStatusList, StatusListTokenError> {
         let header = decode_header(token).map_err(|_| StatusListTokenError::NotAStatusList)?;
-        let typ = header
-            .typ
-            .as_deref()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if typ.strip_prefix("application/").unwrap_or(&typ) != TYP {
+        if !header.typ.as_deref().is_some_and(|typ| typ_is(typ, TYP)) {
             return Err(StatusListTokenError::NotAStatusList);
         }
         let claims = self.signed_claims(token, header.alg, header.kid.as_deref())?;
@@ -220,23 +215,10 @@ impl StatusListVerifier {
         alg: Algorithm,
         kid: Option<&str>,
     ) -> Result<Claims, StatusListTokenError> {
-        let mut validation = Validation::new(alg);
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        let candidates = self.keys.iter().filter(|key| {
-            key.algorithms.contains(&alg)
-                && (kid.is_none() || key.kid.is_none() || key.kid.as_deref() == kid)
-        });
-        for key in candidates {
-            match decode::<Claims>(token, &key.key, &validation) {
-                Ok(data) => return Ok(data.claims),
-                Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::InvalidSignature) => {
-                }
-                Err(_) => return Err(StatusListTokenError::InvalidClaims),
-            }
-        }
-        Err(StatusListTokenError::InvalidSignature)
+        signed_claims(token, alg, kid, &self.keys).map_err(|unsigned| match unsigned {
+            Unsigned::NoKey | Unsigned::BadSignature => StatusListTokenError::InvalidSignature,
+            Unsigned::Malformed => StatusListTokenError::InvalidClaims,
+        })
     }
 }
 

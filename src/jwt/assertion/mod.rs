@@ -5,19 +5,21 @@
 mod claims;
 mod stand_in;
 
-use super::key::JwtKey;
+use super::key::{signed_claims, JwtKey, Unsigned};
+use super::verifier::typ_is;
 use crate::client::{AssertionEndpoint, ClientAssertion, ClientCredentials, ClientId};
+use crate::clock::unix_now as now;
 use crate::log::Bounded;
 use crate::store::{
     AssertionDigest, AssertionUse, ClientAssertionStore, ClientKeys, DynClientAssertionStore,
 };
 use crate::{AuthenticatedClient, ClientType, StoreError};
 use claims::{AssertionClaims, Rules};
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{decode, decode_header, Algorithm, Header, Validation};
+use jsonwebtoken::{decode_header, Algorithm, Header};
+use serde::de::IgnoredAny;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// The longest client assertion read, in bytes: a JWT signed with RSA-4096
 /// and a generous set of claims fits many times over.
@@ -287,15 +289,12 @@ impl ClientAssertionVerifier {
         if !self.algorithms.contains(&header.alg) {
             return Err("alg is not accepted");
         }
-        let typ = header.typ.as_deref().map(|typ| {
-            let typ = typ.to_ascii_lowercase();
-            typ.strip_prefix("application/")
-                .map(str::to_owned)
-                .unwrap_or(typ)
+        let accepted = header.typ.as_deref().is_none_or(|typ| {
+            typ_is(typ, "client-authentication+jwt") || (!self.strict && typ_is(typ, "jwt"))
         });
-        match (typ.as_deref(), self.strict) {
-            (None | Some("client-authentication+jwt"), _) | (Some("jwt"), false) => Ok(header),
-            _ => Err("typ is not accepted"),
+        match accepted {
+            true => Ok(header),
+            false => Err("typ is not accepted"),
         }
     }
 
@@ -324,7 +323,7 @@ impl ClientAssertionVerifier {
                 // and a signature that never verifies.
                 _ => stand_in::keys().into(),
             };
-        let claims = match signed_claims(assertion, header, &keys) {
+        let claims = match verified_claims(assertion, header, &keys) {
             Ok(claims) => claims,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -368,33 +367,21 @@ impl ClientAssertionVerifier {
 /// and `kid`) verifies its signature. Without such a key, the signature
 /// is checked against a stand-in key of the same algorithm all the same,
 /// so that an unknown client costs what a known one does.
-fn signed_claims(
+fn verified_claims(
     assertion: &str,
     header: &Header,
     keys: &[JwtKey],
 ) -> Result<AssertionClaims, &'static str> {
-    let mut validation = Validation::new(header.alg);
-    validation.validate_exp = false;
-    validation.validate_aud = false;
-    validation.required_spec_claims.clear();
-    let kid = header.kid.as_deref();
-    let mut candidates = keys.iter().filter(|key| {
-        key.algorithms.contains(&header.alg)
-            && (kid.is_none() || key.kid.is_none() || key.kid.as_deref() == kid)
-    });
-    let Some(first) = candidates.next() else {
-        let stand_in = stand_in::key(header.alg);
-        let _ = decode::<serde::de::IgnoredAny>(assertion, stand_in, &validation);
-        return Err("no key of the client for this alg");
-    };
-    for key in std::iter::once(first).chain(candidates) {
-        match decode::<AssertionClaims>(assertion, &key.key, &validation) {
-            Ok(data) => return Ok(data.claims),
-            Err(e) if matches!(e.kind(), ErrorKind::InvalidSignature) => continue,
-            Err(_) => return Err("the assertion is malformed"),
+    match signed_claims(assertion, header.alg, header.kid.as_deref(), keys) {
+        Ok(claims) => Ok(claims),
+        Err(Unsigned::NoKey) => {
+            let _ =
+                signed_claims::<IgnoredAny>(assertion, header.alg, None, stand_in::key(header.alg));
+            Err("no key of the client for this alg")
         }
+        Err(Unsigned::BadSignature) => Err("the signature does not verify"),
+        Err(Unsigned::Malformed) => Err("the assertion is malformed"),
     }
-    Err("the signature does not verify")
 }
 
 /// The JWA name of `alg`, one of [`ASYMMETRIC`] (RFC 7518 §3.1, RFC 8037
@@ -405,11 +392,6 @@ fn alg_name(alg: Algorithm) -> &'static str {
     ];
     let at = ASYMMETRIC.iter().position(|known| *known == alg);
     at.map_or("", |at| NAMES[at])
-}
-
-fn now() -> u64 {
-    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
-    elapsed.map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// Shows the issuer, endpoints, rules and algorithms, not the store.

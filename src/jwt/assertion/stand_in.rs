@@ -6,41 +6,34 @@
 //! verifies against them.
 
 use crate::jwt::JwtKey;
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::Algorithm;
 use std::sync::OnceLock;
 
-/// RSA-2048, the most common client key size.
-const RSA: &str = r#"{"kty":"RSA","e":"AQAB","n":"t9cJ6ZJoTvudc-sR61cY8hflodr8zUnW2mLenCfLMQ7hBtG_FSsCs4Z5aHD9FeEIziBXj_4EIy-AvEiEPYCfYc6w23mzyvMLiL8kwMBjWR2OM9chFL0I2kpw9CzF0TVTHoiWn_ADv_AAmtYPLp-9Ay6M_A8CpwYyuWv1nGZZGNXRki_eGyDmPtmYgITTQttKPAOSKu6RzwL7GdPABFxBPfF5baqcjbP59W0kGVK_ajzRmTqEP2Wnd3J6AQrgEoyX9UtCXsYa91kAmiTyhLYCgYbGu4HacmAgon8ut2cnmrOt_kjKkxZc1Y4C3sdF4_LHr1KbSqR9qVVaklE8bQvyyw"}"#;
-const P256: &str = r#"{"kty":"EC","crv":"P-256","x":"JQOZE3_9rqmMoEhy6pHWC88ZLBaUQPTG5prTX5PiNtc","y":"64Ajs80Vb7Kg6Af2DXzEDZvnD29eaiS-XHqEkUp1AwM"}"#;
-const P384: &str = r#"{"kty":"EC","crv":"P-384","x":"-1NvDaS2rkTi-Pzaw9hee9ygRGkIsjcYzPCI0iVLS40SvHdUbUGJS3sqkuWh0Eoq","y":"-OGyWloNF5_QgubeiS3YYT-V_qeNxMd5ALMnaMPuWVHRfgXdhJSGupcZ4Vh5puYF"}"#;
-const ED25519: &str =
-    r#"{"kty":"OKP","crv":"Ed25519","x":"vGqH_YHwxB7_GjzUMIhtRYJylzoUsctZO5QxDrlJ7Sc"}"#;
+/// RSA-2048 (the most common client key size, for RS* and PS*), P-256
+/// for ES256, P-384 for ES384, Ed25519 for EdDSA, as a JWK Set.
+const JWKS: &str = concat!(
+    r#"{"keys":["#,
+    r#"{"kty":"RSA","e":"AQAB","n":"t9cJ6ZJoTvudc-sR61cY8hflodr8zUnW2mLenCfLMQ7hBtG_FSsCs4Z5aHD9FeEIziBXj_4EIy-AvEiEPYCfYc6w23mzyvMLiL8kwMBjWR2OM9chFL0I2kpw9CzF0TVTHoiWn_ADv_AAmtYPLp-9Ay6M_A8CpwYyuWv1nGZZGNXRki_eGyDmPtmYgITTQttKPAOSKu6RzwL7GdPABFxBPfF5baqcjbP59W0kGVK_ajzRmTqEP2Wnd3J6AQrgEoyX9UtCXsYa91kAmiTyhLYCgYbGu4HacmAgon8ut2cnmrOt_kjKkxZc1Y4C3sdF4_LHr1KbSqR9qVVaklE8bQvyyw"},"#,
+    r#"{"kty":"EC","crv":"P-256","alg":"ES256","x":"JQOZE3_9rqmMoEhy6pHWC88ZLBaUQPTG5prTX5PiNtc","y":"64Ajs80Vb7Kg6Af2DXzEDZvnD29eaiS-XHqEkUp1AwM"},"#,
+    r#"{"kty":"EC","crv":"P-384","alg":"ES384","x":"-1NvDaS2rkTi-Pzaw9hee9ygRGkIsjcYzPCI0iVLS40SvHdUbUGJS3sqkuWh0Eoq","y":"-OGyWloNF5_QgubeiS3YYT-V_qeNxMd5ALMnaMPuWVHRfgXdhJSGupcZ4Vh5puYF"},"#,
+    r#"{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"vGqH_YHwxB7_GjzUMIhtRYJylzoUsctZO5QxDrlJ7Sc"}"#,
+    "]}"
+);
 
-/// The stand-in keys as a JWK Set, parsed per request as a client's
-/// registered set is, so that an unknown client's request does the same
-/// work as a known one's.
+/// The stand-in keys, parsed per request as a client's registered set
+/// is, so that an unknown client's request does the same work as a known
+/// one's.
 pub(super) fn keys() -> Vec<JwtKey> {
-    let jwks = format!(r#"{{"keys":[{RSA},{P256},{P384},{ED25519}]}}"#);
-    JwtKey::jwks(&jwks).expect("the stand-in keys are a JWK Set")
+    JwtKey::jwks(JWKS).expect("the stand-in keys are a JWK Set")
 }
 
-/// The stand-in key for `alg`, an asymmetric algorithm: for a client
-/// whose keys include none for `alg`.
-pub(super) fn key(alg: Algorithm) -> &'static DecodingKey {
-    static KEYS: OnceLock<[DecodingKey; 4]> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| [RSA, P256, P384, ED25519].map(decoding_key));
-    match alg {
-        Algorithm::ES256 => &keys[1],
-        Algorithm::ES384 => &keys[2],
-        Algorithm::EdDSA => &keys[3],
-        _ => &keys[0],
-    }
-}
-
-fn decoding_key(jwk: &str) -> DecodingKey {
-    let jwk: Jwk = serde_json::from_str(jwk).expect("a stand-in key is a JWK");
-    DecodingKey::from_jwk(&jwk).expect("a stand-in key is a public key")
+/// The stand-in key for `alg`, an asymmetric algorithm, as a set of one:
+/// for a client whose keys include none for `alg`.
+pub(super) fn key(alg: Algorithm) -> &'static [JwtKey] {
+    static KEYS: OnceLock<Vec<JwtKey>> = OnceLock::new();
+    let keys = KEYS.get_or_init(keys);
+    let at = keys.iter().position(|key| key.accepts(alg, None));
+    std::slice::from_ref(&keys[at.unwrap_or(0)])
 }
 
 #[cfg(test)]
@@ -57,9 +50,13 @@ mod tests {
             Algorithm::ES384,
             Algorithm::EdDSA,
         ] {
-            assert_eq!(key(alg).family(), alg.family(), "{alg:?}");
+            let [stand_in] = key(alg) else {
+                panic!("one key for {alg:?}")
+            };
+            assert_eq!(stand_in.key.family(), alg.family(), "{alg:?}");
+            assert!(stand_in.allowed_algorithms().contains(&alg), "{alg:?}");
         }
-        assert_ne!(key(Algorithm::EdDSA).family(), AlgorithmFamily::Hmac);
+        assert_ne!(key(Algorithm::EdDSA)[0].key.family(), AlgorithmFamily::Hmac);
         assert_eq!(keys().len(), 4);
     }
 }

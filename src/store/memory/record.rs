@@ -144,12 +144,7 @@ pub(super) fn now_ms() -> u64 {
     })
 }
 
-/// The current time in Unix seconds (0 if the clock is before 1970).
-pub(super) fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
+pub(super) use crate::clock::unix_now as now;
 
 #[cfg(test)]
 mod tests {

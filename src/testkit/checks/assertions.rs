@@ -2,23 +2,18 @@
 //! single use of client assertions (RFC 7523 §3 item 7).
 
 use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
+use crate::clock::unix_now as now;
 use crate::store::{
     AssertionDigest, AssertionUse, ClientAssertionStore, ClientEntry, ClientKeys, IssuanceStore,
     Registration, RevocationStore,
 };
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An Ed25519 public key (RFC 8037 §A.2).
 pub(super) const JWKS: &str = r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"k1"}]}"#;
 
 fn id(value: &str) -> ClientId {
     ClientId::new(value).expect("a client id")
-}
-
-fn now() -> u64 {
-    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
-    elapsed.map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// Keys registered with a client are read back as registered, by value
