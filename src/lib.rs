@@ -149,6 +149,7 @@ pub use store::traits::{
     SubjectRevocationStore,
 };
 pub use store::ClientAssertionStore;
+pub use store::StatusListStore;
 
 /// The README's Rust snippets, compiled as doc tests.
 #[cfg(doctest)]

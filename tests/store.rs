@@ -21,7 +21,7 @@ fn store() -> MemoryStore {
 async fn memory_store_conforms() {
     Conformance::new(|seed| async move { MemoryStore::from_seed(&seed) })
         .dump(|store| async move { format!("{store:?}") })
-        .run_with_assertions()
+        .run_with_status_lists()
         .await;
 }
 

@@ -8,6 +8,7 @@
 //! | [`SubjectRevocationStore`] | bulk revocation ("log this user out everywhere") | [`DynSubjectRevocationStore`] |
 //! | [`JwtDenyList`] | revoking JWT access tokens (RFC 9068) through `jwt::JwtStore` (feature `jwt`) | [`DynJwtDenyList`] |
 //! | [`IssuanceStore`] | your token endpoint: recording what it issues, rotating refresh tokens | [`DynIssuanceStore`] |
+//! | [`StatusListStore`] | Token Status Lists: the statuses of the JWTs you mint, published for resource servers (feature `status-list`) | [`DynStatusListStore`] |
 //! | the first four | choosing a store at run time | [`BoxStore`] ([`DynStore`]) |
 //!
 //! Here: digests for stores that must not keep tokens or secrets
@@ -61,6 +62,7 @@ pub(crate) mod memory;
 mod notice;
 pub(crate) mod outcome;
 mod seed;
+mod status;
 pub(crate) mod token;
 pub(crate) mod traits;
 
@@ -81,6 +83,10 @@ pub use keys::{AssertionDigest, AssertionUse, ClientKeys, InvalidKeys};
 pub use listen::{NoticeListener, NoticeSource};
 pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
+pub use status::{
+    random_indices, DynStatusListStore, StatusAllocation, StatusListState, StatusListStore,
+    StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,
+};
 pub use traits::JwtRecord;
 
 pub(crate) use seed::is_origin;

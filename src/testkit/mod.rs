@@ -48,6 +48,9 @@
 //! | `client_keys` (with [`Conformance::run_with_assertions`], as the two below) | RFC 7591 §2 `jwks` or `jwks_uri` read back as registered; a client with keys and no secret authenticates with neither a secret nor `none` |
 //! | `assertion_single_use` | RFC 7523 §3: a client assertion is used once until its record expires; another client's equal `jti` is another assertion |
 //! | `concurrent_assertion_uses` | of concurrent uses of one assertion, exactly one is first |
+//! | `status_allocation` (with [`Conformance::run_with_status_lists`], as the two below) | draft-ietf-oauth-status-list §13.5: random slots, never allocated twice, below their list's capacity; lists numbered from 1, a new one when the newest is full, each keeping its capacity; capacities that are not whole bytes refused |
+//! | `status_follows_revocations` | a status becomes INVALID with its `jti`'s denial, its subject's cutoff (set before or after allocation), and the revocation of its bound token (itself, by grant cascade, by reuse, by subject and labels, or before binding); nothing else changes; versions move with the list |
+//! | `concurrent_status_allocations` | concurrent allocations get distinct slots |
 //!
 //! The concurrency checks spawn tokio tasks: run the kit on a
 //! multi-threaded runtime to exercise real parallelism.
@@ -56,7 +59,7 @@ mod checks;
 
 use crate::store::{
     ClientAssertionStore, IntrospectionStore, IssuanceStore, JwtDenyList, RevocationStore, Seed,
-    StoreError, SubjectRevocationStore,
+    StatusListStore, StoreError, SubjectRevocationStore,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -240,5 +243,32 @@ where
         checks::assertion_single_use(&self.fresh().await).await;
         checks::concurrent_assertion_uses(Arc::new(self.fresh().await)).await;
         self.run_with_issuance().await;
+    }
+}
+
+impl<St, F, Fut> Conformance<St, F>
+where
+    St: RevocationStore
+        + IntrospectionStore
+        + SubjectRevocationStore
+        + JwtDenyList
+        + IssuanceStore
+        + ClientAssertionStore
+        + StatusListStore,
+    F: FnMut(Seed) -> Fut,
+    Fut: Future<Output = St>,
+{
+    /// Runs every check of [`run_with_assertions`](Self::run_with_assertions),
+    /// then those of [`StatusListStore`]: random slots never allocated
+    /// twice in lists of a fixed capacity, statuses that follow every
+    /// revocation of the store, and concurrent allocations (all distinct).
+    ///
+    /// # Panics
+    /// As [`run`](Self::run).
+    pub async fn run_with_status_lists(mut self) {
+        checks::status_allocation(&self.fresh().await).await;
+        checks::status_follows_revocations(&self.fresh().await).await;
+        checks::concurrent_status_allocations(Arc::new(self.fresh().await)).await;
+        self.run_with_assertions().await;
     }
 }

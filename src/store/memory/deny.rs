@@ -63,7 +63,7 @@ impl MemoryStore {
             .insert_unless(key, until, |&lapses| lapses <= now)
     }
 
-    fn denied(&self, jwt: &JwtRecord<'_>) -> bool {
+    pub(super) fn denied(&self, jwt: &JwtRecord<'_>) -> bool {
         let (now, shared) = (now(), &*self.shared);
         let key = pair(&shared.fingerprinter, jwt.issuer, jwt.jti);
         let denied = shared.jwts.denied.with(&key, |&lapses| lapses > now);
@@ -80,7 +80,11 @@ impl JwtDenyList for MemoryStore {
     /// Sweeps lapsed entries first, at most once a minute, so the list
     /// holds the live denied JWTs and at most a minute's lapsed ones.
     async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
-        Ok(self.deny(jwt, until))
+        let denied = self.deny(jwt, until);
+        if denied {
+            self.shared.statuses.changed();
+        }
+        Ok(denied)
     }
 
     async fn jwt_denied(&self, jwt: &JwtRecord<'_>) -> Result<bool, StoreError> {
@@ -101,6 +105,7 @@ impl JwtDenyList for MemoryStore {
         let key = pair(&self.shared.fingerprinter, issuer, subject);
         let cutoffs = &self.shared.jwts.cutoffs;
         cutoffs.insert_unless(key, cutoff, |&earlier| earlier < cutoff);
+        self.shared.statuses.changed();
         Ok(())
     }
 }

@@ -32,7 +32,11 @@ impl IssuanceStore for MemoryStore {
         client: &AuthenticatedClient,
         rotation: &Rotation,
     ) -> Result<RotationOutcome, StoreError> {
-        Ok(self.rotate(client, rotation))
+        let outcome = self.rotate(client, rotation);
+        if matches!(outcome, RotationOutcome::Reused { .. }) {
+            self.shared.statuses.changed();
+        }
+        Ok(outcome)
     }
 }
 

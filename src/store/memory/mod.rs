@@ -7,6 +7,7 @@ mod issue;
 mod record;
 mod rules;
 mod shard;
+mod status;
 
 use super::seed::{Seed, SeedError};
 use super::{ClientKeys, SecretDigest};
@@ -116,6 +117,8 @@ struct Shared {
     jwts: deny::DeniedJwts,
     /// The used client assertions ([`ClientAssertionStore`](crate::ClientAssertionStore)).
     assertions: assertion::UsedAssertions,
+    /// The Token Status Lists ([`StatusListStore`](crate::StatusListStore)).
+    statuses: status::Statuses,
 }
 
 /// A registered client: its secret's digest (`None` without a secret) and
@@ -138,6 +141,7 @@ impl MemoryStore {
                 stand_in: SecretDigest::from_bytes([0; 32]),
                 jwts: deny::DeniedJwts::default(),
                 assertions: assertion::UsedAssertions::default(),
+                statuses: status::Statuses::default(),
             }),
             access_token_revokes_grant: false,
         }

@@ -28,7 +28,11 @@ impl RevocationStore for MemoryStore {
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        Ok(self.revoke_token(client, request.token().secret()))
+        let outcome = self.revoke_token(client, request.token().secret());
+        if matches!(outcome, RevocationOutcome::Revoked { .. }) {
+            self.shared.statuses.changed();
+        }
+        Ok(outcome)
     }
 }
 
@@ -51,7 +55,11 @@ impl SubjectRevocationStore for MemoryStore {
         subject: &str,
         labels: &[(&str, &str)],
     ) -> Result<u64, StoreError> {
-        Ok(self.revoke_subject(subject, labels))
+        let revoked = self.revoke_subject(subject, labels);
+        if revoked > 0 {
+            self.shared.statuses.changed();
+        }
+        Ok(revoked)
     }
 }
 

@@ -7,6 +7,7 @@ mod concurrency;
 mod deny_list;
 mod issuance;
 mod rules;
+mod status;
 
 pub(super) use assertions::{assertion_single_use, client_keys, concurrent_assertion_uses};
 pub(super) use concurrency::{
@@ -19,6 +20,9 @@ pub(super) use issuance::{
 pub(super) use rules::{
     client_authentication, expired_refresh_token_ends_its_grant, grant_cascade, hint_is_advice,
     introspection, outcomes_in_order, subject_revocation,
+};
+pub(super) use status::{
+    concurrent_status_allocations, status_allocation, status_follows_revocations,
 };
 
 use crate::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
