@@ -123,6 +123,14 @@ impl AuthorizationServerMetadata {
         )
     }
 
+    /// Adds `status_list_aggregation_endpoint`
+    /// (draft-ietf-oauth-status-list-20 §9.1, registered in §14.6): the
+    /// absolute URL of the Status List Aggregation, served by the
+    /// `status-list` feature's `StatusListAggregationService`.
+    pub fn status_list_aggregation_endpoint(self, url: &str) -> Self {
+        self.member("status_list_aggregation_endpoint", url)
+    }
+
     fn endpoint(mut self, name: &str, path: &str, reader: &RequestReader) -> Self {
         let url = format!("{}{path}", self.origin);
         self.members.insert(format!("{name}_endpoint"), url.into());

@@ -72,17 +72,21 @@
 //! assert_eq!(StatusList::from_lst(Bits::One, &list.to_lst(), 16).unwrap().get(3), Some(Status::INVALID));
 //! ```
 
+mod issuer;
 #[cfg(feature = "status-list-fetch")]
 mod lists;
+mod publish;
 #[cfg(feature = "status-list-fetch")]
 mod source;
 #[cfg(feature = "status-list-fetch")]
 mod store;
 mod token;
 
+pub use issuer::{SignedStatusList, StatusClaimError, StatusIssuer};
 #[cfg(feature = "status-list-fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "status-list-fetch")))]
 pub use lists::{StatusLists, StatusLookupError, Unavailable};
+pub use publish::{ResponseFuture, StatusListAggregationService, StatusListService};
 #[cfg(feature = "status-list-fetch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "status-list-fetch")))]
 pub use source::{BoxFuture, StatusListFetchError, StatusListFetcher, StatusListSource};

@@ -89,6 +89,7 @@ pub use status::{
 };
 pub use traits::JwtRecord;
 
+pub(crate) use digest::hex;
 pub(crate) use seed::is_origin;
 
 // Public at the crate root only.

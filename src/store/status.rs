@@ -31,7 +31,7 @@ pub struct StatusAllocation<'a> {
     /// `exp`, Unix seconds.
     pub expires_at: u64,
     /// The capacity of a list opened for this allocation: a multiple of 8
-    /// from 8 to [`MAX_STATUS_LIST_CAPACITY`] (§13.7: "divisible in bytes").
+    /// from 8 to [`MAX_STATUS_LIST_CAPACITY`] (§13.4: "divisible in bytes").
     /// A list keeps the capacity it was opened with.
     pub capacity: u32,
 }
@@ -56,7 +56,7 @@ pub struct StatusSlot {
 
 /// A list as the store holds it: its capacity, its version, and the
 /// indices whose status is INVALID, ascending. Every other index is VALID
-/// (an index never allocated too: §13.5, "an unused index value can not be
+/// (an index never allocated too: §13.3, "an unused index value can not be
 /// distinguished from a valid Referenced Token").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusListState {
@@ -90,7 +90,7 @@ pub struct StatusListState {
 /// sharing the store. Statuses are 1 bit (VALID, INVALID): SUSPENDED and
 /// other status types are not kept.
 ///
-/// Allocation follows §12.6 and §13.5: indices are chosen at random within
+/// Allocation follows §12.4, §12.5 and §13.3: indices are chosen at random within
 /// a list, never sequential, and never allocated twice ("The Status Issuer
 /// MUST prevent any unintended double allocation"; this store never
 /// reuses an index, even after its token expired). A list that has no

@@ -48,7 +48,7 @@
 //! | `client_keys` (with [`Conformance::run_with_assertions`], as the two below) | RFC 7591 §2 `jwks` or `jwks_uri` read back as registered; a client with keys and no secret authenticates with neither a secret nor `none` |
 //! | `assertion_single_use` | RFC 7523 §3: a client assertion is used once until its record expires; another client's equal `jti` is another assertion |
 //! | `concurrent_assertion_uses` | of concurrent uses of one assertion, exactly one is first |
-//! | `status_allocation` (with [`Conformance::run_with_status_lists`], as the two below) | draft-ietf-oauth-status-list §13.5: random slots, never allocated twice, below their list's capacity; lists numbered from 1, a new one when the newest is full, each keeping its capacity; capacities that are not whole bytes refused |
+//! | `status_allocation` (with [`Conformance::run_with_status_lists`], as the two below) | draft-ietf-oauth-status-list-20 §12.5, §13.3: random slots, never allocated twice, below their list's capacity; lists numbered from 1, a new one when the newest is full, each keeping its capacity; capacities that are not whole bytes refused |
 //! | `status_follows_revocations` | a status becomes INVALID with its `jti`'s denial, its subject's cutoff (set before or after allocation), and the revocation of its bound token (itself, by grant cascade, by reuse, by subject and labels, or before binding); nothing else changes; versions move with the list |
 //! | `concurrent_status_allocations` | concurrent allocations get distinct slots |
 //!

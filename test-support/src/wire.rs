@@ -45,7 +45,20 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), service)
+}
+
+/// Serves `service` on `listener`, bound by the caller (who needed its
+/// address first), one task per connection.
+pub fn serve_on<S, B>(listener: TcpListener, service: S) -> Server
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
         loop {

@@ -11,12 +11,14 @@
 //! | VALID admits with the claims' `ActiveToken`; a revoked bit refuses after the `ttl`; other statuses, out-of-range indexes and malformed references refuse; tokens without `status` | [`statuses`] |
 //! | only URIs under the configured issuers are fetched; http only with the loopback switch | [`uris`] |
 //! | the last good list until its `exp`, then 503; single-flight | [`fetching`] |
+//! | the issuer publishing its lists: a revocation shown at the next GET, `ETag` and 304, signed once per change, the aggregation, 503 on a store failure; a resource server refusing a JWT revoked at the issuer | [`publish`] |
 
 #![cfg(feature = "status-list-fetch")]
 
 mod fixture;
 
 mod fetching;
+mod publish;
 mod statuses;
 mod uris;
 
