@@ -15,6 +15,7 @@
 //! program, for the process tests in `tests/processes/`), and the tests in
 //! `tests/apps/demo*.rs`.
 
+use crate::mint::{self, Minter, STATUS_LISTS_PATH};
 use crate::token::{self, TokenEndpoint, TOKEN_PATH};
 use crate::{common, serve};
 use axum::extract::{Request, State};
@@ -34,11 +35,11 @@ use tower_revoke::jwt::{ClientAssertionVerifier, JwtKey, JwtStore, JwtVerifier};
 use tower_revoke::metadata::AuthorizationServerMetadata;
 use tower_revoke::request::{RequestReader, Token};
 use tower_revoke::store::{
-    BoxStore, DynClientAssertionStore, DynStore, Recording, Seed, TokenEntry,
+    BoxStore, DynClientAssertionStore, DynStatusListStore, DynStore, Recording, Seed, TokenEntry,
 };
 use tower_revoke::{
     ActiveToken, BearerAuthLayer, ClientAssertionStore, IntrospectionEndpointLayer, IssuanceStore,
-    RevocationEndpointLayer, TokenKind,
+    RevocationEndpointLayer, StatusListStore, TokenKind,
 };
 
 /// The demo's seed, `examples/seed.json`.
@@ -69,13 +70,22 @@ pub struct DemoStore {
     /// `private_key_jwt` ([`Config::client_assertions`]). `None` for a
     /// store given as a bare [`BoxStore`]: they do not.
     pub assertions: Option<Arc<dyn DynClientAssertionStore>>,
+    /// The statuses of the JWTs the demo mints (Token Status Lists): with
+    /// it and JWTs on, every JWT carries a `status` claim and the demo
+    /// publishes its lists ([`mint`]). `None` for a store given as a bare
+    /// [`BoxStore`]: JWTs carry no status.
+    pub statuses: Option<Arc<dyn DynStatusListStore>>,
 }
 
 impl DemoStore {
     /// `store` for both: every method, `private_key_jwt` included.
-    pub fn new<St: DynStore + ClientAssertionStore + Clone>(store: St) -> Self {
+    pub fn new<St>(store: St) -> Self
+    where
+        St: DynStore + ClientAssertionStore + StatusListStore + Clone,
+    {
         Self {
             assertions: Some(Arc::new(store.clone())),
+            statuses: Some(Arc::new(store.clone())),
             store: BoxStore::new(store),
         }
     }
@@ -87,6 +97,7 @@ impl From<BoxStore> for DemoStore {
         Self {
             store,
             assertions: None,
+            statuses: None,
         }
     }
 }
@@ -97,6 +108,7 @@ impl From<crate::store::Opened> for DemoStore {
         Self {
             store: opened.store,
             assertions: Some(opened.assertions),
+            statuses: opened.statuses,
         }
     }
 }
@@ -134,6 +146,13 @@ pub struct Config {
     /// `aud` the issuer alone, never an endpoint's URL, and `typ` absent or
     /// `client-authentication+jwt`.
     pub client_assertion_strict: bool,
+    /// `TOWER_REVOKE_STATUS_LIST_TTL` (a duration, default
+    /// [`mint::STATUS_LIST_TTL`], 60 s; at least 1 s): the `ttl` of the
+    /// status lists the demo publishes for its JWTs
+    /// (draft-ietf-oauth-status-list-20 §5.1), how long a resource server
+    /// may keep one before it asks again: the staleness of a revocation
+    /// there.
+    pub status_list_ttl: Duration,
     /// Whether the demo is draining (set on SIGTERM by
     /// [`common::serve_until_stopped`]): `GET /ready` answers 503 from then
     /// on. A fresh flag, never set, from [`from_env`](Self::from_env).
@@ -175,6 +194,11 @@ impl Config {
         let access_token_lifetime = common::parse_duration(token::LIFETIME_VAR, &lifetime)
             .unwrap_or_else(|e| common::exit_with(e))
             .unwrap_or(token::ACCESS_TOKEN_LIFETIME);
+        let ttl = var(mint::STATUS_LIST_TTL_VAR).unwrap_or_default();
+        let status_list_ttl = common::parse_duration(mint::STATUS_LIST_TTL_VAR, &ttl)
+            .unwrap_or_else(|e| common::exit_with(e))
+            .unwrap_or(mint::STATUS_LIST_TTL)
+            .max(Duration::from_secs(1));
         let audit = match var("TOWER_REVOKE_AUDIT").as_deref() {
             None | Some("0") => false,
             Some("1") => true,
@@ -198,6 +222,7 @@ impl Config {
             refresh_grace,
             access_token_lifetime,
             client_assertion_strict,
+            status_list_ttl,
             draining: serve::Draining::default(),
         }
     }
@@ -244,13 +269,11 @@ impl Config {
     /// A new JWT access token (RFC 9068 §2) of `client_id` for `sub`, valid
     /// for `lifetime` (whole seconds), as the entry the issuer records
     /// ([`IssuanceStore::record_token`], or a rotation's access token): an
-    /// access token of `client_id` for `sub`, expiring at its `exp`. Its
-    /// header is `alg` HS256 with `typ` `at+jwt` (§2.1); its claims `iss`
-    /// (the issuer), `sub`, `client_id`, `iat`, `exp`, a `jti` unique to
-    /// this process and call, `aud` when
-    /// [`jwt_audience`](Self::jwt_audience) is set, and `scope` when given
-    /// (§2.2). The demo's token endpoint and its start-up JWT for alice are
-    /// minted here. `None` when JWTs are off.
+    /// access token of `client_id` for `sub`, expiring at its `exp`: the
+    /// [`claims`](Self::claims), [signed](Self::sign). The start-up JWT for
+    /// alice and the token endpoint's are minted so, by a
+    /// [`Minter`](crate::mint::Minter), which adds a `status` claim first.
+    /// `None` when JWTs are off.
     ///
     /// # Panics
     /// When the secret is empty (which [`verifier`](Self::verifier), and so
@@ -262,7 +285,22 @@ impl Config {
         scope: Option<&str>,
         lifetime: Duration,
     ) -> Option<TokenEntry> {
-        let secret = self.jwt_secret.as_ref()?;
+        self.sign(&self.claims(client_id, sub, scope, lifetime)?, client_id)
+    }
+
+    /// The claims of a new JWT access token of `client_id` for `sub`,
+    /// valid for `lifetime` (whole seconds): `iss` (the issuer), `sub`,
+    /// `client_id`, `iat`, `exp`, a `jti` unique to this process and call,
+    /// `aud` when [`jwt_audience`](Self::jwt_audience) is set, and `scope`
+    /// when given (RFC 9068 §2.2). `None` when JWTs are off.
+    pub fn claims(
+        &self,
+        client_id: &ClientId,
+        sub: &str,
+        scope: Option<&str>,
+        lifetime: Duration,
+    ) -> Option<serde_json::Value> {
+        self.jwt_secret.as_ref()?;
         let iat = now();
         let exp = iat + lifetime.as_secs();
         let mut claims = serde_json::json!({
@@ -275,14 +313,33 @@ impl Config {
         if let Some(scope) = scope {
             claims["scope"] = scope.into();
         }
+        Some(claims)
+    }
+
+    /// `claims` signed as a JWT access token of `client_id`: header `alg`
+    /// HS256 with `typ` `at+jwt` (RFC 9068 §2.1), as the entry the issuer
+    /// records (its `sub` and `exp` from the claims). `None` when JWTs are
+    /// off.
+    ///
+    /// # Panics
+    /// When the secret is empty.
+    pub fn sign(&self, claims: &serde_json::Value, client_id: &ClientId) -> Option<TokenEntry> {
+        let secret = self.jwt_secret.as_ref()?;
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("at+jwt".into());
         let key = EncodingKey::from_secret(secret.as_bytes())
             .expect("TOWER_REVOKE_JWT_HS256_SECRET: an HS256 secret must not be empty");
-        let jwt = encode(&header, &claims, &key).expect("HS256 signs any JSON claims");
+        let jwt = encode(&header, claims, &key).expect("HS256 signs any JSON claims");
         let jwt = Token::new(jwt).expect("a JWT is never empty");
         let entry = TokenEntry::new(jwt, TokenKind::AccessToken, client_id.clone());
-        Some(entry.with_subject(sub).with_expires_at(exp))
+        let entry = match claims["sub"].as_str() {
+            Some(sub) => entry.with_subject(sub),
+            None => entry,
+        };
+        Some(match claims["exp"].as_u64() {
+            Some(exp) => entry.with_expires_at(exp),
+            None => entry,
+        })
     }
 }
 
@@ -296,6 +353,7 @@ impl fmt::Debug for Config {
             .field("cors", &self.cors)
             .field("audit", &self.audit)
             .field("client_assertion_strict", &self.client_assertion_strict)
+            .field("status_list_ttl", &self.status_list_ttl)
             .field("draining", &self.draining.is_draining())
             .finish()
     }
@@ -343,6 +401,7 @@ pub async fn run() {
     let config = Config::from_env_on(common::bound(&listener));
     let store = DemoStore::from(common::open_store(SEED).await);
     let app = app_with(store.clone(), &config);
+    let minter = Minter::new(&config, store.statuses.clone());
     let store = store.store;
     let mut try_it = vec![
         "curl -i http://{addr}/me -H 'Authorization: Bearer AT1'".to_owned(),
@@ -360,7 +419,7 @@ pub async fn run() {
          README.md, \"private_key_jwt with the demo\""
             .to_owned(),
     );
-    if let Some(jwt) = alice_jwt(&store, &config).await {
+    if let Some(jwt) = alice_jwt(&store, &minter).await {
         try_it.extend([
             format!(
                 "JWT={}   # alice's JWT access token, valid one hour",
@@ -370,23 +429,40 @@ pub async fn run() {
             format!("curl -i -u app1:s3cr3t -d token=$JWT http://{{addr}}{REVOKE_PATH}"),
             "curl -i http://{addr}/me -H \"Authorization: Bearer $JWT\"   # now 401".to_owned(),
         ]);
+        if minter.statuses().is_some() {
+            try_it.push(format!(
+                "curl -i http://{{addr}}{STATUS_LISTS_PATH}/1   # its status list (Token Status List), INVALID at its idx"
+            ));
+        }
     }
     common::announce(&listener, &try_it);
     common::serve_until_stopped(listener, app, &config.draining).await;
 }
 
 /// alice's JWT access token of app1 (scope `profile`, valid one hour),
-/// recorded in `store`; `None` when JWTs are off, or with a warning when
-/// the store does not record it (a seed without app1).
-async fn alice_jwt(store: &BoxStore, config: &Config) -> Option<Token> {
+/// with its status, recorded in `store`; `None` when JWTs are off, or
+/// with a warning when the store does not record it (a seed without
+/// app1) or fails.
+async fn alice_jwt(store: &BoxStore, minter: &Minter) -> Option<Token> {
     let app1 = ClientId::new("app1").ok()?;
-    let entry = config.mint(&app1, "alice", Some("profile"), Duration::from_secs(3600))?;
-    match store.record_token(&entry).await {
-        Ok(Recording::Recorded) => Some(entry.token),
+    let hour = Duration::from_secs(3600);
+    let minted = match minter.mint(&app1, "alice", Some("profile"), hour).await {
+        Ok(minted) => minted?,
+        Err(error) => {
+            tracing::warn!(%error, "alice's JWT has no status: none printed");
+            return None;
+        }
+    };
+    let recorded = match store.record_token(&minted.entry).await {
+        Ok(Recording::Recorded) => minter.bind(&minted).await,
         Ok(other) => {
             tracing::warn!("alice's JWT was not recorded ({other:?}): none printed");
-            None
+            return None;
         }
+        Err(error) => Err(error),
+    };
+    match recorded {
+        Ok(()) => Some(minted.entry.token),
         Err(error) => {
             tracing::warn!(%error, "alice's JWT was not recorded: none printed");
             None
@@ -406,7 +482,11 @@ pub fn app(store: impl Into<DemoStore>) -> Router {
 /// are on, `store` also holds the JWT deny-list and the record of every
 /// JWT the demo issues: the endpoints see it through a
 /// [`JwtStore`] with [`recorded(true)`](JwtStore::recorded), so a JWT is
-/// active only while its record is, and its grant's end ends it.
+/// active only while its record is, and its grant's end ends it. With
+/// [`DemoStore::statuses`] too, every JWT carries a `status` claim, and
+/// `GET /statuslists/{n}` and `GET /statuslists` publish the Status List
+/// Tokens and their aggregation (named in the metadata as
+/// `status_list_aggregation_endpoint`), see [`mint`].
 ///
 ///
 /// With [`DemoStore::assertions`], the three endpoints also accept
@@ -416,7 +496,12 @@ pub fn app(store: impl Into<DemoStore>) -> Router {
 /// # Panics
 /// When the JWT secret is shorter than 32 bytes (see [`Config::verifier`]).
 pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
-    let DemoStore { store, assertions } = store.into();
+    let DemoStore {
+        store,
+        assertions,
+        statuses,
+    } = store.into();
+    let minter = Minter::new(config, statuses);
     let store = match config.verifier() {
         Some(verifier) => BoxStore::new(JwtStore::new(store, verifier).recorded(true)),
         None => store,
@@ -451,6 +536,12 @@ pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
         )
         // RFC 8414 §2 requires it: the demo has no authorization endpoint.
         .member("response_types_supported", serde_json::json!([]));
+    let metadata = match minter.statuses() {
+        Some(_) => {
+            metadata.status_list_aggregation_endpoint(&config.endpoint_url(STATUS_LISTS_PATH))
+        }
+        None => metadata,
+    };
     let metadata = match reader.client_auth_signing_algs_supported() {
         Some(algorithms) => metadata.member(
             "token_endpoint_auth_signing_alg_values_supported",
@@ -458,8 +549,17 @@ pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
         ),
         None => metadata,
     };
-    let token_endpoint = TokenEndpoint::new(store.clone(), config.clone(), reader);
+    let status_lists = minter.statuses().map(|statuses| {
+        Router::new()
+            .route_service(
+                &format!("{STATUS_LISTS_PATH}/{{list}}"),
+                statuses.list_service(),
+            )
+            .route_service(STATUS_LISTS_PATH, statuses.aggregation_service())
+    });
+    let token_endpoint = TokenEndpoint::new(store.clone(), minter, reader);
     Router::new()
+        .merge(status_lists.unwrap_or_default())
         .route(
             "/",
             get(|| async { "tower-revoke demo: POST /oauth/revoke, GET /me\n" }),

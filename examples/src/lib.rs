@@ -24,6 +24,7 @@ pub mod codegen;
 pub mod common;
 pub mod demo;
 pub mod guard_cache;
+pub mod mint;
 pub mod notion;
 pub mod polar;
 pub mod serve;

@@ -30,7 +30,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_revoke::store::{BoxStore, DynClientAssertionStore, Seed, SeedReport};
+use tower_revoke::store::{
+    BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedReport,
+};
 use tower_revoke::{ExpiredDeletion, IssuanceStore, MemoryStore};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
@@ -93,6 +95,10 @@ pub struct Opened {
     /// (single use, across every instance sharing a durable store). Never
     /// behind the guard cache, which serves Bearer checks only.
     pub assertions: Arc<dyn DynClientAssertionStore>,
+    /// The same store, for the statuses of the JWTs the demo mints (Token
+    /// Status Lists), shared by every instance on one durable store. Never
+    /// behind the guard cache.
+    pub statuses: Option<Arc<dyn DynStatusListStore>>,
     /// What seeding inserted.
     pub seeded: SeedReport,
     /// The guard cache: `off`, or its staleness and how it is invalidated.
@@ -164,6 +170,7 @@ impl StoreChoice {
         seed: &Seed,
         cache: Option<Duration>,
     ) -> Result<Opened, StoreStartError> {
+        let mut statuses: Option<Arc<dyn DynStatusListStore>> = None;
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
@@ -171,6 +178,7 @@ impl StoreChoice {
             Self::Memory => {
                 let store = MemoryStore::new();
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
+                statuses = Some(Arc::new(store.clone()) as _);
                 let assertions = Arc::new(store.clone());
                 let wrapped = guard_cache::wrap(store, cache, None);
                 (wrapped, assertions as _, counts)
@@ -229,6 +237,7 @@ impl StoreChoice {
         Ok(Opened {
             store,
             assertions,
+            statuses,
             seeded,
             cache,
         })

@@ -56,6 +56,7 @@
 //! granted scope, as §6 requires of a rotated refresh token.
 
 use crate::demo::Config;
+use crate::mint::{Minted, Minter};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
@@ -104,6 +105,7 @@ struct Shared<St> {
     reader: RequestReader,
     responder: RevocationResponder,
     config: Config,
+    minter: Minter,
 }
 
 impl<St> Clone for TokenEndpoint<St> {
@@ -120,16 +122,18 @@ where
 {
     /// The endpoint over `store`, reading requests and authenticating
     /// clients with `reader` (the revocation endpoint's, in the demo), with
-    /// `config`'s grace period of refresh token rotation
-    /// ([`Config::refresh_grace`]) and, when it has a JWT secret, JWT
-    /// access tokens ([`Config::mint`]).
-    pub fn new(store: St, config: Config, reader: RequestReader) -> Self {
+    /// the minter's configuration: its grace period of refresh token
+    /// rotation ([`Config::refresh_grace`]) and, when it has a JWT secret,
+    /// JWT access tokens ([`Minter::mint`], with their status when the
+    /// minter keeps statuses).
+    pub fn new(store: St, minter: Minter, reader: RequestReader) -> Self {
         Self {
             shared: Arc::new(Shared {
                 store,
                 reader,
                 responder: RevocationResponder::default(),
-                config,
+                config: minter.config().clone(),
+                minter,
             }),
         }
     }
@@ -184,6 +188,7 @@ where
             store,
             responder,
             config,
+            minter,
             ..
         } = &*self.shared;
         if client.client_type != ClientType::Confidential {
@@ -191,15 +196,29 @@ where
             return error(ErrorCode::UnauthorizedClient, why);
         }
         let (id, scope) = (&client.client_id, form.get("scope"));
-        let entry = config
+        let minted = match minter
             .mint(id, id.as_str(), scope, config.access_token_lifetime)
-            .unwrap_or_else(|| opaque_access_token(id, config).with_subject(id.as_str()));
-        let Some(entry) = scoped(entry, scope) else {
+            .await
+        {
+            Ok(minted) => minted.unwrap_or_else(|| Minted {
+                entry: opaque_access_token(id, config).with_subject(id.as_str()),
+                slot: None,
+            }),
+            Err(failed) => return responder.store_unavailable(&failed).map(Body::new),
+        };
+        let Some(entry) = scoped(minted.entry, scope) else {
             return error(ErrorCode::InvalidScope, MALFORMED_SCOPE);
         };
-        match store.record_token(&entry).await {
-            Ok(Recording::Recorded) => issued(&entry.token, None, scope, config),
-            Ok(other) => unavailable(&format!("the access token was not recorded: {other:?}")),
+        let minted = Minted { entry, ..minted };
+        let recorded = match store.record_token(&minted.entry).await {
+            Ok(Recording::Recorded) => minter.bind(&minted).await,
+            Ok(other) => {
+                return unavailable(&format!("the access token was not recorded: {other:?}"))
+            }
+            Err(failed) => Err(failed),
+        };
+        match recorded {
+            Ok(()) => issued(&minted.entry.token, None, scope, config),
             Err(failed) => responder.store_unavailable(&failed).map(Body::new),
         }
     }
@@ -259,34 +278,48 @@ where
         presented: Token,
         scope: Option<&str>,
     ) -> Result<Refresh, StoreError> {
-        let Shared { store, config, .. } = &*self.shared;
+        let Shared {
+            store,
+            config,
+            minter,
+            ..
+        } = &*self.shared;
         let id = &client.client_id;
+        let opaque = |entry| Minted { entry, slot: None };
         let access = if scope.is_none() && config.jwt_secret.is_none() {
             // Sent without a subject or scope, the new access token takes
             // the presented token's (the store's rule of rotation).
-            Some(opaque_access_token(id, config))
+            Some(opaque(opaque_access_token(id, config)))
         } else if let Some(facts) = store.introspect(&presented).await? {
             let subject = facts.sub().unwrap_or(id.as_str());
             let scope = scope.or(facts.scope());
-            let entry = config
-                .mint(id, subject, scope, config.access_token_lifetime)
-                .unwrap_or_else(|| opaque_access_token(id, config));
-            let Some(entry) = scoped(entry, scope) else {
-                return Ok(Refresh::InvalidScope(MALFORMED_SCOPE));
-            };
             if !within(scope, facts.scope()) {
                 return Ok(Refresh::InvalidScope(WIDER_SCOPE));
             }
-            Some(entry)
+            let lifetime = config.access_token_lifetime;
+            let minted = match minter.mint(id, subject, scope, lifetime).await? {
+                Some(minted) => minted,
+                None => opaque(opaque_access_token(id, config)),
+            };
+            let Some(entry) = scoped(minted.entry, scope) else {
+                return Ok(Refresh::InvalidScope(MALFORMED_SCOPE));
+            };
+            Some(Minted { entry, ..minted })
         } else {
             None
         };
         let refresh = Token::generate();
         let successor = TokenEntry::new(refresh.clone(), TokenKind::RefreshToken, id.clone());
-        let rotation =
-            Rotation::new(presented, successor, access.clone()).with_grace(config.refresh_grace);
+        let entry = access.as_ref().map(|minted| minted.entry.clone());
+        let rotation = Rotation::new(presented, successor, entry).with_grace(config.refresh_grace);
         Ok(match store.rotate_refresh_token(client, &rotation).await? {
-            RotationOutcome::Rotated => Refresh::Rotated { refresh, access },
+            RotationOutcome::Rotated => {
+                if let Some(minted) = &access {
+                    minter.bind(minted).await?;
+                }
+                let access = access.map(|minted| minted.entry);
+                Refresh::Rotated { refresh, access }
+            }
             _ => Refresh::InvalidGrant,
         })
     }

@@ -84,11 +84,12 @@ pub use listen::{NoticeListener, NoticeSource};
 pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
 pub use status::{
-    random_indices, DynStatusListStore, StatusAllocation, StatusListState, StatusListStore,
-    StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,
+    random_indices, BoxStatusListStore, DynStatusListStore, StatusAllocation, StatusListState,
+    StatusListStore, StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,
 };
 pub use traits::JwtRecord;
 
+#[cfg(feature = "status-list")]
 pub(crate) use digest::hex;
 pub(crate) use seed::is_origin;
 

@@ -208,28 +208,41 @@ impl<T: StatusListStore> DynStatusListStore for T {
     }
 }
 
+/// Each method's future is declared `Send` in its signature, so that a
+/// future holding an `Arc<dyn DynStatusListStore>` is `Send` wherever it
+/// is awaited (as the other store traits' impls for their twins).
 impl StatusListStore for dyn DynStatusListStore {
-    async fn allocate_status(
+    fn allocate_status(
         &self,
         allocation: &StatusAllocation<'_>,
-    ) -> Result<StatusSlot, StoreError> {
-        DynStatusListStore::allocate_status(self, allocation).await
+    ) -> impl Future<Output = Result<StatusSlot, StoreError>> + Send {
+        async move { DynStatusListStore::allocate_status(self, allocation).await }
     }
 
-    async fn bind_status(&self, slot: StatusSlot, token: &Token) -> Result<bool, StoreError> {
-        DynStatusListStore::bind_status(self, slot, token).await
+    fn bind_status(
+        &self,
+        slot: StatusSlot,
+        token: &Token,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        async move { DynStatusListStore::bind_status(self, slot, token).await }
     }
 
-    async fn status_list_version(&self, list: u64) -> Result<Option<u64>, StoreError> {
-        DynStatusListStore::status_list_version(self, list).await
+    fn status_list_version(
+        &self,
+        list: u64,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send {
+        async move { DynStatusListStore::status_list_version(self, list).await }
     }
 
-    async fn status_list(&self, list: u64) -> Result<Option<StatusListState>, StoreError> {
-        DynStatusListStore::status_list(self, list).await
+    fn status_list(
+        &self,
+        list: u64,
+    ) -> impl Future<Output = Result<Option<StatusListState>, StoreError>> + Send {
+        async move { DynStatusListStore::status_list(self, list).await }
     }
 
-    async fn status_lists(&self) -> Result<Vec<u64>, StoreError> {
-        DynStatusListStore::status_lists(self).await
+    fn status_lists(&self) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send {
+        async move { DynStatusListStore::status_lists(self).await }
     }
 }
 
@@ -296,4 +309,76 @@ pub fn random_indices(capacity: u32) -> [u32; ALLOCATION_DRAWS] {
         let draw = u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
         (draw % capacity) as u32
     })
+}
+
+/// A [`StatusListStore`] chosen at run time: an `Arc<dyn
+/// DynStatusListStore>` in a type of its own. Use it, rather than the
+/// `Arc` itself, as the store of a
+/// `status_list::StatusIssuer` whose futures must be `Send` (served by
+/// axum or hyper): rustc cannot prove a future holding an `Arc<dyn ..>`
+/// `Send` through the trait's impl for `dyn DynStatusListStore`
+/// (rust-lang/rust#110338), and a plain struct sidesteps it, as
+/// [`BoxStore`](super::BoxStore) does for the other traits.
+///
+/// ```
+/// use tower_revoke::store::BoxStatusListStore;
+/// use tower_revoke::MemoryStore;
+///
+/// let store = BoxStatusListStore::new(MemoryStore::new());
+/// # let _ = store;
+/// ```
+#[derive(Clone)]
+pub struct BoxStatusListStore(Arc<dyn DynStatusListStore>);
+
+impl BoxStatusListStore {
+    /// `store`, boxed.
+    pub fn new(store: impl StatusListStore) -> Self {
+        Self(Arc::new(store))
+    }
+
+    /// A store already boxed.
+    pub fn from_arc(store: Arc<dyn DynStatusListStore>) -> Self {
+        Self(store)
+    }
+}
+
+impl std::fmt::Debug for BoxStatusListStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BoxStatusListStore(..)")
+    }
+}
+
+impl StatusListStore for BoxStatusListStore {
+    fn allocate_status(
+        &self,
+        allocation: &StatusAllocation<'_>,
+    ) -> impl Future<Output = Result<StatusSlot, StoreError>> + Send {
+        async move { DynStatusListStore::allocate_status(&*self.0, allocation).await }
+    }
+
+    fn bind_status(
+        &self,
+        slot: StatusSlot,
+        token: &Token,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        async move { DynStatusListStore::bind_status(&*self.0, slot, token).await }
+    }
+
+    fn status_list_version(
+        &self,
+        list: u64,
+    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send {
+        async move { DynStatusListStore::status_list_version(&*self.0, list).await }
+    }
+
+    fn status_list(
+        &self,
+        list: u64,
+    ) -> impl Future<Output = Result<Option<StatusListState>, StoreError>> + Send {
+        async move { DynStatusListStore::status_list(&*self.0, list).await }
+    }
+
+    fn status_lists(&self) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send {
+        async move { DynStatusListStore::status_lists(&*self.0).await }
+    }
 }
