@@ -235,7 +235,9 @@ pub fn me_route(store: Store) -> Router {
     Router::new().route("/me", get(me).layer(BearerAuthLayer::new(store)))
 }
 
-async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
+/// `GET /me`'s handler behind a Bearer guard: 200 JSON `{"sub",
+/// "client_id"}` of the `ActiveToken` the guard admitted.
+pub async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "sub": token.sub(),
         "client_id": token.client_id().as_str(),

@@ -21,7 +21,7 @@ use crate::{common, serve};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::Router;
 use http::StatusCode;
 use std::fmt;
 use std::net::SocketAddr;
@@ -38,7 +38,7 @@ use tower_revoke::store::{
     BoxStore, DynClientAssertionStore, DynStatusListStore, DynStore, Recording, Seed, TokenEntry,
 };
 use tower_revoke::{
-    ActiveToken, BearerAuthLayer, ClientAssertionStore, IntrospectionEndpointLayer, IssuanceStore,
+    BearerAuthLayer, ClientAssertionStore, IntrospectionEndpointLayer, IssuanceStore,
     RevocationEndpointLayer, StatusListStore, TokenKind,
 };
 
@@ -569,7 +569,7 @@ pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
             READY_PATH,
             get(ready).with_state((store.clone(), config.draining.clone())),
         )
-        .route("/me", get(me).layer(BearerAuthLayer::new(store)))
+        .route("/me", get(common::me).layer(BearerAuthLayer::new(store)))
         .route(
             TOKEN_PATH,
             post(move |request: Request| async move { token_endpoint.answer(request).await }),
@@ -599,11 +599,4 @@ async fn ready(State((store, draining)): State<(BoxStore, serve::Draining)>) -> 
             unready("the store does not answer")
         }
     }
-}
-
-async fn me(Extension(token): Extension<ActiveToken>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": token.sub(),
-        "client_id": token.client_id().as_str(),
-    }))
 }

@@ -27,6 +27,7 @@ pub mod guard_cache;
 pub mod mint;
 pub mod notion;
 pub mod polar;
+pub mod resource_server;
 pub mod serve;
 pub mod store;
 pub mod token;
