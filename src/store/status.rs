@@ -39,7 +39,9 @@ pub struct StatusAllocation<'a> {
 impl StatusAllocation<'_> {
     /// Whether `capacity` is one a store accepts.
     pub fn capacity_is_valid(&self) -> bool {
-        self.capacity >= 8 && self.capacity % 8 == 0 && self.capacity <= MAX_STATUS_LIST_CAPACITY
+        self.capacity >= 8
+            && self.capacity.is_multiple_of(8)
+            && self.capacity <= MAX_STATUS_LIST_CAPACITY
     }
 }
 
