@@ -93,7 +93,7 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 5);
+    assert_eq!(versions, 6);
 }
 
 /// A clean start logs nothing that looks like a warning: migrating a
