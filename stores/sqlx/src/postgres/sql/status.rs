@@ -1,5 +1,6 @@
 //! PostgreSQL's SQL for the token status lists: version 6 of the schema
-//! (the tables and the triggers that make statuses INVALID).
+//! (the tables and the triggers that make statuses INVALID) and the
+//! statements of [`StatusDialect`], whose parameters it notes.
 //!
 //! Three kinds of lock keep the triggers right under concurrency, each a
 //! transaction-scoped advisory lock or a row lock, and none taken by a
@@ -20,6 +21,74 @@
 //!   the order a revocation locks them, before anything else: a
 //!   revocation that came first is seen by the binding, one that comes
 //!   later waits for it, and its trigger sees the slot bound.
+
+use crate::dialect::StatusDialect;
+
+impl StatusDialect for sqlx::Postgres {
+    const NEWEST_LIST: &'static str = "
+SELECT list_id, capacity FROM tower_revoke_status_lists ORDER BY list_id DESC LIMIT 1";
+
+    const OPEN_LIST: &'static str = "
+INSERT INTO tower_revoke_status_lists (list_id, capacity) VALUES ($1, $2)
+ON CONFLICT DO NOTHING";
+
+    // The slot's first status is the trigger's (`starts`): it reads the
+    // cutoffs under the subject's lock.
+    const ALLOCATE: &'static str = "
+INSERT INTO tower_revoke_status_slots
+    (list_id, idx, issuer, jti, subject, issued_at, expires_at)
+SELECT $1, d.idx, $3, $4, $5, $6, $7
+FROM (SELECT value::bigint AS idx, n
+      FROM json_array_elements_text($2::json) WITH ORDINALITY AS e (value, n)) AS d
+WHERE NOT EXISTS (
+    SELECT 1 FROM tower_revoke_status_slots s WHERE s.list_id = $1 AND s.idx = d.idx)
+ORDER BY d.n LIMIT 1
+ON CONFLICT DO NOTHING
+RETURNING idx";
+
+    const ANY_FREE: &'static str = "
+SELECT EXISTS (
+    SELECT 1 FROM json_array_elements_text($2::json) AS d (value)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tower_revoke_status_slots s
+        WHERE s.list_id = $1 AND s.idx = d.value::bigint))";
+
+    // `token` and `grant_row` lock the rows a revocation updates, token
+    // first (a row locked after a wait is read as its holder committed
+    // it); `ended` takes the lock of INVALID statuses when either is
+    // revoked. All three are read, first, for the new value of `invalid`,
+    // before the slot's row is written.
+    const BIND: &'static str = "
+WITH token AS (
+    SELECT client_id, grant_id, revoked_at FROM tower_revoke_tokens WHERE digest = $3
+    FOR SHARE
+),
+grant_row AS (
+    SELECT g.revoked_at FROM tower_revoke_grants g
+    JOIN token t ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+    FOR SHARE OF g
+),
+ended AS (
+    SELECT pg_advisory_xact_lock(7010, 0)
+    WHERE EXISTS (SELECT 1 FROM token WHERE revoked_at IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM grant_row WHERE revoked_at IS NOT NULL)
+)
+UPDATE tower_revoke_status_slots SET token_digest = $3,
+    invalid = EXISTS (SELECT 1 FROM ended) OR invalid
+WHERE list_id = $1 AND idx = $2 AND token_digest IS NULL";
+
+    const VERSION: &'static str =
+        "SELECT version FROM tower_revoke_status_lists WHERE list_id = $1";
+
+    const LIST: &'static str = "
+SELECT l.capacity, l.version, s.idx
+FROM tower_revoke_status_lists l
+LEFT JOIN tower_revoke_status_slots s ON s.list_id = l.list_id AND s.invalid
+WHERE l.list_id = $1
+ORDER BY s.idx";
+
+    const LISTS: &'static str = "SELECT list_id FROM tower_revoke_status_lists ORDER BY list_id";
+}
 
 /// Version 6: token status lists (draft-ietf-oauth-status-list-20; see
 /// the crate docs). The lists and their slots, with an index for each way

@@ -1,10 +1,65 @@
 //! SQLite's SQL for the token status lists: version 6 of the schema (the
-//! tables and the triggers that make statuses INVALID).
+//! tables and the triggers that make statuses INVALID) and the statements
+//! of [`StatusDialect`], whose parameters it notes.
 //!
 //! SQLite has one writer at a time (each write statement, trigger
 //! included, holds the write lock to its commit), so a trigger, an
 //! allocation and a binding read what every earlier write committed and
 //! need no locks of their own.
+
+use crate::dialect::StatusDialect;
+
+impl StatusDialect for sqlx::Sqlite {
+    const NEWEST_LIST: &'static str = "
+SELECT list_id, capacity FROM tower_revoke_status_lists ORDER BY list_id DESC LIMIT 1";
+
+    const OPEN_LIST: &'static str = "
+INSERT INTO tower_revoke_status_lists (list_id, capacity) VALUES (?1, ?2)
+ON CONFLICT DO NOTHING";
+
+    // The slot's first status is read in the same statement, under the
+    // write lock: no cutoff or denial can come between.
+    const ALLOCATE: &'static str = "
+INSERT INTO tower_revoke_status_slots
+    (list_id, idx, issuer, jti, subject, issued_at, expires_at, invalid)
+SELECT ?1, d.value, ?3, ?4, ?5, ?6, ?7,
+       EXISTS (SELECT 1 FROM tower_revoke_subject_cutoffs
+               WHERE issuer = ?3 AND subject = ?5 AND revoked_through >= ?6)
+       OR EXISTS (SELECT 1 FROM tower_revoke_denied_jtis WHERE issuer = ?3 AND jti = ?4)
+FROM json_each(?2) AS d
+WHERE NOT EXISTS (
+    SELECT 1 FROM tower_revoke_status_slots s WHERE s.list_id = ?1 AND s.idx = d.value)
+ORDER BY d.key LIMIT 1
+ON CONFLICT DO NOTHING
+RETURNING idx";
+
+    const ANY_FREE: &'static str = "
+SELECT EXISTS (
+    SELECT 1 FROM json_each(?2) AS d
+    WHERE NOT EXISTS (
+        SELECT 1 FROM tower_revoke_status_slots s WHERE s.list_id = ?1 AND s.idx = d.value))";
+
+    const BIND: &'static str = "
+UPDATE tower_revoke_status_slots SET token_digest = ?3,
+    invalid = invalid OR EXISTS (
+        SELECT 1 FROM tower_revoke_tokens t
+        LEFT JOIN tower_revoke_grants g
+               ON g.client_id = t.client_id AND g.grant_id = t.grant_id
+        WHERE t.digest = ?3 AND (t.revoked_at IS NOT NULL OR g.revoked_at IS NOT NULL))
+WHERE list_id = ?1 AND idx = ?2 AND token_digest IS NULL";
+
+    const VERSION: &'static str =
+        "SELECT version FROM tower_revoke_status_lists WHERE list_id = ?1";
+
+    const LIST: &'static str = "
+SELECT l.capacity, l.version, s.idx
+FROM tower_revoke_status_lists l
+LEFT JOIN tower_revoke_status_slots s ON s.list_id = l.list_id AND s.invalid
+WHERE l.list_id = ?1
+ORDER BY s.idx";
+
+    const LISTS: &'static str = "SELECT list_id FROM tower_revoke_status_lists ORDER BY list_id";
+}
 
 /// Version 6: token status lists (draft-ietf-oauth-status-list-20; see
 /// the crate docs). The lists and their slots, with an index for each way
