@@ -288,7 +288,8 @@
 //   read.rs     the reads on a request's path, one round trip each: client
 //               authentication, introspection, the JWT deny-list check
 //   revoke.rs   every write that ends tokens (revocation and its grant
-//               cascade, bulk revocation, JWT denials), then its notice
+//               cascade, bulk revocation), then its notice
+//   deny.rs     the JWT deny-list's writes: denied JWTs, subject cutoffs
 //   insert.rs   registering clients (with their keys), writing a token
 //   issue.rs    issuance: recording tokens behind their grant's barrier,
 //               rotating refresh tokens
@@ -306,6 +307,7 @@
 //               the clock, key expiry (`pxat`)
 //   error.rs    Redis failures as `StoreError`s
 mod assertion;
+mod deny;
 mod error;
 mod insert;
 mod issue;

@@ -1,18 +1,19 @@
 //! Every write that ends tokens, then its notice: a revocation (RFC 7009
-//! §2.1) with its grant cascade, bulk revocation of a subject's tokens,
-//! and the JWT deny-list. The steps are those of the crate docs'
-//! "Revocation"; the scripts are in [`scripts`](crate::scripts).
+//! §2.1) with its grant cascade, and bulk revocation of a subject's
+//! tokens. The steps are those of the crate docs' "Revocation"; the
+//! scripts are in [`scripts`](crate::scripts). The JWT deny-list's writes
+//! are in `deny.rs`.
 
 use crate::error::unexpected;
 use crate::record::{now_millis, now_secs};
-use crate::scripts::{END_GRANT, MARK_ENDED, RAISE, REVOKE, REVOKE_IF_LABELLED};
+use crate::scripts::{END_GRANT, MARK_ENDED, REVOKE, REVOKE_IF_LABELLED};
 use crate::store::IN_FLIGHT;
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
 use redis::AsyncCommands;
 use tower_revoke::request::Token;
-use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
+use tower_revoke::store::{RevocationNotice, TokenDigest};
 use tower_revoke::{AuthenticatedClient, RevocationOutcome, StoreError, TokenKind};
 
 impl<C> RedisStore<C>
@@ -175,31 +176,6 @@ where
             .buffer_unordered(IN_FLIGHT);
         let revoked: Vec<Option<TokenDigest>> = revoked.try_collect().await?;
         Ok(revoked.into_iter().flatten().collect())
-    }
-
-    /// One `SET key 1 NX PXAT <until>`: the key vanishes when the entry
-    /// lapses, so the list never outgrows the live denied tokens.
-    pub(crate) async fn deny_jti(
-        &self,
-        jwt: &JwtRecord<'_>,
-        until: u64,
-    ) -> Result<bool, StoreError> {
-        self.set_until(self.keys.denied_jti(jwt.issuer, jwt.jti), until)
-            .await
-    }
-
-    /// One script on the subject's cutoff key: raised, never lowered. The
-    /// key never expires.
-    pub(crate) async fn raise_jwt_cutoff(
-        &self,
-        issuer: &str,
-        subject: &str,
-        cutoff: u64,
-    ) -> Result<(), StoreError> {
-        let mut raise = RAISE.key(self.keys.subject_cutoff(issuer, subject));
-        raise.arg(cutoff);
-        let _: i64 = self.bounded(self.invoke(&raise)).await?;
-        Ok(())
     }
 
     /// Step 4: PUBLISHes the digests of the tokens a committed revocation

@@ -1,5 +1,5 @@
 //! The store traits of `tower_revoke`, each method one call to the
-//! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`,
+//! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`, `deny.rs`,
 //! `issue.rs`, `insert.rs`, `assertion.rs`).
 
 use crate::RedisStore;
