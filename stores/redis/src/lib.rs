@@ -295,13 +295,18 @@
 //               rotating refresh tokens
 //   assertion.rs  `private_key_jwt`: a client's keys, and each client
 //               assertion's single use
+//   status/     Token Status Lists: allocating and binding statuses
+//               (mod.rs), reading lists (read.rs), running the scripts
+//               that make statuses INVALID (settle.rs)
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
 //               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
-//               `ClientAssertionStore`, calling the above
+//               `ClientAssertionStore`, `StatusListStore`, calling the
+//               above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
 //   scripts.rs  every Lua script, with what it reads, writes and replies
+//               (those of the status lists in scripts/status.rs)
 //   keys.rs     key names and their cluster hash tags
 //   record.rs   what values hold: a token's hash fields, a client's value,
 //               the clock, key expiry (`pxat`)
@@ -319,6 +324,7 @@ mod record;
 mod reset;
 mod revoke;
 mod scripts;
+mod status;
 mod store;
 mod traits;
 

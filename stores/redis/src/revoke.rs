@@ -42,11 +42,12 @@ where
     ) -> Result<(RevocationOutcome, Vec<TokenDigest>), StoreError> {
         let client_id = client.client_id.as_str();
         let mut decide = REVOKE.key(self.keys.token(&digest));
+        decide.key(self.keys.token_statuses(&digest));
         decide
             .arg(client_id)
             .arg(now_secs())
             .arg(u8::from(self.access_token_revokes_grant));
-        let reply: Vec<String> = self.invoke(&decide).await?;
+        let reply: Vec<String> = self.invoke_settled(&mut decide).await?;
         let (outcome, grant) = decision(&reply)?;
         let mut ended = Vec::new();
         if let RevocationOutcome::Revoked { .. } = outcome {
@@ -122,8 +123,9 @@ where
         score: &str,
     ) -> Result<Mark, StoreError> {
         let mut mark = MARK_ENDED.key(self.keys.token(&digest));
+        mark.key(self.keys.token_statuses(&digest));
         mark.arg(now).arg(client_id).arg(grant_id).arg(score);
-        let ended: i64 = self.invoke(&mark).await?;
+        let ended: i64 = self.invoke_settled(&mut mark).await?;
         Ok(match ended {
             1 => Mark::Active,
             2 => Mark::Rotated,
@@ -166,11 +168,12 @@ where
                 let digest =
                     TokenDigest::from_hex(&member).ok_or_else(|| unexpected("subject member"))?;
                 let mut revoke = REVOKE_IF_LABELLED.key(self.keys.token(&digest));
+                revoke.key(self.keys.token_statuses(&digest));
                 revoke.arg(now).arg(subject);
                 for (name, value) in labels {
                     revoke.arg(*name).arg(*value);
                 }
-                let revoked: i64 = self.invoke(&revoke).await?;
+                let revoked: i64 = self.invoke_settled(&mut revoke).await?;
                 Ok::<_, StoreError>((revoked == 1).then_some(digest))
             })
             .buffer_unordered(IN_FLIGHT);
