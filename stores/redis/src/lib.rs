@@ -235,7 +235,7 @@
 //! index) when all 16 are taken. It checks the newest list the store last
 //! saw and replies the current one otherwise (the call tries again), so
 //! concurrent allocations on every instance get distinct statuses, and a
-//! bit once set stays: no index is allocated twice (§13.5). Then the
+//! bit once set stays: no index is allocated twice (§13.3). Then the
 //! status is indexed under its JWT (`P:sj:`) and its subject (`P:ss:`), one
 //! script on each slot, sent together; each makes it INVALID at once when
 //! the JWT is denied or the subject's cutoff reaches its `iat`, and a
