@@ -296,7 +296,7 @@ async fn an_asymmetric_key_is_published_as_a_jwk_set_that_verifies_the_lists() {
         .send(get(&format!("/statuslists/{}", slot.list)))
         .await;
     let verifier = StatusListVerifier::new(
-        JwtKey::jwks(&String::from_utf8(jwks.body.to_vec()).unwrap()).unwrap(),
+        JwtKey::jwks(std::str::from_utf8(&jwks.body).unwrap()).unwrap(),
     );
     let jwt = std::str::from_utf8(&list.body).unwrap();
     let verified = verifier
