@@ -295,9 +295,8 @@ async fn an_asymmetric_key_is_published_as_a_jwk_set_that_verifies_the_lists() {
     let list = server
         .send(get(&format!("/statuslists/{}", slot.list)))
         .await;
-    let verifier = StatusListVerifier::new(
-        JwtKey::jwks(std::str::from_utf8(&jwks.body).unwrap()).unwrap(),
-    );
+    let verifier =
+        StatusListVerifier::new(JwtKey::jwks(std::str::from_utf8(&jwks.body).unwrap()).unwrap());
     let jwt = std::str::from_utf8(&list.body).unwrap();
     let verified = verifier
         .verify(jwt, &statuses.uri(slot.list), crate::support::jwt::now())
