@@ -82,6 +82,8 @@ mod source;
 mod store;
 mod token;
 #[cfg(feature = "status-list-fetch")]
+mod trust;
+#[cfg(feature = "status-list-fetch")]
 mod verified;
 
 pub use issuer::{SignedStatusList, StatusClaimError, StatusIssuer};

@@ -4,7 +4,7 @@
 use super::lists::{StatusLists, StatusLookupError};
 use super::source::{StatusListFetcher, StatusListSource};
 use super::verified::{Verified, VerifiedTokens};
-use super::Status;
+use super::{Status, StatusReference};
 use crate::jwt::JwtVerifier;
 use crate::request::Token;
 use crate::store::{ActiveToken, IntrospectionStore, StoreError};
@@ -135,14 +135,14 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
         let leeway = self.verifier.leeway_secs();
         let Some(kept) = &self.verified else {
             let jwt = self.verifier.access_token(token)?;
-            return Some(Arc::new(Verified::new(token, &jwt, leeway)));
+            return Some(Arc::new(Verified::new(&jwt, leeway)));
         };
         if let Some(found) = kept.get(token, crate::clock::unix_now()) {
             return Some(found);
         }
         let jwt = self.verifier.access_token(token)?;
-        let verified = Arc::new(Verified::new(token, &jwt, leeway));
-        kept.insert(Arc::clone(&verified));
+        let verified = Arc::new(Verified::new(&jwt, leeway));
+        kept.insert(token, Arc::clone(&verified));
         Some(verified)
     }
 
@@ -151,24 +151,52 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
         let Some(verified) = self.verified(token) else {
             return Ok(None);
         };
-        let Some(reference) = &verified.status else {
-            return Ok((!self.require_status).then(|| verified.active.clone()));
-        };
-        let Some(reference) = reference else {
-            tracing::debug!("status claim without a well-formed status_list");
-            return Ok(None);
-        };
-        match self.lists.status(reference).await {
-            Ok(Status::VALID) => Ok(Some(verified.active.clone())),
-            Ok(_) => Ok(None),
-            Err(StatusLookupError::Unavailable(error)) => Err(StoreError::new(format!(
-                "status list {} unavailable: {error}",
-                reference.uri
-            ))),
-            Err(error) => {
-                tracing::debug!(%error, uri = %reference.uri, "token refused by its status reference");
-                Ok(None)
+        match Self::reference(&verified) {
+            Ok(reference) => {
+                let status = self.lists.status(reference).await;
+                answer(&verified, reference, status)
             }
+            Err(()) => Ok(self.without_reference(&verified)),
+        }
+    }
+
+    /// The token's status reference; `Err` when it has none, or a
+    /// malformed one.
+    fn reference(verified: &Verified) -> Result<&StatusReference, ()> {
+        match &verified.status {
+            Some(Some(reference)) => Ok(reference),
+            Some(None) => {
+                tracing::debug!("status claim without a well-formed status_list");
+                Err(())
+            }
+            None => Err(()),
+        }
+    }
+
+    /// The answer for a token without a well-formed reference: active only
+    /// when it has no `status` claim and none is required.
+    fn without_reference(&self, verified: &Verified) -> Option<ActiveToken> {
+        let active = verified.status.is_none() && !self.require_status;
+        active.then(|| verified.active.clone())
+    }
+}
+
+/// The answer for `verified`, whose status at `reference` is `status`.
+fn answer(
+    verified: &Verified,
+    reference: &StatusReference,
+    status: Result<Status, StatusLookupError>,
+) -> Result<Option<ActiveToken>, StoreError> {
+    match status {
+        Ok(Status::VALID) => Ok(Some(verified.active.clone())),
+        Ok(_) => Ok(None),
+        Err(StatusLookupError::Unavailable(error)) => Err(StoreError::new(format!(
+            "status list {} unavailable: {error}",
+            reference.uri
+        ))),
+        Err(error) => {
+            tracing::debug!(%error, uri = %reference.uri, "token refused by its status reference");
+            Ok(None)
         }
     }
 }
@@ -181,6 +209,22 @@ impl<S: StatusListSource> IntrospectionStore for StatusCheckedStore<S> {
     /// valid list at hand): the status is unknown.
     async fn introspect(&self, token: &Token) -> Result<Option<ActiveToken>, StoreError> {
         self.check(token.secret()).await
+    }
+
+    /// Answers at once when the token's verification is kept (see
+    /// [`verified_tokens`](StatusCheckedStore::verified_tokens)) and its
+    /// list is at hand and needs no refresh
+    /// ([`StatusLists::status_now`]): the Bearer guard's fast path. `None`
+    /// otherwise, to verify or fetch in [`introspect`](Self::introspect).
+    fn introspect_now(&self, token: &str) -> Option<Result<Option<ActiveToken>, StoreError>> {
+        let verified = self
+            .verified
+            .as_ref()?
+            .get(token, crate::clock::unix_now())?;
+        Some(match Self::reference(&verified) {
+            Ok(reference) => answer(&verified, reference, self.lists.status_now(reference)?),
+            Err(()) => Ok(self.without_reference(&verified)),
+        })
     }
 }
 

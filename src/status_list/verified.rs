@@ -5,17 +5,13 @@
 
 use super::StatusReference;
 use crate::jwt::VerifiedJwt;
+use crate::store::memory::fingerprint::{Fingerprint, Fingerprinter};
 use crate::store::ActiveToken;
 use quick_cache::sync::Cache;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// What a verification established about one token, while it holds.
 pub(super) struct Verified {
-    /// The token itself, compared on every hit: a hash collision is a
-    /// miss, never another token's answer.
-    token: Box<str>,
     /// Its facts for the guard.
     pub(super) active: ActiveToken,
     /// Whether it has a `status` claim, and the reference when well formed.
@@ -27,9 +23,8 @@ pub(super) struct Verified {
 
 impl Verified {
     /// What verifying `token` established, with the verifier's `leeway`.
-    pub(super) fn new(token: &str, jwt: &VerifiedJwt, leeway: u64) -> Self {
+    pub(super) fn new(jwt: &VerifiedJwt, leeway: u64) -> Self {
         Self {
-            token: token.into(),
             active: jwt.to_active_token(),
             status: jwt.status().map(|_| jwt.status_reference()),
             valid_through: jwt.expires_at().saturating_add(leeway),
@@ -37,31 +32,32 @@ impl Verified {
     }
 }
 
-/// At most `capacity` verified tokens (S3-FIFO eviction), by a keyed hash
-/// of the token (SipHash under a random per-cache key).
+/// At most `capacity` verified tokens (S3-FIFO eviction), by the 128-bit
+/// keyed fingerprint of the token ([`MemoryStore`](crate::MemoryStore)'s:
+/// SipHash-1-3 under a random per-cache key), so the token itself is
+/// never kept, and nobody outside the process can aim at a collision.
 pub(super) struct VerifiedTokens {
-    cache: Cache<u64, Arc<Verified>>,
-    keys: RandomState,
+    cache: Cache<Fingerprint, Arc<Verified>>,
+    fingerprinter: Fingerprinter,
 }
 
 impl VerifiedTokens {
     pub(super) fn new(capacity: usize) -> Self {
         Self {
             cache: Cache::new(capacity.max(1)),
-            keys: RandomState::new(),
+            fingerprinter: Fingerprinter::new(),
         }
     }
 
     /// `token`'s verification, if it was verified and is still valid at
     /// `now` (Unix seconds).
     pub(super) fn get(&self, token: &str, now: u64) -> Option<Arc<Verified>> {
-        let found = self.cache.get(&self.keys.hash_one(token))?;
-        (*found.token == *token && now <= found.valid_through).then_some(found)
+        let found = self.cache.get(&self.fingerprinter.of(token))?;
+        (now <= found.valid_through).then_some(found)
     }
 
-    /// Keeps `verified` for its token.
-    pub(super) fn insert(&self, verified: Arc<Verified>) {
-        let key = self.keys.hash_one(&*verified.token);
-        self.cache.insert(key, verified);
+    /// Keeps `verified` for `token`.
+    pub(super) fn insert(&self, token: &str, verified: Arc<Verified>) {
+        self.cache.insert(self.fingerprinter.of(token), verified);
     }
 }

@@ -11,7 +11,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 /// fingerprint with probability about `n² / 2^129` for `n` tokens, and the
 /// key never leaves the process, so nobody can aim at a collision.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) struct Fingerprint {
+pub(crate) struct Fingerprint {
     high: u64,
     low: u64,
 }
@@ -25,19 +25,19 @@ impl Hash for Fingerprint {
 }
 
 /// Computes the [`Fingerprint`]s of one store.
-pub(super) struct Fingerprinter(SipHasher13);
+pub(crate) struct Fingerprinter(SipHasher13);
 
 impl Fingerprinter {
     /// A fingerprinter with a fresh random key (drawn from the standard
     /// library's per-process random `RandomState` keys).
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let random = RandomState::new();
         let key = |n: u8| random.hash_one(n);
         Self(SipHasher13::new_with_keys(key(0), key(1)))
     }
 
     /// The fingerprint of `value`.
-    pub(super) fn of(&self, value: &str) -> Fingerprint {
+    pub(crate) fn of(&self, value: &str) -> Fingerprint {
         let mut hasher = self.0;
         hasher.write(value.as_bytes());
         let hash = hasher.finish128();

@@ -2,7 +2,7 @@
 
 mod assertion;
 mod deny;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod issue;
 mod record;
 mod rules;
