@@ -272,7 +272,7 @@ impl Config {
     /// access token of `client_id` for `sub`, expiring at its `exp`: the
     /// [`claims`](Self::claims), [signed](Self::sign). The start-up JWT for
     /// alice and the token endpoint's are minted so, by a
-    /// [`Minter`](crate::mint::Minter), which adds a `status` claim first.
+    /// [`Minter`], which adds a `status` claim first.
     /// `None` when JWTs are off.
     ///
     /// # Panics
