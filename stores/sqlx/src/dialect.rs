@@ -23,8 +23,9 @@ pub(crate) trait Dialect: sqlx::Database {
     /// The migrations' scripts, in order: version 1 creates the clients,
     /// grants and tokens (see the crate docs), version 2 the JWT deny-list,
     /// version 3 adds the tokens' `rotated_at`, version 4 their `scope`,
-    /// version 5 the clients' keys and the used client assertions.
-    const SCHEMA: [&'static str; 5];
+    /// version 5 the clients' keys and the used client assertions,
+    /// version 6 the token status lists and their triggers.
+    const SCHEMA: [&'static str; 6];
 
     /// Registers a client unless its id is taken (nothing changes then):
     /// one row affected when this call registered it. (1) client id,
@@ -75,4 +76,49 @@ pub(crate) trait Dialect: sqlx::Database {
 
     /// How many rows a statement inserted, updated or deleted.
     fn rows_affected(done: &Self::QueryResult) -> u64;
+}
+
+/// The SQL of one database for the token status lists
+/// ([`status`](crate::status)), which both stores run alike. Whether a
+/// status is INVALID is kept by the triggers of version 6 (see the crate
+/// docs), not by these statements.
+pub(crate) trait StatusDialect: Dialect {
+    /// The newest list's number and capacity, no row when none is open.
+    const NEWEST_LIST: &'static str;
+
+    /// Opens a list unless that number is taken (nothing changes then):
+    /// one row affected when this call opened it. (1) number,
+    /// (2) capacity.
+    const OPEN_LIST: &'static str;
+
+    /// Allocates the first of the drawn indices that no slot of the list
+    /// holds, for a JWT: its index returned, no row when every drawn index
+    /// is taken (or another allocation took the free one meanwhile).
+    /// (1) list, (2) the drawn indices in the order to try them (a JSON
+    /// array of integers), (3) issuer, (4) jti, (5) subject, (6) issued
+    /// at, (7) expires at. The slot starts INVALID when the subject's
+    /// cutoff covers it or its jti is denied.
+    const ALLOCATE: &'static str;
+
+    /// Whether one of the drawn indices is free in the list: (1) list,
+    /// (2) the drawn indices (a JSON array).
+    const ANY_FREE: &'static str;
+
+    /// Binds a slot not bound yet to a token (one row affected), INVALID
+    /// at once when the token or its grant is revoked already. (1) list,
+    /// (2) index, (3) the token's digest.
+    const BIND: &'static str;
+
+    /// A list's version, which the triggers move with its statuses; no row
+    /// for a list never opened. (1) list.
+    const VERSION: &'static str;
+
+    /// A list's capacity and version with each of its INVALID indices,
+    /// ascending, in one statement (one snapshot): a row with a `NULL`
+    /// index for a list without any, no row for a list never opened.
+    /// (1) list.
+    const LIST: &'static str;
+
+    /// The numbers of every list opened, ascending.
+    const LISTS: &'static str;
 }

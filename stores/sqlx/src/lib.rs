@@ -286,6 +286,7 @@ mod rules;
 mod shared;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod status;
 
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]

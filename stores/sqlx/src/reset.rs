@@ -9,6 +9,8 @@ use tower_revoke::StoreError;
 /// Every row of the store's tables, children before parents (the
 /// migrations table stays: the schema is unchanged).
 const RESET: &str = "
+DELETE FROM tower_revoke_status_slots;
+DELETE FROM tower_revoke_status_lists;
 DELETE FROM tower_revoke_tokens;
 DELETE FROM tower_revoke_grants;
 DELETE FROM tower_revoke_clients;

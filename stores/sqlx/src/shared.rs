@@ -25,6 +25,10 @@ impl<'p, DB: Database> Shared<'p, DB> {
     pub(crate) fn new(pool: &'p Pool<DB>) -> Self {
         Self { pool }
     }
+
+    pub(crate) fn pool(&self) -> &'p Pool<DB> {
+        self.pool
+    }
 }
 
 // What sqlx needs to run these statements on `DB`'s pool: the values they

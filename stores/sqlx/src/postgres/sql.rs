@@ -3,6 +3,8 @@
 //! parameters are noted on [`Dialect`]), then its own, with their
 //! parameters `$1`, `$2`, ... noted on each constant.
 
+mod status;
+
 use crate::dialect::Dialect;
 use sqlx::postgres::PgQueryResult;
 
@@ -81,7 +83,14 @@ DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
     SELECT digest FROM tower_revoke_assertions WHERE expires_at <= $1
     ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))";
 
-    const SCHEMA: [&'static str; 5] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5];
+    const SCHEMA: [&'static str; 6] = [
+        SCHEMA_V1,
+        SCHEMA_V2,
+        SCHEMA_V3,
+        SCHEMA_V4,
+        SCHEMA_V5,
+        status::SCHEMA_V6,
+    ];
 
     const REGISTER_CLIENT: &'static str = "
 INSERT INTO tower_revoke_clients (client_id, secret_digest, jwks, jwks_uri)

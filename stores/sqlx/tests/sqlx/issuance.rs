@@ -155,8 +155,9 @@ async fn successors_take_the_subject(store: impl Durable) {
     assert!(is_active(&store, "AT3").await, "bob's token stays");
 }
 
-/// Takes a migrated database back to version 2, before rotation (version
-/// 3), scopes (version 4) and client keys (version 5).
+/// Takes a database migrated up to version 5 (version 6 undone by each
+/// database's `undo_version_6`) back to version 2, before rotation
+/// (version 3), scopes (version 4) and client keys (version 5).
 async fn back_to_version_2<'e, E: sqlx::Executor<'e>>(database: E) {
     let sql = concat!(
         crate::support::undo_version_5!(),
@@ -233,6 +234,7 @@ mod sqlite {
         let store = SqliteStore::open(file.path()).await.unwrap();
         store.migrate().await.unwrap();
         upgraded_from_version_2(store, |store| async move {
+            crate::support::sqlite::undo_version_6(store.pool()).await;
             back_to_version_2(store.pool()).await;
             store.migrate().await.expect("upgrade");
         })
@@ -385,6 +387,7 @@ mod postgres {
         };
         let (store, _schema) = store(&url).await;
         upgraded_from_version_2(store, |store| async move {
+            crate::support::postgres::undo_version_6(store.pool()).await;
             back_to_version_2(store.pool()).await;
             store.migrate().await.expect("upgrade");
         })

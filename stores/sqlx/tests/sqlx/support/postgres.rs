@@ -227,3 +227,19 @@ pub async fn dump(pool: &PgPool) -> String {
     }
     dump
 }
+
+/// Undoes migration 6 (the status lists, their triggers and functions),
+/// but its bookkeeping: for the tests that take a database back to an
+/// earlier version.
+pub async fn undo_version_6(pool: &PgPool) {
+    sqlx::raw_sql(
+        "DROP TABLE tower_revoke_status_slots;
+        DROP TABLE tower_revoke_status_lists;
+        DROP FUNCTION tower_revoke_status_starts, tower_revoke_status_changed,
+            tower_revoke_status_denied_jti, tower_revoke_status_cutoff,
+            tower_revoke_status_token, tower_revoke_status_grant CASCADE;",
+    )
+    .execute(pool)
+    .await
+    .expect("undo version 6");
+}
