@@ -61,7 +61,7 @@ impl Jwt {
     /// `/me` and the resource server verify them), its status in a list
     /// under the demo's issuer (its address, the default issuer).
     pub fn of(demo: &Demo, token: &str) -> Self {
-        let claims = payload(token);
+        let claims = serde_json::Value::Object(payload(token));
         let list = &claims["status"]["status_list"];
         let uri = list["uri"].as_str().expect("status.status_list.uri");
         let base = format!("http://{}/statuslists/", demo.addr);
@@ -153,7 +153,10 @@ impl Decoder {
         let decoded: Decoded = serde_json::from_str(said.trim())
             .unwrap_or_else(|e| panic!("{what} printed one JSON line: {e}: {said}"));
         assert_eq!(decoded.bits, 1, "VALID and INVALID: one bit");
-        assert!(decoded.len > 0 && decoded.len.is_multiple_of(8), "{decoded:?}");
+        assert!(
+            decoded.len > 0 && decoded.len.is_multiple_of(8),
+            "{decoded:?}"
+        );
         Ok(decoded)
     }
 

@@ -16,7 +16,14 @@ on_stores!(python statuses_survive_a_restart:
 
 async fn statuses_survive_a_restart(store: Store, python: String) {
     let decoder = Decoder::new(python);
-    let vars = super::minting("60s");
+    // The same address, and so the same issuer and lists' URIs, after the
+    // restart: a port that was free a moment ago.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|free| free.local_addr())
+        .expect("a free port")
+        .to_string();
+    let [secret, ttl] = super::minting("60s");
+    let vars = [secret, ttl, ("TOWER_REVOKE_ADDR", addr.as_str())];
     let mut demo = store.demo(&vars).await;
     let mut earlier = vec![printed_at_start(&mut demo).await];
     let revoked = client_credentials(&demo).await;
@@ -44,6 +51,10 @@ async fn statuses_survive_a_restart(store: Store, python: String) {
     // One list, every index distinct (list_of): none given twice.
     let after = decoder.list_of(&refs(&all)).await;
     assert_eq!(after.invalid, before.invalid, "kept, and the later VALID");
+    for dead in [&revoked, &granted] {
+        token::assert_dead(&demo, &dead.token).await;
+    }
+    token::assert_live(&demo, &earlier[3].token, "app1").await;
 
     let reply = token::revoke(&demo, &later[1].token).await;
     reply.assert_revoked_with(&[VARY_ORIGIN]);
