@@ -33,7 +33,10 @@ use std::time::Duration;
 use tower_revoke::store::{
     BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedReport,
 };
-use tower_revoke::{ExpiredDeletion, IssuanceStore, MemoryStore};
+use tower_revoke::{
+    ClientAssertionStore, ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList,
+    MemoryStore, RevocationStore, StatusListStore, SubjectRevocationStore,
+};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
 use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
@@ -170,18 +173,14 @@ impl StoreChoice {
         seed: &Seed,
         cache: Option<Duration>,
     ) -> Result<Opened, StoreStartError> {
-        let mut statuses: Option<Arc<dyn DynStatusListStore>> = None;
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
-        let ((store, cache), assertions, seeded) = match self {
+        match self {
             Self::Memory => {
                 let store = MemoryStore::new();
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                statuses = Some(Arc::new(store.clone()) as _);
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, None);
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, None))
             }
             Self::Sqlite(path) => {
                 let store = SqliteStore::open(path)
@@ -190,9 +189,7 @@ impl StoreChoice {
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
                 purge_periodically(&store)?;
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, None);
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, None))
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
@@ -216,9 +213,7 @@ impl StoreChoice {
                     drop(tokio::spawn(listener.run()));
                 };
                 let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, Some(listen));
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, Some(listen)))
             }
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
@@ -230,17 +225,50 @@ impl StoreChoice {
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
                 let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, Some(listen));
-                (wrapped, assertions as _, counts)
+                let (store, cache) = guard_cache::wrap(store, cache, Some(listen));
+                Ok(Opened {
+                    store,
+                    assertions,
+                    statuses: None,
+                    seeded: counts,
+                    cache,
+                })
             }
-        };
-        Ok(Opened {
+        }
+    }
+}
+
+impl Opened {
+    /// `store`, seeded (`seeded`), for everything the demo does: its
+    /// endpoints and guard (behind the guard cache when `cache` is set,
+    /// `listen` starting the notice listener that invalidates it),
+    /// `private_key_jwt`, and the statuses of its JWTs.
+    fn new<St>(
+        store: St,
+        seeded: SeedReport,
+        cache: Option<Duration>,
+        listen: Option<(&'static str, guard_cache::StartListener<'_>)>,
+    ) -> Self
+    where
+        St: RevocationStore
+            + IntrospectionStore
+            + SubjectRevocationStore
+            + JwtDenyList
+            + IssuanceStore
+            + ClientAssertionStore
+            + StatusListStore
+            + Clone,
+    {
+        let assertions = Arc::new(store.clone());
+        let statuses = Arc::new(store.clone());
+        let (store, cache) = guard_cache::wrap(store, cache, listen);
+        Self {
             store,
             assertions,
-            statuses,
+            statuses: Some(statuses),
             seeded,
             cache,
-        })
+        }
     }
 }
 
