@@ -8,7 +8,8 @@
 //! [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 //! [`JwtDenyList`](tower_revoke::JwtDenyList),
 //! [`IssuanceStore`](tower_revoke::IssuanceStore),
-//! [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)) with
+//! [`ClientAssertionStore`](tower_revoke::ClientAssertionStore),
+//! [`StatusListStore`](tower_revoke::StatusListStore)) with
 //! exactly [`MemoryStore`](tower_revoke::MemoryStore)'s rules, and pass
 //! tower-revoke's conformance kit (`tower_revoke::testkit`, feature
 //! `testkit`). This crate is released in lockstep with tower-revoke and
@@ -126,6 +127,15 @@
 //!   rotates and the others are reuse, which ends the grant. How each
 //!   store makes this atomic: [`PostgresStore`'s issuance](PostgresStore#issuance),
 //!   [`SqliteStore`'s statements](SqliteStore#statements).
+//! - **A status follows its revocation.** The statuses of Token Status
+//!   Lists ([`StatusListStore`](tower_revoke::StatusListStore),
+//!   draft-ietf-oauth-status-list-20) are kept beside the revocations
+//!   that decide them, and triggers make a status INVALID inside the
+//!   statement that revokes (see [the schema](#schema)): a list read by
+//!   any instance once a revocation is answered shows it, with a new
+//!   version. A status is never VALID again, and an index is never
+//!   allocated twice, even after its token expired (§13.3: "The Status
+//!   Issuer MUST prevent any unintended double allocation").
 //! - **Time** is this process's clock in Unix seconds (as `MemoryStore`);
 //!   a token is expired from its `expires_at` second on. A rotation is
 //!   timed in milliseconds, for the grace period.
@@ -137,7 +147,10 @@
 //! an issued token and a refresh token's first rotation are one each, and
 //! so are reading a client's keys and using a client assertion. A
 //! refresh token presented again after its rotation (reuse, or within the
-//! grace period) costs five: one statement, then a transaction of two. See
+//! grace period) costs five: one statement, then a transaction of two.
+//! Allocating a status costs two statements (the newest list, the slot),
+//! more when the list is full or a concurrent allocation took the index
+//! drawn; binding one, reading a list or its version one each. See
 //! [`PostgresStore`]'s and [`SqliteStore`]'s docs.
 //!
 //! # Revocation notices (PostgreSQL)
@@ -243,6 +256,46 @@
 //! | `digest` | 32 bytes, primary key | the [`AssertionDigest`](tower_revoke::store::AssertionDigest): SHA-256 of the client id and the assertion's `jti` |
 //! | `expires_at` | integer | until when a use of the same assertion is a replay (its `exp` plus the verifier's leeway); indexed, for the deletion of expired records |
 //!
+//! `tower_revoke_status_lists` (version 6): the Token Status Lists
+//! ([`StatusListStore`](tower_revoke::StatusListStore)), numbered from 1.
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `list_id` | integer, primary key | the list's number |
+//! | `capacity` | integer | how many statuses it holds: a multiple of 8 up to 2^24, fixed when it is opened |
+//! | `version` | integer | moved by a trigger in the commit that makes one of its statuses INVALID; never goes back |
+//!
+//! `tower_revoke_status_slots` (version 6): one row per status allocated,
+//! never deleted (an index is never allocated again).
+//!
+//! | column | type | meaning |
+//! |---|---|---|
+//! | `list_id`, `idx` | integer, integer; primary key | the slot: its list (references the lists) and its index, drawn at random below the list's capacity |
+//! | `issuer`, `jti`, `subject` | text | the JWT's `iss`, `jti` and `sub`, which the deny-list matches (not secrets) |
+//! | `issued_at`, `expires_at` | integer | the JWT's `iat` and `exp` |
+//! | `token_digest` | 32 bytes or `NULL` | the bound token's [`TokenDigest`](tower_revoke::store::TokenDigest), as in `tower_revoke_tokens`; `NULL` until bound |
+//! | `invalid` | boolean | the status: only ever goes from false (VALID) to true (INVALID) |
+//!
+//! Triggers (version 6) set `invalid` on the matching slots, inside the
+//! statement that revokes, so the revocations decide the statuses with no
+//! change to their code and in their commit: a row inserted or updated in
+//! `tower_revoke_denied_jtis` (by `issuer`, `jti`) and in
+//! `tower_revoke_subject_cutoffs` (by `issuer`, `subject`, and
+//! `issued_at` up to the cutoff); a token's `revoked_at` or a grant's
+//! `revoked_at` going from `NULL` to a time (by `token_digest`, for the
+//! grant's tokens: a revocation, its grant cascade, a bulk revocation
+//! with or without labels, a reused refresh token's end). A slot starts
+//! INVALID when a cutoff or a denial already covers it, and is bound
+//! INVALID to a token already revoked. A trigger on the slots moves the
+//! list's `version` whenever one becomes INVALID. A revocation that
+//! matches no slot costs the triggers one index lookup (a grant: one per
+//! token of the grant). On PostgreSQL they are PL/pgSQL functions named
+//! `tower_revoke_status_*` (created with the `search_path` of
+//! `migrate()`), and they take transaction-scoped advisory locks (two-key,
+//! first keys 7009 and 7010) so that allocations, cutoffs, bindings and
+//! revocations racing each other see each other and never deadlock; on
+//! SQLite, whose writers follow each other, they take none.
+//!
 //! Indexes, each for one query: the primary keys serve client
 //! authentication, revocation and introspection (one index lookup each);
 //! `tower_revoke_tokens_grant` (`client_id`, `grant_id`) counts a grant's
@@ -251,7 +304,12 @@
 //! `tower_revoke_tokens_expiry` (`expires_at`) serves the purge (the last
 //! three are partial: rows with a value only);
 //! `tower_revoke_assertions_expiry` (`expires_at`) finds the expired
-//! records of used assertions.
+//! records of used assertions; `tower_revoke_status_slots_jti` (`issuer`,
+//! `jti`), `tower_revoke_status_slots_subject` (`issuer`, `subject`,
+//! `issued_at`) and `tower_revoke_status_slots_token` (`token_digest`,
+//! partial) find the slots a revocation makes INVALID;
+//! `tower_revoke_status_slots_invalid` (`list_id`, `idx`, partial: INVALID
+//! statuses only) reads a list.
 //!
 //! A token is active while it is stored, `revoked_at` is `NULL` for it and
 //! for its grant, `expires_at` is `NULL` or later than now, and
@@ -263,6 +321,7 @@
 //! assertions, and by
 //! [`use_assertion`](tower_revoke::ClientAssertionStore::use_assertion),
 //! which deletes up to 16 expired records of used assertions each time.
+//! Status lists and slots are never deleted.
 //!
 //! [tower-revoke]: tower_revoke
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -307,7 +366,7 @@ struct ReadmeDoctests;
 #[cfg(all(test, feature = "postgres", feature = "sqlite"))]
 #[allow(dead_code, clippy::let_underscore_future)]
 fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revoke::store::Seed) {
-    use tower_revoke::{ClientAssertionStore, ExpiredDeletion, IssuanceStore};
+    use tower_revoke::{ClientAssertionStore, ExpiredDeletion, IssuanceStore, StatusListStore};
     let digest = tower_revoke::store::AssertionDigest::of(
         &tower_revoke::client::ClientId::new("c").unwrap(),
         "j",
@@ -320,6 +379,17 @@ fn futures_can_be_spawned(pg: PostgresStore, lite: SqliteStore, seed: tower_revo
     let _ = tokio::spawn(async move { p.seed(&s).await });
     let (p, l2) = (pg.clone(), lite.clone());
     let _ = tokio::spawn(async move { p.migrate().await });
+    let allocation = tower_revoke::store::StatusAllocation {
+        issuer: "i",
+        jti: "j",
+        subject: "s",
+        issued_at: 1,
+        expires_at: 2,
+        capacity: 8,
+    };
+    let (p, l3) = (pg.clone(), lite.clone());
+    let _ = tokio::spawn(async move { p.allocate_status(&allocation).await });
+    let _ = tokio::spawn(async move { l3.allocate_status(&allocation).await });
     let _ = tokio::spawn(async move { pg.delete_expired(1).await });
     let _ = tokio::spawn(async move { l.seed(&seed).await });
     let _ = tokio::spawn(async move { l2.migrate().await });

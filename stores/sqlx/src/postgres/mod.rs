@@ -21,8 +21,9 @@ use tower_revoke::StoreError;
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 /// [`JwtDenyList`](tower_revoke::JwtDenyList),
-/// [`IssuanceStore`](tower_revoke::IssuanceStore) and
-/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore).
+/// [`IssuanceStore`](tower_revoke::IssuanceStore),
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore) and
+/// [`StatusListStore`](tower_revoke::StatusListStore).
 ///
 /// It uses the pool it is given, in whatever schema the pool's
 /// `search_path` points to. Create the tables once with
@@ -32,7 +33,8 @@ use tower_revoke::StoreError;
 /// # Round trips
 /// Every trait method is one statement, so one round trip on the request's
 /// path (prepared once per connection, then sent as one batch), but the
-/// rotation of a refresh token rotated before (see [issuance](#issuance)):
+/// rotation of a refresh token rotated before (see [issuance](#issuance))
+/// and the allocation of a status (see [status lists](#status-lists)):
 /// [`revoke`](tower_revoke::RevocationStore::revoke) is a `WITH` query that
 /// reads the token, revokes it and its grant, and counts what the grant
 /// ended, in one implicit transaction. A revocation request (client check,
@@ -97,6 +99,21 @@ use tower_revoke::StoreError;
 ///   about the size of the live records with no cleanup that locks it
 ///   (Ory Hydra's jti cleanup contended on its locks, hydra issue 4113),
 ///   and a use never waits on another use's deletions.
+///
+/// # Status lists
+/// [`StatusListStore`](tower_revoke::StatusListStore): allocating a status
+/// reads the newest list, then inserts the first free index of its random
+/// draws (`INSERT ... SELECT ... ON CONFLICT DO NOTHING`; an index taken
+/// meanwhile by a concurrent allocation means drawing again), or opens
+/// the next list (`ON CONFLICT DO NOTHING`: of concurrent openers one
+/// opens it and all allocate in it). Binding is one `UPDATE` that first
+/// locks the token's row and its grant's (`FOR SHARE`), as a revocation
+/// locks them; reading a list, or its version, is one `SELECT`. Statuses
+/// become INVALID by triggers inside the revoking statements (see the
+/// [schema](crate#schema)), under advisory locks that make racing
+/// allocations, cutoffs, bindings and revocations see each other: a
+/// revocation that matches a slot waits, from its trigger to its commit,
+/// for another one that does; one that matches none takes no lock.
 ///
 /// # Revocation notices
 /// Every statement that ends tokens (a revocation, with its grant

@@ -26,8 +26,9 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// [`IntrospectionStore`](tower_revoke::IntrospectionStore),
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 /// [`JwtDenyList`](tower_revoke::JwtDenyList),
-/// [`IssuanceStore`](tower_revoke::IssuanceStore) and
-/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore).
+/// [`IssuanceStore`](tower_revoke::IssuanceStore),
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore) and
+/// [`StatusListStore`](tower_revoke::StatusListStore).
 ///
 /// The embedded choice: no server, revocations survive restarts, and
 /// several processes can share one file. [`open`](Self::open) sets the
@@ -65,6 +66,14 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// first use; none: a replay), then a `DELETE` of up to 16 other expired
 /// records, so the table stays about the size of the live records without
 /// a sweep of its own.
+///
+/// [`StatusListStore`](tower_revoke::StatusListStore): allocating a status
+/// is a `SELECT` of the newest list and an `INSERT` of the first free
+/// index of its random draws (or, for a full list, an `INSERT` of the
+/// next one, then the allocation again), each statement a write of its
+/// own; binding is one `UPDATE`; reading a list, or its version, one
+/// `SELECT`. Statuses become INVALID by triggers inside the revoking
+/// statements (see the [schema](crate#schema)).
 ///
 /// # Example
 /// ```no_run

@@ -21,6 +21,8 @@
 //! | a database that cannot answer is an `Err`, quickly | [`errors`] |
 //! | PostgreSQL down and back, the same store | [`outage`] |
 //! | one round trip per store call | [`round_trips`] |
+//! | status lists on two instances: revocations seen at once, concurrent allocations, races | [`status`] |
+//! | PostgreSQL's locks between statuses and revocations, each interleaving made to happen | [`status_locks`] |
 
 mod support;
 
@@ -32,3 +34,5 @@ mod outage;
 mod postgres;
 mod round_trips;
 mod sqlite;
+mod status;
+mod status_locks;
