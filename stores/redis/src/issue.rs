@@ -269,12 +269,13 @@ where
                 .to_string()
         });
         let mut decide = ROTATE.key(self.keys.token(&presented));
+        decide.key(self.keys.token_statuses(&presented));
         decide
             .arg(client_id)
             .arg(now_secs())
             .arg(grace.unwrap_or_default())
             .arg(rotation.own_grant_id());
-        let reply: Vec<String> = self.invoke(&decide).await?;
+        let reply: Vec<String> = self.invoke_settled(&mut decide).await?;
         decision(reply).map(Some)
     }
 

@@ -89,6 +89,60 @@ impl Keys {
     pub(crate) fn subject(&self, subject: &str) -> String {
         format!("{}:s:{{{}}}", self.prefix, escape(subject))
     }
+
+    /// `P:sl:{P}`: the status lists (a hash: `newest` and its `capacity`,
+    /// `capacity:<n>` and `version:<n>` per list). Every key of the status
+    /// lists has the tag `{P}` (the prefix, escaped): one slot.
+    pub(crate) fn status_lists(&self) -> String {
+        format!("{}:sl:{{{}}}", self.prefix, escape(&self.prefix))
+    }
+
+    /// `P:sl:{P}:<n>:allocated`: the indices of list `n` ever allocated (a
+    /// bitmap, never cleared).
+    pub(crate) fn status_allocated(&self, list: u64) -> String {
+        format!("{}:{list}:allocated", self.status_lists())
+    }
+
+    /// `P:sl:{P}:<n>:bound`: the indices of list `n` bound to a token (a
+    /// bitmap).
+    pub(crate) fn status_bound(&self, list: u64) -> String {
+        format!("{}:{list}:bound", self.status_lists())
+    }
+
+    /// `P:sl:{P}:invalid`: the INVALID statuses of every list (a sorted set
+    /// of [`status_member`](crate::record::status_member)s, ordered by
+    /// name).
+    pub(crate) fn status_invalid(&self) -> String {
+        format!("{}:invalid", self.status_lists())
+    }
+
+    /// `P:sj:{<issuer>:<jti>}`: the statuses of the JWT (a set); same slot
+    /// as [`denied_jti`](Self::denied_jti).
+    pub(crate) fn jti_statuses(&self, issuer: &str, jti: &str) -> String {
+        format!("{}:sj:{{{}:{}}}", self.prefix, escape(issuer), escape(jti))
+    }
+
+    /// `P:ss:{<issuer>:<subject>}`: the statuses of the subject's JWTs (a
+    /// sorted set scored by `iat`); same slot as
+    /// [`subject_cutoff`](Self::subject_cutoff).
+    pub(crate) fn subject_statuses(&self, issuer: &str, subject: &str) -> String {
+        let tag = format!("{}:{}", escape(issuer), escape(subject));
+        format!("{}:ss:{{{tag}}}", self.prefix)
+    }
+
+    /// `P:sx:{<issuer>:<subject>}`: the members of
+    /// [`subject_statuses`](Self::subject_statuses) scored by when they
+    /// expire (Unix milliseconds); same slot.
+    pub(crate) fn subject_status_expiry(&self, issuer: &str, subject: &str) -> String {
+        let tag = format!("{}:{}", escape(issuer), escape(subject));
+        format!("{}:sx:{{{tag}}}", self.prefix)
+    }
+
+    /// `P:ts:{<digest>}`: the statuses bound to the token (a set); same
+    /// slot as [`token`](Self::token).
+    pub(crate) fn token_statuses(&self, digest: &TokenDigest) -> String {
+        format!("{}:ts:{{{}}}", self.prefix, digest.to_hex())
+    }
 }
 
 fn grant_tag(client_id: &str, grant_id: &str) -> String {
@@ -159,6 +213,22 @@ mod tests {
         );
         assert_eq!(used.len(), "trv:ca:{}".len() + 64, "{used}");
         assert!(!used.contains("jti-1"));
+    }
+
+    #[test]
+    fn status_keys_share_their_revocations_slots() {
+        let keys = Keys::new("a:b");
+        assert_eq!(keys.status_lists(), "a:b:sl:{a%3Ab}");
+        assert_eq!(keys.status_allocated(3), "a:b:sl:{a%3Ab}:3:allocated");
+        assert_eq!(keys.status_bound(3), "a:b:sl:{a%3Ab}:3:bound");
+        assert_eq!(keys.status_invalid(), "a:b:sl:{a%3Ab}:invalid");
+        assert_eq!(keys.jti_statuses("i", "j:1"), "a:b:sj:{i:j%3A1}");
+        assert_eq!(keys.denied_jti("i", "j:1"), "a:b:jd:{i:j%3A1}");
+        assert_eq!(keys.subject_statuses("i", "s"), "a:b:ss:{i:s}");
+        assert_eq!(keys.subject_status_expiry("i", "s"), "a:b:sx:{i:s}");
+        let digest = TokenDigest::of(&Token::new("abc").unwrap());
+        let tag = &keys.token(&digest)["a:b:t:".len()..];
+        assert_eq!(keys.token_statuses(&digest), format!("a:b:ts:{tag}"));
     }
 
     #[test]

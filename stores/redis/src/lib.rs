@@ -2,9 +2,10 @@
 //! RFC 7662 introspection, the Bearer guard, bulk revocation, and the
 //! issuance of an app's own token endpoint (recording tokens, rotating
 //! refresh tokens with reuse detection), and `private_key_jwt` client
-//! authentication (RFC 7523: registered keys, single-use assertions),
-//! shared by every instance of an app, on standalone Redis (7.0 or later)
-//! or Redis Cluster.
+//! authentication (RFC 7523: registered keys, single-use assertions), and
+//! the Token Status Lists of the JWTs an issuer mints, shared by every
+//! instance of an app, on standalone Redis (7.0 or later) or Redis
+//! Cluster.
 //!
 //! # Two minutes
 //! ```no_run
@@ -60,7 +61,9 @@
 //! # Key layout
 //! `P` is the [prefix](RedisStore::key_prefix) (default `trv`); `{...}` is the
 //! hash tag that picks a key's Redis Cluster slot; ids in a tag have `%`,
-//! `:`, `{` and `}` percent-encoded.
+//! `:`, `{` and `}` percent-encoded. `{P}` is the prefix as a tag: a
+//! store's status lists share one slot. `<n>:<i>` names index `i` of status
+//! list `n`, zero-padded to 20 and 8 digits.
 //!
 //! | key | type | holds | expires |
 //! |---|---|---|---|
@@ -73,6 +76,14 @@
 //! | `P:s:{<subject>}` | sorted set | the subject's token digests, scored alike | with its last token |
 //! | `P:jd:{<issuer>:<jti>}` | string | `1`: the JWT is denied ([`JwtDenyList`](tower_revoke::JwtDenyList)) | when the entry lapses (PXAT) |
 //! | `P:jc:{<issuer>:<subject>}` | string | the subject's JWT cutoff, Unix seconds (raised by a script, never lowered) | never |
+//! | `P:sl:{P}` | hash | the status lists: `newest` (the newest list's number) and `capacity` (its capacity); `capacity:<n>` and `version:<n>` of each list `n` | never |
+//! | `P:sl:{P}:<n>:allocated` | string (bitmap) | bit `i`: index `i` of list `n` was allocated (never cleared: no index is allocated twice) | never |
+//! | `P:sl:{P}:<n>:bound` | string (bitmap) | bit `i`: the status was bound to its token | never |
+//! | `P:sl:{P}:invalid` | sorted set | the INVALID statuses of every list, `<n>:<i>`, ordered by name (a list's are one range, by index) | never |
+//! | `P:sj:{<issuer>:<jti>}` | set | the JWT's statuses (`<n>:<i>`; the slot of `P:jd:`) | with the JWT |
+//! | `P:ss:{<issuer>:<subject>}` | sorted set | the statuses of the subject's JWTs, scored by `iat` (the slot of `P:jc:`) | with its last JWT |
+//! | `P:sx:{<issuer>:<subject>}` | sorted set | the same, scored by when they expire (Unix milliseconds) | with its last JWT |
+//! | `P:ts:{<token digest>}` | set | the statuses bound to the token (the slot of `P:t:`) | with the token |
 //!
 //! A token's hash holds `client`, `kind` (`access_token`, `refresh_token`),
 //! `revocable` (`1`, `0`), and when set `grant`, `sub`, `scope` (RFC 6749
@@ -213,6 +224,56 @@
 //! server's clock decides when a key lapses (see "Security" on clocks).
 //! Round trips: reading a client's keys, 1; using an assertion, 1.
 //!
+//! # Status lists
+//! [`StatusListStore`](tower_revoke::StatusListStore), for an issuer's
+//! Token Status Lists (draft-ietf-oauth-status-list): the statuses of the
+//! JWT access tokens it mints, beside the revocations that decide them.
+//!
+//! Allocating a status: one script on the lists' slot takes the first of
+//! [`random_indices`](tower_revoke::store::random_indices) whose bit in the
+//! newest list's `allocated` is clear, or opens the next list (at one random
+//! index) when all 16 are taken. It checks the newest list the store last
+//! saw and replies the current one otherwise (the call tries again), so
+//! concurrent allocations on every instance get distinct statuses, and a
+//! bit once set stays: no index is allocated twice (§13.3). Then the
+//! status is indexed under its JWT (`P:sj:`) and its subject (`P:ss:`), one
+//! script on each slot, sent together; each makes it INVALID at once when
+//! the JWT is denied or the subject's cutoff reaches its `iat`, and a
+//! denial or cutoff after it finds the status there. Binding: one script
+//! on the lists' slot sets the `bound` bit (`false` when it was not
+//! allocated, or set), then one on the token's slot adds the status to
+//! `P:ts:` and makes it INVALID if the token is revoked already. Round
+//! trips: 2 each. Reads: the lists, one HGET; a version, one HMGET; a list,
+//! one script (capacity, version and INVALID indices read together).
+//!
+//! A status becomes INVALID in the script of the revocation that decides
+//! it, and its list's `version:<n>` moves with it: the JWT's denial (one
+//! script: `SET NX PXAT`, then `P:sj:`), a cutoff reaching its `iat`,
+//! and every script that revokes a token or ends it with its grant
+//! (revocation, each mark of a cascade, bulk revocation, a rotation): after
+//! its own work, it reads whether the token's hash holds `revoked`, `ended`
+//! or `cascade`, and if so makes the statuses in `P:ts:` INVALID. A
+//! revocation that reaches no status costs its script one or two more O(1)
+//! lookups (an HMGET of the token, a read of an absent index).
+//!
+//! On standalone Redis those scripts are given the lists' keys too, and
+//! the revocation, the INVALID status and the version are one atomic step.
+//! On Redis Cluster the lists' keys are in another slot: the script replies
+//! the statuses, and a second script on the lists' slot makes them INVALID
+//! before the call answers (the store asks the server which it is, once,
+//! with `CLUSTER INFO`). A revocation answered shows in the list on every
+//! instance either way; on a cluster, introspection may show it a round
+//! trip before the list does, and a call failing between the two steps is
+//! finished by the same revocation made again (a client retrying its 503,
+//! a denial sent again): each script makes INVALID the statuses of every
+//! token, JWT or subject it finds revoked, not only those it revoked.
+//!
+//! The indexes `P:sj:`, `P:ss:`, `P:sx:` and `P:ts:` expire with their JWT
+//! ([`expired_retention`](RedisStore::expired_retention) after its `exp`),
+//! after which a revocation no longer reaches its status; the lists never
+//! expire. A list takes at most `capacity / 8` bytes per bitmap, and each
+//! INVALID status a sorted set member.
+//!
 //! # Expiry
 //! A token's hash expires (PEXPIREAT) [`expired_retention`](RedisStore::expired_retention)
 //! after its `expires_at`, or after it was stored if that is later
@@ -263,18 +324,21 @@
 //! slot, a grant's set and flag share the grant's. A grant cascade, a
 //! recording and a rotation span slots as described above, so their
 //! atomicity is per step, with the ordering arguments given there (the
-//! same on standalone Redis). Pub/sub
+//! same on standalone Redis). The statuses a revocation makes INVALID are
+//! the one difference: on a cluster they are a step of their own, on
+//! standalone Redis part of the revocation's script (see "Status lists").
+//! Pub/sub
 //! messages reach every node, so a listener may connect to any node:
 //! `RevocationListener::new(node_client, cache).channel(store.get_channel())`
 //! (a store over a cluster connection has no [`redis::Client`] for
 //! [`listen`](RedisStore::listen)). The tests run the conformance kit
-//! (issuance and client assertions included) on standalone Redis and on a
-//! three-primary cluster.
+//! (issuance, client assertions and status lists included) on standalone
+//! Redis and on a three-primary cluster.
 //!
 //! # Security
-//! Keys and values hold digests, ids, subjects, scopes, labels and clients'
-//! public keys: never a token, a client secret or a client assertion's
-//! `jti`. Clocks: expiry decisions use the app's
+//! Keys and values hold digests, ids, subjects, scopes, labels, clients'
+//! public keys and the `jti`s of JWTs with a status: never a token, a
+//! client secret or a client assertion's `jti`. Clocks: expiry decisions use the app's
 //! clock (Unix seconds), key expiry the server's; keep them in sync (NTP).
 
 #![deny(missing_docs, unreachable_pub, rust_2018_idioms)]
@@ -288,24 +352,31 @@
 //   read.rs     the reads on a request's path, one round trip each: client
 //               authentication, introspection, the JWT deny-list check
 //   revoke.rs   every write that ends tokens (revocation and its grant
-//               cascade, bulk revocation, JWT denials), then its notice
+//               cascade, bulk revocation), then its notice
+//   deny.rs     the JWT deny-list's writes: denied JWTs, subject cutoffs
 //   insert.rs   registering clients (with their keys), writing a token
 //   issue.rs    issuance: recording tokens behind their grant's barrier,
 //               rotating refresh tokens
 //   assertion.rs  `private_key_jwt`: a client's keys, and each client
 //               assertion's single use
+//   status/     Token Status Lists: allocating and binding statuses
+//               (mod.rs), reading lists (read.rs), running the scripts
+//               that make statuses INVALID (settle.rs)
 //   traits.rs   `RevocationStore`, `IntrospectionStore`,
 //               `SubjectRevocationStore`, `JwtDenyList`, `IssuanceStore`,
-//               `ClientAssertionStore`, calling the above
+//               `ClientAssertionStore`, `StatusListStore`, calling the
+//               above
 //   listen.rs   `RevocationListener`: the pub/sub channel for the loop in
 //               `tower_revoke::store::NoticeListener`; `RedisStore::listen`
 // and what they use:
 //   scripts.rs  every Lua script, with what it reads, writes and replies
+//               (those of the status lists in scripts/status.rs)
 //   keys.rs     key names and their cluster hash tags
 //   record.rs   what values hold: a token's hash fields, a client's value,
 //               the clock, key expiry (`pxat`)
 //   error.rs    Redis failures as `StoreError`s
 mod assertion;
+mod deny;
 mod error;
 mod insert;
 mod issue;
@@ -317,6 +388,7 @@ mod record;
 mod reset;
 mod revoke;
 mod scripts;
+mod status;
 mod store;
 mod traits;
 

@@ -5,6 +5,7 @@
 use crate::error::unexpected;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower_revoke::client::ClientId;
+use tower_revoke::store::StatusSlot;
 use tower_revoke::{ActiveToken, StoreError, TokenKind};
 
 /// The fields of a token's hash `P:t:{<digest>}`. Written once when the
@@ -100,6 +101,29 @@ pub(crate) fn expiry_score(reply: &str) -> Result<Option<String>, StoreError> {
     }
 }
 
+/// A status as the status keys name it: the list's number in 20 digits
+/// and the index in 8, zero-padded (`00000000000000000001:00000042`), so
+/// that the INVALID statuses of a list are one range of
+/// `P:sl:{P}:invalid`, in the order of their indices.
+pub(crate) fn status_member(slot: StatusSlot) -> String {
+    format!("{:020}:{:08}", slot.list, slot.idx)
+}
+
+/// The first and last members of `list` in the order of their names, as
+/// `ZRANGE ... BYLEX` takes them.
+pub(crate) fn status_range(list: u64) -> (String, String) {
+    (format!("[{list:020}:"), format!("({list:020};"))
+}
+
+/// The status a [`status_member`] names.
+pub(crate) fn status_slot(member: &str) -> Result<StatusSlot, StoreError> {
+    let parsed = member
+        .split_once(':')
+        .and_then(|(list, idx)| Some((list.parse().ok()?, idx.parse().ok()?)));
+    let (list, idx) = parsed.ok_or_else(|| unexpected("status"))?;
+    Ok(StatusSlot { list, idx })
+}
+
 /// A script's reply of `parts`, for the tests of reply parsers.
 #[cfg(test)]
 pub(crate) fn reply(parts: &[&str]) -> Vec<String> {
@@ -163,6 +187,19 @@ mod tests {
             key_expiry_ms(Some(1), 50_000, day),
             Some(50_000 + 86_400_000)
         );
+    }
+
+    #[test]
+    fn status_members_sort_by_list_then_index() {
+        let member = |list, idx| status_member(StatusSlot { list, idx });
+        assert_eq!(member(1, 42), "00000000000000000001:00000042");
+        assert!(member(2, 9) < member(2, 10) && member(2, (1 << 24) - 1) < member(3, 0));
+        let (first, last) = status_range(2);
+        assert!(
+            &first[1..] < member(2, 0).as_str() && member(2, (1 << 24) - 1).as_str() < &last[1..]
+        );
+        assert_eq!(status_slot(&member(u64::MAX, 7)).unwrap().list, u64::MAX);
+        assert!(status_slot("1-2").is_err());
     }
 
     #[test]

@@ -13,8 +13,9 @@ where
 {
     /// Deletes every key under the store's prefix (`SCAN MATCH P:*`, then
     /// `UNLINK` key by key, so that each command has one slot): tokens,
-    /// clients and their keys (`P:ck:`), indexes, the JWT deny-list, and
-    /// used client assertions (`P:ca:`). On a Redis
+    /// clients and their keys (`P:ck:`), indexes, the JWT deny-list, used
+    /// client assertions (`P:ca:`), and the status lists with their indexes
+    /// (`P:sl:`, `P:sj:`, `P:ss:`, `P:sx:`, `P:ts:`). On a Redis
     /// Cluster, `SCAN` reads one node: reset a cluster node by node.
     async fn reset(&self) -> Result<(), StoreError> {
         let pattern = format!("{}:*", glob_escape(self.get_key_prefix()));

@@ -1,18 +1,19 @@
 //! Every write that ends tokens, then its notice: a revocation (RFC 7009
-//! §2.1) with its grant cascade, bulk revocation of a subject's tokens,
-//! and the JWT deny-list. The steps are those of the crate docs'
-//! "Revocation"; the scripts are in [`scripts`](crate::scripts).
+//! §2.1) with its grant cascade, and bulk revocation of a subject's
+//! tokens. The steps are those of the crate docs' "Revocation"; the
+//! scripts are in [`scripts`](crate::scripts). The JWT deny-list's writes
+//! are in `deny.rs`.
 
 use crate::error::unexpected;
 use crate::record::{now_millis, now_secs};
-use crate::scripts::{END_GRANT, MARK_ENDED, RAISE, REVOKE, REVOKE_IF_LABELLED};
+use crate::scripts::{END_GRANT, MARK_ENDED, REVOKE, REVOKE_IF_LABELLED};
 use crate::store::IN_FLIGHT;
 use crate::RedisStore;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use redis::aio::ConnectionLike;
 use redis::AsyncCommands;
 use tower_revoke::request::Token;
-use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
+use tower_revoke::store::{RevocationNotice, TokenDigest};
 use tower_revoke::{AuthenticatedClient, RevocationOutcome, StoreError, TokenKind};
 
 impl<C> RedisStore<C>
@@ -41,11 +42,12 @@ where
     ) -> Result<(RevocationOutcome, Vec<TokenDigest>), StoreError> {
         let client_id = client.client_id.as_str();
         let mut decide = REVOKE.key(self.keys.token(&digest));
+        decide.key(self.keys.token_statuses(&digest));
         decide
             .arg(client_id)
             .arg(now_secs())
             .arg(u8::from(self.access_token_revokes_grant));
-        let reply: Vec<String> = self.invoke(&decide).await?;
+        let reply: Vec<String> = self.invoke_settled(&mut decide).await?;
         let (outcome, grant) = decision(&reply)?;
         let mut ended = Vec::new();
         if let RevocationOutcome::Revoked { .. } = outcome {
@@ -121,8 +123,9 @@ where
         score: &str,
     ) -> Result<Mark, StoreError> {
         let mut mark = MARK_ENDED.key(self.keys.token(&digest));
+        mark.key(self.keys.token_statuses(&digest));
         mark.arg(now).arg(client_id).arg(grant_id).arg(score);
-        let ended: i64 = self.invoke(&mark).await?;
+        let ended: i64 = self.invoke_settled(&mut mark).await?;
         Ok(match ended {
             1 => Mark::Active,
             2 => Mark::Rotated,
@@ -165,41 +168,17 @@ where
                 let digest =
                     TokenDigest::from_hex(&member).ok_or_else(|| unexpected("subject member"))?;
                 let mut revoke = REVOKE_IF_LABELLED.key(self.keys.token(&digest));
+                revoke.key(self.keys.token_statuses(&digest));
                 revoke.arg(now).arg(subject);
                 for (name, value) in labels {
                     revoke.arg(*name).arg(*value);
                 }
-                let revoked: i64 = self.invoke(&revoke).await?;
+                let revoked: i64 = self.invoke_settled(&mut revoke).await?;
                 Ok::<_, StoreError>((revoked == 1).then_some(digest))
             })
             .buffer_unordered(IN_FLIGHT);
         let revoked: Vec<Option<TokenDigest>> = revoked.try_collect().await?;
         Ok(revoked.into_iter().flatten().collect())
-    }
-
-    /// One `SET key 1 NX PXAT <until>`: the key vanishes when the entry
-    /// lapses, so the list never outgrows the live denied tokens.
-    pub(crate) async fn deny_jti(
-        &self,
-        jwt: &JwtRecord<'_>,
-        until: u64,
-    ) -> Result<bool, StoreError> {
-        self.set_until(self.keys.denied_jti(jwt.issuer, jwt.jti), until)
-            .await
-    }
-
-    /// One script on the subject's cutoff key: raised, never lowered. The
-    /// key never expires.
-    pub(crate) async fn raise_jwt_cutoff(
-        &self,
-        issuer: &str,
-        subject: &str,
-        cutoff: u64,
-    ) -> Result<(), StoreError> {
-        let mut raise = RAISE.key(self.keys.subject_cutoff(issuer, subject));
-        raise.arg(cutoff);
-        let _: i64 = self.bounded(self.invoke(&raise)).await?;
-        Ok(())
     }
 
     /// Step 4: PUBLISHes the digests of the tokens a committed revocation

@@ -2,9 +2,20 @@
 //! slot and so atomic: what it reads, writes and replies. `KEYS[i]` are
 //! built by [`Keys`](crate::keys::Keys); hash fields are those of
 //! [`field`](crate::record::field).
+//!
+//! The scripts that revoke are *settled* ([`status`]): on standalone Redis
+//! they make the statuses of what they revoke INVALID themselves, and they
+//! reply `{reply, statuses}` (below, "replies" is the `reply`). A script
+//! on a token's slot is run as [`settled_token`]: it takes the token's
+//! statuses (`P:ts:`) as `KEYS[2]`, and settles them after its body when
+//! the token's record says it was revoked.
 
 use redis::Script;
 use std::sync::LazyLock;
+
+pub(crate) mod status;
+
+use status::{settled, settled_token};
 
 /// Decides a revocation on `KEYS[1]`, the token's hash, for client
 /// `ARGV[1]` at `ARGV[2]` (Unix seconds), in the order
@@ -108,12 +119,29 @@ redis.call('HSET', KEYS[1], 'revoked', '1')
 return 1
 ";
 
-/// Sets `KEYS[1]` to `ARGV[1]` unless it holds a larger number already
-/// (a subject's JWT cutoff: raised, never lowered).
-const RAISE_LUA: &str = r"
-local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
-return 1
+/// Sets `KEYS[1]`, a subject's JWT cutoff, to `ARGV[1]` unless it holds a
+/// larger number already (raised, never lowered); settles the statuses of
+/// the subject's JWTs issued at or before the cutoff (`KEYS[2]`, `P:ss:`,
+/// scored by `iat`). Replies 1.
+const RAISE_CUTOFF_LUA: &str = r"
+local current = redis.call('GET', KEYS[1])
+if not current or tonumber(ARGV[1]) > tonumber(current) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  current = ARGV[1]
+end
+return {1, settle(3, redis.call('ZRANGE', KEYS[2], '-inf', current, 'BYSCORE'))}
+";
+
+/// Denies a JWT: `SET KEYS[1] 1 NX PXAT ARGV[1]`; while the denial lasts
+/// (an `ARGV[1]` already past leaves no key), settles the JWT's statuses
+/// (`KEYS[2]`, `P:sj:`). Replies 1 when it set the key, 0 when the JWT was
+/// denied already.
+const DENY_JTI_LUA: &str = r"
+local set = redis.call('SET', KEYS[1], '1', 'NX', 'PXAT', ARGV[1])
+local statuses = {}
+if redis.call('EXISTS', KEYS[1]) == 1 then statuses = settle(3, redis.call('SMEMBERS', KEYS[2])) end
+if set then return {1, statuses} end
+return {0, statuses}
 ";
 
 /// Writes the token hash `KEYS[1]` from the field/value pairs `ARGV[2]`,
@@ -229,21 +257,23 @@ return {'reused', into, revoked_self, string.format('%d', redis.call('PEXPIRETIM
 ";
 
 /// [`REVOKE_LUA`]: step 1 of a revocation, on the token's slot.
-pub(crate) static REVOKE: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE_LUA));
+pub(crate) static REVOKE: LazyLock<Script> = LazyLock::new(|| settled_token(REVOKE_LUA));
 /// [`END_GRANT_LUA`]: step 2, on the grant's slot.
 pub(crate) static END_GRANT: LazyLock<Script> = LazyLock::new(|| Script::new(END_GRANT_LUA));
 /// [`MARK_ENDED_LUA`]: step 3, on each other token's slot.
-pub(crate) static MARK_ENDED: LazyLock<Script> = LazyLock::new(|| Script::new(MARK_ENDED_LUA));
+pub(crate) static MARK_ENDED: LazyLock<Script> = LazyLock::new(|| settled_token(MARK_ENDED_LUA));
 /// [`REVOKE_IF_LABELLED_LUA`]: bulk revocation, one token at a time.
 pub(crate) static REVOKE_IF_LABELLED: LazyLock<Script> =
-    LazyLock::new(|| Script::new(REVOKE_IF_LABELLED_LUA));
-/// [`RAISE_LUA`]: a subject's JWT cutoff.
-pub(crate) static RAISE: LazyLock<Script> = LazyLock::new(|| Script::new(RAISE_LUA));
+    LazyLock::new(|| settled_token(REVOKE_IF_LABELLED_LUA));
+/// [`RAISE_CUTOFF_LUA`]: a subject's JWT cutoff.
+pub(crate) static RAISE_CUTOFF: LazyLock<Script> = LazyLock::new(|| settled(RAISE_CUTOFF_LUA));
+/// [`DENY_JTI_LUA`]: a JWT's denial.
+pub(crate) static DENY_JTI: LazyLock<Script> = LazyLock::new(|| settled(DENY_JTI_LUA));
 /// [`INSERT_LUA`]: storing a token.
 pub(crate) static INSERT: LazyLock<Script> = LazyLock::new(|| Script::new(INSERT_LUA));
 /// [`ADD_MEMBER_LUA`]: indexing a stored token in its grant and subject.
 pub(crate) static ADD_MEMBER: LazyLock<Script> = LazyLock::new(|| Script::new(ADD_MEMBER_LUA));
 /// [`ROTATE_LUA`]: the decision of a rotation, on the presented token's slot.
-pub(crate) static ROTATE: LazyLock<Script> = LazyLock::new(|| Script::new(ROTATE_LUA));
+pub(crate) static ROTATE: LazyLock<Script> = LazyLock::new(|| settled_token(ROTATE_LUA));
 /// [`REGISTER_LUA`]: a client's key and keys, on the client's slot.
 pub(crate) static REGISTER: LazyLock<Script> = LazyLock::new(|| Script::new(REGISTER_LUA));

@@ -4,6 +4,7 @@
 use crate::error::{store_error, timed_out};
 use crate::keys::Keys;
 use crate::record::pxat;
+use crate::status::StatusMemo;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::{
     AsyncCommands, ExistenceCheck, FromRedisValue, RedisFuture, ScriptInvocation, SetExpiry,
@@ -11,6 +12,7 @@ use redis::{
 };
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::StoreError;
 
@@ -24,7 +26,8 @@ pub(crate) const IN_FLIGHT: usize = 64;
 /// [`SubjectRevocationStore`](tower_revoke::SubjectRevocationStore),
 /// [`JwtDenyList`](tower_revoke::JwtDenyList),
 /// [`IssuanceStore`](tower_revoke::IssuanceStore),
-/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore)) with
+/// [`ClientAssertionStore`](tower_revoke::ClientAssertionStore),
+/// [`StatusListStore`](tower_revoke::StatusListStore)) with
 /// the same rules as [`MemoryStore`](tower_revoke::MemoryStore).
 ///
 /// `C` is the connection: a [`ConnectionManager`] (standalone Redis,
@@ -66,6 +69,8 @@ pub struct RedisStore<C = ConnectionManager> {
     pub(crate) timeout: Duration,
     pub(crate) retention: Duration,
     pub(crate) access_token_revokes_grant: bool,
+    /// What the store learned about its status lists, shared by clones.
+    pub(crate) statuses: Arc<StatusMemo>,
 }
 
 impl RedisStore<ConnectionManager> {
@@ -128,6 +133,7 @@ where
             timeout: Self::DEFAULT_TIMEOUT,
             retention: Self::DEFAULT_EXPIRED_RETENTION,
             access_token_revokes_grant: false,
+            statuses: Arc::default(),
         }
     }
 

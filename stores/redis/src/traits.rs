@@ -1,6 +1,6 @@
 //! The store traits of `tower_revoke`, each method one call to the
 //! [`RedisStore`] method that does the work (in `read.rs`, `revoke.rs`,
-//! `issue.rs`, `insert.rs`, `assertion.rs`).
+//! `deny.rs`, `issue.rs`, `insert.rs`, `assertion.rs`, `status/`).
 
 use crate::RedisStore;
 use redis::aio::ConnectionLike;
@@ -8,11 +8,13 @@ use tower_revoke::client::{ClientCredentials, ClientId};
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::{
     run_to_completion, AssertionDigest, AssertionUse, ClientEntry, ClientKeys, JwtRecord,
-    Recording, Registration, Rotation, RotationOutcome, TokenEntry,
+    Recording, Registration, Rotation, RotationOutcome, StatusAllocation, StatusListState,
+    StatusSlot, TokenEntry,
 };
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ClientAssertionStore, IntrospectionStore, IssuanceStore,
-    JwtDenyList, RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
+    JwtDenyList, RevocationOutcome, RevocationStore, StatusListStore, StoreError,
+    SubjectRevocationStore,
 };
 
 impl<C> RevocationStore for RedisStore<C>
@@ -84,15 +86,18 @@ where
 }
 
 /// Denied JWTs as keys expiring when their entry lapses, subject cutoffs
-/// as keys raised by a script.
+/// as keys raised by a script; each also makes the statuses it reaches
+/// INVALID ([`StatusListStore`]), and runs to completion on a task of its
+/// own ([`run_to_completion`]), as on Redis Cluster that is a second step.
 impl<C> JwtDenyList for RedisStore<C>
 where
     C: ConnectionLike + Clone + Send + Sync + 'static,
 {
-    /// One `SET key 1 NX PXAT <until>`: the key vanishes when the entry
-    /// lapses, so the list never outgrows the live denied tokens.
+    /// One script doing `SET key 1 NX PXAT <until>`: the key vanishes when
+    /// the entry lapses, so the list never outgrows the live denied tokens.
     async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
-        self.deny_jti(jwt, until).await
+        let (store, issuer, jti) = (self.clone(), jwt.issuer.to_owned(), jwt.jti.to_owned());
+        run_to_completion(async move { store.deny_jti(&issuer, &jti, until).await }).await
     }
 
     /// An EXISTS and a GET sent together (the keys may live in two
@@ -109,7 +114,9 @@ where
         subject: &str,
         cutoff: u64,
     ) -> Result<(), StoreError> {
-        self.raise_jwt_cutoff(issuer, subject, cutoff).await
+        let (store, issuer, subject) = (self.clone(), issuer.to_owned(), subject.to_owned());
+        run_to_completion(async move { store.raise_jwt_cutoff(&issuer, &subject, cutoff).await })
+            .await
     }
 }
 
@@ -175,5 +182,46 @@ where
         expires_at: u64,
     ) -> Result<AssertionUse, StoreError> {
         self.record_assertion(assertion, expires_at).await
+    }
+}
+
+/// Token Status Lists (draft-ietf-oauth-status-list), in the steps of the
+/// crate docs' "Status lists": a status is made INVALID by the script of
+/// the revocation that decides it (on Redis Cluster, right after it).
+impl<C> StatusListStore for RedisStore<C>
+where
+    C: ConnectionLike + Clone + Send + Sync + 'static,
+{
+    /// One script on the lists' slot takes a random index, then the
+    /// status is indexed on its JWT's slot and its subject's (sent
+    /// together): two round trips.
+    async fn allocate_status(
+        &self,
+        allocation: &StatusAllocation<'_>,
+    ) -> Result<StatusSlot, StoreError> {
+        self.allocate(allocation).await
+    }
+
+    /// One script on the lists' slot, then one on the token's; run to
+    /// completion on a task of their own ([`run_to_completion`]), so a slot
+    /// is never left bound but untied.
+    async fn bind_status(&self, slot: StatusSlot, token: &Token) -> Result<bool, StoreError> {
+        let (store, token) = (self.clone(), token.clone());
+        run_to_completion(async move { store.bind(slot, &token).await }).await
+    }
+
+    /// One HMGET.
+    async fn status_list_version(&self, list: u64) -> Result<Option<u64>, StoreError> {
+        self.read_status_version(list).await
+    }
+
+    /// One script: the version and the INVALID indices read together.
+    async fn status_list(&self, list: u64) -> Result<Option<StatusListState>, StoreError> {
+        self.read_status_list(list).await
+    }
+
+    /// One HGET.
+    async fn status_lists(&self) -> Result<Vec<u64>, StoreError> {
+        self.read_status_lists().await
     }
 }

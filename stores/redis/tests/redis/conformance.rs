@@ -23,7 +23,7 @@ async fn redis_store_conforms() {
             assert!(dump.contains(":t:{"), "the dump holds the tokens: {dump}");
             dump
         })
-        .run_with_assertions()
+        .run_with_status_lists()
         .await;
     common::clean(&mut common::manager(&url).await, &prefix).await;
 }

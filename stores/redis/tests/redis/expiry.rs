@@ -158,3 +158,53 @@ async fn denied_jwts_expire_when_their_entry_lapses_and_cutoffs_stay() {
     assert!(store.jwt_denied(&denied).await.unwrap());
     common::clean(&mut conn, &p).await;
 }
+
+#[tokio::test]
+async fn status_indexes_expire_with_their_jwt_and_lists_never() {
+    use tower_revoke::store::StatusAllocation;
+    use tower_revoke::StatusListStore;
+    let Some(url) = common::redis_url("status_indexes_expire_with_their_jwt_and_lists_never")
+    else {
+        return;
+    };
+    let store = common::store(&url, "status-expiry")
+        .await
+        .expired_retention(Duration::ZERO);
+    let exp = now() + 5;
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [
+        {{"token": "JWT", "type": "access_token", "client_id": "app1", "expires_at": {exp}}}]}}"#
+    );
+    store.seed(&common::seed(&json)).await.unwrap();
+    let allocation = StatusAllocation {
+        issuer: "as",
+        jti: "j1",
+        subject: "alice",
+        issued_at: now(),
+        expires_at: exp,
+        capacity: 8,
+    };
+    let slot = store.allocate_status(&allocation).await.unwrap();
+    assert!(store
+        .bind_status(slot, &common::token("JWT"))
+        .await
+        .unwrap());
+    let p = store.get_key_prefix().to_owned();
+    let mut conn = store.connection().clone();
+    let digest = common::digest("JWT").to_hex();
+    for index in [
+        "sj:{as:j1}",
+        "ss:{as:alice}",
+        "sx:{as:alice}",
+        &format!("ts:{{{digest}}}"),
+    ] {
+        let ttl = pttl(&mut conn, &format!("{p}:{index}")).await;
+        assert!((1..=5_000).contains(&ttl), "{index}: PTTL {ttl}");
+    }
+    // The allocated indices are never forgotten: no index is reused.
+    let lists = format!("{p}:sl:{{{}}}", p.replace(':', "%3A"));
+    for key in [lists.clone(), format!("{lists}:1:allocated")] {
+        assert_eq!(pttl(&mut conn, &key).await, -1, "{key}");
+    }
+    common::clean(&mut conn, &p).await;
+}

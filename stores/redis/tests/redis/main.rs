@@ -17,6 +17,7 @@
 //! | the conformance kit and notices on a cluster of three primaries | [`cluster`] |
 //! | keys expire with their tokens | [`expiry`] |
 //! | seeding is idempotent | [`seeding`] |
+//! | status lists: a revocation through another instance, at once | [`status`] |
 //! | `access_token_revokes_grant` | [`options`] |
 //! | notices reach a listener on another connection | [`notices`] |
 //! | a server that goes away and comes back | [`outage`] |
@@ -32,5 +33,6 @@ mod notices;
 mod options;
 mod outage;
 mod seeding;
+mod status;
 
 use tower_revoke_test_support as support;
