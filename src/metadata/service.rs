@@ -12,7 +12,9 @@ use tower_service::Service;
 
 /// Answers every request with one metadata document, made by
 /// [`AuthorizationServerMetadata::service`](super::AuthorizationServerMetadata::service)
-/// or [`ProtectedResourceMetadata::service`](super::ProtectedResourceMetadata::service):
+/// or [`ProtectedResourceMetadata::service`](super::ProtectedResourceMetadata::service)
+/// (and, with the `status-list` feature, the JWK Set of
+/// `status_list::StatusIssuer::jwks_service`):
 /// `GET` gets 200 with the document as `application/json` (RFC 8414 §3.2,
 /// RFC 9728 §3.2),
 /// `HEAD` the same headers without content, any other method 405 with
@@ -24,7 +26,7 @@ pub struct MetadataService {
 
 impl MetadataService {
     /// Serves `document` as JSON.
-    pub(super) fn of(document: &serde_json::Value) -> Self {
+    pub(crate) fn of(document: &serde_json::Value) -> Self {
         let document = serde_json::to_vec(document).unwrap_or_default();
         Self {
             document: Bytes::from(document),

@@ -7,6 +7,7 @@ use crate::clock::unix_now;
 use crate::request::Token;
 use crate::store::{hex, JwtRecord, StatusAllocation, StatusListStore, StatusSlot, StoreError};
 use bytes::Bytes;
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, PublicKeyUse};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use quick_cache::sync::{Cache, EntryAction, EntryResult};
 use sha2::{Digest, Sha256};
@@ -71,6 +72,7 @@ struct Shared<St> {
     lifetime: u64,
     capacity: u32,
     signed: Cache<u64, Arc<SignedStatusList>>,
+    jwks: Option<serde_json::Value>,
 }
 
 /// A signed Status List Token as published: the JWT, its validator, and
@@ -195,8 +197,25 @@ impl<St: StatusListStore> StatusIssuer<St> {
                 lifetime: 24 * 60 * 60,
                 capacity: 1 << 20,
                 signed: Cache::new(1024),
+                jwks: None,
             }),
         }
+        .with_jwks()
+    }
+
+    /// Computes the public JWK Set of an asymmetric key (RFC 7517 §5),
+    /// with its `kid`, `alg` and `use: sig`; none for an HMAC secret.
+    fn with_jwks(self) -> Self {
+        self.configure(|s| {
+            s.jwks = Jwk::from_encoding_key(&s.key, s.alg)
+                .ok()
+                .filter(|jwk| !matches!(jwk.algorithm, AlgorithmParameters::OctetKey(_)))
+                .map(|mut jwk| {
+                    jwk.common.key_id = s.kid.as_deref().map(str::to_owned);
+                    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+                    serde_json::json!({ "keys": [jwk] })
+                });
+        })
     }
 
     fn configure(mut self, f: impl FnOnce(&mut Shared<St>)) -> Self {
@@ -210,7 +229,22 @@ impl<St: StatusListStore> StatusIssuer<St> {
     /// otherwise, as every builder method).
     #[must_use]
     pub fn kid(self, kid: &str) -> Self {
-        self.configure(|s| s.kid = Some(kid.into()))
+        self.configure(|s| s.kid = Some(kid.into())).with_jwks()
+    }
+
+    /// The JWK Set of the public key the tokens are signed with (RFC 7517
+    /// §5), for resource servers to verify them
+    /// (`JwtKey::jwks`, [`StatusListVerifier`](super::StatusListVerifier)):
+    /// `None` for an HMAC secret, which is never published. Serve it with
+    /// [`jwks_service`](Self::jwks_service).
+    pub fn jwks(&self) -> Option<&serde_json::Value> {
+        self.shared.jwks.as_ref()
+    }
+
+    /// A service answering `GET` with [`jwks`](Self::jwks) as JSON (405
+    /// for other methods); `None` for an HMAC secret.
+    pub fn jwks_service(&self) -> Option<crate::metadata::MetadataService> {
+        self.jwks().map(crate::metadata::MetadataService::of)
     }
 
     /// The `ttl` claim (§5.1), whole seconds, at least 1; default 60 s.
@@ -233,7 +267,7 @@ impl<St: StatusListStore> StatusIssuer<St> {
     #[must_use]
     pub fn capacity(self, capacity: u32) -> Self {
         let valid = capacity >= 8
-            && capacity % 8 == 0
+            && capacity.is_multiple_of(8)
             && capacity <= crate::store::MAX_STATUS_LIST_CAPACITY;
         assert!(
             valid,

@@ -81,6 +81,8 @@ mod source;
 #[cfg(feature = "status-list-fetch")]
 mod store;
 mod token;
+#[cfg(feature = "status-list-fetch")]
+mod verified;
 
 pub use issuer::{SignedStatusList, StatusClaimError, StatusIssuer};
 #[cfg(feature = "status-list-fetch")]

@@ -3,6 +3,7 @@
 
 use super::lists::{StatusLists, StatusLookupError};
 use super::source::{StatusListFetcher, StatusListSource};
+use super::verified::{Verified, VerifiedTokens};
 use super::Status;
 use crate::jwt::JwtVerifier;
 use crate::request::Token;
@@ -68,7 +69,11 @@ pub struct StatusCheckedStore<S = StatusListFetcher> {
     verifier: Arc<JwtVerifier>,
     lists: StatusLists<S>,
     require_status: bool,
+    verified: Option<Arc<VerifiedTokens>>,
 }
+
+/// How many verified tokens a [`StatusCheckedStore`] keeps by default.
+const DEFAULT_VERIFIED: usize = 10_000;
 
 impl<S> Clone for StatusCheckedStore<S> {
     fn clone(&self) -> Self {
@@ -76,6 +81,7 @@ impl<S> Clone for StatusCheckedStore<S> {
             verifier: Arc::clone(&self.verifier),
             lists: self.lists.clone(),
             require_status: self.require_status,
+            verified: self.verified.clone(),
         }
     }
 }
@@ -88,7 +94,20 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
             verifier: Arc::new(verifier),
             lists,
             require_status: false,
+            verified: Some(Arc::new(VerifiedTokens::new(DEFAULT_VERIFIED))),
         }
+    }
+
+    /// How many verified tokens are kept, so that a token presented again
+    /// is not verified again (its signature, `iss`, `aud` and the rest do
+    /// not change; its `exp` is checked on every hit, and its status is
+    /// read from its list on every request, as before). Default 10,000; 0
+    /// verifies every request. Each kept token costs its length plus about
+    /// 200 bytes.
+    #[must_use]
+    pub fn verified_tokens(mut self, capacity: usize) -> Self {
+        self.verified = (capacity > 0).then(|| Arc::new(VerifiedTokens::new(capacity)));
+        self
     }
 
     /// Whether a token without a `status` claim is refused. Default
@@ -109,20 +128,38 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
         &self.lists
     }
 
+    /// What verifying `token` establishes: from the kept verifications
+    /// when it is there and valid, otherwise verified now (and kept when
+    /// it verifies).
+    fn verified(&self, token: &str) -> Option<Arc<Verified>> {
+        let leeway = self.verifier.leeway_secs();
+        let Some(kept) = &self.verified else {
+            let jwt = self.verifier.access_token(token)?;
+            return Some(Arc::new(Verified::new(token, &jwt, leeway)));
+        };
+        if let Some(found) = kept.get(token, crate::clock::unix_now()) {
+            return Some(found);
+        }
+        let jwt = self.verifier.access_token(token)?;
+        let verified = Arc::new(Verified::new(token, &jwt, leeway));
+        kept.insert(Arc::clone(&verified));
+        Some(verified)
+    }
+
     /// The answer for `token` (see the table on the type).
     async fn check(&self, token: &str) -> Result<Option<ActiveToken>, StoreError> {
-        let Some(jwt) = self.verifier.access_token(token) else {
+        let Some(verified) = self.verified(token) else {
             return Ok(None);
         };
-        if jwt.status().is_none() {
-            return Ok((!self.require_status).then(|| jwt.to_active_token()));
-        }
-        let Some(reference) = jwt.status_reference() else {
+        let Some(reference) = &verified.status else {
+            return Ok((!self.require_status).then(|| verified.active.clone()));
+        };
+        let Some(reference) = reference else {
             tracing::debug!("status claim without a well-formed status_list");
             return Ok(None);
         };
-        match self.lists.status(&reference).await {
-            Ok(Status::VALID) => Ok(Some(jwt.to_active_token())),
+        match self.lists.status(reference).await {
+            Ok(Status::VALID) => Ok(Some(verified.active.clone())),
             Ok(_) => Ok(None),
             Err(StatusLookupError::Unavailable(error)) => Err(StoreError::new(format!(
                 "status list {} unavailable: {error}",
@@ -154,6 +191,7 @@ impl<S: fmt::Debug> fmt::Debug for StatusCheckedStore<S> {
             .field("verifier", &self.verifier)
             .field("lists", &self.lists)
             .field("require_status", &self.require_status)
+            .field("verified_tokens", &self.verified.is_some())
             .finish()
     }
 }

@@ -39,7 +39,9 @@ pub struct StatusAllocation<'a> {
 impl StatusAllocation<'_> {
     /// Whether `capacity` is one a store accepts.
     pub fn capacity_is_valid(&self) -> bool {
-        self.capacity >= 8 && self.capacity % 8 == 0 && self.capacity <= MAX_STATUS_LIST_CAPACITY
+        self.capacity >= 8
+            && self.capacity.is_multiple_of(8)
+            && self.capacity <= MAX_STATUS_LIST_CAPACITY
     }
 }
 
@@ -208,41 +210,28 @@ impl<T: StatusListStore> DynStatusListStore for T {
     }
 }
 
-/// Each method's future is declared `Send` in its signature, so that a
-/// future holding an `Arc<dyn DynStatusListStore>` is `Send` wherever it
-/// is awaited (as the other store traits' impls for their twins).
 impl StatusListStore for dyn DynStatusListStore {
-    fn allocate_status(
+    async fn allocate_status(
         &self,
         allocation: &StatusAllocation<'_>,
-    ) -> impl Future<Output = Result<StatusSlot, StoreError>> + Send {
-        async move { DynStatusListStore::allocate_status(self, allocation).await }
+    ) -> Result<StatusSlot, StoreError> {
+        DynStatusListStore::allocate_status(self, allocation).await
     }
 
-    fn bind_status(
-        &self,
-        slot: StatusSlot,
-        token: &Token,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        async move { DynStatusListStore::bind_status(self, slot, token).await }
+    async fn bind_status(&self, slot: StatusSlot, token: &Token) -> Result<bool, StoreError> {
+        DynStatusListStore::bind_status(self, slot, token).await
     }
 
-    fn status_list_version(
-        &self,
-        list: u64,
-    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send {
-        async move { DynStatusListStore::status_list_version(self, list).await }
+    async fn status_list_version(&self, list: u64) -> Result<Option<u64>, StoreError> {
+        DynStatusListStore::status_list_version(self, list).await
     }
 
-    fn status_list(
-        &self,
-        list: u64,
-    ) -> impl Future<Output = Result<Option<StatusListState>, StoreError>> + Send {
-        async move { DynStatusListStore::status_list(self, list).await }
+    async fn status_list(&self, list: u64) -> Result<Option<StatusListState>, StoreError> {
+        DynStatusListStore::status_list(self, list).await
     }
 
-    fn status_lists(&self) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send {
-        async move { DynStatusListStore::status_lists(self).await }
+    async fn status_lists(&self) -> Result<Vec<u64>, StoreError> {
+        DynStatusListStore::status_lists(self).await
     }
 }
 
@@ -349,36 +338,26 @@ impl std::fmt::Debug for BoxStatusListStore {
 }
 
 impl StatusListStore for BoxStatusListStore {
-    fn allocate_status(
+    async fn allocate_status(
         &self,
         allocation: &StatusAllocation<'_>,
-    ) -> impl Future<Output = Result<StatusSlot, StoreError>> + Send {
-        async move { DynStatusListStore::allocate_status(&*self.0, allocation).await }
+    ) -> Result<StatusSlot, StoreError> {
+        DynStatusListStore::allocate_status(&*self.0, allocation).await
     }
 
-    fn bind_status(
-        &self,
-        slot: StatusSlot,
-        token: &Token,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
-        async move { DynStatusListStore::bind_status(&*self.0, slot, token).await }
+    async fn bind_status(&self, slot: StatusSlot, token: &Token) -> Result<bool, StoreError> {
+        DynStatusListStore::bind_status(&*self.0, slot, token).await
     }
 
-    fn status_list_version(
-        &self,
-        list: u64,
-    ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send {
-        async move { DynStatusListStore::status_list_version(&*self.0, list).await }
+    async fn status_list_version(&self, list: u64) -> Result<Option<u64>, StoreError> {
+        DynStatusListStore::status_list_version(&*self.0, list).await
     }
 
-    fn status_list(
-        &self,
-        list: u64,
-    ) -> impl Future<Output = Result<Option<StatusListState>, StoreError>> + Send {
-        async move { DynStatusListStore::status_list(&*self.0, list).await }
+    async fn status_list(&self, list: u64) -> Result<Option<StatusListState>, StoreError> {
+        DynStatusListStore::status_list(&*self.0, list).await
     }
 
-    fn status_lists(&self) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send {
-        async move { DynStatusListStore::status_lists(&*self.0).await }
+    async fn status_lists(&self) -> Result<Vec<u64>, StoreError> {
+        DynStatusListStore::status_lists(&*self.0).await
     }
 }

@@ -260,3 +260,63 @@ async fn a_resource_server_refuses_a_jwt_revoked_at_the_issuer_within_the_ttl() 
     assert_refused(me_with(&server, &jwt).await);
     assert_eq!(me_with(&server, &other).await.ok()["sub"], "alice");
 }
+
+#[tokio::test]
+async fn an_asymmetric_key_is_published_as_a_jwk_set_that_verifies_the_lists() {
+    let rsa = EncodingKey::from_rsa_pem(crate::support::jwt::RSA_PRIVATE).unwrap();
+    let statuses = StatusIssuer::new(
+        MemoryStore::new(),
+        "http://127.0.0.1/statuslists",
+        Algorithm::RS256,
+        rsa,
+    )
+    .kid("lists-1");
+    let (slot, _) = statuses
+        .allocate(&record("j1"), 4_102_444_800)
+        .await
+        .unwrap();
+    let app = Router::new()
+        .route("/statuslists/{list}", any_service(statuses.list_service()))
+        .route("/jwks", any_service(statuses.jwks_service().unwrap()));
+    let server = serve_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), app);
+    let jwks = server.send(get("/jwks")).await;
+    assert_eq!(header(&jwks, "content-type"), "application/json");
+    let document: Value = serde_json::from_slice(&jwks.body).unwrap();
+    let key = &document["keys"][0];
+    assert_eq!(
+        (
+            key["kty"].as_str(),
+            key["kid"].as_str(),
+            key["use"].as_str()
+        ),
+        (Some("RSA"), Some("lists-1"), Some("sig"))
+    );
+    assert!(key.get("d").is_none(), "no private member: {key}");
+    let list = server
+        .send(get(&format!("/statuslists/{}", slot.list)))
+        .await;
+    let verifier =
+        StatusListVerifier::new(JwtKey::jwks(std::str::from_utf8(&jwks.body).unwrap()).unwrap());
+    let jwt = std::str::from_utf8(&list.body).unwrap();
+    let verified = verifier
+        .verify(jwt, &statuses.uri(slot.list), crate::support::jwt::now())
+        .unwrap();
+    assert_eq!(verified.list.get(slot.idx as usize), Some(Status::VALID));
+    // An HMAC secret is never published.
+    let hmac = StatusIssuer::new(
+        MemoryStore::new(),
+        "http://x/statuslists",
+        Algorithm::HS256,
+        EncodingKey::from_secret(SECRET).unwrap(),
+    );
+    assert!(hmac.jwks().is_none() && hmac.jwks_service().is_none());
+}
+
+fn record(jti: &str) -> tower_revoke::store::JwtRecord<'_> {
+    tower_revoke::store::JwtRecord {
+        issuer: ISSUER,
+        jti,
+        subject: "alice",
+        issued_at: 1_000,
+    }
+}

@@ -110,3 +110,31 @@ async fn a_token_that_fails_verification_fetches_nothing() {
     assert_refused(me_with(&server, &tampered).await);
     assert_eq!(site.hits(), 0, "§8.3: the token's own checks come first");
 }
+
+#[tokio::test]
+async fn a_kept_verification_ends_with_the_token() {
+    let site = Site::start().await;
+    site.publish(&list(&[]), Some(300), Some(600));
+    let key = tower_revoke::jwt::JwtKey::hs256(crate::support::jwt::SECRET).unwrap();
+    let verifier = tower_revoke::jwt::JwtVerifier::new(ISSUER, [key]).leeway(Duration::ZERO);
+    let server = resource_server(tower_revoke::status_list::StatusCheckedStore::new(
+        verifier,
+        lists(&site.base()),
+    ))
+    .await;
+    let exp = crate::support::jwt::now() + 1;
+    let status = tower_revoke::status_list::StatusReference {
+        idx: 3,
+        uri: site.list_uri(),
+    };
+    let claims = crate::support::jwt::with(claims("app1", "alice"), "exp", json!(exp));
+    let token = hs256(&crate::support::jwt::with(
+        claims,
+        "status",
+        status.to_claim(),
+    ));
+    assert_eq!(me_with(&server, &token).await.ok()["sub"], "alice");
+    // Kept verified, the token still ends at its `exp`.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_refused(me_with(&server, &token).await);
+}
