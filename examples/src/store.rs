@@ -16,7 +16,9 @@
 //! Every one of them also keeps what `private_key_jwt` (RFC 7523) needs:
 //! the keys seeded clients registered (`jwks`, `jwks_uri`) and the used
 //! client assertions, shared by every instance on one durable store
-//! ([`Opened::assertions`]).
+//! ([`Opened::assertions`]); and the statuses of the JWTs the demo mints,
+//! which its Token Status Lists publish, INVALID in the same write as the
+//! revocation that decides them ([`Opened::statuses`]).
 //!
 //! # Security
 //! The [`Display`](fmt::Display) of a [`StoreChoice`] (which the examples
@@ -101,7 +103,7 @@ pub struct Opened {
     /// The same store, for the statuses of the JWTs the demo mints (Token
     /// Status Lists), shared by every instance on one durable store. Never
     /// behind the guard cache.
-    pub statuses: Option<Arc<dyn DynStatusListStore>>,
+    pub statuses: Arc<dyn DynStatusListStore>,
     /// What seeding inserted.
     pub seeded: SeedReport,
     /// The guard cache: `off`, or its staleness and how it is invalidated.
@@ -224,15 +226,7 @@ impl StoreChoice {
                 let notices = store.clone();
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
-                let assertions = Arc::new(store.clone());
-                let (store, cache) = guard_cache::wrap(store, cache, Some(listen));
-                Ok(Opened {
-                    store,
-                    assertions,
-                    statuses: None,
-                    seeded: counts,
-                    cache,
-                })
+                Ok(Opened::new(store, counts, cache, Some(listen)))
             }
         }
     }
@@ -265,7 +259,7 @@ impl Opened {
         Self {
             store,
             assertions,
-            statuses: Some(statuses),
+            statuses,
             seeded,
             cache,
         }
