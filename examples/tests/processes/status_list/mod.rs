@@ -45,8 +45,9 @@ pub fn minting(ttl: &str) -> [(&str, &str); 2] {
     ]
 }
 
-/// A JWT access token the demo minted, and its status (§6.2).
-#[derive(Debug, Clone)]
+/// A JWT access token the demo minted, and its status (§6.2). Its
+/// `Debug` shows the status and subject, not the token.
+#[derive(Clone)]
 pub struct Jwt {
     pub token: String,
     pub sub: String,
@@ -73,6 +74,12 @@ impl Jwt {
             uri: uri.to_owned(),
             idx: u32::try_from(idx).expect("an index of 32 bits"),
         }
+    }
+}
+
+impl std::fmt::Debug for Jwt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JWT of {} at {} idx {}", self.sub, self.uri, self.idx)
     }
 }
 

@@ -1,8 +1,12 @@
 //! A restart on the same store (SQLite's file, PostgreSQL's database): the
 //! demo mints and revokes, is killed by its PID (SIGKILL: no shutdown, no
-//! flush) and starts again. Its list still shows the INVALID statuses, the
-//! JWTs minted after the restart get indices never given before it
-//! (§13.3: no double allocation), and revocations still reach the list.
+//! flush) and starts again on the same address (so the same issuer and
+//! list URIs). Its list still shows the INVALID statuses, and the earlier
+//! JWTs keep their state at `/me` and introspection; the JWTs minted after
+//! the restart get indices of the same list never given before it (§13.3:
+//! no double allocation; the indices are random among 2^20, so a store
+//! that forgot its allocations would rarely be caught here, the
+//! conformance kit checks that), and revocations still reach the list.
 
 use super::{client_credentials, printed_at_start, refresh, Decoder, Jwt};
 use crate::token::stores::Store;
