@@ -5,8 +5,8 @@
 //! JWTs keep their state at `/me` and introspection; the JWTs minted after
 //! the restart get indices of the same list never given before it (§13.3:
 //! no double allocation; the indices are random among 2^20, so a store
-//! that forgot its allocations would rarely be caught here, the
-//! conformance kit checks that), and revocations still reach the list.
+//! that forgot its allocations would rarely be caught here; the
+//! conformance kit fills lists of 8), and revocations still reach the list.
 
 use super::{client_credentials, printed_at_start, refresh, Decoder, Jwt};
 use crate::token::stores::Store;
