@@ -108,7 +108,7 @@ impl From<crate::store::Opened> for DemoStore {
         Self {
             store: opened.store,
             assertions: Some(opened.assertions),
-            statuses: opened.statuses,
+            statuses: Some(opened.statuses),
         }
     }
 }

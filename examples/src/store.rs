@@ -16,7 +16,9 @@
 //! Every one of them also keeps what `private_key_jwt` (RFC 7523) needs:
 //! the keys seeded clients registered (`jwks`, `jwks_uri`) and the used
 //! client assertions, shared by every instance on one durable store
-//! ([`Opened::assertions`]).
+//! ([`Opened::assertions`]); and the statuses of the JWTs the demo mints,
+//! which its Token Status Lists publish, INVALID in the same write as the
+//! revocation that decides them ([`Opened::statuses`]).
 //!
 //! # Security
 //! The [`Display`](fmt::Display) of a [`StoreChoice`] (which the examples
@@ -33,7 +35,10 @@ use std::time::Duration;
 use tower_revoke::store::{
     BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedReport,
 };
-use tower_revoke::{ExpiredDeletion, IssuanceStore, MemoryStore};
+use tower_revoke::{
+    ClientAssertionStore, ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList,
+    MemoryStore, RevocationStore, StatusListStore, SubjectRevocationStore,
+};
 use tower_revoke_redis::RedisStore;
 use tower_revoke_sqlx::RevocationListener as PgRevocationListener;
 use tower_revoke_sqlx::{sqlx, PostgresStore, SqliteStore};
@@ -98,7 +103,7 @@ pub struct Opened {
     /// The same store, for the statuses of the JWTs the demo mints (Token
     /// Status Lists), shared by every instance on one durable store. Never
     /// behind the guard cache.
-    pub statuses: Option<Arc<dyn DynStatusListStore>>,
+    pub statuses: Arc<dyn DynStatusListStore>,
     /// What seeding inserted.
     pub seeded: SeedReport,
     /// The guard cache: `off`, or its staleness and how it is invalidated.
@@ -170,18 +175,14 @@ impl StoreChoice {
         seed: &Seed,
         cache: Option<Duration>,
     ) -> Result<Opened, StoreStartError> {
-        let mut statuses: Option<Arc<dyn DynStatusListStore>> = None;
         let failed = |step: &str, error: tower_revoke::StoreError| {
             StoreStartError(format!("cannot {step} the store {self}: {error}"))
         };
-        let ((store, cache), assertions, seeded) = match self {
+        match self {
             Self::Memory => {
                 let store = MemoryStore::new();
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
-                statuses = Some(Arc::new(store.clone()) as _);
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, None);
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, None))
             }
             Self::Sqlite(path) => {
                 let store = SqliteStore::open(path)
@@ -190,9 +191,7 @@ impl StoreChoice {
                 store.migrate().await.map_err(|e| failed("migrate", e))?;
                 let counts = store.seed(seed).await.map_err(|e| failed("seed", e))?;
                 purge_periodically(&store)?;
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, None);
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, None))
             }
             Self::Postgres(url) => {
                 let store = PostgresStore::new(postgres_pool(url)?);
@@ -216,9 +215,7 @@ impl StoreChoice {
                     drop(tokio::spawn(listener.run()));
                 };
                 let listen = ("PostgreSQL LISTEN/NOTIFY", Box::new(listener) as _);
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, Some(listen));
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, Some(listen)))
             }
             Self::Redis(url) => {
                 let store = RedisStore::connect(url)
@@ -229,18 +226,43 @@ impl StoreChoice {
                 let notices = store.clone();
                 let listener = move |cache| drop(tokio::spawn(notices.listen(cache)));
                 let listen = ("Redis pub/sub", Box::new(listener) as _);
-                let assertions = Arc::new(store.clone());
-                let wrapped = guard_cache::wrap(store, cache, Some(listen));
-                (wrapped, assertions as _, counts)
+                Ok(Opened::new(store, counts, cache, Some(listen)))
             }
-        };
-        Ok(Opened {
+        }
+    }
+}
+
+impl Opened {
+    /// `store`, seeded (`seeded`), for everything the demo does: its
+    /// endpoints and guard (behind the guard cache when `cache` is set,
+    /// `listen` starting the notice listener that invalidates it),
+    /// `private_key_jwt`, and the statuses of its JWTs.
+    fn new<St>(
+        store: St,
+        seeded: SeedReport,
+        cache: Option<Duration>,
+        listen: Option<(&'static str, guard_cache::StartListener<'_>)>,
+    ) -> Self
+    where
+        St: RevocationStore
+            + IntrospectionStore
+            + SubjectRevocationStore
+            + JwtDenyList
+            + IssuanceStore
+            + ClientAssertionStore
+            + StatusListStore
+            + Clone,
+    {
+        let assertions = Arc::new(store.clone());
+        let statuses = Arc::new(store.clone());
+        let (store, cache) = guard_cache::wrap(store, cache, listen);
+        Self {
             store,
             assertions,
             statuses,
             seeded,
             cache,
-        })
+        }
     }
 }
 

@@ -34,6 +34,23 @@ async fn flow_passes(store: &str) {
 /// exits 0 and says `every step as specified`; what it printed on stdout.
 /// `what` names the run in failures.
 pub async fn run(python: &str, what: &str, script: &str, args: &[&str]) -> String {
+    let said = match output(python, what, script, args).await {
+        Ok(said) => said,
+        Err(failure) => panic!("{failure}"),
+    };
+    assert!(said.contains("every step as specified"), "{said}");
+    said
+}
+
+/// Runs the script `script` with `args` on `python`: what it printed on
+/// stdout when it exited 0, else its exit status, stdout and stderr.
+/// `what` names the run in either.
+pub async fn output(
+    python: &str,
+    what: &str,
+    script: &str,
+    args: &[&str],
+) -> Result<String, String> {
     let output = tokio::process::Command::new(python)
         .arg(script)
         .args(args)
@@ -42,13 +59,10 @@ pub async fn run(python: &str, what: &str, script: &str, args: &[&str]) -> Strin
         .unwrap_or_else(|e| panic!("{what}: cannot run {python}: {e}"));
     let said = String::from_utf8_lossy(&output.stdout).into_owned();
     let complained = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "{what}: {}\n{said}\n{complained}",
-        output.status
-    );
-    assert!(said.contains("every step as specified"), "{said}");
-    said
+    match output.status.success() {
+        true => Ok(said),
+        false => Err(format!("{what}: {}\n{said}\n{complained}", output.status)),
+    }
 }
 
 #[tokio::test]

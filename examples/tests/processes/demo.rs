@@ -16,7 +16,12 @@ use tower_revoke_test_support::reply::Reply;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_tower-revoke-demo");
 
-/// A running demo process, killed (SIGKILL, by its PID) when dropped.
+/// The resource server of the demo's JWTs (`tower-revoke-resource-server`),
+/// started with [`Demo::spawn`].
+pub const RESOURCE_SERVER: &str = env!("CARGO_BIN_EXE_tower-revoke-resource-server");
+
+/// A running demo process (or another of the examples' binaries,
+/// [`Demo::spawn`]), killed (SIGKILL, by its PID) when dropped.
 pub struct Demo {
     child: Child,
     /// Where it listens: `127.0.0.1` and the free port it was given.
@@ -53,24 +58,33 @@ impl Demo {
     /// `seed`, on a free port, with `extra` variables; waits for the
     /// `listening on http://ADDR` line it prints.
     pub async fn start(store: &str, seed: &str, extra: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(BINARY);
+        let mut vars = vec![("TOWER_REVOKE_STORE", store), ("TOWER_REVOKE_SEED", seed)];
+        vars.extend_from_slice(extra);
+        Self::spawn(BINARY, &vars).await
+    }
+
+    /// Starts `binary`, one of the examples' binaries (the demo, or
+    /// [`RESOURCE_SERVER`]: each prints `listening on http://ADDR` once
+    /// bound), on a free port with `vars`; waits for that line.
+    pub async fn spawn(binary: &str, vars: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(binary);
         command
-            .env("TOWER_REVOKE_STORE", store)
-            .env("TOWER_REVOKE_SEED", seed)
             .env("TOWER_REVOKE_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn")
-            .envs(extra.iter().copied())
+            .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        let mut child = command.spawn().expect("start tower-revoke-demo");
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {binary}: {e}"));
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut store_line = String::new();
         let addr = loop {
             let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
                 .await
-                .expect("the demo starts within 60 s")
+                .unwrap_or_else(|_| panic!("{binary} starts within 60 s"))
                 .expect("read the demo's output")
                 .expect("the demo prints `listening on http://ADDR` before exiting");
             if let Some(addr) = line.strip_prefix("listening on http://") {

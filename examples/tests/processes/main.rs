@@ -10,7 +10,11 @@
 //! drain on SIGTERM ([`shutdown`]) and a rolling restart of two instances
 //! under load ([`rolling`]); `private_key_jwt` client authentication
 //! through authlib on every store, and replayed assertions refused across
-//! instances and restarts ([`assertion`]).
+//! instances and restarts ([`assertion`]); and the Token Status Lists of
+//! the demo's JWTs read by an independent decoder in Python: revocations,
+//! cascades and a reused refresh token on every store, a restart, a
+//! subject revoked beside the demo, and the resource server refusing what
+//! the demo revoked, as a second process ([`status_list`]).
 //!
 //! Each test starts the `tower-revoke-demo` binary (the demo's own code,
 //! as `cargo run --example demo` runs it) on a free port and speaks HTTP to
@@ -42,6 +46,7 @@ mod services;
 mod shared_store;
 mod shutdown;
 mod soak;
+mod status_list;
 
 use std::os::fd::AsRawFd;
 

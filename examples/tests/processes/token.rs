@@ -24,6 +24,9 @@ use tower_revoke_test_support::{challenge, desc, JSON};
 
 /// One test per store: `scenario(store)` on a fresh store of that kind,
 /// in the test's turn ([`stores::Store::open`]), unless it is skipped.
+/// With `python`, `scenario(store, python)`, the interpreter of
+/// `TOWER_REVOKE_TEST_PYTHON` ([`crate::authlib::PYTHON`]), under the same
+/// skip rule.
 macro_rules! on_stores {
     ($scenario:path: $($test:ident => $kind:ident),+ $(,)?) => {$(
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,6 +34,19 @@ macro_rules! on_stores {
             use crate::token::stores::{Kind, Store};
             if let Some(store) = Store::open(Kind::$kind, stringify!($test)).await {
                 $scenario(store).await;
+            }
+        }
+    )+};
+    (python $scenario:path: $($test:ident => $kind:ident),+ $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $test() {
+            use crate::token::stores::{Kind, Store};
+            let test = stringify!($test);
+            let Some(python) = crate::services::url(crate::authlib::PYTHON, test) else {
+                return;
+            };
+            if let Some(store) = Store::open(Kind::$kind, test).await {
+                $scenario(store, python).await;
             }
         }
     )+};
@@ -101,16 +117,23 @@ pub async fn refused(demo: &Demo, refresh_token: &str) {
     reply.assert_hides(&[refresh_token, "s3cr3t"]);
 }
 
-/// Asserts the RFC 6749 §5.1 answer (200 JSON, `no-store` and `no-cache`
-/// and nothing else, a Bearer token of 256 bits valid for an hour, no
-/// other member) and returns its members.
+/// Asserts the RFC 6749 §5.1 answer of an opaque token ([`answered`], the
+/// access token 256 random bits in base64url) and returns its members.
 fn issued(reply: &Reply) -> serde_json::Map<String, Value> {
+    let members = answered(reply);
+    assert_eq!(text(&members, "access_token").len(), 43, "base64url");
+    members
+}
+
+/// Asserts the RFC 6749 §5.1 answer (200 JSON, `no-store` and `no-cache`
+/// and nothing else, a Bearer token valid for an hour, no other member)
+/// and returns its members.
+pub fn answered(reply: &Reply) -> serde_json::Map<String, Value> {
     reply.assert(200, &reply.body, JSON);
     let body = reply.json();
     let members = body.as_object().expect("a JSON object").clone();
     assert_eq!(members["token_type"], "Bearer", "{reply:?}");
     assert_eq!(members["expires_in"], 3600, "{reply:?}");
-    assert_eq!(text(&members, "access_token").len(), 43, "base64url");
     let known = ["access_token", "token_type", "expires_in", "refresh_token"];
     assert!(
         members.keys().all(|k| known.contains(&k.as_str())),
@@ -119,7 +142,7 @@ fn issued(reply: &Reply) -> serde_json::Map<String, Value> {
     members
 }
 
-fn text(members: &serde_json::Map<String, Value>, name: &str) -> String {
+pub fn text(members: &serde_json::Map<String, Value>, name: &str) -> String {
     let value = members[name].as_str();
     value
         .unwrap_or_else(|| panic!("{name} in {members:?}"))
