@@ -196,6 +196,10 @@ where
             return error(ErrorCode::UnauthorizedClient, why);
         }
         let (id, scope) = (&client.client_id, form.get("scope"));
+        if !well_formed(id, scope) {
+            // Refused before a status is allocated for nothing.
+            return error(ErrorCode::InvalidScope, MALFORMED_SCOPE);
+        }
         let minted = match minter
             .mint(id, id.as_str(), scope, config.access_token_lifetime)
             .await
@@ -293,6 +297,9 @@ where
         } else if let Some(facts) = store.introspect(&presented).await? {
             let subject = facts.sub().unwrap_or(id.as_str());
             let scope = scope.or(facts.scope());
+            if !well_formed(id, scope) {
+                return Ok(Refresh::InvalidScope(MALFORMED_SCOPE));
+            }
             if !within(scope, facts.scope()) {
                 return Ok(Refresh::InvalidScope(WIDER_SCOPE));
             }
@@ -315,7 +322,13 @@ where
         Ok(match store.rotate_refresh_token(client, &rotation).await? {
             RotationOutcome::Rotated => {
                 if let Some(minted) = &access {
-                    minter.bind(minted).await?;
+                    if let Err(error) = minter.bind(minted).await {
+                        // The rotation is committed: a 503 now would lose
+                        // the new refresh token, and its retry would be
+                        // reuse. The JWT is answered; its own revocation
+                        // and its subject's still reach its status.
+                        tracing::warn!(%error, "the new JWT's status is not bound to its record");
+                    }
                 }
                 let access = access.map(|minted| minted.entry);
                 Refresh::Rotated { refresh, access }
@@ -356,6 +369,14 @@ fn scoped(entry: TokenEntry, scope: Option<&str>) -> Option<TokenEntry> {
         None => entry,
     };
     entry.is_well_formed().then_some(entry)
+}
+
+/// Whether `scope`, if any, is RFC 6749 §3.3 syntax, by the store's rule
+/// ([`TokenEntry::is_well_formed`]) on an entry of `client_id`.
+fn well_formed(client_id: &ClientId, scope: Option<&str>) -> bool {
+    let probe = Token::new("scope-probe").expect("a non-empty token");
+    let entry = TokenEntry::new(probe, TokenKind::AccessToken, client_id.clone());
+    scoped(entry, scope).is_some()
 }
 
 /// Whether every scope-token of `asked` is among those of `granted` (RFC

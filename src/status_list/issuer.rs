@@ -34,6 +34,8 @@ use std::time::Duration;
 ///   s) tells resource servers how long to cache a token (§13.7). Choose
 ///   the `ttl` as the staleness you accept: a revoked JWT is refused by a
 ///   resource server at most `ttl` (plus one fetch) after its revocation.
+///   The response's `Cache-Control: max-age` is the `ttl` too, so a
+///   shared HTTP cache between them can add up to one more `ttl`.
 /// - Lists have 1-bit statuses (VALID, INVALID) and a fixed capacity
 ///   (default 2^20; §13.4 "divisible in bytes").
 ///
@@ -253,11 +255,19 @@ impl<St: StatusListStore> StatusIssuer<St> {
         self.configure(|s| s.ttl = ttl.as_secs().max(1))
     }
 
-    /// How long a token is valid (`exp` minus `iat`), whole seconds, at
-    /// least twice the `ttl`; default 1 day.
+    /// How long a token is valid (`exp` minus `iat`), whole seconds;
+    /// default 1 day. A token is signed again once half of it has passed,
+    /// and it is held to at least twice the `ttl` when signed (a resource
+    /// server may keep a token for its `ttl`, within its `exp`).
     #[must_use]
     pub fn lifetime(self, lifetime: Duration) -> Self {
         self.configure(|s| s.lifetime = lifetime.as_secs())
+    }
+
+    /// The lifetime signed with: at least twice the `ttl`.
+    fn lifetime_secs(&self) -> u64 {
+        let shared = &*self.shared;
+        shared.lifetime.max(shared.ttl.saturating_mul(2))
     }
 
     /// The capacity of lists opened from now on.
@@ -266,11 +276,8 @@ impl<St: StatusListStore> StatusIssuer<St> {
     /// Unless a multiple of 8 from 8 to 2^24.
     #[must_use]
     pub fn capacity(self, capacity: u32) -> Self {
-        let valid = capacity >= 8
-            && capacity.is_multiple_of(8)
-            && capacity <= crate::store::MAX_STATUS_LIST_CAPACITY;
         assert!(
-            valid,
+            crate::store::is_valid_capacity(capacity),
             "a status list's capacity is a multiple of 8 from 8 to 2^24"
         );
         self.configure(|s| s.capacity = capacity)
@@ -381,8 +388,9 @@ impl<St: StatusListStore> StatusIssuer<St> {
             return Ok(None);
         };
         let now = unix_now();
+        let lifetime = self.lifetime_secs();
         let fresh = |signed: &SignedStatusList| {
-            signed.version == version && now < signed.issued_at + shared.lifetime / 2
+            signed.version == version && now < signed.issued_at.saturating_add(lifetime / 2)
         };
         let found = shared
             .signed
@@ -419,7 +427,8 @@ impl<St: StatusListStore> StatusIssuer<St> {
             return Ok(None);
         };
         if let Some(old) = old.filter(|old| {
-            *old.invalid == *state.invalid && now < old.issued_at + shared.lifetime / 2
+            *old.invalid == *state.invalid
+                && now < old.issued_at.saturating_add(self.lifetime_secs() / 2)
         }) {
             let mut kept = SignedStatusList::clone(&old);
             kept.version = state.version;
@@ -435,7 +444,7 @@ impl<St: StatusListStore> StatusIssuer<St> {
             list: &statuses,
             uri: &uri,
             issued_at: now,
-            expires_at: Some(now + shared.lifetime),
+            expires_at: Some(now.saturating_add(self.lifetime_secs())),
             ttl: Some(shared.ttl),
         };
         let jwt = token

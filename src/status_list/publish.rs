@@ -29,6 +29,9 @@ use tower_service::Service;
 /// - `HEAD`: the same without the body;
 /// - a list never opened, or a last segment that is not a list number:
 ///   404; another method: 405 with `Allow: GET, HEAD`;
+/// - a request for a past list (a `time` query parameter, §8.4): 501, as
+///   the draft asks of a server without historical resolution, which it
+///   leaves out for privacy (§12.7);
 /// - the store failing: 503 with `Retry-After: 1` (a resource server keeps
 ///   its last good token until its `exp`).
 ///
@@ -124,6 +127,14 @@ fn list_number(path: &str) -> Option<u64> {
     (digits && !last.starts_with('0')).then(|| last.parse().ok())?
 }
 
+/// Whether `query` has a `time` parameter (§8.4).
+fn asks_for_time(query: Option<&str>) -> bool {
+    let pairs = query.unwrap_or_default().split('&');
+    pairs
+        .map(|pair| pair.split('=').next())
+        .any(|name| name == Some("time"))
+}
+
 /// Whether `If-None-Match` names `etag` (or is `*`), by the weak
 /// comparison RFC 9110 §13.1.2 asks for.
 fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
@@ -202,10 +213,14 @@ impl<St: StatusListStore, B> Service<Request<B>> for StatusListService<St> {
         let issuer = self.issuer.clone();
         let method = request.method().clone();
         let list = list_number(request.uri().path());
+        let historical = asks_for_time(request.uri().query());
         let headers = request.headers().clone();
         let inner = async move {
             if method != Method::GET && method != Method::HEAD {
                 return method_not_allowed();
+            }
+            if historical {
+                return bare(StatusCode::NOT_IMPLEMENTED);
             }
             let Some(list) = list else {
                 return bare(StatusCode::NOT_FOUND);
@@ -276,6 +291,14 @@ mod tests {
             assert_eq!(list_number(path), None, "{path}");
         }
         assert_eq!(list_number("/s/99999999999999999999999"), None);
+    }
+
+    #[test]
+    fn a_time_parameter_asks_for_a_past_list() {
+        assert!(asks_for_time(Some("time=1686925000")));
+        assert!(asks_for_time(Some("a=1&time=")));
+        assert!(!asks_for_time(Some("times=1&a=time")));
+        assert!(!asks_for_time(None));
     }
 
     #[test]

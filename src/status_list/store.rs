@@ -102,8 +102,9 @@ impl<S: StatusListSource> StatusCheckedStore<S> {
     /// is not verified again (its signature, `iss`, `aud` and the rest do
     /// not change; its `exp` is checked on every hit, and its status is
     /// read from its list on every request, as before). Default 10,000; 0
-    /// verifies every request. Each kept token costs its length plus about
-    /// 200 bytes.
+    /// verifies every request. Each kept verification costs its claims'
+    /// facts plus about 100 bytes; the token itself is never kept (only its
+    /// keyed 128-bit fingerprint).
     #[must_use]
     pub fn verified_tokens(mut self, capacity: usize) -> Self {
         self.verified = (capacity > 0).then(|| Arc::new(VerifiedTokens::new(capacity)));

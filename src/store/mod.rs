@@ -84,8 +84,8 @@ pub use listen::{NoticeListener, NoticeSource};
 pub use notice::{Invalidate, RevocationNotice};
 pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
 pub use status::{
-    random_indices, BoxStatusListStore, DynStatusListStore, StatusAllocation, StatusListState,
-    StatusListStore, StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,
+    is_valid_capacity, random_indices, BoxStatusListStore, DynStatusListStore, StatusAllocation,
+    StatusListState, StatusListStore, StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,
 };
 pub use traits::JwtRecord;
 

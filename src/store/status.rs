@@ -39,10 +39,14 @@ pub struct StatusAllocation<'a> {
 impl StatusAllocation<'_> {
     /// Whether `capacity` is one a store accepts.
     pub fn capacity_is_valid(&self) -> bool {
-        self.capacity >= 8
-            && self.capacity.is_multiple_of(8)
-            && self.capacity <= MAX_STATUS_LIST_CAPACITY
+        is_valid_capacity(self.capacity)
     }
+}
+
+/// Whether `capacity` is a list capacity a store accepts: a multiple of 8
+/// from 8 to [`MAX_STATUS_LIST_CAPACITY`].
+pub const fn is_valid_capacity(capacity: u32) -> bool {
+    capacity >= 8 && capacity.is_multiple_of(8) && capacity <= MAX_STATUS_LIST_CAPACITY
 }
 
 /// Where a token's status is kept: a list (numbered from 1) and an index

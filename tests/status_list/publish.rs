@@ -166,6 +166,13 @@ async fn unknown_lists_other_paths_and_methods() {
     );
     let odd = issuer.server.send(get("/statuslists/01")).await;
     assert_eq!(odd.status, StatusCode::NOT_FOUND);
+    // No historical resolution (§8.4): 501, never the current list.
+    let past = issuer
+        .server
+        .send(get("/statuslists/1?time=1686925000"))
+        .await;
+    assert_eq!(past.status, StatusCode::NOT_IMPLEMENTED);
+    assert!(past.body.is_empty());
     let post = issuer
         .server
         .send(request(Method::POST, "/statuslists/1"))
@@ -319,4 +326,31 @@ fn record(jti: &str) -> tower_revoke::store::JwtRecord<'_> {
         subject: "alice",
         issued_at: 1_000,
     }
+}
+
+#[tokio::test]
+async fn a_grants_end_reaches_the_published_list_at_once() {
+    use tower_revoke::client::ClientId;
+    use tower_revoke::store::TokenEntry;
+    use tower_revoke::{IssuanceStore, TokenKind};
+    let issuer = Issuer::start(60, 1 << 10).await;
+    let (jwt, slot) = issuer.mint().await;
+    let app1 = ClientId::new("app1").unwrap();
+    let token = Token::new(jwt.as_str()).unwrap();
+    let entry = TokenEntry::new(token.clone(), TokenKind::AccessToken, app1).with_grant_id("G2");
+    issuer.statuses.store().record_token(&entry).await.unwrap();
+    assert!(issuer.statuses.bind(slot, &token).await.unwrap());
+    let uri = issuer.statuses.uri(slot.list);
+    // Signed and kept while VALID ...
+    let before = issuer.list(slot.list).await;
+    assert_eq!(status_in(&before, &uri, slot.idx as usize), Status::VALID);
+    // ... and signed again at the first GET after the refresh token's
+    // revocation ended the grant.
+    let revoked = issuer
+        .server
+        .send(form("/revoke", "token=RT2").basic("app1", "s3cr3t"))
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    let after = issuer.list(slot.list).await;
+    assert_eq!(status_in(&after, &uri, slot.idx as usize), Status::INVALID);
 }

@@ -34,7 +34,7 @@ impl Default for DeniedJwts {
 
 /// The fingerprint of a pair, length-prefixed so that no two pairs share
 /// an input.
-fn pair(fingerprinter: &Fingerprinter, first: &str, second: &str) -> Fingerprint {
+pub(super) fn pair(fingerprinter: &Fingerprinter, first: &str, second: &str) -> Fingerprint {
     fingerprinter.of(&format!("{}:{first}{second}", first.len()))
 }
 
@@ -81,9 +81,10 @@ impl JwtDenyList for MemoryStore {
     /// holds the live denied JWTs and at most a minute's lapsed ones.
     async fn deny_jwt(&self, jwt: &JwtRecord<'_>, until: u64) -> Result<bool, StoreError> {
         let denied = self.deny(jwt, until);
-        if denied {
-            self.shared.statuses.changed();
-        }
+        // Denied now or before: either way, its status is INVALID once
+        // this call answers.
+        let key = || pair(&self.shared.fingerprinter, jwt.issuer, jwt.jti);
+        self.shared.statuses.jti_denied(key);
         Ok(denied)
     }
 
@@ -105,7 +106,7 @@ impl JwtDenyList for MemoryStore {
         let key = pair(&self.shared.fingerprinter, issuer, subject);
         let cutoffs = &self.shared.jwts.cutoffs;
         cutoffs.insert_unless(key, cutoff, |&earlier| earlier < cutoff);
-        self.shared.statuses.changed();
+        self.shared.statuses.subject_cut_off(key, cutoff);
         Ok(())
     }
 }

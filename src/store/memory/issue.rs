@@ -32,11 +32,7 @@ impl IssuanceStore for MemoryStore {
         client: &AuthenticatedClient,
         rotation: &Rotation,
     ) -> Result<RotationOutcome, StoreError> {
-        let outcome = self.rotate(client, rotation);
-        if matches!(outcome, RotationOutcome::Reused { .. }) {
-            self.shared.statuses.changed();
-        }
-        Ok(outcome)
+        Ok(self.rotate(client, rotation))
     }
 }
 
@@ -187,6 +183,8 @@ impl MemoryStore {
             let elapsed = now_ms.saturating_sub(rotated_at);
             if rotation.grace.is_zero() || elapsed > grace_ms || grant.is_revoked() {
                 let revoked = self.end_grant(&grant, &members, fingerprint, now);
+                let ended = members.iter().chain([&fingerprint]);
+                shared.statuses.tokens_revoked(ended);
                 return RotationOutcome::Reused { revoked };
             }
         }

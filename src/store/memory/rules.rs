@@ -28,11 +28,7 @@ impl RevocationStore for MemoryStore {
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let outcome = self.revoke_token(client, request.token().secret());
-        if matches!(outcome, RevocationOutcome::Revoked { .. }) {
-            self.shared.statuses.changed();
-        }
-        Ok(outcome)
+        Ok(self.revoke_token(client, request.token().secret()))
     }
 }
 
@@ -55,11 +51,7 @@ impl SubjectRevocationStore for MemoryStore {
         subject: &str,
         labels: &[(&str, &str)],
     ) -> Result<u64, StoreError> {
-        let revoked = self.revoke_subject(subject, labels);
-        if revoked > 0 {
-            self.shared.statuses.changed();
-        }
-        Ok(revoked)
+        Ok(self.revoke_subject(subject, labels))
     }
 }
 
@@ -90,7 +82,9 @@ impl MemoryStore {
         let (now, shared) = (now(), &*self.shared);
         let fingerprint = shared.fingerprinter.of(token);
         let mut cascade = None;
+        let mut revoked = false;
         let outcome = shared.tokens.with(&fingerprint, |record| {
+            revoked = record.is_revoked();
             let own = record.client_id == client.client_id;
             if !record.is_active(now) {
                 // RFC 7009 §2.1: an expired refresh token still ends its grant.
@@ -109,6 +103,7 @@ impl MemoryStore {
                 // A concurrent request revoked it first.
                 return RevocationOutcome::NotFound;
             }
+            revoked = true;
             if record.kind == TokenKind::RefreshToken || self.access_token_revokes_grant {
                 cascade = record.grant.clone();
             }
@@ -118,6 +113,11 @@ impl MemoryStore {
             }
         });
         let outcome = outcome.unwrap_or(RevocationOutcome::NotFound);
+        if revoked {
+            // Revoked by this call or found revoked (a concurrent call may
+            // not have reached the statuses yet): INVALID before answering.
+            shared.statuses.tokens_revoked([&fingerprint]);
+        }
         // The token's shard lock is released: take the grant's list, then
         // the shards of its tokens (see `ShardedMap`'s lock order).
         let Some(grant) = cascade else { return outcome };
@@ -128,6 +128,7 @@ impl MemoryStore {
         };
         let ended = tokens.iter().filter(|&&fp| active(fp)).count() as u64;
         let cascaded = if grant.revoke() { ended } else { 0 };
+        shared.statuses.tokens_revoked(tokens.iter());
         match outcome {
             RevocationOutcome::Revoked { kind, .. } => {
                 RevocationOutcome::Revoked { kind, cascaded }
@@ -165,10 +166,15 @@ impl MemoryStore {
                 && record.has_labels(labels)
                 && record.revoke()
         };
+        let mut ended = Vec::new();
         let revoked = shared.subjects.with(subject, |tokens| {
-            let revoked = tokens.iter().map(|token| shared.tokens.with(token, revoke));
-            revoked.filter(|done| *done == Some(true)).count()
+            let revoked = tokens
+                .iter()
+                .filter(|token| shared.tokens.with(token, revoke) == Some(true));
+            ended.extend(revoked.copied());
+            ended.len()
         });
+        shared.statuses.tokens_revoked(&ended);
         revoked.map_or(0, |count| count as u64)
     }
 }

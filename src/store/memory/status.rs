@@ -1,9 +1,13 @@
-//! [`StatusListStore`] for [`MemoryStore`]: slots kept beside the tokens,
-//! their statuses read from the deny-list and the token records when a
-//! list is read, and one store-wide count of changes as every list's
-//! version.
+//! [`StatusListStore`] for [`MemoryStore`]: each list a bitmap of its
+//! allocated, bound and INVALID indices with a version of its own, and
+//! three indexes from what a revocation names (a JWT's (`iss`, `jti`), a
+//! subject's (`iss`, `sub`), a bound token) to the slots it ends. Every
+//! revoking call of the store sets the INVALID bits of the slots it
+//! reached before it returns, so a list is read in time proportional to
+//! its capacity / 64, never by checking its tokens.
 
-use super::fingerprint::Fingerprint;
+use super::deny::pair;
+use super::fingerprint::{Fingerprint, Prehashed};
 use super::MemoryStore;
 use crate::request::Token;
 use crate::store::{
@@ -11,69 +15,142 @@ use crate::store::{
     StoreError,
 };
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The status lists' state inside [`MemoryStore`].
 #[derive(Default)]
 pub(super) struct Statuses {
+    state: Mutex<State>,
+    /// Whether a status was ever allocated: until then, revocations skip
+    /// the lock.
+    any: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
     /// List `n` at index `n - 1`.
-    lists: Mutex<Vec<List>>,
-    /// How many revocations (of any kind) the store has answered: every
-    /// list's version. A list is read after the count, so a list read at
-    /// version `v` shows every revocation counted in `v`.
-    changes: AtomicU64,
+    lists: Vec<List>,
+    /// By the fingerprint of (issuer, jti).
+    by_jti: HashMap<Fingerprint, StatusSlot, Prehashed>,
+    /// By the fingerprint of (issuer, subject): each slot with its `iat`.
+    by_subject: HashMap<Fingerprint, Vec<(u64, StatusSlot)>, Prehashed>,
+    /// By the fingerprint of the bound token.
+    by_token: HashMap<Fingerprint, StatusSlot, Prehashed>,
 }
 
 struct List {
     capacity: u32,
-    slots: HashMap<u32, Slot>,
+    version: u64,
+    allocated: Bits,
+    bound: Bits,
+    invalid: Bits,
 }
 
-/// What a status depends on. `invalid` remembers an INVALID status once
-/// read, so that it stays INVALID after the deny-list entry lapses.
-struct Slot {
-    issuer: Arc<str>,
-    jti: Box<str>,
-    subject: Box<str>,
-    issued_at: u64,
-    bound: Option<Fingerprint>,
-    invalid: bool,
+/// A fixed-size bitmap.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: u32) -> Self {
+        Self(vec![0; (len as usize).div_ceil(64)])
+    }
+
+    fn get(&self, idx: u32) -> bool {
+        self.0[idx as usize / 64] >> (idx % 64) & 1 == 1
+    }
+
+    /// Sets `idx`; whether it was clear.
+    fn set(&mut self, idx: u32) -> bool {
+        let (word, bit) = (&mut self.0[idx as usize / 64], 1 << (idx % 64));
+        let was_clear = *word & bit == 0;
+        *word |= bit;
+        was_clear
+    }
+
+    fn ones(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            (0..64)
+                .filter(move |b| word >> b & 1 == 1)
+                .map(move |b| (w * 64 + b) as u32)
+        })
+    }
+}
+
+impl State {
+    fn list(&mut self, list: u64) -> Option<&mut List> {
+        let n = usize::try_from(list).ok()?.checked_sub(1)?;
+        self.lists.get_mut(n)
+    }
+
+    /// Sets `slot` INVALID, moving its list's version if it was not.
+    fn invalidate(&mut self, slot: StatusSlot) {
+        if let Some(list) = self.list(slot.list) {
+            if list.invalid.set(slot.idx) {
+                list.version += 1;
+            }
+        }
+    }
 }
 
 impl Statuses {
-    fn lists(&self) -> MutexGuard<'_, Vec<List>> {
-        self.lists.lock().unwrap_or_else(PoisonError::into_inner)
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Counts a revocation: called after every call that may revoke.
-    pub(super) fn changed(&self) {
-        self.changes.fetch_add(1, Ordering::AcqRel);
+    /// Runs `f` on the state, unless no status was ever allocated.
+    fn if_any(&self, f: impl FnOnce(&mut State)) {
+        if self.any.load(Ordering::Acquire) {
+            f(&mut self.state());
+        }
     }
 
-    fn version(&self) -> u64 {
-        self.changes.load(Ordering::Acquire)
+    /// The JWT with the deny-list key `jti_key()` is denied (the key made
+    /// only when some status exists).
+    pub(super) fn jti_denied(&self, jti_key: impl FnOnce() -> Fingerprint) {
+        self.if_any(|state| {
+            if let Some(&slot) = state.by_jti.get(&jti_key()) {
+                state.invalidate(slot);
+            }
+        });
+    }
+
+    /// The subject with the cutoff key `subject_key` is cut off at
+    /// `cutoff`.
+    pub(super) fn subject_cut_off(&self, subject_key: Fingerprint, cutoff: u64) {
+        self.if_any(|state| {
+            let Some(slots) = state.by_subject.get(&subject_key) else {
+                return;
+            };
+            let ended: Vec<StatusSlot> = slots
+                .iter()
+                .filter(|(iat, _)| *iat <= cutoff)
+                .map(|&(_, slot)| slot)
+                .collect();
+            for slot in ended {
+                state.invalidate(slot);
+            }
+        });
+    }
+
+    /// The tokens of `fingerprints` are revoked (or found revoked).
+    pub(super) fn tokens_revoked<'a>(
+        &self,
+        fingerprints: impl IntoIterator<Item = &'a Fingerprint>,
+    ) {
+        self.if_any(|state| {
+            for fingerprint in fingerprints {
+                if let Some(&slot) = state.by_token.get(fingerprint) {
+                    state.invalidate(slot);
+                }
+            }
+        });
     }
 }
 
 impl MemoryStore {
-    /// Whether `slot`'s status is INVALID now (and remembers it if so).
-    fn slot_is_invalid(&self, slot: &mut Slot) -> bool {
-        if !slot.invalid {
-            let record = JwtRecord {
-                issuer: &slot.issuer,
-                jti: &slot.jti,
-                subject: &slot.subject,
-                issued_at: slot.issued_at,
-            };
-            let tokens = &self.shared.tokens;
-            slot.invalid = self.denied(&record)
-                || slot
-                    .bound
-                    .and_then(|fp| tokens.with(&fp, |r| r.is_revoked()))
-                    .unwrap_or(false);
-        }
-        slot.invalid
+    /// The slot `slot`, INVALID now.
+    fn invalidate(&self, slot: StatusSlot) {
+        self.shared.statuses.state().invalidate(slot);
     }
 }
 
@@ -83,109 +160,105 @@ impl StatusListStore for MemoryStore {
         allocation: &StatusAllocation<'_>,
     ) -> Result<StatusSlot, StoreError> {
         if !allocation.capacity_is_valid() {
-            return Err(StoreError::new(
-                "a status list's capacity must be a multiple of 8 from 8 to 2^24",
-            ));
+            let why = "a status list's capacity must be a multiple of 8 from 8 to 2^24";
+            return Err(StoreError::new(why));
         }
-        let statuses = &self.shared.statuses;
-        let mut lists = statuses.lists();
-        let newest = lists.len();
-        let mut slot = Slot {
-            issuer: lists
-                .last()
-                .and_then(|list| list.slots.values().next())
-                .map(|slot| Arc::clone(&slot.issuer))
-                .filter(|issuer| **issuer == *allocation.issuer)
-                .unwrap_or_else(|| allocation.issuer.into()),
-            jti: allocation.jti.into(),
-            subject: allocation.subject.into(),
+        let shared = &*self.shared;
+        let jti_key = pair(&shared.fingerprinter, allocation.issuer, allocation.jti);
+        let subject_key = pair(&shared.fingerprinter, allocation.issuer, allocation.subject);
+        let slot = {
+            let mut state = shared.statuses.state();
+            let free = |list: &List| {
+                let draws = random_indices(list.capacity).into_iter();
+                draws.into_iter().find(|&idx| !list.allocated.get(idx))
+            };
+            let (list, idx) = match state.lists.last().and_then(free) {
+                Some(idx) => (state.lists.len(), idx),
+                None => {
+                    let capacity = allocation.capacity;
+                    let (allocated, bound, invalid) = (
+                        Bits::new(capacity),
+                        Bits::new(capacity),
+                        Bits::new(capacity),
+                    );
+                    let list = List {
+                        capacity,
+                        version: 0,
+                        allocated,
+                        bound,
+                        invalid,
+                    };
+                    let idx = free(&list).expect("a new list has every index free");
+                    state.lists.push(list);
+                    (state.lists.len(), idx)
+                }
+            };
+            let slot = StatusSlot {
+                list: list as u64,
+                idx,
+            };
+            state.lists[list - 1].allocated.set(idx);
+            state.by_jti.insert(jti_key, slot);
+            let of_subject = state.by_subject.entry(subject_key).or_default();
+            of_subject.push((allocation.issued_at, slot));
+            shared.statuses.any.store(true, Ordering::Release);
+            slot
+        };
+        // A cutoff set before this allocation was indexed found nothing:
+        // its JWT is INVALID from the start.
+        let record = JwtRecord {
+            issuer: allocation.issuer,
+            jti: allocation.jti,
+            subject: allocation.subject,
             issued_at: allocation.issued_at,
-            bound: None,
-            invalid: false,
         };
-        let invalid = self.slot_is_invalid(&mut slot);
-        let free = |list: &List| {
-            random_indices(list.capacity)
-                .into_iter()
-                .find(|idx| !list.slots.contains_key(idx))
-        };
-        let (number, idx) = match lists.last().and_then(free) {
-            Some(idx) => (newest, idx),
-            None => {
-                lists.push(List {
-                    capacity: allocation.capacity,
-                    slots: HashMap::new(),
-                });
-                let idx = free(&lists[newest]).expect("a new list has every index free");
-                (newest + 1, idx)
-            }
-        };
-        lists[number - 1].slots.insert(idx, slot);
-        drop(lists);
-        if invalid {
-            statuses.changed();
+        if self.denied(&record) {
+            self.invalidate(slot);
         }
-        Ok(StatusSlot {
-            list: number as u64,
-            idx,
-        })
+        Ok(slot)
     }
 
     async fn bind_status(&self, slot: StatusSlot, token: &Token) -> Result<bool, StoreError> {
-        let statuses = &self.shared.statuses;
-        let fingerprint = self.shared.fingerprinter.of(token.secret());
-        let mut lists = statuses.lists();
-        let Some(bound) = usize::try_from(slot.list)
-            .ok()
-            .and_then(|n| lists.get_mut(n.checked_sub(1)?))
-            .and_then(|list| list.slots.get_mut(&slot.idx))
-            .filter(|bound| bound.bound.is_none())
-        else {
-            return Ok(false);
-        };
-        bound.bound = Some(fingerprint);
-        let was = bound.invalid;
-        let invalid = self.slot_is_invalid(bound);
-        drop(lists);
-        if invalid && !was {
-            statuses.changed();
+        let shared = &*self.shared;
+        let fingerprint = shared.fingerprinter.of(token.secret());
+        {
+            let mut state = shared.statuses.state();
+            let Some(list) = state.list(slot.list) else {
+                return Ok(false);
+            };
+            let known = slot.idx < list.capacity && list.allocated.get(slot.idx);
+            if !known || !list.bound.set(slot.idx) {
+                return Ok(false);
+            }
+            state.by_token.insert(fingerprint, slot);
+        }
+        // A revocation before the binding found no slot: read the record.
+        let revoked = shared
+            .tokens
+            .with(&fingerprint, |record| record.is_revoked());
+        if revoked == Some(true) {
+            self.invalidate(slot);
         }
         Ok(true)
     }
 
     async fn status_list_version(&self, list: u64) -> Result<Option<u64>, StoreError> {
-        let statuses = &self.shared.statuses;
-        let opened = statuses.lists().len() as u64;
-        Ok((1..=opened).contains(&list).then(|| statuses.version()))
+        let mut state = self.shared.statuses.state();
+        Ok(state.list(list).map(|list| list.version))
     }
 
-    /// Reads every slot of the list: time in proportion to the slots
-    /// allocated in it.
+    /// Reads the list's bitmap: time in proportion to its capacity / 64.
     async fn status_list(&self, list: u64) -> Result<Option<StatusListState>, StoreError> {
-        let statuses = &self.shared.statuses;
-        let version = statuses.version();
-        let mut lists = statuses.lists();
-        let Some(found) = usize::try_from(list)
-            .ok()
-            .and_then(|n| lists.get_mut(n.checked_sub(1)?))
-        else {
-            return Ok(None);
-        };
-        let mut invalid: Vec<u32> = found
-            .slots
-            .iter_mut()
-            .filter_map(|(&idx, slot)| self.slot_is_invalid(slot).then_some(idx))
-            .collect();
-        invalid.sort_unstable();
-        Ok(Some(StatusListState {
-            capacity: found.capacity,
-            version,
-            invalid,
+        let mut state = self.shared.statuses.state();
+        Ok(state.list(list).map(|list| StatusListState {
+            capacity: list.capacity,
+            version: list.version,
+            invalid: list.invalid.ones().collect(),
         }))
     }
 
     async fn status_lists(&self) -> Result<Vec<u64>, StoreError> {
-        let opened = self.shared.statuses.lists().len() as u64;
+        let opened = self.shared.statuses.state().lists.len() as u64;
         Ok((1..=opened).collect())
     }
 }

@@ -66,6 +66,31 @@ async fn invalid<St: StatusListStore>(check: &str, store: &St, slot: StatusSlot)
     state.invalid.binary_search(&slot.idx).is_ok()
 }
 
+/// Asserts that `slot` is INVALID, and that its list's version moved past
+/// `before`, the version read before the revocation `what`.
+async fn ended<St: StatusListStore>(
+    check: &str,
+    store: &St,
+    slot: StatusSlot,
+    before: u64,
+    what: &str,
+) {
+    assert!(
+        invalid(check, store, slot).await,
+        "conformance check {check:?}: {what} makes the status INVALID"
+    );
+    let after = list(check, store, slot.list).await.version;
+    assert!(
+        after > before,
+        "conformance check {check:?}: {what} moves the list's version ({before} -> {after})"
+    );
+}
+
+/// The version of `slot`'s list now.
+async fn now_at<St: StatusListStore>(check: &str, store: &St, slot: StatusSlot) -> u64 {
+    list(check, store, slot.list).await.version
+}
+
 async fn bind<St: StatusListStore>(store: &St, slot: StatusSlot, token: &str) -> bool {
     let token = Token::new(token).expect("a non-empty token");
     let bound = store.bind_status(slot, &token).await;
@@ -165,11 +190,12 @@ pub(in crate::testkit) async fn status_allocation<St: StatusListStore>(store: &S
     );
 }
 
-/// Every revocation of the store reaches the statuses: a denied `jti`, a
-/// subject's cutoff (before or after allocation), the bound token revoked
-/// itself, by its grant's cascade, by reuse of its grant's refresh token,
-/// by a subject's revocation with labels; binding a token already revoked;
-/// and nothing else.
+/// Every revocation of the store reaches the statuses, and moves the
+/// list's version: a denied `jti`, a subject's cutoff (before or after
+/// allocation), the bound token revoked itself, by its grant's cascade
+/// (an expired refresh token's too), by reuse of its grant's refresh
+/// token, by a subject's revocation with labels; binding a token already
+/// revoked; and nothing else.
 pub(in crate::testkit) async fn status_follows_revocations<St>(store: &St)
 where
     St: StatusListStore + IssuanceStore + RevocationStore + JwtDenyList + SubjectRevocationStore,
@@ -177,7 +203,6 @@ where
     let check = "status_follows_revocations";
     let cap = 1 << 12;
     let untouched = allocate(store, &allocation("j0", "alice", cap)).await;
-    let first = list(check, store, untouched.list).await.version;
 
     // A denied jti.
     let denied = allocate(store, &allocation("j1", "alice", cap)).await;
@@ -191,19 +216,12 @@ where
         subject: "alice",
         issued_at: 1_000,
     };
+    let before = now_at(check, store, denied).await;
     assert!(store
         .deny_jwt(&j1, FAR)
         .await
         .unwrap_or_else(|e| panic!("deny_jwt failed: {e}")));
-    assert!(
-        invalid(check, store, denied).await,
-        "conformance check {check:?}: denied jti"
-    );
-    let after = list(check, store, denied.list).await.version;
-    assert!(
-        after > first,
-        "conformance check {check:?}: the version moved"
-    );
+    ended(check, store, denied, before, "a denied jti").await;
 
     // A subject's cutoff: short of the token's iat, then reaching it.
     let bob = allocate(store, &allocation("j2", "bob", cap)).await;
@@ -216,11 +234,9 @@ where
         !invalid(check, store, bob).await,
         "conformance check {check:?}: cutoff before iat"
     );
+    let before = now_at(check, store, bob).await;
     cutoff("bob", 1_000).await;
-    assert!(
-        invalid(check, store, bob).await,
-        "conformance check {check:?}: cutoff at iat"
-    );
+    ended(check, store, bob, before, "a cutoff at iat").await;
     cutoff("frank", 5_000).await;
     let mut late = allocation("j3", "frank", cap);
     late.issued_at = 4_000;
@@ -252,11 +268,9 @@ where
         !invalid(check, store, own).await,
         "conformance check {check:?}: bound, live"
     );
+    let before = now_at(check, store, own).await;
     revoke(store, &app1(), "SJ5").await;
-    assert!(
-        invalid(check, store, own).await,
-        "conformance check {check:?}: revoked itself"
-    );
+    ended(check, store, own, before, "revoking the token").await;
 
     // By its grant's cascade (G2's refresh token RT2).
     let cascade = allocate(store, &allocation("j6", "carol", cap)).await;
@@ -265,11 +279,28 @@ where
         bind(store, cascade, "SJ6").await,
         "conformance check {check:?}: binding"
     );
+    let before = now_at(check, store, cascade).await;
     revoke(store, &app1(), "RT2").await;
+    ended(check, store, cascade, before, "a grant cascade").await;
+
+    // By the cascade of an expired refresh token (G3's XRT), answered
+    // `NotFound` (RFC 7009 §2.1).
+    let expired = allocate(store, &allocation("j11", "carol", cap)).await;
+    record(check, store, access("SJ11").with_grant_id("G3")).await;
     assert!(
-        invalid(check, store, cascade).await,
-        "conformance check {check:?}: grant cascade"
+        bind(store, expired, "SJ11").await,
+        "conformance check {check:?}: binding"
     );
+    let before = now_at(check, store, expired).await;
+    revoke(store, &app1(), "XRT").await;
+    ended(
+        check,
+        store,
+        expired,
+        before,
+        "an expired refresh token's cascade",
+    )
+    .await;
 
     // By reuse of its grant's refresh token (G1's RT1).
     let reused = allocate(store, &allocation("j7", "carol", cap)).await;
@@ -301,27 +332,30 @@ where
         !invalid(check, store, reused).await,
         "conformance check {check:?}: rotated"
     );
+    let before = now_at(check, store, reused).await;
     assert!(
         matches!(rotate("RT1").await, RotationOutcome::Reused { .. }),
         "conformance check {check:?}: reuse"
     );
-    assert!(
-        invalid(check, store, reused).await,
-        "conformance check {check:?}: reuse ends it"
-    );
+    ended(
+        check,
+        store,
+        reused,
+        before,
+        "reuse of the grant's refresh token",
+    )
+    .await;
 
     // Bound once its token is revoked already: INVALID at once.
     let late_bind = allocate(store, &allocation("j8", "carol", cap)).await;
     record(check, store, access("SJ8")).await;
     revoke(store, &app1(), "SJ8").await;
+    let before = now_at(check, store, late_bind).await;
     assert!(
         bind(store, late_bind, "SJ8").await,
         "conformance check {check:?}: binding"
     );
-    assert!(
-        invalid(check, store, late_bind).await,
-        "conformance check {check:?}: bound revoked"
-    );
+    ended(check, store, late_bind, before, "binding a revoked token").await;
 
     // By a subject's revocation with labels.
     let labelled = allocate(store, &allocation("j10", "erin", cap)).await;
@@ -337,14 +371,19 @@ where
         bind(store, labelled, "SJ10").await,
         "conformance check {check:?}: binding"
     );
+    let before = now_at(check, store, labelled).await;
     let revoked = store
         .revoke_subject_tokens("erin", &[("provider", "github")])
         .await;
     revoked.unwrap_or_else(|e| panic!("revoke_subject_tokens failed: {e}"));
-    assert!(
-        invalid(check, store, labelled).await,
-        "conformance check {check:?}: by labels"
-    );
+    ended(
+        check,
+        store,
+        labelled,
+        before,
+        "a subject's revocation by labels",
+    )
+    .await;
 
     // A slot never allocated cannot be bound; nothing else changed.
     let nowhere = StatusSlot { list: 999, idx: 0 };
