@@ -24,6 +24,13 @@ impl Hash for Fingerprint {
     }
 }
 
+/// A copy, so that maps keyed by fingerprints can insert from a borrowed key.
+impl From<&Fingerprint> for Fingerprint {
+    fn from(fingerprint: &Fingerprint) -> Self {
+        *fingerprint
+    }
+}
+
 /// Computes the [`Fingerprint`]s of one store.
 pub(crate) struct Fingerprinter(SipHasher13);
 

@@ -2,8 +2,9 @@
 //! issued tokens, rotating refresh tokens with reuse detection.
 
 use super::fingerprint::Fingerprint;
-use super::record::{now, now_ms, Details, Grant, Record};
+use super::record::{now, now_ms, Details, Grant, GrantTokens, Record};
 use super::{grant_key, Client, MemoryStore};
+use crate::client::ClientId;
 use crate::store::{
     AuthenticatedClient, ClientEntry, IssuanceStore, Recording, Registration, Rotation,
     RotationOutcome, SecretDigest, StoreError, TokenEntry, TokenKind,
@@ -13,6 +14,7 @@ use std::sync::Arc;
 impl IssuanceStore for MemoryStore {
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
         let stored = Client {
+            id: Arc::new(client.client_id.clone()),
             secret: client.client_secret.as_ref().map(SecretDigest::of),
             keys: client.keys.clone(),
         };
@@ -44,36 +46,33 @@ impl MemoryStore {
         }
         let shared = &*self.shared;
         let client_key = shared.fingerprinter.of(entry.client_id.as_str());
-        if shared.clients.with(&client_key, |_| ()).is_none() {
+        let Some(client) = shared.clients.with(&client_key, |c| Arc::clone(&c.id)) else {
             return Recording::UnknownClient;
-        }
+        };
         let grant = entry.grant_id.as_deref().map(|grant_id| {
-            let key = grant_key(&entry.client_id, grant_id);
-            shared.grants.upsert(&*key, |grant| Arc::clone(grant))
+            let key = grant_key(&shared.fingerprinter, &entry.client_id, grant_id);
+            shared.grants.upsert(&key, |grant| Arc::clone(grant))
         });
-        self.insert_record(entry, grant.as_ref())
-    }
-
-    /// Records `entry` in `grant` (whatever its `grant_id` says), under the
-    /// grant's lock: the one place a token enters the store.
-    fn insert_record(&self, entry: TokenEntry, grant: Option<&Arc<Grant>>) -> Recording {
-        match grant {
-            Some(grant) => self.insert_locked(entry, Some((grant, &mut grant.tokens()))),
-            None => self.insert_locked(entry, None),
+        match &grant {
+            Some(grant) => self.insert_locked(entry, client, Some((grant, &mut grant.tokens()))),
+            None => self.insert_locked(entry, client, None),
         }
     }
 
-    /// [`insert_record`](Self::insert_record) with the grant's token list
-    /// locked by the caller. The lock makes the revoked check a barrier:
-    /// a cascade takes the same lock before it revokes the grant.
+    /// Records `entry` for `client` (whatever its `client_id` says) in
+    /// `grant` (whatever its `grant_id` says), with the grant's token list
+    /// locked by the caller: the one place a token enters the store. The
+    /// lock makes the revoked check a barrier: a cascade takes the same
+    /// lock before it revokes the grant.
     fn insert_locked(
         &self,
         entry: TokenEntry,
-        grant: Option<(&Arc<Grant>, &mut Vec<Fingerprint>)>,
+        client: Arc<ClientId>,
+        grant: Option<(&Arc<Grant>, &mut GrantTokens)>,
     ) -> Recording {
         let shared = &*self.shared;
         let fingerprint = shared.fingerprinter.of(entry.token.secret());
-        let (client_id, kind) = (entry.client_id.clone(), entry.kind);
+        let (kind, owner) = (entry.kind, Arc::clone(&client));
         let grant_arc = grant.as_ref().map(|(grant, _)| *grant);
         let same = |record: &Record| {
             let same_grant = match (&record.grant, grant_arc) {
@@ -81,7 +80,7 @@ impl MemoryStore {
                 (None, None) => true,
                 _ => false,
             };
-            record.client_id == client_id && record.kind == kind && same_grant
+            record.client_id == owner && record.kind == kind && same_grant
         };
         let existing = |fingerprint| shared.tokens.with(&fingerprint, same);
         if let Some(same) = existing(fingerprint) {
@@ -95,7 +94,7 @@ impl MemoryStore {
             return Recording::GrantRevoked;
         }
         let expires_at = entry.expires_at.unwrap_or(u64::MAX);
-        let mut record = Record::new(entry.client_id, entry.kind, expires_at, entry.revocable);
+        let mut record = Record::new(client, entry.kind, expires_at, entry.revocable);
         record.grant = grant_arc.cloned();
         let subject: Option<Arc<str>> = entry.subject.map(Into::into);
         let scope: Option<Arc<str>> = entry.scope.map(Into::into);
@@ -103,11 +102,12 @@ impl MemoryStore {
             let labels = entry.labels.into_iter();
             let labels = labels.map(|(n, v)| (n.into(), v.into())).collect();
             let subject = subject.clone();
-            record.details = Some(Box::new(Details {
+            let details = Details {
                 subject,
                 scope,
                 labels,
-            }));
+            };
+            record.details = Some(shared.details.intern(Arc::new(details)));
         }
         if !shared.tokens.insert_new(fingerprint, record) {
             // Recorded meanwhile by another call: that one decides.
@@ -156,14 +156,15 @@ impl MemoryStore {
         // a rotated one again is reuse even once its grant has ended.
         let presentable = |record: &Record| {
             record.kind == TokenKind::RefreshToken
-                && record.client_id == client.client_id
+                && *record.client_id == client.client_id
                 && (record.is_live(now) || record.is_rotated())
         };
         let found = shared.tokens.with(&fingerprint, |record| {
             let lineage = || (record.subject().cloned(), record.scope().cloned());
-            presentable(record).then(|| (record.grant.clone(), lineage()))
+            let owner = Arc::clone(&record.client_id);
+            presentable(record).then(|| (record.grant.clone(), owner, lineage()))
         });
-        let Some(Some((grant, (subject, scope)))) = found else {
+        let Some(Some((grant, owner, (subject, scope)))) = found else {
             return RotationOutcome::InvalidGrant;
         };
         let grant = grant.unwrap_or_else(|| self.own_grant(client, rotation));
@@ -197,7 +198,7 @@ impl MemoryStore {
             if entry.scope.is_none() {
                 entry.scope = scope.as_deref().map(str::to_owned);
             }
-            self.insert_locked(entry, Some((&grant, &mut members)));
+            self.insert_locked(entry, Arc::clone(&owner), Some((&grant, &mut members)));
         }
         RotationOutcome::Rotated
     }
@@ -206,8 +207,13 @@ impl MemoryStore {
     /// rotated: named after the token's digest, so the same token always
     /// finds the same grant.
     fn own_grant(&self, client: &AuthenticatedClient, rotation: &Rotation) -> Arc<Grant> {
-        let key = grant_key(&client.client_id, &rotation.own_grant_id());
-        self.shared.grants.upsert(&*key, |grant| Arc::clone(grant))
+        let shared = &*self.shared;
+        let key = grant_key(
+            &shared.fingerprinter,
+            &client.client_id,
+            &rotation.own_grant_id(),
+        );
+        shared.grants.upsert(&key, |grant| Arc::clone(grant))
     }
 
     /// Revokes `grant` (whose token list `members` the caller holds

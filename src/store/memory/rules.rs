@@ -4,7 +4,7 @@
 
 use super::record::{now, Record};
 use super::{Client, MemoryStore};
-use crate::client::ClientCredentials;
+use crate::client::{ClientCredentials, ClientId};
 use crate::request::{RevocationRequest, Token};
 use crate::store::{
     ActiveToken, AuthenticatedClient, IntrospectionStore, RevocationOutcome, RevocationStore,
@@ -85,7 +85,7 @@ impl MemoryStore {
         let mut revoked = false;
         let outcome = shared.tokens.with(&fingerprint, |record| {
             revoked = record.is_revoked();
-            let own = record.client_id == client.client_id;
+            let own = *record.client_id == client.client_id;
             if !record.is_active(now) {
                 // RFC 7009 §2.1: an expired refresh token still ends its grant.
                 if own && record.kind == TokenKind::RefreshToken && !record.is_revoked() {
@@ -141,7 +141,7 @@ impl MemoryStore {
         let (now, shared) = (now(), &*self.shared);
         let fingerprint = shared.fingerprinter.of(token);
         let facts = |record: &Record| {
-            let mut active = ActiveToken::new(record.client_id.clone(), record.kind);
+            let mut active = ActiveToken::new(ClientId::clone(&record.client_id), record.kind);
             if let Some(sub) = record.subject() {
                 active = active.with_sub(Arc::clone(sub));
             }

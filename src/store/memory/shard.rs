@@ -20,7 +20,8 @@
 //! # Lock order
 //! [`MemoryStore`](crate::MemoryStore) nests locks in one order only: an
 //! index map's shard (`grants`, `subjects`), then a `tokens` shard. Nothing
-//! holds a `tokens` lock while taking another lock, and no thread takes a
+//! holds a `tokens` lock while taking another lock, `details` (the
+//! interned token details) is taken last and alone, and no thread takes a
 //! lock it already holds (the methods here never call back into the same
 //! map while holding its shard), so nesting cannot deadlock.
 
@@ -37,6 +38,11 @@ impl<K: Hash + Eq, V, S: BuildHasher + Clone + Default> ShardedMap<K, V, S> {
     /// An empty map.
     pub(super) fn new() -> Self {
         Self(DashMap::with_hasher(S::default()))
+    }
+
+    /// An empty map with room for `capacity` keys.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Self(DashMap::with_capacity_and_hasher(capacity, S::default()))
     }
 
     /// Runs `f` on the value of `key`, under the shard's read lock; `None`
@@ -90,6 +96,16 @@ impl<K: Hash + Eq, V, S: BuildHasher + Clone + Default> ShardedMap<K, V, S> {
         f(&mut self.0.entry(K::from(key)).or_default())
     }
 
+    /// The key equal to `key`, which is inserted (with `V::default()`)
+    /// when absent: one shared copy of each distinct key.
+    pub(super) fn intern(&self, key: K) -> K
+    where
+        K: Clone,
+        V: Default,
+    {
+        self.0.entry(key).or_default().key().clone()
+    }
+
     /// How many keys the map holds (takes every shard's read lock in turn,
     /// so concurrent inserts may or may not be counted).
     pub(super) fn len(&self) -> usize {
@@ -127,6 +143,15 @@ mod tests {
         assert_eq!(map.with("a", |v| *v), Some(9));
         map.retain(|v| *v < 9);
         assert_eq!(map.len(), 0);
+    }
+
+    #[test]
+    fn intern_hands_out_the_first_copy() {
+        let map = ShardedMap::<std::sync::Arc<str>, ()>::new();
+        let first = map.intern("alice".into());
+        let again = map.intern("alice".into());
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        assert_eq!(map.len(), 1);
     }
 
     #[test]
