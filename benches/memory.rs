@@ -8,15 +8,21 @@
 //!
 //! (`cargo test --benches` runs it once, at 10,000 tokens, as a smoke test.)
 //!
-//! Each size runs in a process of its own (this binary, started again),
-//! which loads a seed file the way the demo does (`Seed::from_file`, then
-//! `MemoryStore::from_seed`), drops the seed and reads `/proc/self/status`:
+//! Each size and way of loading runs in a process of its own (this binary,
+//! started again), which loads a seed file and reads `/proc/self/status`:
 //! - `baseline`: `VmRSS` before the seed is read;
 //! - `idle`: `VmRSS` after seeding, the seed dropped;
 //! - `peak`: `VmHWM`, the most the process was ever resident.
 //!
 //! Bytes per token are `(idle - baseline) / tokens`; the peak ratio is
 //! `peak / idle`, whole-process figures as `ps` would show them.
+//!
+//! Two ways of loading:
+//! - `streamed`: `MemoryStore::from_seed_file`, as the demo loads its seed:
+//!   the file read entry by entry, never whole;
+//! - `whole`: `Seed::from_file`, then `MemoryStore::from_seed`, the seed
+//!   dropped after: what the process keeps above `streamed` is the heap
+//!   the seed's allocations leave behind, interleaved with the store's.
 //!
 //! The seed is shaped like a token endpoint's output: pairs of an access
 //! token (scope `read write`) and a refresh token sharing a grant, tokens
@@ -29,9 +35,10 @@ use std::process::Command;
 use tower_revoke::store::Seed;
 use tower_revoke::MemoryStore;
 
-/// The environment variable that makes this binary the child measuring
-/// one seed file.
+/// The environment variables that make this binary the child measuring
+/// one seed file, and say how it loads it.
 const CHILD: &str = "TOWER_REVOKE_MEMORY_BENCH_SEED";
+const LOADING: &str = "TOWER_REVOKE_MEMORY_BENCH_LOADING";
 const SUBJECTS: usize = 10_000;
 const CLIENTS: usize = 4;
 
@@ -50,13 +57,18 @@ fn main() {
     };
     let dir = std::env::temp_dir().join(format!("tower-revoke-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    println!("| tokens | baseline MB | idle MB | peak MB | bytes per token | peak / idle |");
-    println!("|---|---|---|---|---|---|");
-    for tokens in sizes {
+    println!(
+        "| tokens | loading | baseline MB | idle MB | peak MB | bytes per token | peak / idle |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (tokens, loading) in sizes.iter().flat_map(|&n| [(n, "streamed"), (n, "whole")]) {
         let seed = dir.join(format!("seed-{tokens}.json"));
-        write_seed(&seed, tokens);
+        if loading == "streamed" {
+            write_seed(&seed, tokens);
+        }
         let out = Command::new(std::env::current_exe().expect("this binary"))
             .env(CHILD, &seed)
+            .env(LOADING, loading)
             .output()
             .expect("the measuring process starts");
         assert!(
@@ -75,13 +87,15 @@ fn main() {
         let mb = |kb: u64| kb as f64 / 1024.0;
         let per_token = (idle.saturating_sub(baseline) * 1024) as f64 / tokens as f64;
         println!(
-            "| {tokens} | {:.1} | {:.1} | {:.1} | {per_token:.0} | {:.2} |",
+            "| {tokens} | {loading} | {:.1} | {:.1} | {:.1} | {per_token:.0} | {:.2} |",
             mb(baseline),
             mb(idle),
             mb(peak),
             peak as f64 / idle as f64
         );
-        std::fs::remove_file(&seed).expect("the seed file is removed");
+        if loading == "whole" {
+            std::fs::remove_file(&seed).expect("the seed file is removed");
+        }
     }
     std::fs::remove_dir(&dir).expect("the temporary directory is removed");
 }
@@ -90,9 +104,9 @@ fn main() {
 /// resident kB.
 fn measure(seed: &Path) {
     let baseline = status_kb("VmRSS");
-    let store = {
-        let seed = Seed::from_file(seed).expect("the generated seed loads");
-        MemoryStore::from_seed(&seed)
+    let store = match std::env::var(LOADING).as_deref() {
+        Ok("streamed") => MemoryStore::from_seed_file(seed).expect("the generated seed loads"),
+        _ => MemoryStore::from_seed(&Seed::from_file(seed).expect("the generated seed loads")),
     };
     assert!(!store.is_active("not a seeded token"));
     println!("{baseline} {} {}", status_kb("VmRSS"), status_kb("VmHWM"));

@@ -173,6 +173,132 @@ fn seed_files_name_their_path_in_errors() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file of `json` in a directory of its own, removed on drop.
+struct SeedFile(std::path::PathBuf);
+
+impl SeedFile {
+    fn new(name: &str, json: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tower-revoke-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("seed.json");
+        std::fs::write(&path, json).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for SeedFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0.parent().unwrap());
+    }
+}
+
+#[test]
+fn a_seed_file_read_entry_by_entry_is_refused_as_a_whole_document_is() {
+    let client = r#"{"client_id": "a"}"#;
+    let token = |extra: &str| {
+        format!(r#"{{"token": "t", "type": "access_token", "client_id": "a"{extra}}}"#)
+    };
+    let documents = [
+        r#"{"colour": 1}"#.to_owned(),
+        r#"{"tokens": 1}"#.to_owned(),
+        r#"{"tokens": null}"#.to_owned(),
+        r#"{"clients": [1]}"#.to_owned(),
+        r#"{"clients": [], "clients": []}"#.to_owned(),
+        r#"{"clients": [{"client_id": "a", "client_secret": ""}]}"#.to_owned(),
+        r#"{"clients": [{"client_id": "a"}, {"client_id": "a"}]}"#.to_owned(),
+        format!(
+            r#"{{"clients": [{client}], "tokens": [{}]}}"#,
+            token(r#", "scope": "a  b""#)
+        ),
+        format!(
+            r#"{{"clients": [{client}], "tokens": [{}]}}"#,
+            token(r#", "grant_id": """#)
+        ),
+        format!(
+            r#"{{"clients": [{client}], "tokens": [{}]}}"#,
+            token(r#", "colour": 1"#)
+        ),
+        format!(
+            r#"{{"clients": [{client}], "tokens": [{}]}}"#,
+            token(r#", "labels": {"o": "1", "o": "2"}"#)
+        ),
+        format!(r#"{{"clients": [{client}], "tokens": [{{"token": "t"}}]}}"#),
+        format!(
+            r#"{{"tokens": [{}, {}], "clients": [{client}]}}"#,
+            token(""),
+            token(r#", "client_id": "b""#)
+                .replace(r#""client_id": "a", "client_id""#, r#""client_id""#)
+        ),
+        format!(r#"{{"clients": [{client}], "tokens": [{}]"#, token("")),
+        r#"{"clients": [{"client_id": "s3cr3t" "x"}]}"#.to_owned(),
+    ];
+    for (n, json) in documents.iter().enumerate() {
+        let file = SeedFile::new(&format!("refused-{n}"), json);
+        let whole = tower_revoke::store::Seed::from_file(&file.0).unwrap_err();
+        let streamed = MemoryStore::from_seed_file(&file.0).unwrap_err();
+        assert_eq!(streamed.to_string(), whole.to_string(), "{json}");
+        let clients = tower_revoke::store::Seed::clients_from_file(&file.0).unwrap_err();
+        assert_eq!(clients.to_string(), whole.to_string(), "{json}");
+    }
+}
+
+#[tokio::test]
+async fn a_seed_file_loads_entry_by_entry_as_a_seed_does() {
+    use tower_revoke::IssuanceStore;
+    let file = SeedFile::new("loaded", testkit::SEED_JSON);
+    let streamed = MemoryStore::new();
+    let report = streamed.load_seed_file(&file.0).unwrap();
+    let whole = MemoryStore::new();
+    assert_eq!(whole.seed(&testkit::seed()).await.unwrap(), report);
+    assert_eq!(format!("{streamed:?}"), format!("{whole:?}"));
+    for entry in testkit::seed().tokens() {
+        let token = entry.token.secret();
+        assert_eq!(
+            streamed.is_active(token),
+            whole.is_active(token),
+            "a seeded token"
+        );
+    }
+    let again = streamed.load_seed_file(&file.0).unwrap();
+    assert_eq!((again.registered, again.recorded), (0, 0));
+    assert_eq!(again.already_recorded, report.recorded);
+    let clients = tower_revoke::store::Seed::clients_from_file(&file.0).unwrap();
+    assert_eq!(clients.clients().len(), testkit::seed().clients().len());
+    assert!(clients.tokens().is_empty());
+}
+
+#[test]
+fn a_refused_seed_file_changes_nothing_and_a_repeated_token_is_counted() {
+    let store = store();
+    let before = format!("{store:?}");
+    let token = |name: &str, client: &str| {
+        format!(r#"{{"token": "{name}", "type": "access_token", "client_id": "{client}"}}"#)
+    };
+    let json = format!(
+        r#"{{"tokens": [{}, {}], "clients": [{{"client_id": "a"}}]}}"#,
+        token("NEW1", "a"),
+        token("NEW2", "b")
+    );
+    let refused = SeedFile::new("unknown-client", &json);
+    let err = store.load_seed_file(&refused.0).unwrap_err().to_string();
+    assert!(
+        err.ends_with(r#"tokens[1].client_id: unknown client "b""#),
+        "{err}"
+    );
+    assert_eq!(format!("{store:?}"), before);
+    assert!(!store.is_active("NEW1"));
+
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "a"}}], "tokens": [{}, {}]}}"#,
+        token("NEW1", "a"),
+        token("NEW1", "a")
+    );
+    let twice = SeedFile::new("twice", &json);
+    let report = store.load_seed_file(&twice.0).unwrap();
+    assert_eq!((report.recorded, report.already_recorded), (1, 1));
+    assert!(store.is_active("NEW1"));
+}
+
 /// A store with the revocation capability only: it knows one client and
 /// revokes any token it is asked about.
 struct RevocationOnly;

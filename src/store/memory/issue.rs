@@ -13,16 +13,7 @@ use std::sync::Arc;
 
 impl IssuanceStore for MemoryStore {
     async fn register_client(&self, client: &ClientEntry) -> Result<Registration, StoreError> {
-        let stored = Client {
-            id: Arc::new(client.client_id.clone()),
-            secret: client.client_secret.as_ref().map(SecretDigest::of),
-            keys: client.keys.clone(),
-        };
-        let key = self.shared.fingerprinter.of(client.client_id.as_str());
-        Ok(match self.shared.clients.insert_new(key, stored) {
-            true => Registration::Registered,
-            false => Registration::AlreadyRegistered,
-        })
+        Ok(self.register(client))
     }
 
     async fn record_token(&self, token: &TokenEntry) -> Result<Recording, StoreError> {
@@ -39,8 +30,22 @@ impl IssuanceStore for MemoryStore {
 }
 
 impl MemoryStore {
+    /// Registers `client` (see [`IssuanceStore::register_client`]).
+    pub(super) fn register(&self, client: &ClientEntry) -> Registration {
+        let stored = Client {
+            id: Arc::new(client.client_id.clone()),
+            secret: client.client_secret.as_ref().map(SecretDigest::of),
+            keys: client.keys.clone(),
+        };
+        let key = self.shared.fingerprinter.of(client.client_id.as_str());
+        match self.shared.clients.insert_new(key, stored) {
+            true => Registration::Registered,
+            false => Registration::AlreadyRegistered,
+        }
+    }
+
     /// Records `entry` (see [`IssuanceStore::record_token`]).
-    fn record_entry(&self, entry: TokenEntry) -> Recording {
+    pub(super) fn record_entry(&self, entry: TokenEntry) -> Recording {
         if !entry.is_well_formed() {
             return Recording::Invalid;
         }

@@ -2,9 +2,11 @@
 //! with serde and checked as a whole before any store sees them.
 
 mod entry;
+mod stream;
 
 use entry::SCOPE;
 pub use entry::{ClientEntry, TokenEntry};
+pub(crate) use stream::{check_file, for_each_token};
 
 use crate::client::{ClientId, ClientSecret};
 use crate::request::Token;
@@ -318,60 +320,74 @@ impl RawSeed {
     /// Types the entries, then checks the document as a whole with
     /// [`Seed::new`].
     fn check(self) -> Result<Seed, SeedError> {
-        let mut clients = Vec::with_capacity(self.clients.len());
-        for (i, raw) in self.clients.into_iter().enumerate() {
-            let at = |field: &str| format!("clients[{i}].{field}");
-            let client_id = ClientId::new(&raw.client_id)
-                .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
-            let client_secret = match raw.client_secret {
-                Some(secret) => Some(
-                    ClientSecret::new(secret)
-                        .map_err(|_| SeedError::new(at("client_secret"), PRINTABLE))?,
-                ),
-                None => None,
-            };
-            let mut client = ClientEntry::new(client_id, client_secret);
-            client.allowed_origins = raw.allowed_origins;
-            let keys = match (raw.jwks, raw.jwks_uri) {
-                (Some(_), Some(_)) => Err(("jwks_uri", InvalidKeys::Both)),
-                (Some(jwks), None) => ClientKeys::jwks(&jwks.to_string())
-                    .map(Some)
-                    .map_err(|e| ("jwks", e)),
-                (None, Some(uri)) => ClientKeys::jwks_uri(&uri)
-                    .map(Some)
-                    .map_err(|e| ("jwks_uri", e)),
-                (None, None) => Ok(None),
-            };
-            client.keys = keys.map_err(|(field, e)| SeedError::new(at(field), e.to_string()))?;
-            clients.push(client);
-        }
-        let mut tokens = Vec::with_capacity(self.tokens.len());
-        for (i, raw) in self.tokens.into_iter().enumerate() {
-            let at = |field: &str| format!("tokens[{i}].{field}");
-            let token =
-                Token::new(raw.token).ok_or_else(|| SeedError::new(at("token"), NON_EMPTY))?;
-            let client_id = ClientId::new(&raw.client_id)
-                .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
-            let mut entry =
-                TokenEntry::new(token, raw.kind, client_id).with_revocable(raw.revocable);
-            if let Some(grant_id) = raw.grant_id {
-                entry = entry.with_grant_id(grant_id);
-            }
-            if let Some(subject) = raw.subject {
-                entry = entry.with_subject(subject);
-            }
-            if let Some(scope) = raw.scope {
-                entry = entry.with_scope(scope);
-            }
-            if let Some(expires_at) = raw.expires_at {
-                entry = entry.with_expires_at(expires_at);
-            }
-            for (name, value) in raw.labels {
-                entry = entry.with_label(name, value);
-            }
-            tokens.push(entry);
-        }
+        let clients = self.clients.into_iter().enumerate();
+        let clients = clients
+            .map(|(i, raw)| raw.typed(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tokens = self.tokens.into_iter().enumerate();
+        let tokens = tokens
+            .map(|(i, raw)| raw.typed(i))
+            .collect::<Result<Vec<_>, _>>()?;
         Seed::new(clients, tokens)
+    }
+}
+
+impl RawClient {
+    /// The client entry `clients[i]`, typed; not yet checked against the
+    /// rest of the document.
+    fn typed(self, i: usize) -> Result<ClientEntry, SeedError> {
+        let at = |field: &str| format!("clients[{i}].{field}");
+        let client_id = ClientId::new(&self.client_id)
+            .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
+        let client_secret = match self.client_secret {
+            Some(secret) => Some(
+                ClientSecret::new(secret)
+                    .map_err(|_| SeedError::new(at("client_secret"), PRINTABLE))?,
+            ),
+            None => None,
+        };
+        let mut client = ClientEntry::new(client_id, client_secret);
+        client.allowed_origins = self.allowed_origins;
+        let keys = match (self.jwks, self.jwks_uri) {
+            (Some(_), Some(_)) => Err(("jwks_uri", InvalidKeys::Both)),
+            (Some(jwks), None) => ClientKeys::jwks(&jwks.to_string())
+                .map(Some)
+                .map_err(|e| ("jwks", e)),
+            (None, Some(uri)) => ClientKeys::jwks_uri(&uri)
+                .map(Some)
+                .map_err(|e| ("jwks_uri", e)),
+            (None, None) => Ok(None),
+        };
+        client.keys = keys.map_err(|(field, e)| SeedError::new(at(field), e.to_string()))?;
+        Ok(client)
+    }
+}
+
+impl RawToken {
+    /// The token entry `tokens[i]`, typed; not yet checked against the
+    /// rest of the document.
+    fn typed(self, i: usize) -> Result<TokenEntry, SeedError> {
+        let at = |field: &str| format!("tokens[{i}].{field}");
+        let token = Token::new(self.token).ok_or_else(|| SeedError::new(at("token"), NON_EMPTY))?;
+        let client_id = ClientId::new(&self.client_id)
+            .map_err(|_| SeedError::new(at("client_id"), PRINTABLE))?;
+        let mut entry = TokenEntry::new(token, self.kind, client_id).with_revocable(self.revocable);
+        if let Some(grant_id) = self.grant_id {
+            entry = entry.with_grant_id(grant_id);
+        }
+        if let Some(subject) = self.subject {
+            entry = entry.with_subject(subject);
+        }
+        if let Some(scope) = self.scope {
+            entry = entry.with_scope(scope);
+        }
+        if let Some(expires_at) = self.expires_at {
+            entry = entry.with_expires_at(expires_at);
+        }
+        for (name, value) in self.labels {
+            entry = entry.with_label(name, value);
+        }
+        Ok(entry)
     }
 }
 
