@@ -28,7 +28,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::Service;
-use tower_revoke::store::{BoxStore, Seed};
+use tower_revoke::store::BoxStore;
 use tower_revoke::{ActiveToken, BearerAuthLayer};
 use tracing_subscriber::EnvFilter;
 
@@ -60,10 +60,8 @@ pub async fn open_store(default_seed: &str) -> Opened {
     let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
     let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
-    let seed = Seed::from_file(&path)
-        .unwrap_or_else(|e| exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
     let opened = choice
-        .open(&seed, cache)
+        .open_file(&path, cache)
         .await
         .unwrap_or_else(|e| exit_with(e));
     if cache.is_some() {

@@ -184,7 +184,7 @@ impl Config {
         let issuer =
             var("TOWER_REVOKE_ISSUER").unwrap_or_else(|| format!("http://{}", common::addr()));
         let seed = var("TOWER_REVOKE_SEED").unwrap_or_else(|| SEED.to_owned());
-        let seed = Seed::from_file(&seed)
+        let seed = Seed::clients_from_file(&seed)
             .unwrap_or_else(|e| common::exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
         let grace = var(token::GRACE_VAR).unwrap_or_default();
         let refresh_grace = common::parse_duration(token::GRACE_VAR, &grace)

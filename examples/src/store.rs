@@ -33,7 +33,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::store::{
-    BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedReport,
+    BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedError, SeedReport,
 };
 use tower_revoke::{
     ClientAssertionStore, ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList,
@@ -160,6 +160,33 @@ impl StoreChoice {
                 Err(e) => Err(refused(format!("not a Redis URL: {e}"))),
             },
             _ => Err(refused(format!("unknown scheme {scheme:?}: {expected}"))),
+        }
+    }
+
+    /// [`open`](Self::open)s the store seeded from the seed file at
+    /// `path`: the in-memory store reads it entry by entry
+    /// (`MemoryStore::load_seed_file`), so a seed of millions of tokens is
+    /// never held whole beside the store; a durable store reads it whole
+    /// first.
+    ///
+    /// # Errors
+    /// The seed file cannot be read or is refused, or as [`open`](Self::open).
+    pub async fn open_file(
+        &self,
+        path: &str,
+        cache: Option<Duration>,
+    ) -> Result<Opened, StoreStartError> {
+        let refused = |e: SeedError| StoreStartError(format!("seed (TOWER_REVOKE_SEED): {e}"));
+        match self {
+            Self::Memory => {
+                let store = MemoryStore::new();
+                let counts = store.load_seed_file(path).map_err(refused)?;
+                Ok(Opened::new(store, counts, cache, None))
+            }
+            _ => {
+                self.open(&Seed::from_file(path).map_err(refused)?, cache)
+                    .await
+            }
         }
     }
 
