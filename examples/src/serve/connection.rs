@@ -1,10 +1,11 @@
-//! One connection, served within the bounds of [`Limits`]: hyper's own
+//! One connection, served within the bounds of [`Limits`]: hyper's HTTP/2
 //! timers, this module's per-connection idle timer (requests in flight are
-//! counted from the call until their response body is dropped), and the
-//! request timeout that answers 408.
+//! counted from the call until their response body is dropped; it also
+//! bounds the wait for each HTTP/1.1 request head), and the request timeout
+//! that answers 408.
 
 use super::{BoxError, Limits, CLOSE_GRACE};
-use http::{Request, Response, StatusCode};
+use http::{Request, Response, StatusCode, Version};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -13,11 +14,12 @@ use hyper_util::service::TowerToHyperService;
 use pin_project_lite::pin_project;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::{watch, Notify, OwnedSemaphorePermit};
+use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::time::Instant;
 use tower::Service;
 
@@ -50,18 +52,10 @@ pub(super) async fn serve_connection<S, B>(
         builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     tokio::pin!(connection);
 
-    loop {
-        let deadline = activity.idle_deadline(&limits);
-        if deadline.is_some_and(|deadline| deadline <= Instant::now()) {
-            break;
-        }
-        let expiry = async {
-            match deadline {
-                Some(deadline) => tokio::time::sleep_until(deadline).await,
-                // In flight: the clock starts when the last request ends.
-                None => std::future::pending().await,
-            }
-        };
+    // The timer wakes at most once per bound, never per request: it looks
+    // at the connection's activity when it fires and sleeps again until the
+    // earliest time the connection could have been idle for its bound.
+    while let Some(deadline) = activity.next_look(&limits, Instant::now()) {
         tokio::select! {
             result = connection.as_mut() => {
                 if let Err(error) = result {
@@ -69,8 +63,7 @@ pub(super) async fn serve_connection<S, B>(
                 }
                 return;
             }
-            () = activity.became_idle.notified() => {}
-            () = expiry => {}
+            () = tokio::time::sleep_until(deadline) => {}
             () = drain_begins(&mut draining) => {
                 // hyper's graceful shutdown: no new request, the ones in
                 // flight answered, HTTP/2 `GOAWAY`. The server's
@@ -96,50 +89,62 @@ async fn drain_begins(draining: &mut watch::Receiver<bool>) {
     let _ = draining.wait_for(|draining| *draining).await;
 }
 
-/// What one connection is doing, shared by its timer and its requests.
+/// What one connection is doing, shared by its timer and its requests:
+/// atomics only, so that a request costs its connection no lock and no
+/// wake-up.
 struct Activity {
-    state: Mutex<ActivityState>,
-    /// Notified when the last request in flight ends, so that the timer
-    /// starts counting `idle_timeout`.
-    became_idle: Notify,
-}
-
-struct ActivityState {
+    /// When the connection was accepted: the origin of `idle_since`.
+    accepted: Instant,
     /// Requests called and not yet answered to the end of their body.
-    in_flight: usize,
-    /// Since when `in_flight` has been 0 (or since accept).
-    idle_since: Instant,
+    in_flight: AtomicUsize,
+    /// Nanoseconds from `accepted` to the end of the latest request (0
+    /// before any).
+    idle_since: AtomicU64,
     /// Whether any request has reached the service.
-    served: bool,
+    served: AtomicBool,
+    /// Whether the connection speaks HTTP/2.
+    http2: AtomicBool,
 }
 
 impl Activity {
     fn new() -> Self {
         Self {
-            state: Mutex::new(ActivityState {
-                in_flight: 0,
-                idle_since: Instant::now(),
-                served: false,
-            }),
-            became_idle: Notify::new(),
+            accepted: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+            served: AtomicBool::new(false),
+            http2: AtomicBool::new(false),
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, ActivityState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// When the connection is to be closed if it stays idle: after
-    /// `header_read_timeout` before its first request, `idle_timeout` after
-    /// one; `None` while a request is in flight.
-    fn idle_deadline(&self, limits: &Limits) -> Option<Instant> {
-        let state = self.state();
-        let bound = if state.served {
+    /// When the timer is to look again; `None` when the connection has had
+    /// no request in flight for its bound by `now`, and is to be closed.
+    ///
+    /// The bound is `header_read_timeout` before the first request; after
+    /// one, `idle_timeout` on HTTP/2 and the shorter of the two on
+    /// HTTP/1.1, where the next request's head is awaited (as hyper's own
+    /// header timer would, without a timer per request).
+    ///
+    /// Requests do not wake the timer, so it never sleeps past `now` plus
+    /// the shortest bound: a request that starts and ends meanwhile may
+    /// have moved the connection to a shorter bound than the one it has
+    /// now (the first request, on HTTP/1.1), or ended a request now in
+    /// flight.
+    fn next_look(&self, limits: &Limits, now: Instant) -> Option<Instant> {
+        let shortest = limits.idle_timeout.min(limits.header_read_timeout);
+        let bound = if !self.served.load(Ordering::Acquire) {
+            limits.header_read_timeout
+        } else if self.http2.load(Ordering::Relaxed) {
             limits.idle_timeout
         } else {
-            limits.header_read_timeout
+            shortest
         };
-        (state.in_flight == 0).then(|| state.idle_since + bound)
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return Some(now + shortest);
+        }
+        let idle_since = Duration::from_nanos(self.idle_since.load(Ordering::Acquire));
+        let deadline = self.accepted + idle_since + bound;
+        (deadline > now).then(|| deadline.min(now + shortest))
     }
 }
 
@@ -148,24 +153,25 @@ impl Activity {
 struct InFlight(Arc<Activity>);
 
 impl InFlight {
-    fn new(activity: &Arc<Activity>) -> Self {
-        let mut state = activity.state();
-        state.in_flight += 1;
-        state.served = true;
-        drop(state);
+    fn new(activity: &Arc<Activity>, http2: bool) -> Self {
+        activity.in_flight.fetch_add(1, Ordering::AcqRel);
+        activity.served.store(true, Ordering::Release);
+        if http2 {
+            activity.http2.store(true, Ordering::Relaxed);
+        }
         Self(Arc::clone(activity))
     }
 }
 
 impl Drop for InFlight {
+    /// Stamps the end before counting it, so that a timer that sees no
+    /// request in flight also sees when the last one ended.
     fn drop(&mut self) {
-        let mut state = self.0.state();
-        state.in_flight -= 1;
-        if state.in_flight == 0 {
-            state.idle_since = Instant::now();
-            drop(state);
-            self.0.became_idle.notify_one();
-        }
+        let activity = &*self.0;
+        let ended = activity.accepted.elapsed().as_nanos();
+        let ended = u64::try_from(ended).unwrap_or(u64::MAX);
+        activity.idle_since.fetch_max(ended, Ordering::AcqRel);
+        activity.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -192,7 +198,10 @@ where
 
     fn call(&mut self, request: Request<Incoming>) -> Self::Future {
         ResponseFuture {
-            in_flight: Some(InFlight::new(&self.activity)),
+            in_flight: Some(InFlight::new(
+                &self.activity,
+                request.version() == Version::HTTP_2,
+            )),
             inner: tokio::time::timeout(self.request_timeout, self.inner.call(request)),
         }
     }

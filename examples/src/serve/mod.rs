@@ -36,11 +36,10 @@
 //! burst (a logout revokes the access token and the refresh token back to
 //! back; a batch job revokes many) without a new TCP and TLS handshake;
 //! longer buys little, as one client revokes rarely, while each idle
-//! connection keeps a slot of `max_connections`. On HTTP/1.1, hyper (since
-//! 1.6) restarts `header_read_timeout` as soon as a response is written, so
-//! an idle HTTP/1.1 keep-alive connection is closed after 10 s; this timer
-//! is what closes idle HTTP/2 connections, and HTTP/1.1 ones on an older
-//! hyper.
+//! connection keeps a slot of `max_connections`. On HTTP/1.1 the wait for
+//! the next request head is also bounded by `header_read_timeout`, so an
+//! idle HTTP/1.1 keep-alive connection is closed after 10 s; `idle_timeout`
+//! is what closes idle HTTP/2 connections.
 //!
 //! **`request_timeout`, 30 s.** The endpoint reads at most `max_body_size`
 //! (16 KiB), which a client on a 50 kbit/s link sends in about 3 s, and an
@@ -73,19 +72,21 @@
 //!
 //! # How each bound is kept
 //!
-//! - hyper's HTTP/1.1 `header_read_timeout` runs from the start of the
-//!   HTTP/1.1 connection and, since hyper 1.6, from the end of each
-//!   response, but only with a timer (`TokioTimer`): `axum::serve` sets
-//!   none, so there even hyper's default of 30 s is off.
-//! - Before that, `auto::Builder` reads up to 24 bytes to tell HTTP/1.1
-//!   from the HTTP/2 preface, with no timer at all; and hyper's HTTP/2 has
-//!   no header or idle timeout. So each connection here has a timer of its
-//!   own, whatever its protocol: counting requests in flight (from the
-//!   service call until the response body is dropped), it closes a
-//!   connection that has had none for `header_read_timeout` since accept,
-//!   before its first request, or for `idle_timeout` after one. Closing is
-//!   hyper's graceful shutdown (HTTP/2: `GOAWAY`), given [`CLOSE_GRACE`]
-//!   before the connection is dropped.
+//! - `auto::Builder` reads up to 24 bytes to tell HTTP/1.1 from the HTTP/2
+//!   preface with no timer at all, and hyper's HTTP/2 has no header or idle
+//!   timeout. So each connection here has a timer of its own, whatever its
+//!   protocol: counting requests in flight (from the service call until the
+//!   response body is dropped), it closes a connection that has had none
+//!   for `header_read_timeout` since accept, before its first request; after
+//!   one, for `idle_timeout` on HTTP/2, and for the shorter of the two on
+//!   HTTP/1.1, where a connection with no request in flight is awaiting
+//!   the next head. Closing is hyper's graceful shutdown (HTTP/2:
+//!   `GOAWAY`), given [`CLOSE_GRACE`] before the connection is dropped.
+//! - That timer costs a request nothing: requests update atomics, and the
+//!   timer looks at them only when it fires (at most once per bound),
+//!   sleeping again until the earliest time the connection could have
+//!   been idle for its bound. hyper's own HTTP/1.1 `header_read_timeout`
+//!   is off: it would arm a timer for every request (issue 23's profile).
 //! - `request_timeout` wraps the service's future: on expiry the request is
 //!   dropped and answered 408; on HTTP/1.1 hyper then closes the connection,
 //!   whose unread body it cannot skip.
@@ -253,10 +254,9 @@ where
 {
     assert!(limits.max_connections > 0, "max_connections must be > 0");
     let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
+    // No HTTP/1.1 header timer of hyper's: it costs a timer per request;
+    // the connection's own timer bounds the wait for each head instead.
+    builder.http1().header_read_timeout(None);
     builder
         .http2()
         .timer(TokioTimer::new())

@@ -327,10 +327,10 @@ async fn idle_http1_keep_alive_is_closed_after_idle_timeout() {
 }
 
 #[tokio::test]
-async fn idle_http1_keep_alive_is_closed_by_hyper_after_header_read_timeout() {
-    // What the module docs rely on: hyper (1.6 and later) restarts its
-    // header read timeout once a response is written, so an idle HTTP/1.1
-    // connection is closed after `HEADER` even with a far longer idle timer.
+async fn idle_http1_keep_alive_is_closed_after_header_read_timeout() {
+    // The wait for the next HTTP/1.1 head is bounded by the header read
+    // timeout, so an idle HTTP/1.1 connection is closed after `HEADER` even
+    // with a far longer idle timer.
     let limits = Limits {
         idle_timeout: HEADER + CEILING + CEILING,
         ..limits()
