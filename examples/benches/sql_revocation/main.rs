@@ -1,9 +1,12 @@
 //! Revocation through the endpoint on the durable stores (issue 11):
 //! requests per second at 1 and 16 concurrent clients on SQLite and
 //! PostgreSQL, side by side with a hand-written axum + sqlx handler on the
-//! same schema (`handwritten.rs`), and PostgreSQL round trips per revoke
-//! counted by a TCP proxy (test-support's `proxy`, as the sqlx store's
-//! round-trip test counts them).
+//! same schema (`handwritten.rs`), and PostgreSQL statements, round trips
+//! and pings per revocation and per introspection request, read off the
+//! wire by test-support's `pg_wire_proxy` (the sqlx store's round-trip
+//! test counts round trips on the request's path with `counting_proxy`). The stores hold client rows in process (issue 23), so once the
+//! client's row is read a request of either kind runs one statement; the
+//! hand-written handler runs two (the client's `SELECT`, the revoke).
 //!
 //! ```sh
 //! eval "$(scripts/services start postgres)"   # else the PostgreSQL figures are skipped
@@ -32,12 +35,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 use tower_revoke::store::Seed;
-use tower_revoke::{IssuanceStore, RevocationEndpointLayer};
+use tower_revoke::{IntrospectionEndpointLayer, IssuanceStore, RevocationEndpointLayer};
 use tower_revoke_sqlx::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tower_revoke_sqlx::sqlx::{self, Connection, PgConnection};
 use tower_revoke_sqlx::{PostgresStore, SqliteStore};
 use tower_revoke_test_support::bench;
-use tower_revoke_test_support::proxy::counting_proxy;
+use tower_revoke_test_support::proxy::{pg_wire_proxy, PgCounts, PgWire};
 
 /// Requests per phase, and the cap on a phase's time.
 const WARM_UP: usize = 200;
@@ -73,17 +76,28 @@ fn seed(prefix: &str, count: usize) -> (Seed, Vec<String>) {
     (Seed::from_json(&json).unwrap(), tokens)
 }
 
+/// The revocation endpoint, and the introspection endpoint (without the
+/// guard cache) for the round-trip counts.
 fn ours<St>(store: St) -> Router
 where
-    St: tower_revoke::RevocationStore + Clone,
+    St: tower_revoke::RevocationStore + tower_revoke::IntrospectionStore + Clone,
 {
     Router::new()
         .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(IntrospectionEndpointLayer::new(store.clone()).path("/oauth/introspect"))
         .layer(RevocationEndpointLayer::new(store).path("/oauth/revoke"))
 }
 
 fn revoke_request(token: &str) -> Request<Body> {
-    Request::post("/oauth/revoke")
+    form_request("/oauth/revoke", token)
+}
+
+fn introspect_request(token: &str) -> Request<Body> {
+    form_request("/oauth/introspect", token)
+}
+
+fn form_request(path: &str, token: &str) -> Request<Body> {
+    Request::post(path)
         // base64("app1:s3cr3t")
         .header(header::AUTHORIZATION, "Basic YXBwMTpzM2NyM3Q=")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -176,53 +190,79 @@ async fn postgres(url: &str) {
             let options = PgPoolOptions::new()
                 .max_connections(1)
                 .test_before_acquire(test_before_acquire);
-            let (port, sent) = counting_proxy(schema.target(url)).await;
+            let (port, wire) = pg_wire_proxy(schema.target(url)).await;
             let counted = schema.pool_at(url, port, options);
-            let spare = if test_before_acquire {
-                &spare[50..]
+            let revoked = if test_before_acquire {
+                &spare[25..50]
             } else {
-                &spare[..50]
+                &spare[..25]
             };
-            let counts = count_round_trips(&app(counted.clone()), spare, &sent).await;
-            round_trips.push((name, test_before_acquire, counts));
+            let app = app(counted.clone());
+            let counts = count_round_trips(&app, revoked, &wire, revoke_request).await;
+            round_trips.push((name, "revocation", test_before_acquire, counts));
+            if name == "tower-revoke" {
+                // Tokens never revoked: each introspection finds one active.
+                let active = &spare[50..75];
+                let counts = count_round_trips(&app, active, &wire, introspect_request).await;
+                round_trips.push((name, "introspection", test_before_acquire, counts));
+            }
             counted.close().await;
         }
         pool.close().await;
         schema.drop(url).await;
     }
     println!(
-        "\nPostgreSQL round trips per revocation request, counted by a TCP proxy, pool of one \
-         connection: the client check and the revoke statement (2), sqlx's ping when the \
-         first call's connection goes back to the pool (awaited here by the second call, as \
-         the pool has one connection), and with test_before_acquire one ping per acquire"
+        "\nPostgreSQL per request, read off the wire by a proxy (test-support's pg_wire_proxy), \
+         pool of one connection, averaged over 20 sequential requests once the client's row is \
+         read, each counted until its connection is back in the pool: statements (Execute or \
+         Query), round trips that are not pings (each a statement's batch), and sqlx's pings \
+         (one on release per acquire, one more on acquire with test_before_acquire). \
+         tower-revoke runs one statement per revocation or introspection (the store's client \
+         cache answers the client check); the hand-written handler two (the client's SELECT, \
+         the revoke)"
     );
-    println!("| app | test_before_acquire | on the request's path | with the release ping |");
-    println!("|---|---|---|---|");
-    for (name, test_before_acquire, (on_path, total)) in round_trips {
-        println!("| {name} | {test_before_acquire} | {on_path:.2} | {total:.2} |");
+    println!(
+        "| app | request | test_before_acquire | statements | round trips but pings | pings |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (name, request, test_before_acquire, counts) in round_trips {
+        let [statements, round_trips, pings] = counts;
+        println!(
+            "| {name} | {request} | {test_before_acquire} | {statements:.2} | {round_trips:.2} | {pings:.2} |"
+        );
     }
 }
 
-/// Average round trips per request over 20 sequential revocations, after 5
-/// to warm up (connect, prepare statements): on the request's path (until
-/// the answer) and in all (after sqlx's ping when the connection goes back
-/// to the pool).
-async fn count_round_trips(app: &Router, tokens: &[String], sent: &AtomicUsize) -> (f64, f64) {
+/// Averages per request over 20 sequential requests made by `request`,
+/// after 5 to warm up (connect, prepare statements, read the client's
+/// row), each counted until its connection is back in the pool (sqlx's
+/// release ping, 100 ms later at most): statements, round trips but
+/// pings, pings.
+async fn count_round_trips(
+    app: &Router,
+    tokens: &[String],
+    wire: &PgWire,
+    request: fn(&str) -> Request<Body>,
+) -> [f64; 3] {
     let (warm, measured) = tokens.split_at(5);
     for token in warm {
-        app.clone().oneshot(revoke_request(token)).await.unwrap();
+        app.clone().oneshot(request(token)).await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let (mut on_path, mut total) = (0, 0);
+    let mut sum = PgCounts::default();
     for token in &measured[..20] {
-        let before = sent.load(Ordering::SeqCst);
-        let response = app.clone().oneshot(revoke_request(token)).await.unwrap();
+        let before = wire.counts();
+        let response = app.clone().oneshot(request(token)).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        on_path += sent.load(Ordering::SeqCst) - before;
         tokio::time::sleep(Duration::from_millis(100)).await;
-        total += sent.load(Ordering::SeqCst) - before;
+        sum = sum + (wire.counts() - before);
     }
-    (on_path as f64 / 20.0, total as f64 / 20.0)
+    let per_request = |n: usize| n as f64 / 20.0;
+    [
+        per_request(sum.statements),
+        per_request(sum.round_trips - sum.pings),
+        per_request(sum.pings),
+    ]
 }
 
 /// A schema of the bench's own on the PostgreSQL server.

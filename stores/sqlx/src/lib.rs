@@ -142,8 +142,12 @@
 //!
 //! # Round trips
 //! On PostgreSQL each store call is one statement and one round trip on
-//! the request's path, so a revocation request (client check, revoke)
-//! costs two and a Bearer check one, plus sqlx's pings (below); recording
+//! the request's path, and client checks are mostly none (the rows of
+//! known clients are held in process for at most a few seconds: see
+//! [`PostgresStore`'s client cache](PostgresStore#client-cache)), so a
+//! revocation request (client check, revoke) and an introspection request
+//! cost one (two when the client's row is read), and a Bearer check one,
+//! plus sqlx's pings (below); recording
 //! an issued token and a refresh token's first rotation are one each, and
 //! so are reading a client's keys and using a client assertion. A
 //! refresh token presented again after its rotation (reuse, or within the
@@ -331,6 +335,7 @@
 #![cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 
 mod assertion;
+mod clients;
 mod dialect;
 mod error;
 mod issuance;

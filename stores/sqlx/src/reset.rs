@@ -20,18 +20,22 @@ DELETE FROM tower_revoke_assertions;";
 
 #[cfg(feature = "postgres")]
 impl Reset for crate::PostgresStore {
-    /// Deletes every row of the store's tables in one round trip.
+    /// Deletes every row of the store's tables in one round trip, and
+    /// empties the client cache.
     async fn reset(&self) -> Result<(), StoreError> {
         let deleted = sqlx::raw_sql(RESET).execute(self.pool()).await;
+        self.forget_clients();
         deleted.map(drop).map_err(failed("reset"))
     }
 }
 
 #[cfg(feature = "sqlite")]
 impl Reset for crate::SqliteStore {
-    /// Deletes every row of the store's tables in one round trip.
+    /// Deletes every row of the store's tables in one round trip, and
+    /// empties the client cache.
     async fn reset(&self) -> Result<(), StoreError> {
         let deleted = sqlx::raw_sql(RESET).execute(self.pool()).await;
+        self.forget_clients();
         deleted.map(drop).map_err(failed("reset"))
     }
 }

@@ -5,10 +5,12 @@
 //! taken on them are the same.
 
 use crate::assertion::{key_columns, stored_keys};
+use crate::clients::{ClientCache, ClientRow};
 use crate::dialect::Dialect;
 use crate::error::failed;
 use crate::rows::{active_token, now, secret_column, secret_digest, unix, ActiveRow};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use std::time::Instant;
 use tower_revoke::client::{ClientCredentials, ClientId};
 use tower_revoke::request::Token;
 use tower_revoke::store::{
@@ -16,14 +18,25 @@ use tower_revoke::store::{
 };
 use tower_revoke::{ActiveToken, AuthenticatedClient, StoreError};
 
-/// A store's pool, for the statements both databases run alike.
+/// A store's pool, for the statements both databases run alike, and its
+/// cache of client rows, if it has one.
 pub(crate) struct Shared<'p, DB: Database> {
     pool: &'p Pool<DB>,
+    clients: Option<&'p ClientCache>,
 }
 
 impl<'p, DB: Database> Shared<'p, DB> {
     pub(crate) fn new(pool: &'p Pool<DB>) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            clients: None,
+        }
+    }
+
+    /// The same, with the store's cache of client rows (`None`: off).
+    pub(crate) fn with_clients(mut self, clients: Option<&'p ClientCache>) -> Self {
+        self.clients = clients;
+        self
     }
 
     pub(crate) fn pool(&self) -> &'p Pool<DB> {
@@ -50,33 +63,48 @@ where
     usize: ColumnIndex<DB::Row>,
 {
     /// [`RevocationStore::authenticate_client`](tower_revoke::RevocationStore::authenticate_client):
-    /// one `SELECT` by client id, then [`StoredClient::authenticate`], the
-    /// same work for an unknown client as for a known one. A client with
-    /// keys and no secret is [`StoredClient::KeysOnly`]: never public, so
-    /// `none` never authenticates it (RFC 7591 §2: it registered keys to
-    /// authenticate with `private_key_jwt`).
+    /// the client's row from the [`ClientCache`] when it holds a fresh one,
+    /// else one `SELECT` by client id (a known client's row is then held);
+    /// then [`StoredClient::authenticate`] on every call, the same work for
+    /// an unknown client as for a known one. A client with keys and no
+    /// secret is [`StoredClient::KeysOnly`]: never public, so `none` never
+    /// authenticates it (RFC 7591 §2: it registered keys to authenticate
+    /// with `private_key_jwt`).
     pub(crate) async fn authenticate_client(
         &self,
         credentials: &ClientCredentials,
     ) -> Result<Option<AuthenticatedClient>, StoreError> {
+        let client_id = credentials.client_id().as_str();
+        if let Some(row) = self.clients.and_then(|cache| cache.get(client_id)) {
+            return Ok(row.authenticate(credentials));
+        }
+        // Before the statement is sent: the entry's age bounds how long
+        // ago the database held it.
+        let read_at = Instant::now();
         let stored: Option<(Option<Vec<u8>>, bool)> = sqlx::query_as(DB::CLIENT)
-            .bind(credentials.client_id().as_str())
+            .bind(client_id)
             .fetch_optional(self.pool)
             .await
             .map_err(failed("authenticate client"))?;
-        Ok(match stored {
-            None => StoredClient::Unknown.authenticate(credentials),
-            Some((None, false)) => StoredClient::Public.authenticate(credentials),
-            Some((None, true)) => StoredClient::KeysOnly.authenticate(credentials),
-            Some((Some(bytes), _)) => {
-                StoredClient::Confidential(&secret_digest(&bytes)?).authenticate(credentials)
-            }
-        })
+        let row = match stored {
+            None => return Ok(StoredClient::Unknown.authenticate(credentials)),
+            Some((None, false)) => ClientRow::Public,
+            Some((None, true)) => ClientRow::KeysOnly,
+            Some((Some(bytes), _)) => ClientRow::Confidential(secret_digest(&bytes)?),
+        };
+        let client = row.authenticate(credentials);
+        if let Some(cache) = self.clients {
+            cache.put(client_id, row, read_at);
+        }
+        Ok(client)
     }
 
     /// [`IssuanceStore::register_client`](tower_revoke::IssuanceStore::register_client):
     /// one `INSERT ... ON CONFLICT DO NOTHING`, so a registered client (its
-    /// secret and keys, or its being public) is never replaced.
+    /// secret and keys, or its being public) is never replaced. The
+    /// client's entry in the [`ClientCache`] is then forgotten, whatever
+    /// the answer, so this instance's next request reads the row the
+    /// database holds.
     pub(crate) async fn register_client(
         &self,
         client: &ClientEntry,
@@ -88,8 +116,11 @@ where
             .bind(jwks)
             .bind(jwks_uri)
             .execute(self.pool)
-            .await
-            .map_err(failed("register client"))?;
+            .await;
+        if let Some(cache) = self.clients {
+            cache.forget(client.client_id.as_str());
+        }
+        let done = done.map_err(failed("register client"))?;
         Ok(match DB::rows_affected(&done) {
             0 => Registration::AlreadyRegistered,
             _ => Registration::Registered,

@@ -8,11 +8,14 @@ mod traits;
 
 pub use listen::RevocationListener;
 
+use crate::clients::ClientCache;
 use crate::error::failed;
 use crate::migrate;
 use crate::shared::Shared;
 use sqlx::{Connection, PgConnection, PgPool, Postgres};
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 use tower_revoke::StoreError;
 
 /// A durable store in PostgreSQL (tested on PostgreSQL 15), implementing
@@ -38,11 +41,43 @@ use tower_revoke::StoreError;
 /// [`revoke`](tower_revoke::RevocationStore::revoke) is a `WITH` query that
 /// reads the token, revokes it and its grant, and counts what the grant
 /// ended, in one implicit transaction. A revocation request (client check,
-/// then revoke) costs two. sqlx adds a ping when a connection goes back to
-/// the pool (after the answer), and one before handing it out unless
+/// then revoke) and an introspection request (client check, then
+/// introspect) cost one each while the client's row is in the
+/// [client cache](#client-cache), two when it is read. sqlx adds a ping
+/// when a connection goes back to the pool (after the answer), and one
+/// before handing it out unless
 /// [`test_before_acquire(false)`](sqlx::pool::PoolOptions::test_before_acquire)
 /// (see [pool settings](crate#pool-settings)). The test
 /// `tests/round_trips.rs` counts them through a TCP proxy.
+///
+/// # Client cache
+/// [`authenticate_client`](tower_revoke::RevocationStore::authenticate_client)
+/// reads a client's row (its secret digest, or that it is public or has
+/// keys only) with one `SELECT`, and holds the rows of known clients in
+/// process, shared by the store's clones, for at most
+/// [`client_cache`](Self::client_cache)'s `max_staleness` (default 5 s),
+/// counted from before the `SELECT` was sent; at most 10,000 clients. The
+/// secret is still checked on every request (SHA-256 and a comparison in
+/// constant time, [`StoredClient::authenticate`](tower_revoke::store::StoredClient::authenticate));
+/// only the `SELECT` is saved. What this leaves stale:
+/// - A client row changed or deleted in the database directly, or by
+///   another instance, takes effect on this instance within
+///   `max_staleness`: until then the old secret (or a deleted client)
+///   still authenticates here.
+/// - An unknown client id is never held: it is looked up on every
+///   request, so a client registered by another instance, or inserted by
+///   hand, is found at once.
+/// - [`register_client`](tower_revoke::IssuanceStore::register_client) on
+///   this instance (and so [`seed`](tower_revoke::IssuanceStore::seed))
+///   forgets the client's entry: the next request reads the row.
+///
+/// Client ids are not secrets (RFC 6749 §2.2), and the cache makes that
+/// visible: a request for a client held answers one round trip sooner
+/// than one for an unknown id. Nothing about a secret is: the comparison
+/// is the same for every client. `Duration::ZERO` turns the cache off;
+/// the keys of `private_key_jwt` clients
+/// ([`client_keys`](tower_revoke::ClientAssertionStore::client_keys)) are
+/// always read.
 ///
 /// # Issuance
 /// [`IssuanceStore`](tower_revoke::IssuanceStore), with
@@ -157,9 +192,15 @@ pub struct PostgresStore {
     pool: PgPool,
     access_token_revokes_grant: bool,
     channel: String,
+    clients: Option<Arc<ClientCache>>,
 }
 
 impl PostgresStore {
+    /// The default [`client_cache`](Self::client_cache) staleness, 5 s:
+    /// short, since a second already saves nearly every client `SELECT`,
+    /// so that a client deleted or given a new secret is refused within it.
+    pub const DEFAULT_CLIENT_CACHE_STALENESS: Duration = ClientCache::DEFAULT_MAX_STALENESS;
+
     /// The default channel of revocation notices.
     pub const DEFAULT_CHANNEL: &'static str = "tower_revoke_revocations";
 
@@ -172,6 +213,7 @@ impl PostgresStore {
             pool,
             access_token_revokes_grant: false,
             channel: Self::DEFAULT_CHANNEL.to_owned(),
+            clients: ClientCache::new(Self::DEFAULT_CLIENT_CACHE_STALENESS),
         }
     }
 
@@ -205,6 +247,19 @@ impl PostgresStore {
     #[must_use]
     pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
         self.access_token_revokes_grant = enabled;
+        self
+    }
+
+    /// How long a client's row, read by
+    /// [`authenticate_client`](tower_revoke::RevocationStore::authenticate_client),
+    /// is held in this process and used again instead of a `SELECT`
+    /// (default [`DEFAULT_CLIENT_CACHE_STALENESS`](Self::DEFAULT_CLIENT_CACHE_STALENESS),
+    /// 5 s); `Duration::ZERO` turns the cache off. See
+    /// [client cache](Self#client-cache). Clones made before this call keep
+    /// their own cache; the clones of the store it returns share one.
+    #[must_use]
+    pub fn client_cache(mut self, max_staleness: Duration) -> Self {
+        self.clients = ClientCache::new(max_staleness);
         self
     }
 
@@ -298,7 +353,15 @@ impl PostgresStore {
 
     /// The statements this store runs as `SqliteStore` does.
     fn shared(&self) -> Shared<'_, Postgres> {
-        Shared::new(&self.pool)
+        Shared::new(&self.pool).with_clients(self.clients.as_deref())
+    }
+
+    /// Empties the client cache (the conformance kit's reset).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn forget_clients(&self) {
+        if let Some(clients) = &self.clients {
+            clients.clear();
+        }
     }
 }
 
@@ -312,6 +375,7 @@ impl fmt::Debug for PostgresStore {
                 &self.access_token_revokes_grant,
             )
             .field("channel", &self.channel)
+            .field("client_cache", &self.clients)
             .finish()
     }
 }

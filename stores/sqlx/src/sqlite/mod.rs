@@ -5,6 +5,7 @@ mod issue;
 mod sql;
 mod traits;
 
+use crate::clients::ClientCache;
 use crate::error::failed;
 use crate::migrate;
 use crate::shared::Shared;
@@ -12,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::StoreError;
 
@@ -40,8 +42,9 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// # Statements
 /// SQLite runs in this process: no network round trips, but each
 /// statement is one exchange with sqlx's worker thread for the connection.
-/// Client authentication and introspection are one `SELECT` each, bulk
-/// revocation one `UPDATE`. A revocation is one transaction of 3 to 6:
+/// Client authentication and introspection are one `SELECT` each (client
+/// authentication none while the client's row is in the
+/// [client cache](#client-cache)), bulk revocation one `UPDATE`. A revocation is one transaction of 3 to 6:
 /// `BEGIN IMMEDIATE`, the token's facts (`SELECT`), then, as the rules
 /// decide, the token's `UPDATE` and, to end a grant, the grant's `UPDATE`
 /// and a count of the tokens it ended; `COMMIT`.
@@ -75,6 +78,19 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// `SELECT`. Statuses become INVALID by triggers inside the revoking
 /// statements (see the [schema](crate#schema)).
 ///
+/// # Client cache
+/// As `PostgresStore`'s: the rows of
+/// known clients that
+/// [`authenticate_client`](tower_revoke::RevocationStore::authenticate_client)
+/// reads are held in process for at most
+/// [`client_cache`](Self::client_cache)'s `max_staleness` (default 5 s),
+/// so a client row changed or deleted in the file directly, or by another
+/// process, takes effect in this one within `max_staleness`; unknown
+/// client ids are always looked up; this store's
+/// [`register_client`](tower_revoke::IssuanceStore::register_client)
+/// forgets the client's entry; the secret is checked on every request.
+/// `Duration::ZERO` turns it off.
+///
 /// # Example
 /// ```no_run
 /// use tower_revoke::IssuanceStore;
@@ -94,9 +110,15 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 pub struct SqliteStore {
     pool: SqlitePool,
     access_token_revokes_grant: bool,
+    clients: Option<Arc<ClientCache>>,
 }
 
 impl SqliteStore {
+    /// The default [`client_cache`](Self::client_cache) staleness, 5 s:
+    /// short, since a second already saves nearly every client `SELECT`,
+    /// so that a client deleted or given a new secret is refused within it.
+    pub const DEFAULT_CLIENT_CACHE_STALENESS: Duration = ClientCache::DEFAULT_MAX_STALENESS;
+
     /// A store over `pool`. Nothing is checked or created until the first
     /// call: run [`migrate`](Self::migrate) once at start.
     ///
@@ -107,6 +129,7 @@ impl SqliteStore {
         Self {
             pool,
             access_token_revokes_grant: false,
+            clients: ClientCache::new(Self::DEFAULT_CLIENT_CACHE_STALENESS),
         }
     }
 
@@ -152,6 +175,19 @@ impl SqliteStore {
         self
     }
 
+    /// How long a client's row, read by
+    /// [`authenticate_client`](tower_revoke::RevocationStore::authenticate_client),
+    /// is held in this process and used again instead of a `SELECT`
+    /// (default [`DEFAULT_CLIENT_CACHE_STALENESS`](Self::DEFAULT_CLIENT_CACHE_STALENESS),
+    /// 5 s); `Duration::ZERO` turns the cache off. See
+    /// [client cache](Self#client-cache). Clones made before this call keep
+    /// their own cache; the clones of the store it returns share one.
+    #[must_use]
+    pub fn client_cache(mut self, max_staleness: Duration) -> Self {
+        self.clients = ClientCache::new(max_staleness);
+        self
+    }
+
     /// The pool the store uses.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -187,7 +223,15 @@ impl SqliteStore {
 
     /// The statements this store runs as `PostgresStore` does.
     fn shared(&self) -> Shared<'_, Sqlite> {
-        Shared::new(&self.pool)
+        Shared::new(&self.pool).with_clients(self.clients.as_deref())
+    }
+
+    /// Empties the client cache (the conformance kit's reset).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn forget_clients(&self) {
+        if let Some(clients) = &self.clients {
+            clients.clear();
+        }
     }
 }
 
@@ -200,6 +244,7 @@ impl fmt::Debug for SqliteStore {
                 "access_token_revokes_grant",
                 &self.access_token_revokes_grant,
             )
+            .field("client_cache", &self.clients)
             .finish()
     }
 }

@@ -14,13 +14,13 @@
 //!
 //! | Behaviour | Module |
 //! |-----------|--------|
-//! | `SqliteStore`: the kit, the scenarios, concurrency, the file | [`sqlite`] |
-//! | `PostgresStore`: the kit, the scenarios, migrations, a missing database | [`postgres`] |
+//! | `SqliteStore`: the kit, the scenarios (client rows changed in the file seen within the client cache's staleness among them), concurrency, the file | [`sqlite`] |
+//! | `PostgresStore`: the kit, the scenarios (client rows changed in the database seen within the client cache's staleness among them), migrations, a missing database | [`postgres`] |
 //! | client assertions: replays across restarts and instances, a bounded table, keys-only clients | [`assertions`] |
 //! | notices to a `RevocationListener`, reconnection | [`notices`] |
 //! | a database that cannot answer is an `Err`, quickly | [`errors`] |
 //! | PostgreSQL down and back, the same store | [`outage`] |
-//! | one round trip per store call | [`round_trips`] |
+//! | one round trip per store call, none for a client check the client cache answers | [`round_trips`] |
 //! | status lists on two instances: revocations seen at once, concurrent allocations, races | [`status`] |
 //! | PostgreSQL's locks between statuses and revocations, each interleaving made to happen | [`status_locks`] |
 

@@ -34,6 +34,17 @@ async fn postgres_store_passes_the_conformance_kit() {
 }
 
 #[tokio::test]
+async fn changed_clients_are_seen_within_max_staleness() {
+    let test = "changed_clients_are_seen_within_max_staleness";
+    for max_staleness in [Duration::from_secs(2), Duration::ZERO] {
+        if let Some((store, _schema)) = store(test, 2).await {
+            let store = store.client_cache(max_staleness);
+            scenarios::changed_clients_are_seen_within_max_staleness(store, max_staleness).await;
+        }
+    }
+}
+
+#[tokio::test]
 async fn seeding_twice_keeps_revocations_and_secrets() {
     if let Some((store, _schema)) = store("seeding_twice_keeps_revocations_and_secrets", 2).await {
         scenarios::seeding_is_idempotent(store).await;

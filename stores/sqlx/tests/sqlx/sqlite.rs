@@ -5,6 +5,7 @@ use crate::support;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::Duration;
 use support::scenarios;
 use support::sqlite::{dump, TestFile};
 use tower_revoke::testkit::{self, Conformance};
@@ -25,6 +26,15 @@ async fn sqlite_store_passes_the_conformance_kit() {
         .dump(|store: Arc<SqliteStore>| async move { dump(store.pool()).await })
         .run_with_status_lists()
         .await;
+}
+
+#[tokio::test]
+async fn changed_clients_are_seen_within_max_staleness() {
+    for max_staleness in [Duration::from_secs(2), Duration::ZERO] {
+        let file = TestFile::new();
+        let store = store(&file, 2).await.client_cache(max_staleness);
+        scenarios::changed_clients_are_seen_within_max_staleness(store, max_staleness).await;
+    }
 }
 
 #[tokio::test]

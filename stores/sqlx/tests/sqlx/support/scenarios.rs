@@ -2,6 +2,7 @@
 //! again, purging, configuration), written once and run on both databases.
 
 use std::future::Future;
+use std::time::{Duration, Instant};
 use tower_revoke::client::{ClientAuthMethod, ClientCredentials, ClientId, ClientSecret};
 use tower_revoke::request::{RevocationRequest, Token};
 use tower_revoke::store::Seed;
@@ -26,6 +27,10 @@ pub trait Durable:
 {
     fn rows(&self, table: &str) -> impl Future<Output = i64>;
 
+    /// Runs `sql` on the store's database directly, as an operator or
+    /// another instance would.
+    fn execute(&self, sql: &str) -> impl Future<Output = ()>;
+
     fn dump(&self) -> impl Future<Output = String>;
 }
 
@@ -43,6 +48,13 @@ macro_rules! durable {
                     .expect("count")
             }
 
+            async fn execute(&self, sql: &str) {
+                sqlx::raw_sql(sql)
+                    .execute(self.pool())
+                    .await
+                    .expect("execute");
+            }
+
             async fn dump(&self) -> String {
                 $dump(self.pool()).await
             }
@@ -56,8 +68,12 @@ durable!(tower_revoke_sqlx::PostgresStore, super::postgres::dump);
 durable!(tower_revoke_sqlx::SqliteStore, super::sqlite::dump);
 
 async fn authenticates(store: &impl RevocationStore, secret: &str) -> bool {
+    authenticates_as(store, "app1", secret).await
+}
+
+async fn authenticates_as(store: &impl RevocationStore, client_id: &str, secret: &str) -> bool {
     let credentials = ClientCredentials::new(
-        ClientId::new("app1").unwrap(),
+        ClientId::new(client_id).unwrap(),
         Some(ClientSecret::new(secret).unwrap()),
         ClientAuthMethod::ClientSecretBasic,
     );
@@ -289,4 +305,90 @@ where
         !is_active(&store, "AT1").await,
         "alice's opaque tokens were revoked in bulk"
     );
+}
+
+/// Client rows changed in the database directly (as an operator or
+/// another instance would), with the store's client cache set to
+/// `max_staleness` (`Duration::ZERO`: off):
+/// - a client inserted after its id was refused authenticates at once
+///   (unknown ids are never held);
+/// - a client whose secret changed, or whose row was deleted, after the
+///   store read it is refused within `max_staleness` (at once with the
+///   cache off), and only then: until it lapses the held row still
+///   answers, which shows the cache is what is measured;
+/// - the new secret authenticates from then on.
+pub async fn changed_clients_are_seen_within_max_staleness(
+    store: impl Durable,
+    max_staleness: Duration,
+) {
+    // Time for one authentication on a loaded machine, beyond the bound.
+    const SLACK: Duration = Duration::from_millis(250);
+    store.seed(&testkit::seed()).await.expect("seed");
+
+    assert!(!authenticates_as(&store, "late", "s3cr3t").await);
+    store
+        .execute(
+            "INSERT INTO tower_revoke_clients (client_id, secret_digest)
+             SELECT 'late', secret_digest FROM tower_revoke_clients WHERE client_id = 'app1'",
+        )
+        .await;
+    assert!(
+        authenticates_as(&store, "late", "s3cr3t").await,
+        "a client inserted elsewhere is found at once"
+    );
+
+    assert!(authenticates(&store, "s3cr3t").await);
+    store
+        .execute(
+            "UPDATE tower_revoke_clients SET secret_digest =
+                 (SELECT secret_digest FROM tower_revoke_clients WHERE client_id = 'app2')
+             WHERE client_id = 'app1'",
+        )
+        .await;
+    let changed = refused_within(&store, "app1", "s3cr3t", max_staleness + SLACK).await;
+    assert!(authenticates(&store, "s3+cr3t").await, "the new secret");
+
+    // A client read just now (`late` was read too long ago to be sure
+    // it is still held).
+    store
+        .execute(
+            "INSERT INTO tower_revoke_clients (client_id, secret_digest)
+             SELECT 'gone', secret_digest FROM tower_revoke_clients WHERE client_id = 'app2'",
+        )
+        .await;
+    assert!(authenticates_as(&store, "gone", "s3+cr3t").await);
+    store
+        .execute("DELETE FROM tower_revoke_clients WHERE client_id = 'gone'")
+        .await;
+    let deleted = refused_within(&store, "gone", "s3+cr3t", max_staleness + SLACK).await;
+
+    for (what, still_held) in [("changed secret", changed), ("deleted", deleted)] {
+        if max_staleness.is_zero() {
+            assert_eq!(still_held, 0, "{what}: refused at once with the cache off");
+        } else {
+            // The first check came well within the bound: the held row.
+            assert!(still_held > 0, "{what}: refused before the held row lapsed");
+        }
+    }
+}
+
+/// Authenticates `client_id` with `secret` until it is refused, for at
+/// most `bound`; returns how many times it still authenticated.
+async fn refused_within(
+    store: &impl RevocationStore,
+    client_id: &str,
+    secret: &str,
+    bound: Duration,
+) -> usize {
+    let started = Instant::now();
+    let mut accepted = 0;
+    while authenticates_as(store, client_id, secret).await {
+        accepted += 1;
+        assert!(
+            started.elapsed() < bound,
+            "{client_id} still authenticates {bound:?} after its row changed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    accepted
 }
