@@ -99,24 +99,19 @@ impl Seed {
         let mut client_ids = HashSet::with_capacity(clients.len());
         for (i, client) in clients.iter().enumerate() {
             if !client_ids.insert(client.client_id.as_str()) {
-                let at = format!("clients[{i}].client_id");
-                return Err(SeedError::new(at, "duplicate client id"));
+                return Err(SeedError::duplicate_client(i));
             }
         }
         let mut seen_tokens = HashSet::with_capacity(tokens.len());
         for (i, token) in tokens.iter().enumerate() {
-            let at = |field: &str| format!("tokens[{i}].{field}");
-            let client_id = token.client_id.as_str();
-            if !client_ids.contains(client_id) {
-                let problem = format!("unknown client {client_id:?}");
-                return Err(SeedError::new(at("client_id"), problem));
+            if !client_ids.contains(token.client_id.as_str()) {
+                return Err(SeedError::unknown_client(i, &token.client_id));
             }
             if !seen_tokens.insert(token.token.secret()) {
-                return Err(SeedError::new(at("token"), "duplicate token"));
+                let at = format!("tokens[{i}].token");
+                return Err(SeedError::new(at, "duplicate token"));
             }
-            token
-                .check()
-                .map_err(|(field, problem)| SeedError::new(at(&field), problem))?;
+            check_token(i, token)?;
         }
         Ok(Self { clients, tokens })
     }
@@ -139,12 +134,8 @@ impl Seed {
     /// not UTF-8, or its content is refused as by [`from_json`](Self::from_json).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
         let path = path.as_ref();
-        let in_file = |mut error: SeedError| {
-            error.file = Some(path.to_owned());
-            error
-        };
-        let text = std::fs::read_to_string(path).map_err(|err| in_file(SeedError::io(err)))?;
-        Self::from_json(&text).map_err(in_file)
+        let text = std::fs::read_to_string(path).map_err(|err| SeedError::io(err).in_file(path))?;
+        Self::from_json(&text).map_err(|error| error.in_file(path))
     }
 
     /// The clients, in document order.
@@ -193,6 +184,23 @@ impl SeedError {
 
     fn io(error: std::io::Error) -> Self {
         Self::new("", format!("cannot read seed file: {error}"))
+    }
+
+    /// The same error, located in the seed file at `path`.
+    fn in_file(mut self, path: &Path) -> Self {
+        self.file = Some(path.to_owned());
+        self
+    }
+
+    /// `clients[i]` repeats an earlier client's id.
+    fn duplicate_client(i: usize) -> Self {
+        Self::new(format!("clients[{i}].client_id"), "duplicate client id")
+    }
+
+    /// `tokens[i]` names a client the document does not list.
+    fn unknown_client(i: usize, client_id: &ClientId) -> Self {
+        let problem = format!("unknown client {:?}", client_id.as_str());
+        Self::new(format!("tokens[{i}].client_id"), problem)
     }
 
     /// Locates serde's error, replacing serde's message (which may quote
@@ -389,6 +397,13 @@ impl RawToken {
         }
         Ok(entry)
     }
+}
+
+/// The checks of the token entry `tokens[i]` alone ([`TokenEntry::check`]).
+fn check_token(i: usize, token: &TokenEntry) -> Result<(), SeedError> {
+    token
+        .check()
+        .map_err(|(field, problem)| SeedError::new(format!("tokens[{i}].{field}"), problem))
 }
 
 fn yes() -> bool {

@@ -2,7 +2,7 @@
 //! millions of tokens loads its seed in little more memory than the store
 //! itself takes (`cargo bench --bench memory`).
 
-use super::{ClientEntry, RawClient, RawToken, Seed, SeedError, TokenEntry};
+use super::{check_token, ClientEntry, RawClient, RawToken, Seed, SeedError, TokenEntry};
 use crate::client::ClientId;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -44,18 +44,10 @@ impl Seed {
 pub(crate) fn check_file(path: &Path) -> Result<(Vec<ClientEntry>, usize), SeedError> {
     let mut check = Check::default();
     read_file(path, &mut check)?;
-    let in_file = |mut error: SeedError| {
-        error.file = Some(path.to_owned());
-        error
-    };
     let unknown = check.unknown.iter();
     let unknown = unknown.filter(|(id, _)| !check.ids.contains(*id));
-    if let Some((id, i)) = unknown.min_by_key(|(_, i)| **i) {
-        let problem = format!("unknown client {:?}", id.as_str());
-        return Err(in_file(SeedError::new(
-            format!("tokens[{i}].client_id"),
-            problem,
-        )));
+    if let Some((id, &i)) = unknown.min_by_key(|(_, i)| **i) {
+        return Err(SeedError::unknown_client(i, id).in_file(path));
     }
     Ok((check.clients, check.tokens))
 }
@@ -95,8 +87,7 @@ struct Check {
 impl EntrySink for Check {
     fn client(&mut self, i: usize, client: ClientEntry) -> Result<(), SeedError> {
         if !self.ids.insert(client.client_id.clone()) {
-            let at = format!("clients[{i}].client_id");
-            return Err(SeedError::new(at, "duplicate client id"));
+            return Err(SeedError::duplicate_client(i));
         }
         self.clients.push(client);
         Ok(())
@@ -112,22 +103,10 @@ impl EntrySink for Check {
     }
 }
 
-/// The checks of one token entry alone ([`TokenEntry::check`]).
-fn check_token(i: usize, token: &TokenEntry) -> Result<(), SeedError> {
-    let at = |field: &str| format!("tokens[{i}].{field}");
-    token
-        .check()
-        .map_err(|(field, problem)| SeedError::new(at(&field), problem))
-}
-
 /// Reads the seed file at `path` once, handing each typed entry to `sink`.
 /// Syntax and type errors are located as [`Seed::from_json`] locates them.
 fn read_file(path: &Path, sink: &mut dyn EntrySink) -> Result<(), SeedError> {
-    let in_file = |mut error: SeedError| {
-        error.file = Some(path.to_owned());
-        error
-    };
-    let file = File::open(path).map_err(|e| in_file(SeedError::io(e)))?;
+    let file = File::open(path).map_err(|e| SeedError::io(e).in_file(path))?;
     let mut json = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
     let mut track = serde_path_to_error::Track::new();
     let mut stopped = None;
@@ -140,10 +119,10 @@ fn read_file(path: &Path, sink: &mut dyn EntrySink) -> Result<(), SeedError> {
     ));
     let read = read.and_then(|()| json.end());
     read.map_err(|error| match stopped {
-        Some(refused) => in_file(refused),
+        Some(refused) => refused.in_file(path),
         None => {
             let error = serde_path_to_error::Error::new(track.path(), error);
-            in_file(SeedError::from_serde(error))
+            SeedError::from_serde(error).in_file(path)
         }
     })
 }
