@@ -23,25 +23,9 @@ use axum::{Form, Json, Router};
 use base64::Engine as _;
 use serde::Deserialize;
 
-/// The part of the demo's seed format this app reads.
-#[derive(Deserialize)]
-struct Seed {
-    clients: Vec<SeedClient>,
-    tokens: Vec<SeedToken>,
-}
-
-#[derive(Deserialize)]
-struct SeedClient {
-    client_id: String,
-    client_secret: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SeedToken {
-    token: String,
-    client_id: String,
-    subject: Option<String>,
-}
+#[path = "../../seed.rs"]
+mod seed;
+use seed::Seed;
 
 /// One token, as held in the map.
 struct Token {
@@ -67,8 +51,7 @@ struct TokenForm {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("LOADBENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:3200".to_owned());
-    let seed_path = std::env::var("LOADBENCH_SEED").map_err(|_| "set LOADBENCH_SEED")?;
-    let seed: Seed = serde_json::from_slice(&std::fs::read(&seed_path)?)?;
+    let seed = Seed::from_env()?;
 
     let clients = seed
         .clients

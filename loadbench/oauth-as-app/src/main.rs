@@ -37,35 +37,17 @@ use oauth_as::scope::ScopeSet;
 use oauth_as::server::{AuthorizationServer, ServerConfig};
 use oauth_as::store::{MemoryStorage, Storage};
 use oauth_as::token::IssuedToken;
-use serde::Deserialize;
 
 type Server = Arc<AuthorizationServer<MemoryStorage>>;
 
-/// The part of the demo's seed format this app reads.
-#[derive(Deserialize)]
-struct Seed {
-    clients: Vec<SeedClient>,
-    tokens: Vec<SeedToken>,
-}
-
-#[derive(Deserialize)]
-struct SeedClient {
-    client_id: String,
-    client_secret: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SeedToken {
-    token: String,
-    client_id: String,
-    subject: Option<String>,
-}
+#[path = "../../seed.rs"]
+mod seed;
+use seed::Seed;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("LOADBENCH_ADDR").unwrap_or_else(|_| "127.0.0.1:3100".to_owned());
-    let seed_path = std::env::var("LOADBENCH_SEED").map_err(|_| "set LOADBENCH_SEED")?;
-    let seed: Seed = serde_json::from_slice(&std::fs::read(&seed_path)?)?;
+    let seed = Seed::from_env()?;
 
     // The issuer is where this app listens; oauth-as derives every route
     // from it. The two endpoints are put at the demo's paths through the
