@@ -27,13 +27,16 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::Layer;
 use tower_revoke::audit::RevocationEvent;
 use tower_revoke::client::ClientId;
 use tower_revoke::cors::CorsPolicy;
+use tower_revoke::introspection::IntrospectionEndpoint;
 use tower_revoke::jwt::jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use tower_revoke::jwt::{ClientAssertionVerifier, JwtKey, JwtStore, JwtVerifier};
 use tower_revoke::metadata::AuthorizationServerMetadata;
 use tower_revoke::request::{RequestReader, Token};
+use tower_revoke::revocation::RevocationEndpoint;
 use tower_revoke::store::{
     BoxStore, DynClientAssertionStore, DynStatusListStore, DynStore, Recording, Seed, TokenEntry,
 };
@@ -470,8 +473,16 @@ async fn alice_jwt(store: &BoxStore, minter: &Minter) -> Option<Token> {
     }
 }
 
+/// The demo's service: its routes (a [`Router`]) wrapped whole by the
+/// revocation and introspection endpoints (README, "Two ways to mount
+/// it"). Serve it with [`serve::serve`], or with `axum::serve` through
+/// `tower::make::Shared`. A request to another path costs what the
+/// `Router` alone costs: `Router::layer` would box every route once more
+/// per layer, a clone and an allocation per request.
+pub type App = RevocationEndpoint<IntrospectionEndpoint<Router, BoxStore>, BoxStore>;
+
 /// [`app_with`] on the configuration from the environment.
-pub fn app(store: impl Into<DemoStore>) -> Router {
+pub fn app(store: impl Into<DemoStore>) -> App {
     app_with(store, &Config::from_env())
 }
 
@@ -488,14 +499,13 @@ pub fn app(store: impl Into<DemoStore>) -> Router {
 /// Tokens and their aggregation (named in the metadata as
 /// `status_list_aggregation_endpoint`), see [`mint`].
 ///
-///
 /// With [`DemoStore::assertions`], the three endpoints also accept
 /// `private_key_jwt` ([`Config::client_assertions`]), and the metadata
 /// lists it with the signing algorithms for each.
 ///
 /// # Panics
 /// When the JWT secret is shorter than 32 bytes (see [`Config::verifier`]).
-pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
+pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> App {
     let DemoStore {
         store,
         assertions,
@@ -558,7 +568,7 @@ pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
             .route_service(STATUS_LISTS_PATH, statuses.aggregation_service())
     });
     let token_endpoint = TokenEndpoint::new(store.clone(), minter, reader);
-    Router::new()
+    let routes = Router::new()
         .merge(status_lists.unwrap_or_default())
         .route(
             "/",
@@ -574,9 +584,8 @@ pub fn app_with(store: impl Into<DemoStore>, config: &Config) -> Router {
             TOKEN_PATH,
             post(move |request: Request| async move { token_endpoint.answer(request).await }),
         )
-        .route_service(&metadata.well_known_path(), metadata.service())
-        .layer(revocation)
-        .layer(introspection)
+        .route_service(&metadata.well_known_path(), metadata.service());
+    revocation.layer(introspection.layer(routes))
 }
 
 /// `GET /ready`: whether a load balancer should send requests here. 503

@@ -113,8 +113,14 @@ impl Req {
         self.clone().with_body(self.body.clone())
     }
 
-    /// Sends the request through `app` and reads the whole response.
-    pub async fn send(self, app: &Router) -> Reply {
+    /// Sends the request through a clone of `app` (a `Router`, or any
+    /// service of `Request<Body>`) and reads the whole response.
+    pub async fn send<S, B>(self, app: &S) -> Reply
+    where
+        S: Service<Request<Body>, Response = Response<B>, Error = Infallible> + Clone,
+        B: http_body::Body,
+        B::Error: std::fmt::Debug,
+    {
         self.send_to(app.clone()).await
     }
 

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! In process, as `sql_revocation`: each request is an `http::Request` sent
-//! to the demo's axum `Router` (`demo::app_with`, default configuration:
+//! to the demo's app (`demo::app_with`, default configuration:
 //! no grace period, no guard cache, no JWTs) with `tower::ServiceExt::oneshot`
 //! from 1 or 16 tasks on a two-thread tokio runtime; no sockets between
 //! client and app. The store is opened as the demo opens it
@@ -148,7 +148,7 @@ mod sqlite_trace;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
+use demo::App;
 use std::fmt;
 use std::time::Duration;
 use tower::ServiceExt;
@@ -174,7 +174,7 @@ const COUNT_WARM_UP: usize = 3;
 
 fn main() {
     bench::two_threads().block_on(async {
-        println!("the demo's token endpoint, in process (Router::oneshot), 2 runtime threads");
+        println!("the demo's token endpoint, in process (App::oneshot), 2 runtime threads");
         let mut rows = sqlite::run().await;
         if let Some(url) = bench::postgres_url() {
             rows.extend(postgres::run(&url).await);
@@ -259,7 +259,7 @@ fn seed() -> (Seed, Vec<String>) {
 }
 
 /// The demo's app on `store`, configured as the demo is by default.
-fn app(store: BoxStore) -> Router {
+fn app(store: BoxStore) -> App {
     demo::app_with(store, &demo::Config::from_vars(|_| None))
 }
 
@@ -273,7 +273,7 @@ fn token_request(body: String) -> Request<Body> {
 }
 
 /// Issues one access token; checks the answer is 200.
-async fn issue(app: &Router) {
+async fn issue(app: &App) {
     let request = token_request("grant_type=client_credentials".to_owned());
     let response = app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "client_credentials");
@@ -281,7 +281,7 @@ async fn issue(app: &Router) {
 
 /// Rotates `refresh_token`; checks the answer is 200 and returns the new
 /// refresh token.
-async fn rotate(app: &Router, refresh_token: &str) -> String {
+async fn rotate(app: &App, refresh_token: &str) -> String {
     // Generated tokens are URL-safe base64, the heads plain: no escaping.
     let body = format!("grant_type=refresh_token&refresh_token={refresh_token}");
     let response = app.clone().oneshot(token_request(body)).await.unwrap();
@@ -295,7 +295,7 @@ async fn rotate(app: &Router, refresh_token: &str) -> String {
 }
 
 /// `requests` issues from `clients` tasks.
-async fn issue_phase(app: &Router, clients: usize, requests: usize) -> bench::Phase<()> {
+async fn issue_phase(app: &App, clients: usize, requests: usize) -> bench::Phase<()> {
     bench::clients(clients, requests, PHASE_CAP, |_, tickets| {
         let app = app.clone();
         async move {
@@ -309,7 +309,7 @@ async fn issue_phase(app: &Router, clients: usize, requests: usize) -> bench::Ph
 
 /// `requests` rotations from one task per chain of `chains`, each
 /// following its own chain; the chains move on to their last tokens.
-async fn rotate_phase(app: &Router, chains: &mut [String], requests: usize) -> bench::Phase<()> {
+async fn rotate_phase(app: &App, chains: &mut [String], requests: usize) -> bench::Phase<()> {
     let phase = bench::clients(chains.len(), requests, PHASE_CAP, |i, tickets| {
         let (app, mut token) = (app.clone(), chains[i].clone());
         async move {
@@ -348,7 +348,7 @@ async fn on_demo_store(choice: StoreChoice) -> (Throughput, Vec<String>) {
 
 /// Warm-up, then 1 client, then 16, issuing and then rotating (the first
 /// 16 chains of `chains`).
-async fn throughput(app: &Router, chains: &mut [String]) -> Throughput {
+async fn throughput(app: &App, chains: &mut [String]) -> Throughput {
     let mut done = Throughput {
         phases: Vec::new(),
         issued: issue_phase(app, 4, WARM_UP).await.requests,
@@ -401,7 +401,7 @@ const ROWS: &str = "SELECT count(rotated_at), count(*) FROM tower_revoke_tokens"
 /// Issues and rotations (on `chain`) on one client, to warm up a store
 /// whose cost is counted next: its connections open, its statements
 /// prepared.
-async fn warm_up(app: &Router, chain: &mut String) {
+async fn warm_up(app: &App, chain: &mut String) {
     for _ in 0..COUNT_WARM_UP {
         issue(app).await;
         *chain = rotate(app, chain).await;

@@ -57,6 +57,9 @@ pub(super) async fn serve_connection<S, B>(
     // earliest time the connection could have been idle for its bound.
     while let Some(deadline) = activity.next_look(&limits, Instant::now()) {
         tokio::select! {
+            // The connection first: it is what wakes this task on every
+            // request, and no random draw to pick the order.
+            biased;
             result = connection.as_mut() => {
                 if let Err(error) = result {
                     tracing::debug!(%error, "connection ended with an error");

@@ -10,7 +10,7 @@ use crate::support::{challenge, desc};
 
 const SEED: &str = app::SEED;
 
-const DEMO: Example = Example {
+const DEMO: Example<app::App> = Example {
     seed: SEED,
     app: app::app,
     active: &["AT1", "RT1", "AT2", "jwt", "PAT1", "OT1", "SPA1"],

@@ -11,7 +11,6 @@ use crate::support::assertion::{claims, form as with_assertion, sign_with, signi
 use crate::support::reply::Reply;
 use crate::support::request::{form, get};
 use crate::support::{challenge, desc, JSON};
-use axum::Router;
 use serde_json::{json, Value};
 use tower_revoke::jwt::jsonwebtoken::Algorithm;
 use tower_revoke::store::BoxStore;
@@ -48,7 +47,7 @@ fn config(strict: Option<&str>) -> app::Config {
 }
 
 /// The demo's app on `store`, `private_key_jwt` on.
-fn demo(store: &MemoryStore, strict: Option<&str>) -> Router {
+fn demo(store: &MemoryStore, strict: Option<&str>) -> app::App {
     app::app_with(DemoStore::new(store.clone()), &config(strict))
 }
 
@@ -60,7 +59,7 @@ fn assertion_for(aud: &str, typ: Option<&str>) -> String {
     sign_with(&claims, alg, &signing_key(alg), typ)
 }
 
-async fn post(app: &Router, path: &str, assertion: &str, rest: &str) -> Reply {
+async fn post(app: &app::App, path: &str, assertion: &str, rest: &str) -> Reply {
     form(path, with_assertion(assertion, rest)).send(app).await
 }
 

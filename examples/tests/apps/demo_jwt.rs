@@ -14,7 +14,6 @@ use crate::support::jwt::{self, claims, hs256_with, with};
 use crate::support::reply::Reply;
 use crate::support::request::{form, get, Req};
 use crate::support::{challenge, desc};
-use axum::Router;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tower_revoke::client::ClientId;
@@ -35,7 +34,7 @@ fn config(audience: Option<&str>) -> app::Config {
 }
 
 /// The demo's store, from its seed, and the demo on it.
-fn demo(config: &app::Config) -> (MemoryStore, Router) {
+fn demo(config: &app::Config) -> (MemoryStore, app::App) {
     let store = MemoryStore::from_seed_file(app::SEED).expect("the demo seed loads");
     (store.clone(), app::app_with(BoxStore::new(store), config))
 }
@@ -241,7 +240,7 @@ async fn a_revoked_jwt_stays_revoked_across_a_restart_on_sqlite() {
 }
 
 /// Serves `app` on a loopback port within the examples' limits.
-async fn serve(app: Router) -> std::net::SocketAddr {
+async fn serve(app: app::App) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = tower_revoke_examples::serve::Limits::default();

@@ -4,7 +4,11 @@
 
 use crate::support::reply::Reply;
 use crate::support::request::{get, Req};
+use axum::body::Body;
 use axum::Router;
+use http::{Request, Response};
+use std::convert::Infallible;
+use tower::Service;
 use tower_revoke::store::BoxStore;
 use tower_revoke::MemoryStore;
 
@@ -12,19 +16,31 @@ use tower_revoke::MemoryStore;
 /// on, from the seed's `allowed_origins` (issue 15).
 pub const VARY_ORIGIN: (&str, &str) = ("vary", "origin");
 
+/// What an example serves: a `Router`, or the demo's `App` (its router
+/// wrapped whole by the endpoints).
+pub trait App:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone
+{
+}
+
+impl<T> App for T where
+    T: Service<Request<Body>, Response = Response<Body>, Error = Infallible> + Clone
+{
+}
+
 /// An example app under test.
-pub struct Example {
+pub struct Example<A = Router> {
     /// The seed file its store is loaded from.
     pub seed: &'static str,
-    /// Its router on a store.
-    pub app: fn(BoxStore) -> Router,
+    /// Its app on a store.
+    pub app: fn(BoxStore) -> A,
     /// The seeded tokens that are active before any request.
     pub active: &'static [&'static str],
 }
 
-impl Example {
-    /// A fresh store from the seed, and the example's router on it.
-    pub fn start(&self) -> (MemoryStore, Router) {
+impl<A: App> Example<A> {
+    /// A fresh store from the seed, and the example's app on it.
+    pub fn start(&self) -> (MemoryStore, A) {
         let store = MemoryStore::from_seed_file(self.seed).expect("the example seed loads");
         (store.clone(), (self.app)(BoxStore::new(store)))
     }
@@ -68,7 +84,7 @@ pub fn me(token: &str) -> Req {
 
 /// Asserts that `GET /me` with `token` answers 200 JSON with its subject
 /// and client.
-pub async fn assert_me(app: &Router, token: &str, sub: &str, client_id: &str) {
+pub async fn assert_me(app: &impl App, token: &str, sub: &str, client_id: &str) {
     let body = format!(r#"{{"client_id":"{client_id}","sub":"{sub}"}}"#);
     let reply = me(token).send(app).await;
     reply.assert(

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tower_revoke::store::BoxStore;
 use tower_revoke::MemoryStore;
 
-const DEMO: Example = Example {
+const DEMO: Example<app::App> = Example {
     seed: app::SEED,
     app: app::app,
     active: &["AT1", "RT1", "AT2", "jwt", "PAT1", "OT1", "SPA1"],
@@ -258,7 +258,7 @@ async fn metadata_names_the_token_endpoint_and_its_grants() {
 
 /// The demo over a store holding `RT7`, a refresh token of app1 for alice
 /// granted `profile email` (RFC 6749 §3.3).
-fn scoped_demo() -> (MemoryStore, axum::Router) {
+fn scoped_demo() -> (MemoryStore, app::App) {
     let seed = tower_revoke::store::Seed::from_json(
         r#"{"clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
             "tokens": [{"token": "RT7", "type": "refresh_token", "client_id": "app1",

@@ -11,7 +11,6 @@ use crate::support::jwt::{self, payload};
 use crate::support::reply::Reply;
 use crate::support::{challenge, desc};
 use crate::token::{answered, introspect, revoke, text, token};
-use axum::Router;
 use serde_json::{json, Map, Value};
 use tower_revoke::jwt::jsonwebtoken::{decode_header, Algorithm};
 use tower_revoke::jwt::VerifiedJwt;
@@ -36,7 +35,7 @@ fn config(vars: &[(&str, &str)]) -> app::Config {
 }
 
 /// The demo on a fresh store from its seed, with `config`.
-fn demo(config: &app::Config) -> (MemoryStore, Router) {
+fn demo(config: &app::Config) -> (MemoryStore, app::App) {
     let store = MemoryStore::from_seed_file(app::SEED).expect("the demo seed loads");
     (store.clone(), app::app_with(BoxStore::new(store), config))
 }
@@ -73,7 +72,7 @@ fn issued_jwt(
 
 /// Revokes `token` as app1: 200 `{}`, whether it was revoked now or
 /// unknown (RFC 7009 §2.2).
-async fn assert_revoked(app: &Router, token: &str) {
+async fn assert_revoked(app: &app::App, token: &str) {
     let reply = revoke(token).send(app).await;
     reply.assert_revoked_with(&[VARY_ORIGIN]);
 }
@@ -81,7 +80,7 @@ async fn assert_revoked(app: &Router, token: &str) {
 /// `token`, refused at `/me` (401 `invalid_token`), inactive at
 /// introspection, and revoking it answers as for a token never issued:
 /// 200 `{}` with the same headers.
-async fn assert_ended(app: &Router, token: &str) {
+async fn assert_ended(app: &app::App, token: &str) {
     let refused = me(token).send(app).await;
     refused.assert_invalid_token(desc::BEARER_INVALID, challenge::BEARER_INVALID_TOKEN);
     introspect(token).send(app).await.assert_inactive();

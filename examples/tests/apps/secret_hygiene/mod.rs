@@ -76,7 +76,7 @@ fn needles(authorizations: &[String]) -> Vec<String> {
 }
 
 /// One request to the app: `(status, body)`.
-async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, String) {
+async fn send(app: &app::App, request: Request<Body>) -> (StatusCode, String) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
