@@ -20,7 +20,7 @@ use std::task::{ready, Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::{watch, OwnedSemaphorePermit};
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 use tower::Service;
 
 /// Serves one connection until it ends, until it has had no request in
@@ -205,17 +205,24 @@ where
                 &self.activity,
                 request.version() == Version::HTTP_2,
             )),
-            inner: tokio::time::timeout(self.request_timeout, self.inner.call(request)),
+            inner: self.inner.call(request),
+            timeout: self.request_timeout,
+            timer: None,
         }
     }
 }
 
 pin_project! {
-    /// The response of [`Bounded`]: the inner one, or 408 once
-    /// `request_timeout` has passed.
+    /// The response of [`Bounded`]: the inner one, or 408 once `timeout`
+    /// has passed. The timer is armed the first time `inner` is pending, so
+    /// that a request answered at once (a `MemoryStore` lookup) reads no
+    /// clock and arms no timer.
     struct ResponseFuture<F> {
         #[pin]
-        inner: tokio::time::Timeout<F>,
+        inner: F,
+        timeout: Duration,
+        #[pin]
+        timer: Option<Sleep>,
         in_flight: Option<InFlight>,
     }
 }
@@ -227,26 +234,37 @@ where
     type Output = Result<Response<CountedBody<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let result = ready!(this.inner.poll(cx));
-        let in_flight = this.in_flight.take().expect("polled after completion");
-        Poll::Ready(match result {
-            Ok(result) => result.map(|response| {
-                response.map(|body| CountedBody {
-                    inner: Some(body),
-                    _in_flight: in_flight,
-                })
-            }),
-            Err(_elapsed) => {
+        let mut this = self.project();
+        let body = match this.inner.poll(cx) {
+            Poll::Ready(result) => match result {
+                Ok(response) => Some(response),
+                Err(error) => return Poll::Ready(Err(error)),
+            },
+            Poll::Pending => {
+                if this.timer.is_none() {
+                    this.timer.set(Some(tokio::time::sleep(*this.timeout)));
+                }
+                let timer = this.timer.as_pin_mut().expect("armed above");
+                ready!(timer.poll(cx));
                 tracing::debug!("request timed out");
+                None
+            }
+        };
+        let in_flight = this.in_flight.take().expect("polled after completion");
+        Poll::Ready(Ok(match body {
+            Some(response) => response.map(|body| CountedBody {
+                inner: Some(body),
+                _in_flight: in_flight,
+            }),
+            None => {
                 let mut response = Response::new(CountedBody {
                     inner: None,
                     _in_flight: in_flight,
                 });
                 *response.status_mut() = StatusCode::REQUEST_TIMEOUT;
-                Ok(response)
+                response
             }
-        })
+        }))
     }
 }
 

@@ -87,8 +87,9 @@
 //!   sleeping again until the earliest time the connection could have
 //!   been idle for its bound. hyper's own HTTP/1.1 `header_read_timeout`
 //!   is off: it would arm a timer for every request (issue 23's profile).
-//! - `request_timeout` wraps the service's future: on expiry the request is
-//!   dropped and answered 408; on HTTP/1.1 hyper then closes the connection,
+//! - `request_timeout` wraps the service's future, its timer armed the
+//!   first time the future is pending (a request answered at once reads no
+//!   clock): on expiry the request is dropped and answered 408; on HTTP/1.1 hyper then closes the connection,
 //!   whose unread body it cannot skip.
 //! - `max_connections` is a semaphore: a slot is taken before `accept` and
 //!   given back when the connection's task ends.
