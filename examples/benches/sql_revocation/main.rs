@@ -4,8 +4,9 @@
 //! same schema (`handwritten.rs`), and PostgreSQL statements, round trips
 //! and pings per revocation and per introspection request, read off the
 //! wire by test-support's `pg_wire_proxy` (the sqlx store's round-trip
-//! test counts round trips on the request's path with `counting_proxy`). The stores hold client rows in process (issue 23), so once the
-//! client's row is read a request of either kind runs one statement; the
+//! test counts round trips on the request's path with `counting_proxy`).
+//! The stores hold client rows in process (issue 23), so once the client's
+//! row is read a request of either kind runs one statement; the
 //! hand-written handler runs two (the client's `SELECT`, the revoke).
 //!
 //! ```sh

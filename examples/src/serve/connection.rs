@@ -236,10 +236,8 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         let body = match this.inner.poll(cx) {
-            Poll::Ready(result) => match result {
-                Ok(response) => Some(response),
-                Err(error) => return Poll::Ready(Err(error)),
-            },
+            Poll::Ready(Ok(response)) => Some(response),
+            Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
             Poll::Pending => {
                 if this.timer.is_none() {
                     this.timer.set(Some(tokio::time::sleep(*this.timeout)));

@@ -89,8 +89,9 @@
 //!   is off: it would arm a timer for every request (issue 23's profile).
 //! - `request_timeout` wraps the service's future, its timer armed the
 //!   first time the future is pending (a request answered at once reads no
-//!   clock): on expiry the request is dropped and answered 408; on HTTP/1.1 hyper then closes the connection,
-//!   whose unread body it cannot skip.
+//!   clock): on expiry the request is dropped and answered 408; on
+//!   HTTP/1.1 hyper then closes the connection, whose unread body it
+//!   cannot skip.
 //! - `max_connections` is a semaphore: a slot is taken before `accept` and
 //!   given back when the connection's task ends.
 //!

@@ -24,7 +24,7 @@ impl Reset for crate::PostgresStore {
     /// empties the client cache.
     async fn reset(&self) -> Result<(), StoreError> {
         let deleted = sqlx::raw_sql(RESET).execute(self.pool()).await;
-        self.forget_clients();
+        self.shared().forget_clients();
         deleted.map(drop).map_err(failed("reset"))
     }
 }
@@ -35,7 +35,7 @@ impl Reset for crate::SqliteStore {
     /// empties the client cache.
     async fn reset(&self) -> Result<(), StoreError> {
         let deleted = sqlx::raw_sql(RESET).execute(self.pool()).await;
-        self.forget_clients();
+        self.shared().forget_clients();
         deleted.map(drop).map_err(failed("reset"))
     }
 }

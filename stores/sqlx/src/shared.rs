@@ -39,6 +39,15 @@ impl<'p, DB: Database> Shared<'p, DB> {
         self
     }
 
+    /// Empties the store's client cache, if it has one (the conformance
+    /// kit's reset).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn forget_clients(&self) {
+        if let Some(clients) = self.clients {
+            clients.clear();
+        }
+    }
+
     pub(crate) fn pool(&self) -> &'p Pool<DB> {
         self.pool
     }

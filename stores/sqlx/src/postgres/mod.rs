@@ -352,16 +352,8 @@ impl PostgresStore {
     }
 
     /// The statements this store runs as `SqliteStore` does.
-    fn shared(&self) -> Shared<'_, Postgres> {
+    pub(crate) fn shared(&self) -> Shared<'_, Postgres> {
         Shared::new(&self.pool).with_clients(self.clients.as_deref())
-    }
-
-    /// Empties the client cache (the conformance kit's reset).
-    #[cfg(feature = "testkit")]
-    pub(crate) fn forget_clients(&self) {
-        if let Some(clients) = &self.clients {
-            clients.clear();
-        }
     }
 }
 

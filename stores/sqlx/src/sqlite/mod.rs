@@ -44,7 +44,8 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// statement is one exchange with sqlx's worker thread for the connection.
 /// Client authentication and introspection are one `SELECT` each (client
 /// authentication none while the client's row is in the
-/// [client cache](#client-cache)), bulk revocation one `UPDATE`. A revocation is one transaction of 3 to 6:
+/// [client cache](#client-cache)), bulk revocation one `UPDATE`. A
+/// revocation is one transaction of 3 to 6:
 /// `BEGIN IMMEDIATE`, the token's facts (`SELECT`), then, as the rules
 /// decide, the token's `UPDATE` and, to end a grant, the grant's `UPDATE`
 /// and a count of the tokens it ended; `COMMIT`.
@@ -222,16 +223,8 @@ impl SqliteStore {
     }
 
     /// The statements this store runs as `PostgresStore` does.
-    fn shared(&self) -> Shared<'_, Sqlite> {
+    pub(crate) fn shared(&self) -> Shared<'_, Sqlite> {
         Shared::new(&self.pool).with_clients(self.clients.as_deref())
-    }
-
-    /// Empties the client cache (the conformance kit's reset).
-    #[cfg(feature = "testkit")]
-    pub(crate) fn forget_clients(&self) {
-        if let Some(clients) = &self.clients {
-            clients.clear();
-        }
     }
 }
 
