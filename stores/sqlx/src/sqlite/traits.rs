@@ -3,6 +3,7 @@
 //! decides by [`plan`], and writes. The statements it runs as
 //! `PostgresStore` does are [`Shared`](crate::shared::Shared)'s.
 
+use super::group::Revocation;
 use super::{sql, SqliteStore};
 use crate::error::failed;
 use crate::rows::{kind, now, wanted_labels};
@@ -29,19 +30,25 @@ impl RevocationStore for SqliteStore {
         self.shared().authenticate_client(credentials).await
     }
 
-    /// One write transaction: the token and, for a refresh token, its
-    /// grant are revoked together or not at all, and committed before
-    /// `Ok` returns. It runs to completion on a task of its own
-    /// ([`run_to_completion`]): a client hanging up mid-way (hyper drops
-    /// the request's future) never leaves a pooled connection inside the
-    /// transaction.
+    /// One write transaction, shared with the revocations waiting at the
+    /// same moment ([group commit](SqliteStore#group-commit)): the token
+    /// and, for a refresh token, its grant are revoked together or not at
+    /// all, and committed before `Ok` returns. It runs to completion on a
+    /// task of its own ([`run_to_completion`]): a client hanging up mid-way
+    /// (hyper drops the request's future) never leaves a pooled connection
+    /// inside the transaction, nor drops the batch it runs for others.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let (store, client, request) = (self.clone(), client.clone(), request.clone());
-        run_to_completion(async move { store.revoke_committed(&client, &request).await }).await
+        let store = self.clone();
+        let revocation = Revocation {
+            client_id: client.client_id.as_str().to_owned(),
+            digest: TokenDigest::of(request.token()),
+            access_token_revokes_grant: self.access_token_revokes_grant,
+        };
+        run_to_completion(async move { store.revoke_grouped(revocation).await }).await
     }
 }
 
@@ -164,20 +171,18 @@ impl ExpiredDeletion for SqliteStore {
 }
 
 impl SqliteStore {
-    /// The work of [`revoke`](Self::revoke), which runs it to completion.
-    async fn revoke_committed(
-        &self,
-        client: &AuthenticatedClient,
-        request: &RevocationRequest,
+    /// One revocation inside the write transaction `tx`: reads the token's
+    /// facts, decides by [`plan`], and writes what the plan says.
+    pub(super) async fn revoke_in(
+        tx: &mut SqliteConnection,
+        revocation: &Revocation,
     ) -> Result<RevocationOutcome, StoreError> {
-        let digest = TokenDigest::of(request.token());
-        let digest = digest.as_bytes().as_slice();
+        let digest = revocation.digest.as_bytes().as_slice();
         let now = now();
-        let mut tx = self.begin_write("revoke").await?;
         type Row = (String, bool, bool, bool, bool, String, Option<String>);
         let row: Option<Row> = sqlx::query_as(sql::FIND)
             .bind(digest)
-            .bind(client.client_id.as_str())
+            .bind(revocation.client_id.as_str())
             .bind(now)
             .fetch_optional(&mut *tx)
             .await
@@ -196,12 +201,12 @@ impl SqliteStore {
                 (Some(found), grant_id.map(|g| (client_id, g)))
             }
         };
-        let outcome = match plan(found, self.access_token_revokes_grant) {
-            // Nothing to write: the transaction ends without a change.
+        Ok(match plan(found, revocation.access_token_revokes_grant) {
+            // Nothing to write.
             Plan::Answer(outcome) => outcome,
             Plan::EndGrantOnly => {
                 if let Some(grant) = &grant {
-                    end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?;
+                    end_grant(tx, grant, now, Counted::OtherActive(digest)).await?;
                 }
                 RevocationOutcome::NotFound
             }
@@ -217,14 +222,12 @@ impl SqliteStore {
                     .map_err(failed("revoke"))?;
                 let cascaded = match (&grant, ends) {
                     (Some(grant), true) => {
-                        end_grant(&mut tx, grant, now, Counted::OtherActive(digest)).await?
+                        end_grant(tx, grant, now, Counted::OtherActive(digest)).await?
                     }
                     _ => 0,
                 };
                 RevocationOutcome::Revoked { kind, cascaded }
             }
-        };
-        tx.commit().await.map_err(failed("revoke"))?;
-        Ok(outcome)
+        })
     }
 }
