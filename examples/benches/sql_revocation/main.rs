@@ -46,7 +46,7 @@ use tower_revoke_test_support::proxy::{pg_wire_proxy, PgCounts, PgWire};
 /// Requests per phase, and the cap on a phase's time.
 const WARM_UP: usize = 200;
 const ONE_CLIENT: usize = 1_500;
-const SIXTEEN_CLIENTS: usize = 6_000;
+const SIXTEEN_CLIENTS: usize = 20_000;
 const PHASE_CAP: Duration = Duration::from_secs(8);
 
 fn main() {

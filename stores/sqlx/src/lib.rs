@@ -300,6 +300,15 @@
 //! revocations racing each other see each other and never deadlock; on
 //! SQLite, whose writers follow each other, they take none.
 //!
+//! Version 7 adds, on PostgreSQL only, two PL/pgSQL functions that run
+//! several revocations in one statement, for the
+//! [group commit](PostgresStore#group-commit):
+//! `tower_revoke_revoke_batch(digests, client_ids, now,
+//! access_token_revokes_grant, channel, digests_per_notice)` calls
+//! `tower_revoke_revoke_one` (the single revocation's statement) for each
+//! element, in order, and returns a row per known token with its position.
+//! On SQLite, version 7 changes nothing.
+//!
 //! Indexes, each for one query: the primary keys serve client
 //! authentication, revocation and introspection (one index lookup each);
 //! `tower_revoke_tokens_grant` (`client_id`, `grant_id`) counts a grant's
@@ -338,6 +347,8 @@ mod assertion;
 mod clients;
 mod dialect;
 mod error;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod group;
 mod issuance;
 mod migrate;
 #[cfg(feature = "postgres")]

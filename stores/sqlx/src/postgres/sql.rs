@@ -83,13 +83,14 @@ DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
     SELECT digest FROM tower_revoke_assertions WHERE expires_at <= $1
     ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))";
 
-    const SCHEMA: [&'static str; 6] = [
+    const SCHEMA: [&'static str; 7] = [
         SCHEMA_V1,
         SCHEMA_V2,
         SCHEMA_V3,
         SCHEMA_V4,
         SCHEMA_V5,
         status::SCHEMA_V6,
+        batch::SCHEMA_V7,
     ];
 
     const REGISTER_CLIENT: &'static str = "
@@ -239,8 +240,10 @@ CREATE TABLE tower_revoke_assertions (
 CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_at);
 ";
 
-/// The whole revocation of RFC 7009 §2.1 in one statement, so one round
-/// trip and one implicit transaction. `$1` digest, `$2` the asking client's
+/// The text of `REVOKE`: the whole revocation of RFC 7009 §2.1 in one
+/// statement, so one round trip and one implicit transaction. A macro, so
+/// that migration 7's `tower_revoke_revoke_one` holds the same text (see
+/// `batch`); changing it takes a migration that replaces that function. `$1` digest, `$2` the asking client's
 /// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
 /// `$5` the notice channel, `$6` digests per notice.
 ///
@@ -263,8 +266,10 @@ CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_
 /// - The result: one row (none for an unknown token) with the facts the
 ///   outcome is decided from, how many other active tokens the grant held
 ///   when this statement ended it, and how many notices were sent.
-pub(super) const REVOKE: &str = concat!(
-    "
+macro_rules! revoke {
+    () => {
+        concat!(
+            "
 WITH target AS (
     SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
            t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
@@ -302,8 +307,8 @@ cascaded AS (
       AND (o.expires_at IS NULL OR o.expires_at > $3) AND o.rotated_at IS NULL
 ),
 revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
-    notices!("$5", "$6"),
-    "
+            notices!("$5", "$6"),
+            "
 SELECT target.kind,
        target.client_id = $2 AS own,
        target.revocable,
@@ -312,7 +317,16 @@ SELECT target.kind,
        (SELECT count(*) FROM cascaded) AS cascaded,
        (SELECT count(*) FROM notices) AS notices
 FROM target"
-);
+        )
+    };
+}
+
+/// One revocation, as a statement of its own: see `revoke!` for what it
+/// does and its parameters.
+pub(super) const REVOKE: &str = revoke!();
+
+mod batch;
+pub(super) use batch::REVOKE_BATCH;
 
 /// `$1` subject, `$2` now, `$3` wanted labels (a JSON object), `$4` the
 /// notice channel, `$5` digests per notice. The rows are locked in digest

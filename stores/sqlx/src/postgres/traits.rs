@@ -1,12 +1,17 @@
-//! The store traits for [`PostgresStore`]: each method one statement.
+//! The store traits for [`PostgresStore`]: each method one statement (a
+//! revocation's shared with those waiting at the same moment).
 //! Those it runs as `SqliteStore` does are [`Shared`](crate::shared::Shared)'s.
 
 use super::{sql, PostgresStore};
-use crate::error::failed;
+use crate::error::{corrupt, failed};
+use crate::group::{CommitBatch, Revocation};
 use crate::rows::{kind, now, wanted_labels};
+use sqlx::postgres::PgArguments;
+use sqlx::query::QueryAs;
+use sqlx::Postgres;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::{JwtRecord, RevocationNotice, TokenDigest};
+use tower_revoke::store::{run_to_completion, JwtRecord, RevocationNotice, TokenDigest};
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ExpiredDeletion, IntrospectionStore, JwtDenyList,
     RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
@@ -28,44 +33,115 @@ impl RevocationStore for PostgresStore {
         self.shared().authenticate_client(credentials).await
     }
 
-    /// One statement, which also sends the revocation notices: see
-    /// [`PostgresStore`]'s round trips and notices.
+    /// One statement, which also sends the revocation notices, shared
+    /// with the revocations waiting at the same moment: see
+    /// [`PostgresStore`]'s group commit, round trips and notices. It runs
+    /// to completion on a task of its own ([`run_to_completion`]): a
+    /// client hanging up mid-way never drops the batch it runs for others.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let digest = TokenDigest::of(request.token());
-        let row: Option<(String, bool, bool, bool, bool, i64, i64)> = sqlx::query_as(sql::REVOKE)
-            .bind(digest.as_bytes().as_slice())
-            .bind(client.client_id.as_str())
-            .bind(now())
+        let store = self.clone();
+        let revocation = Revocation {
+            client_id: client.client_id.as_str().to_owned(),
+            digest: TokenDigest::of(request.token()),
+        };
+        run_to_completion(async move { store.group.revoke(&store, revocation).await }).await
+    }
+}
+
+/// The columns of `REVOKE`'s row: the token's kind, whether it is the
+/// asking client's, revocable, active, whether the statement revoked it,
+/// how many other tokens its grant's end revoked, how many notices.
+type Revoked = (String, bool, bool, bool, bool, i64, i64);
+
+impl CommitBatch for PostgresStore {
+    /// One revocation: the `REVOKE` statement. Several: one
+    /// `REVOKE_BATCH` statement (see `sql::batch`).
+    async fn commit_batch(
+        &self,
+        revocations: &[Revocation],
+    ) -> Result<Vec<RevocationOutcome>, StoreError> {
+        let now = now();
+        if let [one] = revocations {
+            let query = sqlx::query_as(sql::REVOKE)
+                .bind(one.digest.as_bytes().as_slice())
+                .bind(one.client_id.as_str());
+            let row: Option<Revoked> = self
+                .bind_settings(query, now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(failed("revoke"))?;
+            return Ok(vec![outcome(row)?]);
+        }
+        let digests: Vec<&[u8]> = revocations
+            .iter()
+            .map(|r| r.digest.as_bytes().as_slice())
+            .collect();
+        let client_ids: Vec<&str> = revocations.iter().map(|r| r.client_id.as_str()).collect();
+        type Row = (i32, String, bool, bool, bool, bool, i64, i64);
+        let query = sqlx::query_as(sql::REVOKE_BATCH)
+            .bind(digests)
+            .bind(client_ids);
+        let rows: Vec<Row> = self
+            .bind_settings(query, now)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed("revoke"))?;
+        let mut outcomes = vec![RevocationOutcome::NotFound; revocations.len()];
+        for (position, kind, own, revocable, active, revoked, cascaded, notices) in rows {
+            let row = (kind, own, revocable, active, revoked, cascaded, notices);
+            let slot = usize::try_from(position - 1)
+                .ok()
+                .and_then(|i| outcomes.get_mut(i))
+                .ok_or_else(|| corrupt("a batch revocation's position"))?;
+            *slot = outcome(Some(row))?;
+        }
+        Ok(outcomes)
+    }
+}
+
+impl PostgresStore {
+    /// Binds `REVOKE`'s (and `REVOKE_BATCH`'s) `$3` to `$6` after the
+    /// first two: now, whether an access token ends its grant, the notice
+    /// channel, digests per notice.
+    fn bind_settings<'q, O>(
+        &'q self,
+        query: QueryAs<'q, Postgres, O, PgArguments>,
+        now: i64,
+    ) -> QueryAs<'q, Postgres, O, PgArguments> {
+        query
+            .bind(now)
             .bind(self.access_token_revokes_grant)
             .bind(self.channel.as_str())
             .bind(PER_NOTICE)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(failed("revoke"))?;
-        let Some((kind_text, own, revocable, active, revoked, cascaded, _notices)) = row else {
-            return Ok(RevocationOutcome::NotFound);
-        };
-        // The order of RevocationStore::revoke, over what the statement did.
-        Ok(if !active {
-            RevocationOutcome::NotFound
-        } else if !own {
-            RevocationOutcome::IssuedToAnotherClient
-        } else if !revocable {
-            RevocationOutcome::UnsupportedTokenType
-        } else if !revoked {
-            // A concurrent revocation got there first.
-            RevocationOutcome::NotFound
-        } else {
-            RevocationOutcome::Revoked {
-                kind: kind(&kind_text)?,
-                cascaded: u64::try_from(cascaded).unwrap_or(0),
-            }
-        })
     }
+}
+
+/// The outcome of a revocation, from what `REVOKE` did (`None`: an
+/// unknown token), in the order of
+/// [`RevocationStore::revoke`](tower_revoke::RevocationStore::revoke).
+fn outcome(row: Option<Revoked>) -> Result<RevocationOutcome, StoreError> {
+    let Some((kind_text, own, revocable, active, revoked, cascaded, _notices)) = row else {
+        return Ok(RevocationOutcome::NotFound);
+    };
+    Ok(if !active {
+        RevocationOutcome::NotFound
+    } else if !own {
+        RevocationOutcome::IssuedToAnotherClient
+    } else if !revocable {
+        RevocationOutcome::UnsupportedTokenType
+    } else if !revoked {
+        // A concurrent revocation got there first.
+        RevocationOutcome::NotFound
+    } else {
+        RevocationOutcome::Revoked {
+            kind: kind(&kind_text)?,
+            cascaded: u64::try_from(cascaded).unwrap_or(0),
+        }
+    })
 }
 
 impl IntrospectionStore for PostgresStore {

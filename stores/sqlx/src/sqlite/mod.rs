@@ -1,16 +1,15 @@
 //! [`SqliteStore`]: the embedded, durable store in one SQLite file.
 
 mod assertion;
-mod group;
 mod issue;
 mod sql;
 mod traits;
 
 use crate::clients::ClientCache;
 use crate::error::failed;
+use crate::group::GroupCommit;
 use crate::migrate;
 use crate::shared::Shared;
-use group::GroupCommit;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::fmt;
@@ -92,7 +91,9 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// gives: of two revocations of one token the later finds it revoked, and
 /// `Ok` means committed. When a shared transaction fails, nothing of it is
 /// kept and each of its revocations runs again alone, so an error reaches
-/// only the revocations it belongs to. Clones share the writer lock;
+/// only the revocations it belongs to. Clones share the writer lock
+/// (except a clone given another
+/// [`access_token_revokes_grant`](Self::access_token_revokes_grant));
 /// other writers (issuance, other processes) take SQLite's write lock
 /// between batches.
 ///
@@ -149,7 +150,7 @@ impl SqliteStore {
             pool,
             access_token_revokes_grant: false,
             clients: ClientCache::new(Self::DEFAULT_CLIENT_CACHE_STALENESS),
-            group: Arc::default(),
+            group: Self::group(),
         }
     }
 
@@ -192,6 +193,7 @@ impl SqliteStore {
     #[must_use]
     pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
         self.access_token_revokes_grant = enabled;
+        self.group = Self::group();
         self
     }
 
@@ -227,6 +229,12 @@ impl SqliteStore {
         let mut tx = self.begin_write("migrate").await?;
         migrate::pending(&mut tx).await?;
         tx.commit().await.map_err(failed("migrate"))
+    }
+
+    /// A [group commit](Self#group-commit) of its own: one batch at a
+    /// time, since SQLite has one writer.
+    fn group() -> Arc<GroupCommit> {
+        Arc::new(GroupCommit::new(1))
     }
 
     /// A write transaction on a pooled connection, begun with

@@ -76,13 +76,14 @@ DELETE FROM tower_revoke_assertions WHERE rowid IN (
     SELECT rowid FROM tower_revoke_assertions WHERE expires_at <= ?1
     ORDER BY expires_at LIMIT ?2)";
 
-    const SCHEMA: [&'static str; 6] = [
+    const SCHEMA: [&'static str; 7] = [
         SCHEMA_V1,
         SCHEMA_V2,
         SCHEMA_V3,
         SCHEMA_V4,
         SCHEMA_V5,
         status::SCHEMA_V6,
+        SCHEMA_V7,
     ];
 
     const REGISTER_CLIENT: &'static str = "
@@ -172,6 +173,10 @@ CREATE TABLE tower_revoke_assertions (
 );
 CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_at);
 ";
+
+/// Version 7: nothing. PostgreSQL's version 7 is its batched revocation
+/// function; SQLite runs a batch's revocations in its own transaction.
+const SCHEMA_V7: &str = "SELECT 1";
 
 /// `?1` client id, `?2` grant id.
 pub(super) const INSERT_GRANT: &str =

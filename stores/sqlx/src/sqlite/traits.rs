@@ -3,9 +3,9 @@
 //! decides by [`plan`], and writes. The statements it runs as
 //! `PostgresStore` does are [`Shared`](crate::shared::Shared)'s.
 
-use super::group::Revocation;
 use super::{sql, SqliteStore};
 use crate::error::failed;
+use crate::group::{CommitBatch, Revocation};
 use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
 use sqlx::SqliteConnection;
@@ -46,9 +46,8 @@ impl RevocationStore for SqliteStore {
         let revocation = Revocation {
             client_id: client.client_id.as_str().to_owned(),
             digest: TokenDigest::of(request.token()),
-            access_token_revokes_grant: self.access_token_revokes_grant,
         };
-        run_to_completion(async move { store.revoke_grouped(revocation).await }).await
+        run_to_completion(async move { store.group.revoke(&store, revocation).await }).await
     }
 }
 
@@ -170,10 +169,28 @@ impl ExpiredDeletion for SqliteStore {
     }
 }
 
+impl CommitBatch for SqliteStore {
+    /// One `BEGIN IMMEDIATE` transaction of [`revoke_in`](Self::revoke_in)
+    /// for each revocation.
+    async fn commit_batch(
+        &self,
+        revocations: &[Revocation],
+    ) -> Result<Vec<RevocationOutcome>, StoreError> {
+        let mut tx = self.begin_write("revoke").await?;
+        let mut outcomes = Vec::with_capacity(revocations.len());
+        for revocation in revocations {
+            outcomes.push(self.revoke_in(&mut tx, revocation).await?);
+        }
+        tx.commit().await.map_err(failed("revoke"))?;
+        Ok(outcomes)
+    }
+}
+
 impl SqliteStore {
     /// One revocation inside the write transaction `tx`: reads the token's
     /// facts, decides by [`plan`], and writes what the plan says.
-    pub(super) async fn revoke_in(
+    async fn revoke_in(
+        &self,
         tx: &mut SqliteConnection,
         revocation: &Revocation,
     ) -> Result<RevocationOutcome, StoreError> {
@@ -201,7 +218,7 @@ impl SqliteStore {
                 (Some(found), grant_id.map(|g| (client_id, g)))
             }
         };
-        Ok(match plan(found, revocation.access_token_revokes_grant) {
+        Ok(match plan(found, self.access_token_revokes_grant) {
             // Nothing to write.
             Plan::Answer(outcome) => outcome,
             Plan::EndGrantOnly => {

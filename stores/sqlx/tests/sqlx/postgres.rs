@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::postgres::{dump, Notices, TestDatabase, TestSchema};
 use support::{postgres_url, scenarios};
-use tower_revoke::testkit::Conformance;
+use tower_revoke::testkit::{self, Conformance};
+use tower_revoke::IssuanceStore;
 use tower_revoke_sqlx::PostgresStore;
 
 /// A migrated store in a fresh schema.
@@ -42,6 +43,34 @@ async fn changed_clients_are_seen_within_max_staleness() {
             scenarios::changed_clients_are_seen_within_max_staleness(store, max_staleness).await;
         }
     }
+}
+
+/// Revocations that queue while another transaction holds a lock on the
+/// tokens table run in shared batches once it is released; the one a
+/// trigger refuses fails alone (see the scenario).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_revocation_fails_alone_in_a_shared_commit() {
+    let test = "a_failing_revocation_fails_alone_in_a_shared_commit";
+    let Some((store, schema)) = store(test, 8).await else {
+        return;
+    };
+    store.seed(&testkit::grant_seed(16)).await.expect("seed");
+    let refuse = format!(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql
+         AS $$ BEGIN RAISE EXCEPTION '{}'; END $$;
+         CREATE TRIGGER refuse BEFORE UPDATE OF revoked_at ON tower_revoke_tokens
+         FOR EACH ROW WHEN (NEW.digest = '\\x{}'::bytea) EXECUTE FUNCTION refuse();",
+        scenarios::REFUSAL,
+        scenarios::REFUSED.to_hex()
+    );
+    sqlx::raw_sql(&refuse).execute(&schema.pool).await.unwrap();
+    let mut blocker = schema.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE tower_revoke_tokens IN SHARE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let release = async move { blocker.commit().await.unwrap() };
+    scenarios::a_failing_revocation_fails_alone(store, release).await;
 }
 
 #[tokio::test]
@@ -104,7 +133,7 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 6);
+    assert_eq!(versions, 7);
 }
 
 /// A clean start logs nothing that looks like a warning: migrating a

@@ -125,7 +125,7 @@ async fn open_creates_the_file_in_wal_mode() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(versions, 6);
+    assert_eq!(versions, 7);
 }
 
 /// Set for the child processes of `several_processes_share_one_file`: the
@@ -234,66 +234,21 @@ async fn several_processes_share_one_file() {
 }
 
 /// Revocations that queue while another connection holds SQLite's write
-/// lock share one transaction once it is released (group commit). One of
-/// them fails (a trigger aborts its token's `UPDATE`): that revocation
-/// alone gets the error and its token stays active; every other is
-/// revoked and committed, and of two revocations of one token exactly one
-/// revokes it.
+/// lock share one transaction once it is released; the one a trigger
+/// refuses fails alone (see the scenario).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_revocation_fails_alone_in_a_shared_commit() {
-    use tower_revoke::request::RevocationRequest;
-    use tower_revoke::RevocationStore;
-    use tower_revoke_test_support::store::{app1, digest, token};
-
     let file = TestFile::new();
-    let store = store(&file, 4).await;
+    let store = store(&file, 6).await;
     store.seed(&testkit::grant_seed(16)).await.expect("seed");
-    let refuse_a3 = format!(
-        "CREATE TRIGGER refuse_a3 BEFORE UPDATE OF revoked_at ON tower_revoke_tokens
-         WHEN NEW.digest = X'{}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-        digest("A3").to_hex()
+    let refuse = format!(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF revoked_at ON tower_revoke_tokens
+         WHEN NEW.digest = X'{}' BEGIN SELECT RAISE(ABORT, '{}'); END",
+        scenarios::REFUSED.to_hex(),
+        scenarios::REFUSAL
     );
-    sqlx::raw_sql(&refuse_a3)
-        .execute(store.pool())
-        .await
-        .unwrap();
+    sqlx::raw_sql(&refuse).execute(store.pool()).await.unwrap();
     let blocker = store.pool().begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let spawn = |value: &'static str| {
-        let store = store.clone();
-        tokio::spawn(async move {
-            let request = RevocationRequest::new(token(value), None);
-            (value, store.revoke(&app1(), &request).await)
-        })
-    };
-    // The first takes the writer lock and waits for SQLite's; the rest queue.
-    let mut tasks = vec![spawn("A15")];
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let queued = ["A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A0"];
-    tasks.extend(queued.map(spawn));
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    blocker.commit().await.unwrap();
-    let mut revoked = Vec::new();
-    let mut not_found = Vec::new();
-    for task in tasks {
-        match task.await.unwrap() {
-            ("A3", outcome) => {
-                let error = outcome.expect_err("A3's UPDATE is refused");
-                assert!(error.to_string().contains("refused by the test"), "{error}");
-            }
-            (value, Ok(RevocationOutcome::Revoked { .. })) => revoked.push(value),
-            (value, Ok(RevocationOutcome::NotFound)) => not_found.push(value),
-            (value, other) => panic!("{value}: {other:?}"),
-        }
-    }
-    revoked.sort_unstable();
-    assert_eq!(revoked, ["A0", "A1", "A15", "A2", "A4", "A5", "A6", "A7"]);
-    assert_eq!(
-        not_found,
-        ["A0"],
-        "the second revocation of A0 finds it revoked"
-    );
-    assert!(scenarios::is_active(&store, "A3").await, "A3 stays active");
-    for value in revoked {
-        assert!(!scenarios::is_active(&store, value).await, "{value}");
-    }
+    let release = async move { blocker.commit().await.unwrap() };
+    scenarios::a_failing_revocation_fails_alone(store, release).await;
 }

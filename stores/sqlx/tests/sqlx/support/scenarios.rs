@@ -392,3 +392,72 @@ async fn refused_within(
     }
     accepted
 }
+
+/// The token [`a_failing_revocation_fails_alone`] expects the database to
+/// refuse to revoke (a trigger of the caller's raises [`REFUSAL`]).
+pub static REFUSED: std::sync::LazyLock<tower_revoke::store::TokenDigest> =
+    std::sync::LazyLock::new(|| tower_revoke_test_support::store::digest("A3"));
+
+/// The message of the caller's trigger that refuses [`REFUSED`].
+pub const REFUSAL: &str = "refused by the test";
+
+/// Group commit, on a store seeded with `testkit::grant_seed(16)` whose
+/// database refuses to revoke `A3` and holds every revocation until
+/// `release` (the caller's lock). Four revocations start one after the
+/// other and wait for the lock, each taking a writer of the store's if
+/// one is free; nine more queue behind them (`A3` and `A0` twice among
+/// them), so they run in shared batches once `release` resolves. The
+/// revocation of `A3` alone fails, with the trigger's message, and `A3`
+/// stays active; every other is committed; of the two revocations of
+/// `A0`, one revokes it and the later finds it revoked.
+pub async fn a_failing_revocation_fails_alone<St>(store: St, release: impl Future<Output = ()>)
+where
+    St: RevocationStore + IntrospectionStore + Clone + Send + Sync + 'static,
+{
+    let spawn = |value: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let token = tower_revoke_test_support::store::token(value);
+            let request = RevocationRequest::new(token, None);
+            (value, store.revoke(&app1(), &request).await)
+        })
+    };
+    let mut tasks = Vec::new();
+    for plug in ["A12", "A13", "A14", "A15"] {
+        tasks.push(spawn(plug));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let queued = ["A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A0"];
+    for value in queued {
+        tasks.push(spawn(value));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    release.await;
+    let (mut revoked, mut not_found) = (Vec::new(), Vec::new());
+    for task in tasks {
+        match task.await.unwrap() {
+            ("A3", outcome) => {
+                let error = outcome.expect_err("A3's revocation is refused");
+                assert!(error.to_string().contains(REFUSAL), "{error}");
+            }
+            (value, Ok(RevocationOutcome::Revoked { .. })) => revoked.push(value),
+            (value, Ok(RevocationOutcome::NotFound)) => not_found.push(value),
+            (value, other) => panic!("{value}: {other:?}"),
+        }
+    }
+    revoked.sort_unstable();
+    let expected = [
+        "A0", "A1", "A12", "A13", "A14", "A15", "A2", "A4", "A5", "A6", "A7",
+    ];
+    assert_eq!(revoked, expected);
+    assert_eq!(
+        not_found,
+        ["A0"],
+        "the later revocation of A0 finds it revoked"
+    );
+    assert!(is_active(&store, "A3").await, "A3 stays active");
+    for value in revoked {
+        assert!(!is_active(&store, value).await, "{value}");
+    }
+}

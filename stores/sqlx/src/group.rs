@@ -1,0 +1,247 @@
+//! Group commit of revocations, for both stores: the revocations waiting
+//! at one moment run in one transaction, so they share one commit (one
+//! fsync; on PostgreSQL also one round trip, one `NOTIFY` flush and the
+//! pool's pings).
+//!
+//! Each revocation is queued, then waits for one of the group's writer
+//! permits (a fair semaphore: first come, first served). With a permit, a
+//! caller whose revocation a batch has answered meanwhile returns at once;
+//! any other takes every revocation queued by then (up to [`MAX_BATCH`]),
+//! its own or others', runs them in queue order in one transaction
+//! ([`CommitBatch`]), and answers each once it is committed; then it waits
+//! for its own answer, which a batch running on another permit may hold.
+//! Every queued revocation is taken: its caller takes batches, one permit
+//! at a time, until its revocation is answered or has left the queue.
+//! The queue grows while a batch runs, so the next batch holds what came
+//! meanwhile.
+//!
+//! What a caller sees is what a transaction of its own gives: revocations
+//! apply in queue order (of two revocations of one token, the later finds
+//! it revoked), and `Ok` comes only after the commit that holds it. If a
+//! batch fails, nothing of it is kept, and each of its revocations runs
+//! again alone, so an error reaches only the revocations it belongs to.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use tokio::sync::oneshot::{self, error::TryRecvError};
+use tokio::sync::Semaphore;
+use tower_revoke::store::TokenDigest;
+use tower_revoke::{RevocationOutcome, StoreError};
+
+/// At most this many revocations share a transaction, which bounds how
+/// long it holds its locks (SQLite's write lock; PostgreSQL's row locks).
+/// The rest wait for the next one.
+const MAX_BATCH: usize = 128;
+
+/// One revocation: the asking client and the presented token's digest.
+pub(crate) struct Revocation {
+    pub(crate) client_id: String,
+    pub(crate) digest: TokenDigest,
+}
+
+/// A store that can run revocations together.
+pub(crate) trait CommitBatch: Send + Sync {
+    /// Runs `revocations` in this order in one transaction; their outcomes,
+    /// in the same order, once it is committed. An error means nothing of
+    /// it was kept.
+    fn commit_batch(
+        &self,
+        revocations: &[Revocation],
+    ) -> impl Future<Output = Result<Vec<RevocationOutcome>, StoreError>> + Send;
+}
+
+/// The queue and writers of a store and of those of its clones that have
+/// its settings (the builders that change how a revocation is run give a
+/// store a group of its own).
+pub(crate) struct GroupCommit {
+    queue: Mutex<Vec<Queued>>,
+    writers: Semaphore,
+    max_batch: usize,
+    next_id: AtomicU64,
+}
+
+struct Queued {
+    /// Tells a caller's revocation from the others in the queue.
+    id: u64,
+    revocation: Revocation,
+    answer: oneshot::Sender<Result<RevocationOutcome, StoreError>>,
+}
+
+impl GroupCommit {
+    /// A group with `writers` batches running at once at most, each of
+    /// [`MAX_BATCH`] revocations at most.
+    pub(crate) fn new(writers: usize) -> Self {
+        Self::with_max_batch(writers, MAX_BATCH)
+    }
+
+    fn with_max_batch(writers: usize, max_batch: usize) -> Self {
+        Self {
+            queue: Mutex::new(Vec::new()),
+            writers: Semaphore::new(writers),
+            max_batch,
+            next_id: AtomicU64::new(0),
+        }
+    }
+
+    /// Runs `revocation` through `store` in the next batch and returns its
+    /// outcome once that batch is committed. Run it to completion: a batch
+    /// dropped half-way fails its revocations.
+    pub(crate) async fn revoke(
+        &self,
+        store: &impl CommitBatch,
+        revocation: Revocation,
+    ) -> Result<RevocationOutcome, StoreError> {
+        let (answer, mut answered) = oneshot::channel();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.queue().push(Queued {
+            id,
+            revocation,
+            answer,
+        });
+        loop {
+            let writer = self.writers.acquire().await.map_err(|_| lost())?;
+            // Answered by a batch that ran meanwhile: leave the queue to
+            // grow into the batch of a caller still waiting.
+            match answered.try_recv() {
+                Ok(outcome) => return outcome,
+                Err(TryRecvError::Closed) => return Err(lost()),
+                Err(TryRecvError::Empty) => {}
+            }
+            let (batch, still_queued) = {
+                let mut queue = self.queue();
+                let taken = queue.len().min(self.max_batch);
+                let batch: Vec<Queued> = queue.drain(..taken).collect();
+                (batch, queue.iter().any(|queued| queued.id == id))
+            };
+            if !batch.is_empty() {
+                run(store, batch).await;
+            }
+            drop(writer);
+            // Ours was beyond a full batch: take the next one too.
+            if !still_queued {
+                break;
+            }
+        }
+        answered.await.unwrap_or_else(|_| Err(lost()))
+    }
+
+    fn queue(&self) -> MutexGuard<'_, Vec<Queued>> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Runs `batch` in one transaction and answers each; if that fails, runs
+/// each in a transaction of its own.
+async fn run(store: &impl CommitBatch, batch: Vec<Queued>) {
+    let (revocations, answers): (Vec<_>, Vec<_>) = batch
+        .into_iter()
+        .map(|queued| (queued.revocation, queued.answer))
+        .unzip();
+    let outcomes = match store.commit_batch(&revocations).await {
+        Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+        Err(error) if revocations.len() == 1 => vec![Err(error)],
+        Err(_) => {
+            let mut outcomes = Vec::with_capacity(revocations.len());
+            for revocation in &revocations {
+                let alone = store.commit_batch(std::slice::from_ref(revocation)).await;
+                outcomes.push(alone.and_then(|alone| alone.into_iter().next().ok_or_else(lost)));
+            }
+            outcomes
+        }
+    };
+    for (answer, outcome) in answers.into_iter().zip(outcomes) {
+        // A caller that has gone no longer needs its answer.
+        let _ = answer.send(outcome);
+    }
+}
+
+/// The answer of a revocation whose batch was dropped before it was
+/// answered (its runtime shut down): not known to be committed.
+fn lost() -> StoreError {
+    StoreError::new("revoke: the batch holding this revocation was dropped before its answer")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// Answers `NotFound` to each revocation after 2 ms, and records the
+    /// size of each batch.
+    #[derive(Default)]
+    struct Slow(Mutex<Vec<usize>>);
+
+    impl CommitBatch for Slow {
+        async fn commit_batch(
+            &self,
+            revocations: &[Revocation],
+        ) -> Result<Vec<RevocationOutcome>, StoreError> {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            self.0.lock().unwrap().push(revocations.len());
+            Ok(vec![RevocationOutcome::NotFound; revocations.len()])
+        }
+    }
+
+    /// 60 revocations at once, through 4 writers and batches of 2 at most:
+    /// each is run exactly once and answered, none waits for ever behind
+    /// the cap, and they do share batches.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_revocation_is_answered_past_the_batch_cap() {
+        let group = Arc::new(GroupCommit::with_max_batch(4, 2));
+        let store = Arc::new(Slow::default());
+        let tasks: Vec<_> = (0..60u8)
+            .map(|i| {
+                let (group, store) = (group.clone(), store.clone());
+                tokio::spawn(async move { group.revoke(&*store, revocation(i)).await })
+            })
+            .collect();
+        let all = futures_join(tasks);
+        let outcomes = tokio::time::timeout(Duration::from_secs(20), all)
+            .await
+            .expect("every revocation is answered");
+        assert!(outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(RevocationOutcome::NotFound))));
+        let sizes = store.0.lock().unwrap().clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 60, "each run once: {sizes:?}");
+        assert!(sizes.iter().all(|&n| (1..=2).contains(&n)), "{sizes:?}");
+        assert!(sizes.iter().any(|&n| n > 1), "batches shared: {sizes:?}");
+    }
+
+    /// A revocation queued ahead of ours whose caller has not yet taken a
+    /// permit (or never will): with batches of 1, our caller runs that one
+    /// first, then its own, instead of waiting for ever.
+    #[tokio::test]
+    async fn a_caller_takes_batches_until_its_own_is_taken() {
+        let group = GroupCommit::with_max_batch(1, 1);
+        let store = Slow::default();
+        let (answer, ahead) = oneshot::channel();
+        group.queue().push(Queued {
+            id: u64::MAX,
+            revocation: revocation(1),
+            answer,
+        });
+        let ours = group.revoke(&store, revocation(2));
+        let ours = tokio::time::timeout(Duration::from_secs(5), ours).await;
+        assert!(matches!(ours, Ok(Ok(RevocationOutcome::NotFound))));
+        assert!(matches!(ahead.await, Ok(Ok(RevocationOutcome::NotFound))));
+        assert_eq!(*store.0.lock().unwrap(), [1, 1]);
+    }
+
+    fn revocation(byte: u8) -> Revocation {
+        Revocation {
+            client_id: "app1".into(),
+            digest: TokenDigest::from_bytes([byte; 32]),
+        }
+    }
+
+    async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+        let mut done = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            done.push(task.await.unwrap());
+        }
+        done
+    }
+}
