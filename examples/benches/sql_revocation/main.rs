@@ -8,6 +8,9 @@
 //! The stores hold client rows in process (issue 23), so once the client's
 //! row is read a request of either kind runs one statement; the
 //! hand-written handler runs two (the client's `SELECT`, the revoke).
+//! From 16 tasks the stores commit the revocations that wait together
+//! (group commit: one SQLite transaction, one PostgreSQL statement per
+//! batch); the hand-written handler commits each on its own.
 //!
 //! ```sh
 //! eval "$(scripts/services start postgres)"   # else the PostgreSQL figures are skipped

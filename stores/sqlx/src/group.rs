@@ -24,15 +24,18 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 use tokio::sync::oneshot::{self, error::TryRecvError};
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 use tower_revoke::store::TokenDigest;
 use tower_revoke::{RevocationOutcome, StoreError};
 
 /// At most this many revocations share a transaction, which bounds how
-/// long it holds its locks (SQLite's write lock; PostgreSQL's row locks).
-/// The rest wait for the next one.
-const MAX_BATCH: usize = 128;
+/// long it holds its locks (SQLite's write lock; PostgreSQL's row locks)
+/// and how long its revocations wait for it on a slow database (it runs
+/// them one after the other). The rest wait for the next one.
+const MAX_BATCH: usize = 16;
 
 /// One revocation: the asking client and the presented token's digest.
 pub(crate) struct Revocation {
@@ -85,13 +88,19 @@ impl GroupCommit {
     }
 
     /// Runs `revocation` through `store` in the next batch and returns its
-    /// outcome once that batch is committed. Run it to completion: a batch
-    /// dropped half-way fails its revocations.
+    /// outcome once that batch is committed. A revocation still queued
+    /// after `max_wait` (the pool's acquire timeout: how long a request
+    /// may wait for its turn) leaves the queue and fails, as a request
+    /// waiting for a pooled connection would; one a batch has taken waits
+    /// for that batch. Run it to completion: a batch dropped half-way
+    /// fails its revocations.
     pub(crate) async fn revoke(
         &self,
         store: &impl CommitBatch,
         revocation: Revocation,
+        max_wait: Duration,
     ) -> Result<RevocationOutcome, StoreError> {
+        let deadline = Instant::now() + max_wait;
         let (answer, mut answered) = oneshot::channel();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         self.queue().push(Queued {
@@ -100,7 +109,20 @@ impl GroupCommit {
             answer,
         });
         loop {
-            let writer = self.writers.acquire().await.map_err(|_| lost())?;
+            let Ok(writer) = tokio::time::timeout_at(deadline, self.writers.acquire()).await else {
+                let mut queue = self.queue();
+                match queue.iter().position(|queued| queued.id == id) {
+                    Some(ours) => {
+                        queue.remove(ours);
+                        return Err(StoreError::new(format!(
+                            "revoke: no turn to write within {max_wait:?}"
+                        )));
+                    }
+                    // A batch holds it: its answer is on the way.
+                    None => break,
+                }
+            };
+            let writer = writer.map_err(|_| lost())?;
             // Answered by a batch that ran meanwhile: leave the queue to
             // grow into the batch of a caller still waiting.
             match answered.try_recv() {
@@ -166,7 +188,8 @@ fn lost() -> StoreError {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use std::time::Duration;
+
+    const WAIT: Duration = Duration::from_secs(30);
 
     /// Answers `NotFound` to each revocation after 2 ms, and records the
     /// size of each batch.
@@ -194,7 +217,7 @@ mod tests {
         let tasks: Vec<_> = (0..60u8)
             .map(|i| {
                 let (group, store) = (group.clone(), store.clone());
-                tokio::spawn(async move { group.revoke(&*store, revocation(i)).await })
+                tokio::spawn(async move { group.revoke(&*store, revocation(i), WAIT).await })
             })
             .collect();
         let all = futures_join(tasks);
@@ -223,11 +246,29 @@ mod tests {
             revocation: revocation(1),
             answer,
         });
-        let ours = group.revoke(&store, revocation(2));
+        let ours = group.revoke(&store, revocation(2), WAIT);
         let ours = tokio::time::timeout(Duration::from_secs(5), ours).await;
         assert!(matches!(ours, Ok(Ok(RevocationOutcome::NotFound))));
         assert!(matches!(ahead.await, Ok(Ok(RevocationOutcome::NotFound))));
         assert_eq!(*store.0.lock().unwrap(), [1, 1]);
+    }
+
+    /// With every writer busy past `max_wait`, a revocation leaves the
+    /// queue and fails: nothing runs it later.
+    #[tokio::test]
+    async fn a_revocation_without_a_turn_in_time_fails_and_leaves_the_queue() {
+        let group = GroupCommit::with_max_batch(1, 16);
+        let store = Slow::default();
+        let busy = group.writers.acquire().await.unwrap();
+        let wait = Duration::from_millis(50);
+        let refused = group.revoke(&store, revocation(1), wait).await;
+        let error = refused.expect_err("no turn in time");
+        assert!(error.to_string().contains("no turn to write"), "{error}");
+        assert!(group.queue().is_empty());
+        drop(busy);
+        let later = group.revoke(&store, revocation(2), WAIT).await;
+        assert!(matches!(later, Ok(RevocationOutcome::NotFound)));
+        assert_eq!(*store.0.lock().unwrap(), [1], "only the later one ran");
     }
 
     fn revocation(byte: u8) -> Revocation {

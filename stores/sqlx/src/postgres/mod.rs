@@ -63,7 +63,7 @@ const WRITERS: usize = 2;
 /// Revocations that arrive while others are running wait and then run
 /// together: whoever of them gets one of the store's 2 writer permits
 /// first (first come, first served) takes every revocation waiting by
-/// then, up to 128, and runs them in one statement,
+/// then, up to 16, and runs them in one statement,
 /// `tower_revoke_revoke_batch` (schema version 7), which runs the
 /// revocation statement for each in the order they came, inside one
 /// implicit transaction. Each is answered once that commits. So a batch
@@ -76,8 +76,9 @@ const WRITERS: usize = 2;
 /// connection, or the rare deadlock between two batches that revoke the
 /// same token at once, which PostgreSQL breaks after `deadlock_timeout`),
 /// nothing of it is kept and each of its revocations runs again alone, so
-/// an error reaches only the revocations it belongs to. Clones share the
-/// permits, except a clone given another [`channel`](Self::channel) or
+/// an error reaches only the revocations it belongs to. A revocation still
+/// waiting for its turn after the pool's acquire timeout fails (503), as
+/// one waiting for a connection would. Clones share the permits, except a clone given another [`channel`](Self::channel) or
 /// [`access_token_revokes_grant`](Self::access_token_revokes_grant).
 ///
 /// # Client cache

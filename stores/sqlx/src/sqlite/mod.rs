@@ -84,14 +84,16 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// With `synchronous = FULL` each commit waits for the disk, hundreds of
 /// µs against a few µs of statements, so a file commits a few thousand
 /// transactions a second at most. The revocations waiting at one moment,
-/// up to 128, therefore share one `BEGIN IMMEDIATE` ... `COMMIT`: whoever
+/// up to 16, therefore share one `BEGIN IMMEDIATE` ... `COMMIT`: whoever
 /// of them gets the store's writer lock first (first come, first served)
 /// runs them all, in the order they came, and each is answered once that
 /// transaction is committed. A caller sees what a transaction of its own
 /// gives: of two revocations of one token the later finds it revoked, and
 /// `Ok` means committed. When a shared transaction fails, nothing of it is
 /// kept and each of its revocations runs again alone, so an error reaches
-/// only the revocations it belongs to. Clones share the writer lock
+/// only the revocations it belongs to. A revocation still waiting for its
+/// turn after the pool's acquire timeout fails (503), as one waiting for a
+/// connection would. Clones share the writer lock
 /// (except a clone given another
 /// [`access_token_revokes_grant`](Self::access_token_revokes_grant));
 /// other writers (issuance, other processes) take SQLite's write lock

@@ -47,7 +47,9 @@ impl RevocationStore for SqliteStore {
             client_id: client.client_id.as_str().to_owned(),
             digest: TokenDigest::of(request.token()),
         };
-        run_to_completion(async move { store.group.revoke(&store, revocation).await }).await
+        let max_wait = self.pool.options().get_acquire_timeout();
+        run_to_completion(async move { store.group.revoke(&store, revocation, max_wait).await })
+            .await
     }
 }
 
