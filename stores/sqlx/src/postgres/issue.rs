@@ -13,7 +13,8 @@ use sqlx::query::QueryAs;
 use sqlx::{Connection, PgConnection, Postgres};
 use std::time::Duration;
 use tower_revoke::store::{
-    ClientEntry, Recording, Registration, Rotation, RotationOutcome, TokenDigest, TokenEntry,
+    run_to_completion, ClientEntry, Recording, Registration, Rotation, RotationOutcome,
+    TokenDigest, TokenEntry,
 };
 use tower_revoke::{AuthenticatedClient, IssuanceStore, StoreError};
 
@@ -71,8 +72,23 @@ impl IssuanceStore for PostgresStore {
 
     /// A first rotation is one statement (one round trip); a token rotated
     /// before takes a transaction of two statements more: see
-    /// [`PostgresStore`]'s issuance docs.
+    /// [`PostgresStore`]'s issuance docs. It runs to completion on a task
+    /// of its own ([`run_to_completion`]): a client hanging up mid-way
+    /// (hyper drops the request's future) never leaves a pooled connection
+    /// inside the transaction, where the next request on it would run.
     async fn rotate_refresh_token(
+        &self,
+        client: &AuthenticatedClient,
+        rotation: &Rotation,
+    ) -> Result<RotationOutcome, StoreError> {
+        let (store, client, rotation) = (self.clone(), client.clone(), rotation.clone());
+        run_to_completion(async move { store.rotate_committed(&client, &rotation).await }).await
+    }
+}
+
+impl PostgresStore {
+    /// The work of [`rotate_refresh_token`](IssuanceStore::rotate_refresh_token).
+    async fn rotate_committed(
         &self,
         client: &AuthenticatedClient,
         rotation: &Rotation,
