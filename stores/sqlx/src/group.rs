@@ -28,8 +28,9 @@ use std::time::Duration;
 use tokio::sync::oneshot::{self, error::TryRecvError};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
-use tower_revoke::store::TokenDigest;
-use tower_revoke::{RevocationOutcome, StoreError};
+use tower_revoke::request::RevocationRequest;
+use tower_revoke::store::{run_to_completion, TokenDigest};
+use tower_revoke::{AuthenticatedClient, RevocationOutcome, StoreError};
 
 /// At most this many revocations share a transaction, which bounds how
 /// long it holds its locks (SQLite's write lock; PostgreSQL's row locks)
@@ -52,6 +53,37 @@ pub(crate) trait CommitBatch: Send + Sync {
         &self,
         revocations: &[Revocation],
     ) -> impl Future<Output = Result<Vec<RevocationOutcome>, StoreError>> + Send;
+}
+
+/// A store with a [`GroupCommit`]: its
+/// [`RevocationStore::revoke`](tower_revoke::RevocationStore::revoke) is
+/// [`revoke_grouped`](Self::revoke_grouped).
+pub(crate) trait Grouped: CommitBatch + Clone + 'static {
+    /// The group of this store and of its clones of the same settings.
+    fn group(&self) -> &GroupCommit;
+
+    /// How long a revocation may wait for its turn: the pool's acquire
+    /// timeout.
+    fn max_wait(&self) -> Duration;
+
+    /// Runs the revocation of `request`'s token by `client` in the next
+    /// batch, to completion on a task of its own ([`run_to_completion`]):
+    /// a client hanging up mid-way (hyper drops the request's future)
+    /// never leaves a pooled connection inside a transaction, nor drops
+    /// the batch it runs for others.
+    fn revoke_grouped(
+        &self,
+        client: &AuthenticatedClient,
+        request: &RevocationRequest,
+    ) -> impl Future<Output = Result<RevocationOutcome, StoreError>> + Send {
+        let store = self.clone();
+        let revocation = Revocation {
+            client_id: client.client_id.as_str().to_owned(),
+            digest: TokenDigest::of(request.token()),
+        };
+        let max_wait = self.max_wait();
+        run_to_completion(async move { store.group().revoke(&store, revocation, max_wait).await })
+    }
 }
 
 /// The queue and writers of a store and of those of its clones that have

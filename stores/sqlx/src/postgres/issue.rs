@@ -211,7 +211,7 @@ impl Rotating<'_> {
             .bind(self.client_id)
             .bind(grant)
             .bind(self.now)
-            .bind(self.store.channel.as_str())
+            .bind(&*self.store.channel)
             .bind(PER_NOTICE)
             .fetch_one(tx)
             .await?;
@@ -245,7 +245,7 @@ impl Rotating<'_> {
             .bind(access.map(|a| a.labels.as_str()))
             .bind(access.and_then(|a| a.expires_at))
             .bind(access.map(|a| a.revocable))
-            .bind(self.store.channel.as_str())
+            .bind(&*self.store.channel)
             .bind(PER_NOTICE)
     }
 }

@@ -146,7 +146,7 @@ impl PostgresStore {
         sink: S,
     ) -> impl Future<Output = ()> + Send + 'static {
         RevocationListener::new(pool, sink)
-            .channel(self.channel.clone())
+            .channel(&*self.channel)
             .run()
     }
 }

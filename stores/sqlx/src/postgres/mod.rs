@@ -222,7 +222,8 @@ const WRITERS: usize = 2;
 pub struct PostgresStore {
     pool: PgPool,
     access_token_revokes_grant: bool,
-    channel: String,
+    /// Shared by clones: each revocation runs on a clone of the store.
+    channel: Arc<str>,
     clients: Option<Arc<ClientCache>>,
     group: Arc<GroupCommit>,
 }
@@ -244,9 +245,9 @@ impl PostgresStore {
         Self {
             pool,
             access_token_revokes_grant: false,
-            channel: Self::DEFAULT_CHANNEL.to_owned(),
+            channel: Self::DEFAULT_CHANNEL.into(),
             clients: ClientCache::new(Self::DEFAULT_CLIENT_CACHE_STALENESS),
-            group: Self::group(),
+            group: Self::new_group(),
         }
     }
 
@@ -264,8 +265,8 @@ impl PostgresStore {
             "PostgresStore::channel: expected a name of 1 to 63 bytes, got {} bytes",
             channel.len()
         );
-        self.channel = channel;
-        self.group = Self::group();
+        self.channel = channel.into();
+        self.group = Self::new_group();
         self
     }
 
@@ -281,7 +282,7 @@ impl PostgresStore {
     #[must_use]
     pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
         self.access_token_revokes_grant = enabled;
-        self.group = Self::group();
+        self.group = Self::new_group();
         self
     }
 
@@ -388,7 +389,7 @@ impl PostgresStore {
 
     /// A [group commit](Self#group-commit) of its own, with
     /// [`WRITERS`] batches at once.
-    fn group() -> Arc<GroupCommit> {
+    fn new_group() -> Arc<GroupCommit> {
         Arc::new(GroupCommit::new(WRITERS))
     }
 

@@ -4,14 +4,15 @@
 
 use super::{sql, PostgresStore};
 use crate::error::{corrupt, failed};
-use crate::group::{CommitBatch, Revocation};
+use crate::group::{CommitBatch, GroupCommit, Grouped, Revocation};
 use crate::rows::{kind, now, wanted_labels};
 use sqlx::postgres::PgArguments;
 use sqlx::query::QueryAs;
 use sqlx::Postgres;
+use std::time::Duration;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::{run_to_completion, JwtRecord, RevocationNotice, TokenDigest};
+use tower_revoke::store::{JwtRecord, RevocationNotice};
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ExpiredDeletion, IntrospectionStore, JwtDenyList,
     RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
@@ -36,21 +37,24 @@ impl RevocationStore for PostgresStore {
     /// One statement, which also sends the revocation notices, shared
     /// with the revocations waiting at the same moment: see
     /// [`PostgresStore`]'s group commit, round trips and notices. It runs
-    /// to completion on a task of its own ([`run_to_completion`]): a
+    /// to completion on a task of its own ([`run_to_completion`](tower_revoke::store::run_to_completion)): a
     /// client hanging up mid-way never drops the batch it runs for others.
     async fn revoke(
         &self,
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let store = self.clone();
-        let revocation = Revocation {
-            client_id: client.client_id.as_str().to_owned(),
-            digest: TokenDigest::of(request.token()),
-        };
-        let max_wait = self.pool.options().get_acquire_timeout();
-        run_to_completion(async move { store.group.revoke(&store, revocation, max_wait).await })
-            .await
+        self.revoke_grouped(client, request).await
+    }
+}
+
+impl Grouped for PostgresStore {
+    fn group(&self) -> &GroupCommit {
+        &self.group
+    }
+
+    fn max_wait(&self) -> Duration {
+        self.pool.options().get_acquire_timeout()
     }
 }
 
@@ -117,7 +121,7 @@ impl PostgresStore {
         query
             .bind(now)
             .bind(self.access_token_revokes_grant)
-            .bind(self.channel.as_str())
+            .bind(&*self.channel)
             .bind(PER_NOTICE)
     }
 }
@@ -169,7 +173,7 @@ impl SubjectRevocationStore for PostgresStore {
             .bind(subject)
             .bind(now())
             .bind(labels)
-            .bind(self.channel.as_str())
+            .bind(&*self.channel)
             .bind(PER_NOTICE)
             .fetch_one(&self.pool)
             .await

@@ -152,7 +152,7 @@ impl SqliteStore {
             pool,
             access_token_revokes_grant: false,
             clients: ClientCache::new(Self::DEFAULT_CLIENT_CACHE_STALENESS),
-            group: Self::group(),
+            group: Self::new_group(),
         }
     }
 
@@ -195,7 +195,7 @@ impl SqliteStore {
     #[must_use]
     pub fn access_token_revokes_grant(mut self, enabled: bool) -> Self {
         self.access_token_revokes_grant = enabled;
-        self.group = Self::group();
+        self.group = Self::new_group();
         self
     }
 
@@ -235,7 +235,7 @@ impl SqliteStore {
 
     /// A [group commit](Self#group-commit) of its own: one batch at a
     /// time, since SQLite has one writer.
-    fn group() -> Arc<GroupCommit> {
+    fn new_group() -> Arc<GroupCommit> {
         Arc::new(GroupCommit::new(1))
     }
 

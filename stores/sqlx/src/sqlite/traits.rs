@@ -5,13 +5,14 @@
 
 use super::{sql, SqliteStore};
 use crate::error::failed;
-use crate::group::{CommitBatch, Revocation};
+use crate::group::{CommitBatch, GroupCommit, Grouped, Revocation};
 use crate::rows::{kind, now, wanted_labels};
 use crate::rules::{plan, Found, Plan};
 use sqlx::SqliteConnection;
+use std::time::Duration;
 use tower_revoke::client::ClientCredentials;
 use tower_revoke::request::{RevocationRequest, Token};
-use tower_revoke::store::{run_to_completion, JwtRecord, TokenDigest};
+use tower_revoke::store::JwtRecord;
 use tower_revoke::{
     ActiveToken, AuthenticatedClient, ExpiredDeletion, IntrospectionStore, JwtDenyList,
     RevocationOutcome, RevocationStore, StoreError, SubjectRevocationStore,
@@ -34,7 +35,7 @@ impl RevocationStore for SqliteStore {
     /// same moment ([group commit](SqliteStore#group-commit)): the token
     /// and, for a refresh token, its grant are revoked together or not at
     /// all, and committed before `Ok` returns. It runs to completion on a
-    /// task of its own ([`run_to_completion`]): a client hanging up mid-way
+    /// task of its own ([`run_to_completion`](tower_revoke::store::run_to_completion)): a client hanging up mid-way
     /// (hyper drops the request's future) never leaves a pooled connection
     /// inside the transaction, nor drops the batch it runs for others.
     async fn revoke(
@@ -42,14 +43,17 @@ impl RevocationStore for SqliteStore {
         client: &AuthenticatedClient,
         request: &RevocationRequest,
     ) -> Result<RevocationOutcome, StoreError> {
-        let store = self.clone();
-        let revocation = Revocation {
-            client_id: client.client_id.as_str().to_owned(),
-            digest: TokenDigest::of(request.token()),
-        };
-        let max_wait = self.pool.options().get_acquire_timeout();
-        run_to_completion(async move { store.group.revoke(&store, revocation, max_wait).await })
-            .await
+        self.revoke_grouped(client, request).await
+    }
+}
+
+impl Grouped for SqliteStore {
+    fn group(&self) -> &GroupCommit {
+        &self.group
+    }
+
+    fn max_wait(&self) -> Duration {
+        self.pool.options().get_acquire_timeout()
     }
 }
 
