@@ -24,9 +24,9 @@ pub(crate) trait Dialect: sqlx::Database {
     /// grants and tokens (see the crate docs), version 2 the JWT deny-list,
     /// version 3 adds the tokens' `rotated_at`, version 4 their `scope`,
     /// version 5 the clients' keys and the used client assertions,
-    /// version 6 the token status lists and their triggers, version 7
-    /// PostgreSQL's batched revocation (nothing on SQLite).
-    const SCHEMA: [&'static str; 7];
+    /// version 6 the token status lists and their triggers, versions 7
+    /// and 8 PostgreSQL's batched revocation (nothing on SQLite).
+    const SCHEMA: [&'static str; 8];
 
     /// Registers a client unless its id is taken (nothing changes then):
     /// one row affected when this call registered it. (1) client id,

@@ -307,7 +307,11 @@
 //! access_token_revokes_grant, channel, digests_per_notice)` calls
 //! `tower_revoke_revoke_one` (the single revocation's statement) for each
 //! element, in order, and returns a row per known token with its position.
-//! On SQLite, version 7 changes nothing.
+//! Version 8 adds `tower_revoke_revoke_quiet` (the same statement without
+//! its notices, returning the digests it ended) and replaces the batch
+//! function's body to call it and send the whole batch's notices together
+//! at its end: one notification per 120 digests instead of one per
+//! revocation. On SQLite, versions 7 and 8 change nothing.
 //!
 //! Indexes, each for one query: the primary keys serve client
 //! authentication, revocation and introspection (one index lookup each);

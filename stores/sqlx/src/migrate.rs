@@ -11,10 +11,10 @@
 //! - sqlx 0.8's `Migrator` records what it applied in one fixed table,
 //!   `_sqlx_migrations` (the name is written into sqlx-postgres's and
 //!   sqlx-sqlite's `Migrate` impls; 0.8.6 has no way to choose another).
-//!   Our versions 1 to 7 in that table would make the app's own
+//!   Our versions 1 to 8 in that table would make the app's own
 //!   `sqlx::migrate!().run(..)` fail with `VersionMissing(1)` (applied, but
 //!   not among its migrations) unless it sets `ignore_missing`, and an app
-//!   migration numbered 1 to 7 would fail with `VersionMismatch` (the
+//!   migration numbered 1 to 8 would fail with `VersionMismatch` (the
 //!   recorded checksum is our script's): never applied.
 //! - sqlx's PostgreSQL lock is a session advisory lock keyed by the
 //!   database's name, shared with the app's migrations; ours is a
@@ -38,7 +38,7 @@ use tower_revoke::StoreError;
 
 /// The migrations, in order: (version, description); the SQL of each is
 /// the same entry of [`Dialect::SCHEMA`].
-const MIGRATIONS: [(i64, &str); 7] = [
+const MIGRATIONS: [(i64, &str); 8] = [
     (1, "clients, grants and tokens"),
     (2, "the JWT deny-list"),
     (3, "refresh token rotation"),
@@ -46,6 +46,7 @@ const MIGRATIONS: [(i64, &str); 7] = [
     (5, "client keys and used client assertions"),
     (6, "token status lists"),
     (7, "revocations in batches"),
+    (8, "one notice per batch of revocations"),
 ];
 
 /// Creates the bookkeeping table if missing, then applies and records

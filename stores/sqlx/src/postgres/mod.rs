@@ -64,10 +64,11 @@ const WRITERS: usize = 2;
 /// together: whoever of them gets one of the store's 2 writer permits
 /// first (first come, first served) takes every revocation waiting by
 /// then, up to 16, and runs them in one statement,
-/// `tower_revoke_revoke_batch` (schema version 7), which runs the
+/// `tower_revoke_revoke_batch` (schema versions 7 and 8), which runs the
 /// revocation statement for each in the order they came, inside one
-/// implicit transaction. Each is answered once that commits. So a batch
-/// costs one round trip, one commit, one flush of its notices and the
+/// implicit transaction, and then sends the notices of all of them
+/// together. Each is answered once that commits. So a batch costs one
+/// round trip, one commit, one notice per 120 digests it ended and the
 /// pool's pings, however many revocations it holds; a revocation that
 /// finds nothing running is the single statement, as before. A caller
 /// sees what a statement of its own gives: each revocation sees the ones
@@ -183,8 +184,8 @@ const WRITERS: usize = 2;
 ///
 /// # Revocation notices
 /// Every statement that ends tokens (a revocation, with its grant
-/// cascade; a bulk revocation; a rotation, for the rotated token; reuse,
-/// for the grant's tokens) also calls `pg_notify` on the store's
+/// cascade, or a batch of them; a bulk revocation; a rotation, for the
+/// rotated token; reuse, for the grant's tokens) also calls `pg_notify` on the store's
 /// [`channel`](Self::channel) (default `tower_revoke_revocations`) with
 /// the digests of every token it ended, as
 /// [`RevocationNotice`](tower_revoke::store::RevocationNotice) payloads of at

@@ -83,7 +83,7 @@ DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
     SELECT digest FROM tower_revoke_assertions WHERE expires_at <= $1
     ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))";
 
-    const SCHEMA: [&'static str; 7] = [
+    const SCHEMA: [&'static str; 8] = [
         SCHEMA_V1,
         SCHEMA_V2,
         SCHEMA_V3,
@@ -91,6 +91,7 @@ DELETE FROM tower_revoke_assertions WHERE digest = ANY (ARRAY(
         SCHEMA_V5,
         status::SCHEMA_V6,
         batch::SCHEMA_V7,
+        batch::SCHEMA_V8,
     ];
 
     const REGISTER_CLIENT: &'static str = "
@@ -264,12 +265,29 @@ CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_
 ///   ended (see `notices!`); delivered by PostgreSQL only once the
 ///   statement's transaction commits, never if it fails.
 /// - The result: one row (none for an unknown token) with the facts the
-///   outcome is decided from, how many other active tokens the grant held
-///   when this statement ended it, and how many notices were sent.
+///   outcome is decided from (`revoke_facts!`), and how many notices were
+///   sent.
 macro_rules! revoke {
     () => {
         concat!(
+            revoke_ctes!(),
+            ",",
+            notices!("$5", "$6"),
+            revoke_facts!(),
             "
+       (SELECT count(*) FROM notices) AS notices
+FROM target"
+        )
+    };
+}
+
+/// The CTEs of `revoke!` but `notices`, up to `revoked` (the digests of
+/// the tokens the statement ended); its `$1` to `$4`. Shared with
+/// migration 8's `tower_revoke_revoke_quiet`, which sends no notices of
+/// its own.
+macro_rules! revoke_ctes {
+    () => {
+        "
 WITH target AS (
     SELECT t.digest, t.client_id, t.kind, t.grant_id, t.revocable,
            t.revoked_at IS NULL AND g.revoked_at IS NULL AS unrevoked,
@@ -306,18 +324,25 @@ cascaded AS (
     WHERE o.digest <> $1 AND o.revoked_at IS NULL
       AND (o.expires_at IS NULL OR o.expires_at > $3) AND o.rotated_at IS NULL
 ),
-revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded),",
-            notices!("$5", "$6"),
-            "
+revoked AS (SELECT digest FROM token UNION ALL SELECT digest FROM cascaded)"
+    };
+}
+
+/// The first columns of the row of `revoke!` (and of migration 8's
+/// `tower_revoke_revoke_quiet`), over `revoke_ctes!`: the token's kind,
+/// whether it is the asking client's, revocable and active, whether the
+/// statement revoked it, and how many other active tokens its grant held
+/// when the statement ended it. Ends with a comma: the caller adds the
+/// last column and `FROM target`.
+macro_rules! revoke_facts {
+    () => {
+        "
 SELECT target.kind,
        target.client_id = $2 AS own,
        target.revocable,
        target.unrevoked AND target.current AS active,
        EXISTS (SELECT 1 FROM token) AS revoked,
-       (SELECT count(*) FROM cascaded) AS cascaded,
-       (SELECT count(*) FROM notices) AS notices
-FROM target"
-        )
+       (SELECT count(*) FROM cascaded) AS cascaded,"
     };
 }
 

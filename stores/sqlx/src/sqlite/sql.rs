@@ -76,7 +76,7 @@ DELETE FROM tower_revoke_assertions WHERE rowid IN (
     SELECT rowid FROM tower_revoke_assertions WHERE expires_at <= ?1
     ORDER BY expires_at LIMIT ?2)";
 
-    const SCHEMA: [&'static str; 7] = [
+    const SCHEMA: [&'static str; 8] = [
         SCHEMA_V1,
         SCHEMA_V2,
         SCHEMA_V3,
@@ -84,6 +84,7 @@ DELETE FROM tower_revoke_assertions WHERE rowid IN (
         SCHEMA_V5,
         status::SCHEMA_V6,
         SCHEMA_V7,
+        SCHEMA_V8,
     ];
 
     const REGISTER_CLIENT: &'static str = "
@@ -177,6 +178,10 @@ CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_
 /// Version 7: nothing. PostgreSQL's version 7 is its batched revocation
 /// function; SQLite runs a batch's revocations in its own transaction.
 const SCHEMA_V7: &str = "SELECT 1";
+
+/// Version 8: nothing. PostgreSQL's version 8 sends a batch's notices
+/// together; SQLite sends none.
+const SCHEMA_V8: &str = "SELECT 1";
 
 /// `?1` client id, `?2` grant id.
 pub(super) const INSERT_GRANT: &str =

@@ -117,6 +117,71 @@ async fn revocations_notify_every_token_they_ended() {
     listener.abort();
 }
 
+/// Revocations that commit together (the group commit) send their notices
+/// together: one notification for the batch, not one per revocation.
+/// `T0` and `T1` take the store's two writers and wait behind a lock on
+/// the tokens table; `T2` to `T9` queue meanwhile and run as one batch
+/// once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_revocations_sends_its_notices_together() {
+    let Some(url) = postgres_url("a_batch_of_revocations_sends_its_notices_together") else {
+        return;
+    };
+    let (store, schema, recorder, listener) = listening(&url).await;
+    let tokens: Vec<String> = (0..10).map(|i| format!("T{i}")).collect();
+    let entries: Vec<String> = tokens
+        .iter()
+        .map(|t| format!(r#"{{"token": "{t}", "type": "access_token", "client_id": "app1"}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"clients": [{{"client_id": "app1"}}], "tokens": [{}]}}"#,
+        entries.join(",")
+    );
+    store.seed(&Seed::from_json(&json).unwrap()).await.unwrap();
+
+    let mut blocker = schema.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE tower_revoke_tokens IN SHARE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let mut revokers = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let (store, token) = (store.clone(), token.clone());
+        revokers.push(tokio::spawn(async move { revoke(&store, &token).await }));
+        let pause = if i < 2 { 100 } else { 5 };
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    blocker.commit().await.unwrap();
+    for revoker in revokers {
+        assert!(matches!(
+            revoker.await.unwrap(),
+            RevocationOutcome::Revoked { .. }
+        ));
+    }
+
+    let all: BTreeSet<_> = tokens.iter().map(|t| digest(t)).collect();
+    recorder
+        .wait("T0 to T9", WAIT, |r| r.digests() == all)
+        .await;
+    let mut notices: Vec<BTreeSet<_>> = recorder.events()[1..]
+        .iter()
+        .map(|e| match e {
+            Event::Some(digests) => digests.iter().copied().collect(),
+            Event::All => panic!("an unexpected flush"),
+        })
+        .collect();
+    let batch: BTreeSet<_> = tokens[2..].iter().map(|t| digest(t)).collect();
+    let mut expected = vec![[digest("T0")].into(), [digest("T1")].into(), batch];
+    notices.sort();
+    expected.sort();
+    assert_eq!(
+        notices, expected,
+        "one notice for T0, one for T1, one for the batch"
+    );
+    listener.abort();
+}
+
 /// A notice is delivered only after its transaction committed: when it
 /// arrives, every other connection already sees the token revoked. Checked
 /// for each of many concurrent revocations.

@@ -133,7 +133,7 @@ async fn concurrent_migrations_apply_once() {
         .fetch_one(&schema.pool)
         .await
         .unwrap();
-    assert_eq!(versions, 7);
+    assert_eq!(versions, 8);
 }
 
 /// A clean start logs nothing that looks like a warning: migrating a

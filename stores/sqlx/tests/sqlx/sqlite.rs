@@ -125,7 +125,7 @@ async fn open_creates_the_file_in_wal_mode() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(versions, 7);
+    assert_eq!(versions, 8);
 }
 
 /// Set for the child processes of `several_processes_share_one_file`: the

@@ -228,12 +228,13 @@ pub async fn dump(pool: &PgPool) -> String {
     dump
 }
 
-/// Undoes migrations 7 (the batched revocation's functions) and 6 (the
+/// Undoes migrations 8 and 7 (the batched revocation's functions) and 6 (the
 /// status lists, their triggers and functions), but their bookkeeping:
 /// for the tests that take a database back to an earlier version.
 pub async fn undo_version_6(pool: &PgPool) {
     sqlx::raw_sql(
-        "DROP FUNCTION tower_revoke_revoke_batch, tower_revoke_revoke_one;
+        "DROP FUNCTION tower_revoke_revoke_batch, tower_revoke_revoke_one,
+            tower_revoke_revoke_quiet;
         DROP TABLE tower_revoke_status_slots;
         DROP TABLE tower_revoke_status_lists;
         DROP FUNCTION tower_revoke_status_starts, tower_revoke_status_changed,
