@@ -29,7 +29,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::Service;
-use tower_revoke::store::BoxStore;
+use tower_revoke::store::{BoxStore, CheckedSeedFile};
 use tower_revoke::{ActiveToken, BearerAuthLayer};
 use tracing_subscriber::EnvFilter;
 
@@ -58,13 +58,43 @@ pub async fn store(default_seed: &str) -> Store {
 /// authentication beside it ([`Opened::assertions`]): what the demo runs
 /// on.
 pub async fn open_store(default_seed: &str) -> Opened {
-    let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
-    let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
+    let (choice, cache) = store_settings();
     let path = std::env::var("TOWER_REVOKE_SEED").unwrap_or_else(|_| default_seed.into());
     let opened = choice
         .open_file(&path, cache)
         .await
         .unwrap_or_else(|e| exit_with(e));
+    announce_store(&choice, cache, &path, opened)
+}
+
+/// [`open_store`] seeded from `seed`, the seed file
+/// (`TOWER_REVOKE_SEED`) already checked ([`StoreChoice::open_checked`]):
+/// the in-memory store reads it only once more.
+pub async fn open_checked_store(seed: &CheckedSeedFile) -> Opened {
+    let (choice, cache) = store_settings();
+    let opened = choice
+        .open_checked(seed, cache)
+        .await
+        .unwrap_or_else(|e| exit_with(e));
+    announce_store(&choice, cache, &seed.path().display().to_string(), opened)
+}
+
+/// The store and the guard cache the environment chooses. Exits when
+/// either cannot be used.
+fn store_settings() -> (StoreChoice, Option<Duration>) {
+    let choice = StoreChoice::from_env().unwrap_or_else(|e| exit_with(e));
+    let cache = guard_cache::from_env().unwrap_or_else(|e| exit_with(e));
+    (choice, cache)
+}
+
+/// Prints the cache (when on), the store and what seeding from `path`
+/// inserted; warns of refused seed tokens. Returns `opened`.
+fn announce_store(
+    choice: &StoreChoice,
+    cache: Option<Duration>,
+    path: &str,
+    opened: Opened,
+) -> Opened {
     if cache.is_some() {
         println!("guard cache: {} (TOWER_REVOKE_GUARD_CACHE)", opened.cache);
     }

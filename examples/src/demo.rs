@@ -38,7 +38,8 @@ use tower_revoke::metadata::AuthorizationServerMetadata;
 use tower_revoke::request::{RequestReader, Token};
 use tower_revoke::revocation::RevocationEndpoint;
 use tower_revoke::store::{
-    BoxStore, DynClientAssertionStore, DynStatusListStore, DynStore, Recording, Seed, TokenEntry,
+    BoxStore, CheckedSeedFile, DynClientAssertionStore, DynStatusListStore, DynStore, Recording,
+    TokenEntry,
 };
 use tower_revoke::{
     BearerAuthLayer, ClientAssertionStore, IntrospectionEndpointLayer, IssuanceStore,
@@ -133,6 +134,10 @@ pub struct Config {
     /// seed's clients (`TOWER_REVOKE_SEED`, default [`SEED`]); a seed
     /// without any leaves CORS off in effect (no origin is granted).
     pub cors: CorsPolicy,
+    /// The seed file (`TOWER_REVOKE_SEED`, default [`SEED`]), checked once
+    /// for `cors`: [`run`] seeds the store from it, so the in-memory
+    /// store reads the file only once more.
+    pub seed: CheckedSeedFile,
     /// `TOWER_REVOKE_AUDIT=1`: print each revocation request's audit event
     /// ([`RevocationEvent::to_json`]) as one line of JSON on stdout.
     pub audit: bool,
@@ -187,7 +192,7 @@ impl Config {
         let issuer =
             var("TOWER_REVOKE_ISSUER").unwrap_or_else(|| format!("http://{}", common::addr()));
         let seed = var("TOWER_REVOKE_SEED").unwrap_or_else(|| SEED.to_owned());
-        let seed = Seed::clients_from_file(&seed)
+        let seed = CheckedSeedFile::check(&seed)
             .unwrap_or_else(|e| common::exit_with(format!("seed (TOWER_REVOKE_SEED): {e}")));
         let grace = var(token::GRACE_VAR).unwrap_or_default();
         let refresh_grace = common::parse_duration(token::GRACE_VAR, &grace)
@@ -220,7 +225,8 @@ impl Config {
             issuer,
             jwt_secret: var("TOWER_REVOKE_JWT_HS256_SECRET"),
             jwt_audience: var("TOWER_REVOKE_JWT_AUDIENCE"),
-            cors: CorsPolicy::from_seed(&seed),
+            cors: CorsPolicy::from_seed(seed.clients()),
+            seed,
             audit,
             refresh_grace,
             access_token_lifetime,
@@ -354,6 +360,7 @@ impl fmt::Debug for Config {
             .field("jwt", &self.jwt_secret.as_ref().map(|_| "HS256"))
             .field("jwt_audience", &self.jwt_audience)
             .field("cors", &self.cors)
+            .field("seed", &self.seed.path())
             .field("audit", &self.audit)
             .field("client_assertion_strict", &self.client_assertion_strict)
             .field("status_list_ttl", &self.status_list_ttl)
@@ -402,7 +409,7 @@ pub async fn run() {
     common::init_tracing();
     let listener = common::bind(common::addr()).await;
     let config = Config::from_env_on(common::bound(&listener));
-    let store = DemoStore::from(common::open_store(SEED).await);
+    let store = DemoStore::from(common::open_checked_store(&config.seed).await);
     let app = app_with(store.clone(), &config);
     let minter = Minter::new(&config, store.statuses.clone());
     let store = store.store;

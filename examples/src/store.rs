@@ -33,7 +33,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_revoke::store::{
-    BoxStore, DynClientAssertionStore, DynStatusListStore, Seed, SeedError, SeedReport,
+    BoxStore, CheckedSeedFile, DynClientAssertionStore, DynStatusListStore, Seed, SeedError,
+    SeedReport,
 };
 use tower_revoke::{
     ClientAssertionStore, ExpiredDeletion, IntrospectionStore, IssuanceStore, JwtDenyList,
@@ -164,10 +165,10 @@ impl StoreChoice {
     }
 
     /// [`open`](Self::open)s the store seeded from the seed file at
-    /// `path`: the in-memory store reads it entry by entry
-    /// (`MemoryStore::load_seed_file`), so a seed of millions of tokens is
-    /// never held whole beside the store; a durable store reads it whole
-    /// first.
+    /// `path`: the in-memory store reads it entry by entry, twice (see
+    /// [`open_checked`](Self::open_checked)), so a seed of millions of
+    /// tokens is never held whole beside the store; a durable store reads
+    /// it whole, once.
     ///
     /// # Errors
     /// The seed file cannot be read or is refused, or as [`open`](Self::open).
@@ -176,16 +177,41 @@ impl StoreChoice {
         path: &str,
         cache: Option<Duration>,
     ) -> Result<Opened, StoreStartError> {
-        let refused = |e: SeedError| StoreStartError(format!("seed (TOWER_REVOKE_SEED): {e}"));
         match self {
             Self::Memory => {
-                let store = MemoryStore::new();
-                let counts = store.load_seed_file(path).map_err(refused)?;
+                let file = CheckedSeedFile::check(path).map_err(seed_refused)?;
+                self.open_checked(&file, cache).await
+            }
+            _ => {
+                self.open(&Seed::from_file(path).map_err(seed_refused)?, cache)
+                    .await
+            }
+        }
+    }
+
+    /// [`open_file`](Self::open_file) for a seed file already checked
+    /// (the demo checks it first, for its clients' CORS origins): the
+    /// in-memory store, sized for its tokens, reads it once more, entry by
+    /// entry, for them (`MemoryStore::load_checked_seed_file`); a durable
+    /// store reads it whole.
+    ///
+    /// # Errors
+    /// The seed file cannot be read again or is refused, or as
+    /// [`open`](Self::open).
+    pub async fn open_checked(
+        &self,
+        file: &CheckedSeedFile,
+        cache: Option<Duration>,
+    ) -> Result<Opened, StoreStartError> {
+        match self {
+            Self::Memory => {
+                let store = MemoryStore::with_capacity(file.tokens());
+                let counts = store.load_checked_seed_file(file).map_err(seed_refused)?;
                 Ok(Opened::new(store, counts, cache, None))
             }
             _ => {
-                self.open(&Seed::from_file(path).map_err(refused)?, cache)
-                    .await
+                let seed = Seed::from_file(file.path()).map_err(seed_refused)?;
+                self.open(&seed, cache).await
             }
         }
     }
@@ -432,6 +458,11 @@ impl fmt::Debug for StoreChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "StoreChoice({self})")
     }
+}
+
+/// A seed file's refusal, naming the variable that chose it.
+fn seed_refused(e: SeedError) -> StoreStartError {
+    StoreStartError(format!("seed (TOWER_REVOKE_SEED): {e}"))
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ pub use keys::{AssertionDigest, AssertionUse, ClientKeys, InvalidKeys};
 #[cfg_attr(docsrs, doc(cfg(feature = "listen")))]
 pub use listen::{NoticeListener, NoticeSource};
 pub use notice::{Invalidate, RevocationNotice};
-pub use seed::{ClientEntry, Seed, SeedError, TokenEntry};
+pub use seed::{CheckedSeedFile, ClientEntry, Seed, SeedError, TokenEntry};
 pub use status::{
     is_valid_capacity, random_indices, BoxStatusListStore, DynStatusListStore, StatusAllocation,
     StatusListState, StatusListStore, StatusSlot, ALLOCATION_DRAWS, MAX_STATUS_LIST_CAPACITY,

@@ -9,7 +9,7 @@ mod rules;
 mod shard;
 mod status;
 
-use super::seed::{self, ClientEntry, Seed, SeedError};
+use super::seed::{self, CheckedSeedFile, Seed, SeedError};
 use super::SeedReport;
 use super::{ClientKeys, SecretDigest};
 use crate::client::ClientId;
@@ -213,19 +213,21 @@ impl MemoryStore {
     /// # Errors
     /// A [`SeedError`] starting with the path.
     pub fn from_seed_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
-        let (clients, tokens) = seed::check_file(path.as_ref())?;
-        let store = Self::with_capacity(tokens);
-        store.load_checked(path.as_ref(), &clients)?;
+        let file = CheckedSeedFile::check(path)?;
+        let store = Self::with_capacity(file.tokens());
+        store.load_checked_seed_file(&file)?;
         Ok(store)
     }
 
     /// Loads the JSON seed file at `path` (format: [`Seed`]) into this
     /// store under the rules of [`IssuanceStore::seed`], never holding the
     /// whole seed: the file is read twice, entry by entry, first to check
-    /// it, then to load it. A seed of a million tokens takes about a
-    /// quarter of what [`Seed::from_file`] and [`from_seed`](Self::from_seed)
-    /// take at their peak, and leaves no hole in the heap for the process
-    /// to keep (`cargo bench --bench memory`).
+    /// it ([`CheckedSeedFile::check`]), then to load it
+    /// ([`load_checked_seed_file`](Self::load_checked_seed_file)). A seed
+    /// of a million tokens takes about a quarter of what
+    /// [`Seed::from_file`] and [`from_seed`](Self::from_seed) take at
+    /// their peak, and leaves no hole in the heap for the process to keep
+    /// (`cargo bench --bench memory`).
     ///
     /// Everything [`Seed::from_file`] checks is checked before the store
     /// changes, except duplicate tokens: a token listed twice is recorded
@@ -237,18 +239,24 @@ impl MemoryStore {
     /// (Should the file change between the two readings, an entry the
     /// second refuses stops the loading there.)
     pub fn load_seed_file(&self, path: impl AsRef<Path>) -> Result<SeedReport, SeedError> {
-        let (clients, _) = seed::check_file(path.as_ref())?;
-        self.load_checked(path.as_ref(), &clients)
+        self.load_checked_seed_file(&CheckedSeedFile::check(path)?)
     }
 
-    /// Registers `clients` and records the tokens of the seed file at
-    /// `path`, which [`seed::check_file`] passed.
-    fn load_checked(&self, path: &Path, clients: &[ClientEntry]) -> Result<SeedReport, SeedError> {
+    /// Registers the clients of `file`, a seed file already checked, and
+    /// records its tokens, read from the file entry by entry: the second
+    /// half of [`load_seed_file`](Self::load_seed_file), for an app that
+    /// checked the file itself to read its clients.
+    ///
+    /// # Errors
+    /// A [`SeedError`] starting with the path: the file cannot be read
+    /// again, or changed since the check and an entry is refused now
+    /// (the loading stops there).
+    pub fn load_checked_seed_file(&self, file: &CheckedSeedFile) -> Result<SeedReport, SeedError> {
         let mut report = SeedReport::default();
-        for client in clients {
+        for client in file.clients().clients() {
             report.count_registration(self.register(client));
         }
-        seed::for_each_token(path, |token| {
+        seed::for_each_token(file.path(), |token| {
             report.count_recording(self.record_entry(token));
         })?;
         Ok(report)

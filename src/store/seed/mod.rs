@@ -6,7 +6,8 @@ mod stream;
 
 use entry::SCOPE;
 pub use entry::{ClientEntry, TokenEntry};
-pub(crate) use stream::{check_file, for_each_token};
+pub(crate) use stream::for_each_token;
+pub use stream::CheckedSeedFile;
 
 use crate::client::{ClientId, ClientSecret};
 use crate::request::Token;

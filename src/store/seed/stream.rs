@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a reading hands each typed entry to, in document order; an error
 /// stops the reading and is what it returns.
@@ -30,26 +30,88 @@ impl Seed {
     /// # Errors
     /// As [`from_file`](Self::from_file)'s, starting with the path.
     pub fn clients_from_file(path: impl AsRef<Path>) -> Result<Self, SeedError> {
-        let (clients, _) = check_file(path.as_ref())?;
-        Ok(Self {
-            clients,
-            tokens: Vec::new(),
-        })
+        Ok(CheckedSeedFile::check(path)?.clients)
     }
 }
 
-/// Checks the seed file at `path` as [`Seed::from_file`] does, but for
-/// duplicate tokens, holding one entry at a time. Returns its clients and
-/// how many tokens it lists.
-pub(crate) fn check_file(path: &Path) -> Result<(Vec<ClientEntry>, usize), SeedError> {
-    let mut check = Check::default();
-    read_file(path, &mut check)?;
-    let unknown = check.unknown.iter();
-    let unknown = unknown.filter(|(id, _)| !check.ids.contains(*id));
-    if let Some((id, &i)) = unknown.min_by_key(|(_, i)| **i) {
-        return Err(SeedError::unknown_client(i, id).in_file(path));
+/// A seed file (format: [`Seed`]) that passed every check of
+/// [`Seed::from_file`] but for duplicate tokens, read entry by entry, one
+/// entry held at a time: its path, its clients and how many tokens it
+/// lists. [`MemoryStore::load_checked_seed_file`](crate::MemoryStore::load_checked_seed_file)
+/// loads it with one more reading, for its tokens; an app that also needs
+/// the clients (say, for their `allowed_origins`) takes them from here
+/// instead of reading the file a third time.
+///
+/// The check holds for the file as it was read: should it change before
+/// the load, an entry the load refuses stops the loading there.
+///
+/// ```
+/// use tower_revoke::store::CheckedSeedFile;
+/// use tower_revoke::MemoryStore;
+///
+/// # let dir = std::env::temp_dir().join(format!("seed-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("seed.json");
+/// std::fs::write(&path, r#"{
+///   "clients": [{"client_id": "app1", "client_secret": "s3cr3t"}],
+///   "tokens": [{"token": "AT1", "type": "access_token", "client_id": "app1"}]
+/// }"#).unwrap();
+///
+/// let file = CheckedSeedFile::check(&path).unwrap();
+/// assert_eq!(file.clients().clients().len(), 1);
+/// assert_eq!(file.tokens(), 1);
+/// let store = MemoryStore::with_capacity(file.tokens());
+/// let report = store.load_checked_seed_file(&file).unwrap();
+/// assert_eq!((report.registered, report.recorded), (1, 1));
+/// assert!(store.is_active("AT1"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug, Clone)]
+pub struct CheckedSeedFile {
+    path: PathBuf,
+    clients: Seed,
+    tokens: usize,
+}
+
+impl CheckedSeedFile {
+    /// Reads the seed file at `path` once, entry by entry, and checks it.
+    ///
+    /// # Errors
+    /// As [`Seed::from_file`]'s, starting with the path, but for a token
+    /// listed twice, which is not refused.
+    pub fn check(path: impl AsRef<Path>) -> Result<Self, SeedError> {
+        let path = path.as_ref();
+        let mut check = Check::default();
+        read_file(path, &mut check)?;
+        let unknown = check.unknown.iter();
+        let unknown = unknown.filter(|(id, _)| !check.ids.contains(*id));
+        if let Some((id, &i)) = unknown.min_by_key(|(_, i)| **i) {
+            return Err(SeedError::unknown_client(i, id).in_file(path));
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            clients: Seed {
+                clients: check.clients,
+                tokens: Vec::new(),
+            },
+            tokens: check.tokens,
+        })
     }
-    Ok((check.clients, check.tokens))
+
+    /// The path it was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Its clients, as a seed without tokens.
+    pub fn clients(&self) -> &Seed {
+        &self.clients
+    }
+
+    /// How many tokens it lists, a token listed twice counted twice.
+    pub fn tokens(&self) -> usize {
+        self.tokens
+    }
 }
 
 /// Hands each token of the seed file at `path` to `each`, in document
