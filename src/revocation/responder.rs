@@ -252,6 +252,13 @@ impl RevocationResponder {
 /// [`BasicDecoding::Lenient`](crate::request::BasicDecoding::Lenient) when the first
 /// reading is not accepted. `private_key_jwt` credentials go to the
 /// reader's verifier instead (feature `jwt`; without one they fail).
+///
+/// The verifier's future is boxed: it is about 2.5 KB (the assertion's
+/// JOSE header and claims, the key set), and held inline it would make
+/// every request's future that large, a client secret's too, which
+/// `Mount` then copies into a heap allocation above the allocator's
+/// small-size cache on every request. Boxed, only `private_key_jwt`
+/// requests pay for it: one allocation beside a signature check.
 pub(crate) async fn authenticate<St: RevocationStore>(
     store: &St,
     reader: &RequestReader,
@@ -260,7 +267,9 @@ pub(crate) async fn authenticate<St: RevocationStore>(
 ) -> Result<Option<AuthenticatedClient>, StoreError> {
     let timer = crate::audit::StoreTimer::start("authenticate_client");
     let found = match credentials.method() {
-        ClientAuthMethod::PrivateKeyJwt => verify_assertion(reader, credentials, endpoint).await,
+        ClientAuthMethod::PrivateKeyJwt => {
+            Box::pin(verify_assertion(reader, credentials, endpoint)).await
+        }
         _ => {
             let mut found = store.authenticate_client(credentials).await;
             if let (Ok(None), Some(raw)) = (&found, credentials.raw_alternative()) {
