@@ -4,13 +4,13 @@
 //! bounds the wait for each HTTP/1.1 request head), and the request timeout
 //! that answers 408.
 
+use super::lent::Lent;
 use super::{BoxError, Limits, CLOSE_GRACE};
 use http::{Request, Response, StatusCode, Version};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::service::TowerToHyperService;
 use pin_project_lite::pin_project;
 use std::future::Future;
 use std::pin::Pin;
@@ -48,8 +48,7 @@ pub(super) async fn serve_connection<S, B>(
         activity: Arc::clone(&activity),
         request_timeout: limits.request_timeout,
     };
-    let connection =
-        builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+    let connection = builder.serve_connection(TokioIo::new(stream), Lent::new(service));
     tokio::pin!(connection);
 
     // The timer wakes at most once per bound, never per request: it looks

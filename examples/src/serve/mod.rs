@@ -130,6 +130,7 @@
 //! 7009 §2 requires it in production.
 
 mod connection;
+mod lent;
 
 use connection::serve_connection;
 use http::{Request, Response};
