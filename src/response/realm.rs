@@ -3,7 +3,7 @@
 
 use http::HeaderValue;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// The realm named in `WWW-Authenticate` challenges, default `"tower-revoke"`.
 ///
@@ -155,9 +155,14 @@ pub enum BearerChallenge {
     InvalidRequest,
 }
 
+/// `"tower-revoke"`, rendered once per process and shared: every
+/// rejection starts with the default realm before its endpoint gives it
+/// its own, and rendering the five challenges anew for each one took
+/// several allocations per refused request.
 impl Default for Realm {
     fn default() -> Self {
-        Self::new("tower-revoke")
+        static DEFAULT: LazyLock<Realm> = LazyLock::new(|| Realm::new("tower-revoke"));
+        DEFAULT.clone()
     }
 }
 
