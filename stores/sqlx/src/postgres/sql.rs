@@ -244,9 +244,10 @@ CREATE INDEX tower_revoke_assertions_expiry ON tower_revoke_assertions (expires_
 /// The text of `REVOKE`: the whole revocation of RFC 7009 §2.1 in one
 /// statement, so one round trip and one implicit transaction. A macro, so
 /// that migration 7's `tower_revoke_revoke_one` holds the same text (see
-/// `batch`); changing it takes a migration that replaces that function. `$1` digest, `$2` the asking client's
-/// id, `$3` now (Unix seconds), `$4` whether an access token ends its grant,
-/// `$5` the notice channel, `$6` digests per notice.
+/// `batch`); changing it takes a migration that replaces that function.
+/// `$1` digest, `$2` the asking client's id, `$3` now (Unix seconds), `$4`
+/// whether an access token ends its grant, `$5` the notice channel, `$6`
+/// digests per notice.
 ///
 /// - `target`: the token and its grant as of the statement's snapshot;
 ///   `current` is neither expired nor rotated (a rotated refresh token is

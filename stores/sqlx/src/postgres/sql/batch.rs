@@ -25,10 +25,11 @@
 //! - `tower_revoke_revoke_batch` is replaced, with the same arguments and
 //!   columns (an instance still on version 7's code calls it unchanged):
 //!   one `tower_revoke_revoke_quiet` per element, in order, collecting the
-//!   digests; then `pg_notify` once per `p_per_message` of them, in that
-//!   order, each payload a
-//!   [`RevocationNotice`](tower_revoke::store::RevocationNotice), as
-//!   `notices!` builds them. Its rows' `r_notices` is 0: the notices are
+//!   digests; then the notices of them all, by the `notices!` CTE of the
+//!   single statement (one `pg_notify` per `p_per_message` digests, each
+//!   payload a
+//!   [`RevocationNotice`](tower_revoke::store::RevocationNotice)). Its
+//!   rows' `r_notices` is 0: the notices are
 //!   the batch's, not any one revocation's. PostgreSQL delivers them at
 //!   commit, as before.
 //!
@@ -118,10 +119,11 @@ BEGIN
             RETURN NEXT;
         END LOOP;
     END LOOP;
-    PERFORM pg_notify(p_channel, string_agg(encode(digest, 'hex'), ' ' ORDER BY n))
-    FROM (SELECT digest, n, (n - 1) / p_per_message AS message
-          FROM unnest(ended) WITH ORDINALITY AS e (digest, n)) AS numbered
-    GROUP BY message;
+    PERFORM * FROM (
+        WITH revoked AS (SELECT digest FROM unnest(ended) AS e (digest)),",
+    notices!("p_channel", "p_per_message"),
+    "
+        SELECT count(*) FROM notices) AS sent;
 END $revoke_batch$;
 "
 );
