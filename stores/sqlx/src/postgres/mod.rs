@@ -62,8 +62,10 @@ const WRITERS: usize = 2;
 /// # Group commit
 /// Revocations that arrive while others are running wait and then run
 /// together: whoever of them gets one of the store's 2 writer permits
-/// first (first come, first served) takes every revocation waiting by
-/// then, up to 16, and runs them in one statement,
+/// first (first come, first served) takes the first of those waiting, its
+/// writer's share (half of those waiting and running, up to 16: two
+/// batches then take turns, one in the database while the other's answers
+/// travel back), and runs them in one statement,
 /// `tower_revoke_revoke_batch` (schema versions 7 and 8), which runs the
 /// revocation statement for each in the order they came, inside one
 /// implicit transaction, and then sends the notices of all of them
